@@ -1,0 +1,336 @@
+"""The shared machinery of every HTTP chat provider: base URL, key lookup, model listing, streaming.
+
+A vendor module only says what differs: how to build its request, how to read its stream, how
+its error bodies look and how it lists models.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from collections.abc import AsyncIterator, Mapping
+from typing import Any, ClassVar
+
+import httpx
+
+from . import credentials
+from .base import AsyncGeneratorProvider
+from .errors import (
+    BadRequestError,
+    MissingAuthError,
+    ModelNotFoundError,
+    PaymentRequiredError,
+    ProviderError,
+    RateLimitError,
+    ResponseStatusError,
+    SecretStoreError,
+    ServiceUnavailableError,
+)
+from .helpers import get_running_loop
+from .http import HTTPStatusFailure, RetryPolicy, create_client, open_stream
+from .mixins import ProviderModelMixin, RaiseErrorMixin
+from .response import ProviderInfo
+from .types import AsyncResult, Messages
+
+log = logging.getLogger(__name__)
+
+#: Keywords that configure the connection rather than the request (spec 8, "Connection settings").
+CONNECTION_KEYS = ("api_key", "base_url", "proxy", "timeout")
+
+
+def redact(text: str, *secrets: str | None) -> str:
+    """``text`` with every secret (and its long prefix, as vendors echo) replaced by a mask."""
+    for secret in secrets:
+        if secret and len(secret) >= 6:
+            text = text.replace(secret, credentials.mask_secret(secret))
+            text = text.replace(secret[:-4], credentials.mask_secret(secret)[:-4])
+    return text
+
+
+class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMixin):
+    """Base of the vendor providers: a chat endpoint reached over HTTP with httpx."""
+
+    id: ClassVar[str] = ""
+    label: ClassVar[str] = ""
+    api_base: ClassVar[str] = ""
+    base_url_editable: ClassVar[bool] = True
+    base_url_env: ClassVar[tuple[str, ...]] = ()
+    api_key_env: ClassVar[tuple[str, ...]] = ()
+    login_url: ClassVar[str | None] = None
+    working = True
+    needs_auth = True
+    supports_message_history = True
+    supports_system_message = True
+    fallback_models: ClassVar[list[str]] = []
+    models_ttl: ClassVar[float] = 600.0
+    models_fetched_at: ClassVar[float] = 0.0
+    retry: ClassVar[RetryPolicy] = RetryPolicy()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # Each provider caches its own live list; never read a parent's.
+        cls.models = list(cls.__dict__.get("models", []))
+        cls.model_aliases = dict(cls.__dict__.get("model_aliases", {}))
+        cls.models_fetched_at = 0.0
+
+    # ----- configuration -------------------------------------------------------------------
+    @classmethod
+    def resolve_base_url(cls, base_url: str | None = None) -> str:
+        """The explicit base URL, else the vendor's variable, else the built-in default."""
+        for candidate in (base_url, *(os.environ.get(name) for name in cls.base_url_env)):
+            if candidate:
+                return cls.normalize_base_url(candidate)
+        if not cls.api_base:
+            raise ProviderError(
+                f"{cls.label} needs a base URL: pass --base-url URL or set it in Settings."
+            )
+        return cls.normalize_base_url(cls.api_base)
+
+    @classmethod
+    def normalize_base_url(cls, url: str) -> str:
+        url = url.strip().rstrip("/")
+        if "://" not in url:
+            url = "http://" + url
+        try:
+            parsed = httpx.URL(url)
+        except httpx.InvalidURL:
+            raise ProviderError(f"Not a valid base URL for {cls.label}: {url!r}") from None
+        if parsed.scheme not in ("http", "https") or not parsed.host:
+            raise ProviderError(f"Not a valid base URL for {cls.label}: {url!r}")
+        return url
+
+    @classmethod
+    def resolve_api_key(cls, api_key: str | None = None) -> str | None:
+        """Explicit key, else the conventional variable, else the keyring (if one works)."""
+        if api_key:
+            return api_key
+        for name in cls.api_key_env:
+            if os.environ.get(name):
+                return os.environ[name]
+        if not cls.id:
+            return None
+        try:
+            return credentials.default_store().get_field(cls.id, credentials.API_KEY)
+        except SecretStoreError as error:
+            log.debug("keyring unavailable for %s: %s", cls.id, error)
+            return None
+
+    @classmethod
+    def missing_key_error(cls) -> MissingAuthError:
+        variables = " or ".join(cls.api_key_env) or "an API key"
+        return MissingAuthError(
+            f"No API key for {cls.label}. Set {variables}, run `roundtable keys set -p {cls.id}`, "
+            "or add it in Settings → Credentials."
+        )
+
+    @classmethod
+    async def api_key_for_request(cls, api_key: str | None) -> str | None:
+        if api_key:
+            return api_key
+        # Keyring look-ups may block on D-Bus: keep them off the event loop.
+        key = await asyncio.to_thread(cls.resolve_api_key, None)
+        if key is None and cls.needs_auth:
+            raise cls.missing_key_error()
+        return key
+
+    # ----- models ---------------------------------------------------------------------------
+    @classmethod
+    def get_models(cls, api_key: str | None = None, **kwargs: Any) -> list[str]:
+        """Cached live list; on the CLI path (no running loop) fetch it first."""
+        fresh = cls.models and time.monotonic() - cls.models_fetched_at < cls.models_ttl
+        if not fresh and get_running_loop(check_nested=False) is None:
+            return asyncio.run(cls.get_models_async(api_key=api_key, **kwargs))
+        return list(cls.models) or list(cls.fallback_models) or super().get_models()
+
+    @classmethod
+    async def get_models_async(
+        cls,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        proxy: str | None = None,
+        timeout: float | None = None,
+        strict: bool = False,
+        **kwargs: Any,
+    ) -> list[str]:
+        """The live model list (cached on the class); the fallback list when listing fails.
+
+        With ``strict`` a failure is raised instead, so a UI can say why it shows the fallback.
+        """
+        try:
+            key = await asyncio.to_thread(cls.resolve_api_key, api_key) if not api_key else api_key
+            url = cls.resolve_base_url(base_url)
+            async with create_client(proxy=proxy, timeout=timeout or 30) as client:
+                models = await cls.list_models(client, url, key)
+        except ProviderError:
+            if strict:
+                raise
+            log.info("listing models of %s failed; using the built-in list", cls.label)
+            return list(cls.models) or list(cls.fallback_models) or super().get_models()
+        cls.models = models
+        cls.models_fetched_at = time.monotonic()
+        return list(models)
+
+    @classmethod
+    async def list_models(
+        cls, client: httpx.AsyncClient, base_url: str, api_key: str | None
+    ) -> list[str]:
+        """Vendor hook: GET the model list."""
+        raise NotImplementedError(f"{cls.__name__} cannot list models")
+
+    @classmethod
+    async def fetch_json(
+        cls,
+        client: httpx.AsyncClient,
+        url: str,
+        headers: Mapping[str, str],
+        api_key: str | None,
+        params: Mapping[str, str] | None = None,
+    ) -> Any:
+        """GET a JSON document, mapping failures like a chat request."""
+        async with open_stream(
+            client,
+            "GET",
+            url,
+            headers=dict(headers),
+            params=params,
+            on_error=lambda failure: cls.map_error(failure, None, api_key),
+            label=cls.label,
+            retry=cls.retry,
+        ) as response:
+            await response.aread()
+        try:
+            return response.json()
+        except ValueError:
+            raise ProviderError(f"{cls.label} answered {url} with something that is not JSON.") from None
+
+    @classmethod
+    def match_model(cls, model: str) -> str:
+        """The vendor's spelling of a model name (e.g. Ollama's ``name:latest``)."""
+        return model
+
+    # ----- chat ------------------------------------------------------------------------------
+    @classmethod
+    def build_request(
+        cls,
+        model: str,
+        messages: Messages,
+        options: dict[str, Any],
+        base_url: str,
+        api_key: str | None,
+        stream: bool,
+    ) -> tuple[str, dict[str, str], dict[str, Any]]:
+        """Vendor hook: (url, headers, JSON body) of a chat request."""
+        raise NotImplementedError
+
+    @classmethod
+    def parse_stream(cls, response: httpx.Response, api_key: str | None) -> AsyncResult:
+        """Vendor hook: chunks of a streamed answer."""
+        raise NotImplementedError
+
+    @classmethod
+    def parse_complete(cls, data: Any, api_key: str | None) -> AsyncResult:
+        """Vendor hook: chunks of a non-streamed answer (JSON body)."""
+        raise NotImplementedError
+
+    @classmethod
+    async def chat(
+        cls,
+        model: str | None,
+        messages: Messages,
+        *,
+        stream: bool = True,
+        options: dict[str, Any],
+        api_key: str | None = None,
+        base_url: str | None = None,
+        proxy: str | None = None,
+        timeout: float | None = None,
+    ) -> AsyncIterator[Any]:
+        """The one request flow every vendor shares: resolve, send, retry, stream, map errors."""
+        if not messages:
+            raise BadRequestError("There is no message to send.")
+        key = await cls.api_key_for_request(api_key)
+        url_base = cls.resolve_base_url(base_url)
+        name = cls.match_model(cls.get_model(model))
+        url, headers, body = cls.build_request(name, messages, options, url_base, key, stream)
+        yield ProviderInfo(name=cls.__name__, label=cls.label, model=name)
+        async with (
+            create_client(proxy=proxy, timeout=timeout) as client,
+            open_stream(
+                client,
+                "POST",
+                url,
+                json=body,
+                headers=headers,
+                on_error=lambda failure: cls.map_error(failure, name, key),
+                label=cls.label,
+                retry=cls.retry,
+            ) as response,
+        ):
+            if stream:
+                async for chunk in cls.parse_stream(response, key):
+                    yield chunk
+            else:
+                await response.aread()
+                try:
+                    data = response.json()
+                except ValueError:
+                    raise ProviderError(f"{cls.label} sent an answer that is not JSON.") from None
+                async for chunk in cls.parse_complete(data, key):
+                    yield chunk
+
+    # ----- errors ----------------------------------------------------------------------------
+    @classmethod
+    def error_message(cls, failure: HTTPStatusFailure) -> str:
+        """Vendor hook: the human message in an error body."""
+        data = failure.json()
+        if isinstance(data, dict):
+            error = data.get("error", data.get("detail"))
+            if isinstance(error, dict):
+                return str(error.get("message") or error)
+            if error:
+                return str(error)
+        return failure.text.strip()[:300] or httpx.codes.get_reason_phrase(failure.status)
+
+    @classmethod
+    def is_model_not_found(cls, failure: HTTPStatusFailure, message: str) -> bool:
+        return failure.status == 404 and "model" in message.lower()
+
+    @classmethod
+    def map_error(
+        cls, failure: HTTPStatusFailure, model: str | None, api_key: str | None
+    ) -> Exception:
+        """An error status as the exception the user sees, with what to do next."""
+        message = redact(cls.error_message(failure), api_key)
+        status = failure.status
+        where = f"{cls.label} ({status})"
+        if status in (401, 403) or cls.is_auth_error(failure, message):
+            return MissingAuthError(
+                f"The API key for {cls.label} was rejected ({status}): {message}. "
+                f"Check it in Settings → Credentials or with `roundtable keys set -p {cls.id}`."
+            )
+        if status == 402:
+            return PaymentRequiredError(f"{where}: {message}. Check the account's credit or plan.")
+        if cls.is_model_not_found(failure, message):
+            return ModelNotFoundError(
+                f"{cls.label} does not know the model {model!r} ({status}): {message}. "
+                f"Pick another model (`roundtable models -p {cls.id}` lists them)."
+            )
+        if status == 429:
+            retry_after = failure.retry_after
+            wait = f" Try again in {retry_after:g} s." if retry_after is not None else ""
+            return RateLimitError(f"{where} is rate limiting requests: {message}.{wait}",
+                                  status, retry_after)
+        if status in (500, 502, 503, 504, 529):
+            return ServiceUnavailableError(
+                f"{where} is overloaded or unavailable: {message}. Try again in a moment.", status
+            )
+        if status in (400, 413, 422):
+            return BadRequestError(f"{where} rejected the request: {message}", status)
+        return ResponseStatusError(f"{where}: {message}", status)
+
+    @classmethod
+    def is_auth_error(cls, failure: HTTPStatusFailure, message: str) -> bool:
+        """Vendor hook: statuses other than 401/403 that mean a bad key (Gemini uses 400)."""
+        return False

@@ -1,0 +1,538 @@
+"""Secrets (API keys, login tokens, passwords, cookies) in the operating system's keyring.
+
+This is the only module of Roundtable that reads or writes secrets. Everything else asks it, so the
+rules live in one place:
+
+- Secrets go only to a secure keyring backend (Secret Service / KWallet, macOS Keychain, Windows
+  Credential Manager). keyring's fail and null backends, keyrings.alt's file backends and anything
+  keyring itself does not recommend (priority < 1) are refused with a `SecretStoreError` that says
+  what to install or unlock. There is never a fallback to a file.
+- Long values are split into parts of at most 1000 characters (spec `base_provider.md` section 10),
+  because Windows Credential Manager rejects blobs over 2560 bytes and keyring does not split.
+- Keyring backends cannot list their entries, so the store keeps an index of its names in the
+  keyring itself (entry ``__index__``).
+- No secret value ever appears in an exception message, a log record or a repr.
+
+Calls can block on D-Bus: the UI must call them off the GUI thread (``asyncio.to_thread``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Final, TypeVar
+
+# keyring: one maintained API over every OS keyring (Secret Service, KWallet, Keychain, Windows).
+import keyring
+import keyring.errors
+from keyring.backend import KeyringBackend
+from keyring.backends import chainer, fail, null
+
+from providers.errors import SecretStoreError
+
+__all__ = [
+    "API_KEY",
+    "CHUNK_SIZE",
+    "COOKIES",
+    "DEFAULT_SERVICE",
+    "LOGIN_TOKEN",
+    "PASSWORD",
+    "REFRESH_TOKEN",
+    "CorruptSecretError",
+    "SecretStore",
+    "SecretStoreError",
+    "default_store",
+    "field_key",
+    "mask_secret",
+    "set_default_store",
+]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SERVICE: Final = "roundtable"
+"""The keyring service name every Roundtable secret is stored under."""
+
+CHUNK_SIZE: Final = 1000
+"""Longest value stored in one keyring entry; longer values are split into parts this long."""
+
+# Well-known field names for the per-provider helpers (key format "{provider_id}:{field}").
+API_KEY: Final = "api_key"
+LOGIN_TOKEN: Final = "login_token"  # noqa: S105 - a field name, not a secret
+REFRESH_TOKEN: Final = "refresh_token"  # noqa: S105
+PASSWORD: Final = "password"  # noqa: S105
+COOKIES: Final = "cookies"
+
+_INDEX_KEY: Final = "__index__"
+_PART_SEPARATOR: Final = "#"
+_FIELD_SEPARATOR: Final = ":"
+_MAX_KEY_LENGTH: Final = 200
+# Main-entry forms: "chunked:{n}:{sha256}" points at parts; "plain:{value}" escapes a value that
+# itself starts with one of these prefixes; anything else is the value as is (the common case,
+# so a key stays readable in Seahorse or KWallet Manager).
+_CHUNK_PREFIX: Final = "chunked:"
+_ESCAPE_PREFIX: Final = "plain:"
+_CHUNK_HEADER = re.compile(r"chunked:([1-9][0-9]{0,6}):([0-9a-f]{64})")
+
+if sys.platform == "win32":
+    _INSTALL_HINT = "Make sure Windows Credential Manager is available for your user account"
+elif sys.platform == "darwin":
+    _INSTALL_HINT = "Make sure the macOS login Keychain exists and is unlocked"
+else:
+    _INSTALL_HINT = "Install and start a Secret Service (GNOME Keyring or KWallet) and unlock it"
+
+NO_KEYRING_MESSAGE: Final = f"No secure keyring is available. {_INSTALL_HINT}, then try again."
+LOCKED_MESSAGE: Final = (
+    "The system keyring is locked. Unlock it (log in to your desktop session, or open "
+    "Passwords and Keys / KWallet Manager / Keychain Access and unlock the login keyring), "
+    "then try again."
+)
+DISABLED_MESSAGE: Final = (
+    "The keyring is disabled (keyring's null backend is configured). Remove the "
+    "'default-keyring' setting from keyringrc.cfg or unset PYTHON_KEYRING_BACKEND, "
+    f"{_INSTALL_HINT[0].lower()}{_INSTALL_HINT[1:]}, then try again."
+)
+_INSECURE_MESSAGE: Final = (
+    "The configured keyring backend {backend} is not a secure system keyring (it stores secrets "
+    "in a file or is not recommended by keyring); Roundtable will not keep secrets there. Remove "
+    "keyrings.alt or the PYTHON_KEYRING_BACKEND / keyringrc.cfg setting that selects it, "
+    f"{_INSTALL_HINT[0].lower()}{_INSTALL_HINT[1:]}, then try again."
+)
+_UNREACHABLE_MESSAGE: Final = (
+    "The system keyring could not be reached ({error}). Check that the Secret Service "
+    "(GNOME Keyring or KWallet) or your system's keychain is running and unlocked, then try again."
+)
+_FAILED_MESSAGE: Final = (
+    "The system keyring failed ({error}). Check that it is running and unlocked, then try again."
+)
+
+_T = TypeVar("_T")
+
+
+class CorruptSecretError(SecretStoreError):
+    """A stored record is damaged (a part is missing or its checksum does not match).
+
+    Callers treat it like a corrupt auth file: delete the record and ask for the secret again.
+    """
+
+
+# --- backend vetting ------------------------------------------------------------------------------
+
+
+def _backend_name(backend: KeyringBackend) -> str:
+    cls = type(backend)
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _priority(backend: KeyringBackend) -> float:
+    """keyring's own verdict; a backend that cannot work here raises RuntimeError."""
+    value: object = type(backend).priority
+    if not isinstance(value, int | float):
+        raise TypeError("keyring backend priority is not a number")
+    return float(value)
+
+
+def _refusal(backend: KeyringBackend) -> str | None:
+    """Why `backend` must not hold secrets, or None when it is a secure system keyring."""
+    if isinstance(backend, fail.Keyring):
+        return NO_KEYRING_MESSAGE
+    if isinstance(backend, null.Keyring):
+        return DISABLED_MESSAGE
+    cls = type(backend)
+    names = f"{cls.__module__}.{cls.__qualname__}".lower()
+    if "alt" in cls.__module__.lower() or "file" in names or "plaintext" in names:
+        return _INSECURE_MESSAGE.format(backend=_backend_name(backend))
+    try:
+        priority = _priority(backend)
+    except Exception:  # keyring's way of saying "not usable here"
+        return NO_KEYRING_MESSAGE
+    if priority < 1:
+        return _INSECURE_MESSAGE.format(backend=_backend_name(backend))
+    return None
+
+
+def _vet(candidate: KeyringBackend) -> KeyringBackend:
+    """The backend to use for `candidate`, or SecretStoreError.
+
+    keyring's chainer (chosen when several backends are viable, e.g. with keyrings.alt installed)
+    would write to the first one that accepts: we pick its best secure member ourselves instead.
+    """
+    if isinstance(candidate, chainer.ChainerBackend):
+        try:
+            members = list(type(candidate).backends)
+        except Exception as exc:
+            raise SecretStoreError(NO_KEYRING_MESSAGE) from exc
+        for member in members:
+            if isinstance(member, KeyringBackend) and _refusal(member) is None:
+                return member
+        raise SecretStoreError(NO_KEYRING_MESSAGE)
+    reason = _refusal(candidate)
+    if reason is not None:
+        raise SecretStoreError(reason)
+    return candidate
+
+
+# --- error mapping --------------------------------------------------------------------------------
+
+
+def _class_names(exc: BaseException) -> set[str]:
+    return {cls.__name__ for cls in type(exc).__mro__}
+
+
+def _message_for(exc: Exception) -> str:
+    """Turn a backend failure into a message that says what to do (never its secret)."""
+    names = _class_names(exc)
+    text = str(exc).lower()
+    if names & {"KeyringLocked", "LockedException", "PromptDismissedException"} or any(
+        word in text for word in ("locked", "prompt dismissed", "unlock")
+    ):
+        return LOCKED_MESSAGE
+    if isinstance(exc, keyring.errors.NoKeyringError):
+        return NO_KEYRING_MESSAGE
+    if isinstance(exc, OSError) or "ServiceUnknown" in str(exc) or "DBusException" in names:
+        return _UNREACHABLE_MESSAGE.format(error=type(exc).__name__)
+    return _FAILED_MESSAGE.format(error=type(exc).__name__)
+
+
+def _mentions(exc: BaseException, secret: str) -> bool:
+    """Whether the formatted exception chain contains `secret` (then it must not be chained)."""
+    return bool(secret) and secret in "".join(traceback.format_exception(exc))
+
+
+@contextmanager
+def _backend_errors(secret: str | None = None) -> Iterator[None]:
+    """Map any failure of a backend call to SecretStoreError.
+
+    The original exception is kept as ``__cause__`` for diagnosis unless its text contains the
+    value being written; then it is dropped so no traceback or log can carry the secret.
+    """
+    try:
+        yield
+    except SecretStoreError:
+        raise
+    except Exception as exc:
+        error = SecretStoreError(_message_for(exc))
+        if secret is not None and _mentions(exc, secret):
+            raise error from None
+        raise error from exc
+
+
+# --- value encoding -------------------------------------------------------------------------------
+
+
+def _escape(value: str) -> str:
+    if value.startswith((_CHUNK_PREFIX, _ESCAPE_PREFIX)):
+        return _ESCAPE_PREFIX + value
+    return value
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def _part_key(key: str, index: int) -> str:
+    return f"{key}{_PART_SEPARATOR}{index}"
+
+
+def _check_key(key: str) -> None:
+    if not isinstance(key, str):
+        raise TypeError("secret key must be a str")
+    if not key or len(key) > _MAX_KEY_LENGTH:
+        raise ValueError(f"secret key must be 1 to {_MAX_KEY_LENGTH} characters long")
+    if _PART_SEPARATOR in key or not key.isprintable():
+        raise ValueError(f"secret key {key!r} must be printable and must not contain '#'")
+    if key == _INDEX_KEY:
+        raise ValueError(f"secret key {key!r} is reserved")
+
+
+def _check_value(value: str) -> None:
+    if not isinstance(value, str):
+        raise TypeError("secret value must be a str")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("secret value is not valid Unicode text") from None
+
+
+def field_key(provider_id: str, field: str) -> str:
+    """The store key for one credential field of a provider: ``"{provider_id}:{field}"``."""
+    for label, part in (("provider id", provider_id), ("field name", field)):
+        if not isinstance(part, str) or not part:
+            raise ValueError(f"{label} must be a non-empty str")
+        if _FIELD_SEPARATOR in part:
+            raise ValueError(f"{label} {part!r} must not contain ':'")
+    key = f"{provider_id}{_FIELD_SEPARATOR}{field}"
+    _check_key(key)
+    return key
+
+
+# --- the store ------------------------------------------------------------------------------------
+
+
+class SecretStore:
+    """Named secrets of one keyring service, with chunking, an index and safe errors.
+
+    `backend` pins a keyring backend (tests); by default keyring's current backend is used, looked
+    up on every call so ``keyring.set_keyring(...)`` takes effect at once. Nothing is cached but the
+    verdict on the backend: no secret is kept in memory by the store.
+    """
+
+    def __init__(self, service: str = DEFAULT_SERVICE, *, backend: KeyringBackend | None = None):
+        if not isinstance(service, str) or not service:
+            raise ValueError("service must be a non-empty str")
+        self.service: Final = service
+        self._pinned = backend
+        self._vetted_for: KeyringBackend | None = None
+        self._vetted: KeyringBackend | None = None
+        self._lock = threading.RLock()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(service={self.service!r})"
+
+    # public API -----------------------------------------------------------------------------------
+
+    def get(self, key: str) -> str | None:
+        """The stored value, or None. Raises CorruptSecretError for a damaged chunked record."""
+        _check_key(key)
+        with self._lock:
+            return self._read(key)
+
+    def set(self, key: str, value: str) -> None:
+        """Store `value` under `key`, replacing (and cleaning up after) any previous value."""
+        _check_key(key)
+        _check_value(value)
+        with self._lock:
+            self._write(key, value)
+            self._index_update(add=key)
+
+    def delete(self, key: str) -> bool:
+        """Remove `key` and all its parts; True if anything was stored."""
+        _check_key(key)
+        with self._lock:
+            removed = self._remove(key)
+            self._index_update(remove=key)
+            return removed
+
+    def names(self) -> list[str]:
+        """Sorted keys stored through this store (from the index; keyring cannot enumerate)."""
+        with self._lock:
+            return sorted(self._index_load())
+
+    def get_field(self, provider_id: str, field: str) -> str | None:
+        """A provider's credential field, e.g. ``get_field("OpenAI", API_KEY)``."""
+        return self.get(field_key(provider_id, field))
+
+    def set_field(self, provider_id: str, field: str, value: str) -> None:
+        """Store a provider's credential field."""
+        self.set(field_key(provider_id, field), value)
+
+    def delete_field(self, provider_id: str, field: str) -> bool:
+        """Remove a provider's credential field; True if it was stored."""
+        return self.delete(field_key(provider_id, field))
+
+    def fields(self, provider_id: str) -> list[str]:
+        """Names of the fields stored for a provider (e.g. to offer "forget this login")."""
+        prefix = field_key(provider_id, "x")[:-1]
+        return [name[len(prefix) :] for name in self.names() if name.startswith(prefix)]
+
+    def check(self) -> None:
+        """Raise SecretStoreError now if no secure keyring is usable (e.g. before a login)."""
+        with self._lock:
+            self._raw_get(_INDEX_KEY)
+
+    # backend access -------------------------------------------------------------------------------
+
+    def _backend(self) -> KeyringBackend:
+        candidate = self._pinned
+        if candidate is None:
+            with _backend_errors():
+                candidate = keyring.get_keyring()
+        if candidate is not self._vetted_for or self._vetted is None:
+            self._vetted = _vet(candidate)
+            self._vetted_for = candidate
+            log.debug("secret store %r uses %s", self.service, _backend_name(self._vetted))
+        return self._vetted
+
+    def _call(self, action: Callable[[KeyringBackend], _T], secret: str | None = None) -> _T:
+        backend = self._backend()
+        with _backend_errors(secret):
+            return action(backend)
+
+    def _raw_get(self, name: str) -> str | None:
+        value = self._call(lambda b: b.get_password(self.service, name))
+        if value is not None and not isinstance(value, str):
+            raise SecretStoreError(_FAILED_MESSAGE.format(error="non-text value"))
+        return value
+
+    def _raw_set(self, name: str, value: str) -> None:
+        self._call(lambda b: b.set_password(self.service, name, value), secret=value)
+
+    def _raw_delete(self, name: str) -> bool:
+        def action(backend: KeyringBackend) -> bool:
+            try:
+                backend.delete_password(self.service, name)
+            except keyring.errors.PasswordDeleteError:
+                return False
+            return True
+
+        return self._call(action)
+
+    # records --------------------------------------------------------------------------------------
+
+    def _read(self, key: str) -> str | None:
+        stored = self._raw_get(key)
+        if stored is None:
+            return None
+        if stored.startswith(_ESCAPE_PREFIX):
+            return stored[len(_ESCAPE_PREFIX) :]
+        if not stored.startswith(_CHUNK_PREFIX):
+            return stored
+        match = _CHUNK_HEADER.fullmatch(stored)
+        if match is None:
+            raise CorruptSecretError(f"The stored secret {key!r} is damaged (bad header).")
+        count, expected = int(match.group(1)), match.group(2)
+        parts: list[str] = []
+        for index in range(count):
+            part = self._raw_get(_part_key(key, index))
+            if part is None:
+                raise CorruptSecretError(
+                    f"The stored secret {key!r} is damaged (part {index + 1} of {count} "
+                    "is missing)."
+                )
+            parts.append(part)
+        value = "".join(parts)
+        if _digest(value) != expected:
+            raise CorruptSecretError(
+                f"The stored secret {key!r} is damaged (its checksum does not match)."
+            )
+        return value
+
+    def _part_count(self, key: str) -> int:
+        """How many parts the current record of `key` says it has (0 when none or unreadable)."""
+        stored = self._raw_get(key)
+        match = _CHUNK_HEADER.fullmatch(stored) if stored is not None else None
+        return int(match.group(1)) if match else 0
+
+    def _write(self, key: str, value: str) -> None:
+        old_count = self._part_count(key)
+        encoded = _escape(value)
+        if len(encoded) <= CHUNK_SIZE:
+            self._raw_set(key, encoded)
+            new_count = 0
+        else:
+            # Parts first, then the header that makes them valid (spec section 10).
+            parts = [value[i : i + CHUNK_SIZE] for i in range(0, len(value), CHUNK_SIZE)]
+            for index, part in enumerate(parts):
+                self._raw_set(_part_key(key, index), part)
+            new_count = len(parts)
+            self._raw_set(key, f"{_CHUNK_PREFIX}{new_count}:{_digest(value)}")
+        self._remove_parts(key, new_count, old_count)
+        log.debug("stored secret %r (%d parts)", key, new_count)
+
+    def _remove(self, key: str) -> bool:
+        old_count = self._part_count(key)
+        removed = self._raw_delete(key)  # the record vanishes first, then its parts
+        return self._remove_parts(key, 0, old_count) or removed
+
+    def _remove_parts(self, key: str, start: int, known: int) -> bool:
+        """Delete parts `start`.. of `key`: those the old header knew, then any strays after them.
+
+        Known parts go highest first, so an interrupted cleanup leaves a run that the next probe
+        (which stops at the first missing part) still finds.
+        """
+        removed = False
+        for index in reversed(range(start, known)):
+            removed = self._raw_delete(_part_key(key, index)) or removed
+        index = max(start, known)
+        while self._raw_delete(_part_key(key, index)):
+            removed = True
+            index += 1
+        return removed
+
+    # index ----------------------------------------------------------------------------------------
+
+    def _index_load(self) -> list[str]:
+        text = self._read(_INDEX_KEY)
+        if text is None:
+            return []
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = None
+        if not isinstance(data, list) or not all(isinstance(item, str) for item in data):
+            raise CorruptSecretError(f"The index of keyring service {self.service!r} is damaged.")
+        return data
+
+    def _index_update(self, add: str | None = None, remove: str | None = None) -> None:
+        try:
+            names = self._index_load()
+        except CorruptSecretError:
+            log.warning("index of keyring service %r was damaged; starting a new one", self.service)
+            names = []
+        changed = False
+        if add is not None and add not in names:
+            names.append(add)
+            changed = True
+        if remove is not None and remove in names:
+            names.remove(remove)
+            changed = True
+        if not changed:
+            return
+        if names:
+            self._write(_INDEX_KEY, json.dumps(sorted(names), ensure_ascii=True))
+        else:
+            self._remove(_INDEX_KEY)
+
+
+# --- masking --------------------------------------------------------------------------------------
+
+
+def mask_secret(value: str | None) -> str:
+    """A recognisable but useless form of a secret for the UI, e.g. ``sk-…a1B2``.
+
+    At most 7 characters of the value are shown (a prefix of at most 3, through the first dash,
+    plus the last 4), and fewer for short values: up to 8 characters only the last 2 are shown
+    (``…yz``), up to 4 none (``•••``), up to 15 only the last 4. None and "" give "".
+    """
+    if not value:
+        return ""
+    length = len(value)
+    if length <= 4:
+        return "•••"
+    if length <= 8:
+        return "…" + value[-2:]
+    if length <= 15:
+        return "…" + value[-4:]
+    dash = value.find("-", 0, 3)
+    prefix = value[: dash + 1] if dash >= 0 else value[:3]
+    return prefix + "…" + value[-4:]
+
+
+# --- process-wide default -------------------------------------------------------------------------
+
+_default_lock = threading.Lock()
+_default: SecretStore | None = None
+
+
+def default_store() -> SecretStore:
+    """The store the app and the providers share (service ``roundtable`` unless swapped)."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = SecretStore()
+        return _default
+
+
+def set_default_store(store: SecretStore | None) -> None:
+    """Swap the shared store (tests, a custom service); None restores a fresh default."""
+    global _default
+    if store is not None and not isinstance(store, SecretStore):
+        raise TypeError("store must be a SecretStore or None")
+    with _default_lock:
+        _default = store

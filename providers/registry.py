@@ -1,0 +1,90 @@
+"""Every provider by a stable lower-case id: the built-in vendors and third-party plugins.
+
+Plugins register provider classes in the ``roundtable.providers`` entry-point group, e.g.
+``[project.entry-points."roundtable.providers"] myvendor = "my_pkg.provider:MyProvider"``.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import logging
+from importlib.metadata import entry_points
+from typing import Any
+
+from .errors import ProviderNotFoundError
+from .types import BaseProvider
+
+log = logging.getLogger(__name__)
+
+ENTRY_POINT_GROUP = "roundtable.providers"
+
+#: Modules whose ``PROVIDERS`` list holds the built-in providers, in display order.
+_BUILTIN_MODULES = (
+    "providers.vendors.openai",
+    "providers.vendors.anthropic",
+    "providers.vendors.gemini",
+    "providers.vendors.ollama",
+    "providers.vendors.openwebui",
+)
+
+
+def provider_id(provider: type[BaseProvider]) -> str:
+    """The provider's stable id: its ``id`` attribute, else its lower-cased class name."""
+    value = getattr(provider, "id", "") or provider.__name__
+    return str(value).lower()
+
+
+def provider_label(provider: type[BaseProvider]) -> str:
+    return str(getattr(provider, "label", "") or provider.__name__)
+
+
+def _builtin() -> list[type[BaseProvider]]:
+    found: list[type[BaseProvider]] = []
+    for name in _BUILTIN_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+            continue
+        found.extend(getattr(module, "PROVIDERS", []))
+    return found
+
+
+def _plugins() -> list[type[BaseProvider]]:
+    found: list[type[BaseProvider]] = []
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            loaded: Any = entry.load()
+        except Exception as error:  # a broken plugin must not break the app
+            log.warning("provider plugin %s could not be loaded: %s", entry.name, error)
+            continue
+        if isinstance(loaded, type) and issubclass(loaded, BaseProvider):
+            found.append(loaded)
+        else:
+            log.warning("provider plugin %s is not a provider class", entry.name)
+    return found
+
+
+@functools.cache
+def all_providers() -> dict[str, type[BaseProvider]]:
+    """id → provider class; built-in providers win over plugins with the same id."""
+    providers: dict[str, type[BaseProvider]] = {}
+    for provider in [*_builtin(), *_plugins()]:
+        providers.setdefault(provider_id(provider), provider)
+    return providers
+
+
+def get_provider(name: str) -> type[BaseProvider]:
+    """The provider with this id (case-insensitive; the class name works too)."""
+    providers = all_providers()
+    key = name.strip().lower()
+    if key in providers:
+        return providers[key]
+    for provider in providers.values():
+        if provider.__name__.lower() == key:
+            return provider
+    raise ProviderNotFoundError(
+        f"Unknown provider {name!r}. Known providers: {', '.join(sorted(providers))}."
+    )

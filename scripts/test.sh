@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Install everything the tests need, then run lint, types and the whole suite.
+#
+# Usage: scripts/test.sh [PYTEST ARGS...]
+# On a fresh Debian/Ubuntu machine this installs the Debian packages (gnome-keyring and D-Bus for
+# the real Secret Service the keyring tests use), creates .venv, installs the project with its
+# test extras, and runs the suite inside a private, unlocked keyring session.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+DEBIAN_PACKAGES=(gnome-keyring dbus dbus-x11 libsecret-tools python3-venv procps)
+missing=()
+for pkg in "${DEBIAN_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "test.sh: installing Debian packages: ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+    "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e '.[dev]'
+
+echo "test.sh: ruff"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+echo "test.sh: mypy"
+.venv/bin/mypy
+
+echo "test.sh: pytest"
+export QT_QPA_PLATFORM=offscreen
+# A hung test must never eat CI's time: hard stop after 20 minutes.
+exec timeout -k 30 1200 scripts/with-keyring.sh .venv/bin/python -m pytest "$@"

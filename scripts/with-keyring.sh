@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Run a command against a real, private, unlocked Secret Service (GNOME Keyring).
+#
+# Usage: scripts/with-keyring.sh COMMAND [ARG...]
+#   e.g. scripts/with-keyring.sh .venv/bin/python -m pytest tests/unit/test_credentials.py -q
+#
+# Why: keyring tests must hit a real Secret Service, never the developer's own keyring and never
+# a mock. The command runs in its own D-Bus session bus (dbus-run-session) with a freshly started
+# gnome-keyring-daemon whose "login" collection is created, made the default and unlocked with a
+# throw-away password, so keyring.set_password() works without a prompt. HOME and the XDG
+# data/config/cache/state/runtime directories point into a temporary directory that is removed
+# afterwards, so nothing touches the real home. The command's exit status is preserved.
+#
+# Exported for the command: HOME, XDG_DATA_HOME, XDG_CONFIG_HOME, XDG_CACHE_HOME, XDG_STATE_HOME,
+# XDG_RUNTIME_DIR, DBUS_SESSION_BUS_ADDRESS (by dbus-run-session), GNOME_KEYRING_CONTROL, and
+# ROUNDTABLE_PRIVATE_KEYRING=1 plus ROUNDTABLE_PRIVATE_KEYRING_PASSWORD (tests use them to know
+# that locking/unlocking the keyring and scanning HOME are safe).
+#
+# Needs: dbus-run-session (dbus), gnome-keyring-daemon (gnome-keyring), dbus-send.
+set -euo pipefail
+
+readonly KEYRING_PASSWORD="roundtable-test"
+readonly READY_TIMEOUT_STEPS=200 # x 0.05 s = 10 s
+
+die() {
+    printf 'with-keyring.sh: %s\n' "$*" >&2
+    exit 2
+}
+
+# --- inner part: runs inside the private D-Bus session -------------------------------------------
+if [[ "${1-}" == "--inner-session" ]]; then
+    shift
+    daemon_log="$ROUNDTABLE_KEYRING_TMP/gnome-keyring.log"
+    # --foreground keeps the daemon our child, so we can stop it and wait for it; the password
+    # on stdin creates the "login" collection (made the default) or unlocks it.
+    printf %s "$KEYRING_PASSWORD" |
+        gnome-keyring-daemon --foreground --unlock --components=secrets >"$daemon_log" 2>&1 &
+    daemon_pid=$!
+
+    stop_daemon() {
+        if kill -0 "$daemon_pid" 2>/dev/null; then
+            kill "$daemon_pid" 2>/dev/null || true
+            wait "$daemon_pid" 2>/dev/null || true
+        fi
+    }
+    trap stop_daemon EXIT
+
+    # The daemon forks nothing in foreground mode but claims its bus name asynchronously: wait
+    # until org.freedesktop.secrets has an owner, or D-Bus activation could start a second one.
+    ready=0
+    for _ in $(seq "$READY_TIMEOUT_STEPS"); do
+        if ! kill -0 "$daemon_pid" 2>/dev/null; then
+            cat "$daemon_log" >&2 || true
+            die "gnome-keyring-daemon exited early"
+        fi
+        if dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+            org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null |
+            grep -q 'boolean true'; then
+            ready=1
+            break
+        fi
+        sleep 0.05
+    done
+    if [[ "$ready" != 1 ]]; then
+        cat "$daemon_log" >&2 || true
+        die "gnome-keyring-daemon did not register org.freedesktop.secrets on the session bus"
+    fi
+    # Make the unlocked login collection the default alias (it normally is; be explicit).
+    dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets \
+        org.freedesktop.Secret.Service.SetAlias string:default \
+        objpath:/org/freedesktop/secrets/collection/login >/dev/null ||
+        die "could not make the login collection the default"
+
+    export GNOME_KEYRING_CONTROL="$XDG_RUNTIME_DIR/keyring"
+    export ROUNDTABLE_PRIVATE_KEYRING=1
+    export ROUNDTABLE_PRIVATE_KEYRING_PASSWORD="$KEYRING_PASSWORD"
+    unset ROUNDTABLE_KEYRING_TMP
+
+    rc=0
+    "$@" || rc=$?
+    exit "$rc"
+fi
+
+# --- outer part: temporary directories, the session bus, cleanup ----------------------------------
+[[ $# -gt 0 ]] || die "usage: scripts/with-keyring.sh COMMAND [ARG...]"
+for tool in dbus-run-session dbus-send gnome-keyring-daemon setsid; do
+    command -v "$tool" >/dev/null 2>&1 ||
+        die "$tool not found; install it: apt-get install -y dbus gnome-keyring dbus-x11"
+done
+
+script_path="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")"
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/roundtable-keyring.XXXXXX")"
+session_pid=""
+
+cleanup() {
+    rm -rf -- "$tmp"
+}
+
+# On a signal, stop the whole private session (command, keyring daemon, bus) with SIGTERM, give
+# it up to 5 s, then SIGKILL what is left and clean up: a CI timeout or a Ctrl-C must not leave
+# daemons or temp dirs behind. (SIGTERM for every signal: the session is a background job, so
+# bash starts it with SIGINT ignored, and dbus-run-session would die first on SIGINT anyway.)
+on_signal() {
+    local code="$1"
+    trap '' INT TERM HUP
+    if [[ -n "$session_pid" ]]; then
+        kill -s TERM -- "-$session_pid" 2>/dev/null || true
+        for _ in $(seq 100); do
+            kill -0 "$session_pid" 2>/dev/null || break
+            sleep 0.05
+        done
+        kill -s KILL -- "-$session_pid" 2>/dev/null || true
+        wait "$session_pid" 2>/dev/null || true
+    fi
+    exit "$code"
+}
+trap cleanup EXIT
+trap 'on_signal 130' INT
+trap 'on_signal 143' TERM
+trap 'on_signal 129' HUP
+
+export HOME="$tmp/home"
+export XDG_DATA_HOME="$HOME/.local/share"
+export XDG_CONFIG_HOME="$HOME/.config"
+export XDG_CACHE_HOME="$HOME/.cache"
+export XDG_STATE_HOME="$HOME/.local/state"
+export XDG_RUNTIME_DIR="$tmp/runtime"
+mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_STATE_HOME" "$XDG_RUNTIME_DIR"
+chmod 700 "$tmp" "$HOME" "$XDG_RUNTIME_DIR"
+export ROUNDTABLE_KEYRING_TMP="$tmp"
+# Never let an outer session's keyring or bus leak in.
+unset GNOME_KEYRING_CONTROL DBUS_SESSION_BUS_ADDRESS SSH_AUTH_SOCK PYTHON_KEYRING_BACKEND
+
+# setsid gives the session its own process group, so a signal reaches all of it (see on_signal).
+# It runs in the background only so that our traps fire at once; "<&0" keeps the caller's stdin
+# (a background job would otherwise read /dev/null). dbus-daemon may print a harmless "Failed to
+# set fd limit" line when it is not allowed to raise the limit.
+setsid dbus-run-session -- bash "$script_path" --inner-session "$@" <&0 &
+session_pid=$!
+rc=0
+wait "$session_pid" || rc=$?
+exit "$rc"

@@ -1,0 +1,1 @@
+"""Loopback HTTP servers speaking each LLM vendor's wire format (see README.md)."""
