@@ -92,9 +92,7 @@ def cmd_models(args: argparse.Namespace, out: TextIO) -> int:
     if lister is None:
         raise UsageError(f"{provider.__name__} has no model list.")
     try:
-        models = asyncio.run(
-            lister(base_url=args.base_url, proxy=args.proxy, strict=True)
-        )
+        models = asyncio.run(lister(base_url=args.base_url, proxy=args.proxy, strict=True))
     except ProviderError as error:
         print(f"roundtable: could not list live models: {error}", file=sys.stderr)
         print("roundtable: showing the built-in list instead", file=sys.stderr)
@@ -177,7 +175,12 @@ async def stream_answer(
     return EXIT_OK
 
 
-COMMANDS = {"providers": cmd_providers, "models": cmd_models, "params": cmd_params, "chat": cmd_chat}
+COMMANDS = {
+    "providers": cmd_providers,
+    "models": cmd_models,
+    "params": cmd_params,
+    "chat": cmd_chat,
+}
 
 
 def run(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:

@@ -1,4 +1,4 @@
-"""``roundtable keys ...``, ``login`` and ``logout``: secrets typed by the user, kept in the keyring.
+"""``roundtable keys``, ``login`` and ``logout``: secrets typed by the user, kept in the keyring.
 
 A secret is never a command-line argument (it would land in shell history and ``ps``): it is read
 from the terminal without echo, or as one line from stdin when stdin is not a terminal.

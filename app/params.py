@@ -14,6 +14,8 @@ from providers.types import BaseProvider
 
 #: Keys the form never edits: the framework fills them in.
 FIXED_KEYS = frozenset({"model", "messages", "stream", "provider"})
+#: Keys that hold secrets: never taken as text from a command line or a form field.
+SECRET_KEYS = frozenset({"api_key"})
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -73,6 +75,11 @@ def parse_assignments(provider: type[BaseProvider], assignments: list[str]) -> d
         name = name.strip()
         if not sep or not name:
             raise ParameterError(f"Write parameters as KEY=VALUE, not {assignment!r}.")
+        if name in SECRET_KEYS:
+            raise ParameterError(
+                f"{name!r} is a secret and is never given on the command line: use the key "
+                "variable or `roundtable keys set`."
+            )
         if name not in allowed:
             raise ParameterError(
                 f"{name!r} is not a parameter of {provider.__name__}. "

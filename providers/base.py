@@ -87,7 +87,7 @@ class AbstractProvider(BaseProvider):
 
     @classproperty
     def params(cls) -> str:  # noqa: N805 - a class property receives the class
-        return parameters.render_params(cls)
+        return parameters.render_params(cls)  # type: ignore[arg-type]
 
 
 class AsyncProvider(AbstractProvider):
@@ -183,8 +183,12 @@ async def stream_chunks(
     if issubclass(provider, AbstractProvider):
         iterator = iter(provider.create_completion(model, messages, stream=True, **kwargs))
         done = object()
+
+        def step() -> Any:
+            return next(iterator, done)
+
         try:
-            while (chunk := await asyncio.to_thread(next, iterator, done)) is not done:
+            while (chunk := await asyncio.to_thread(step)) is not done:
                 yield chunk
         finally:
             close = getattr(iterator, "close", None)

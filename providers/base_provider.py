@@ -1,3 +1,4 @@
+# ruff: noqa: F401, F403 - this module exists to re-export
 """One module that re-exports every public name of the provider contract (spec section 0)."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from .base import (
     get_provider_method,
     stream_chunks,
 )
-from .errors import *  # noqa: F403 - the facade re-exports the whole hierarchy
+from .errors import *
 from .helpers import (
     async_concat_chunks,
     async_generator_to_list,
@@ -33,7 +34,7 @@ from .parameters import (
     SAFE_PARAMETERS,
     classproperty,
 )
-from .response import *  # noqa: F403 - the facade re-exports every chunk type
+from .response import *
 from .types import (
     AsyncResult,
     BaseProvider,

@@ -159,7 +159,7 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
         With ``strict`` a failure is raised instead, so a UI can say why it shows the fallback.
         """
         try:
-            key = await asyncio.to_thread(cls.resolve_api_key, api_key) if not api_key else api_key
+            key = api_key or await asyncio.to_thread(cls.resolve_api_key, None)
             url = cls.resolve_base_url(base_url)
             async with create_client(proxy=proxy, timeout=timeout or 30) as client:
                 models = await cls.list_models(client, url, key)
@@ -203,7 +203,9 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
         try:
             return response.json()
         except ValueError:
-            raise ProviderError(f"{cls.label} answered {url} with something that is not JSON.") from None
+            raise ProviderError(
+                f"{cls.label} answered {url} with something that is not JSON."
+            ) from None
 
     @classmethod
     def match_model(cls, model: str) -> str:
@@ -320,8 +322,9 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
         if status == 429:
             retry_after = failure.retry_after
             wait = f" Try again in {retry_after:g} s." if retry_after is not None else ""
-            return RateLimitError(f"{where} is rate limiting requests: {message}.{wait}",
-                                  status, retry_after)
+            return RateLimitError(
+                f"{where} is rate limiting requests: {message}.{wait}", status, retry_after
+            )
         if status in (500, 502, 503, 504, 529):
             return ServiceUnavailableError(
                 f"{where} is overloaded or unavailable: {message}. Try again in a moment.", status

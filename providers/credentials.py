@@ -24,9 +24,7 @@ import logging
 import re
 import sys
 import threading
-import traceback
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Final, TypeVar
 
 # keyring: one maintained API over every OS keyring (Secret Service, KWallet, Keychain, Windows).
@@ -201,26 +199,41 @@ def _message_for(exc: Exception) -> str:
 
 
 def _mentions(exc: BaseException, secret: str) -> bool:
-    """Whether the formatted exception chain contains `secret` (then it must not be chained)."""
-    return bool(secret) and secret in "".join(traceback.format_exception(exc))
+    """Whether the text of `exc` or of any exception chained to it contains `secret`."""
+    if not secret:
+        return False
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [exc]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        notes = getattr(current, "__notes__", None)
+        text = f"{current!s}{current.args!r}{notes!r}"
+        if secret in text:
+            return True
+        pending += [current.__cause__, current.__context__]
+    return False
 
 
-@contextmanager
-def _backend_errors(secret: str | None = None) -> Iterator[None]:
-    """Map any failure of a backend call to SecretStoreError.
+def _guarded(action: Callable[[], _T], secret: str | None = None) -> _T:
+    """Run a backend call; map any failure to SecretStoreError.
 
-    The original exception is kept as ``__cause__`` for diagnosis unless its text contains the
-    value being written; then it is dropped so no traceback or log can carry the secret.
+    The original exception is kept as ``__cause__`` for diagnosis unless its text (or that of an
+    exception chained to it) contains the value being written: then it is dropped entirely, so no
+    traceback, log or crash report can carry the secret.
     """
     try:
-        yield
+        return action()
     except SecretStoreError:
         raise
     except Exception as exc:
         error = SecretStoreError(_message_for(exc))
-        if secret is not None and _mentions(exc, secret):
-            raise error from None
-        raise error from exc
+        if secret is None or not _mentions(exc, secret):
+            raise error from exc
+    # Raised outside the handler, so the new error has neither a cause nor a context.
+    raise error
 
 
 # --- value encoding -------------------------------------------------------------------------------
@@ -351,8 +364,7 @@ class SecretStore:
     def _backend(self) -> KeyringBackend:
         candidate = self._pinned
         if candidate is None:
-            with _backend_errors():
-                candidate = keyring.get_keyring()
+            candidate = _guarded(keyring.get_keyring)
         if candidate is not self._vetted_for or self._vetted is None:
             self._vetted = _vet(candidate)
             self._vetted_for = candidate
@@ -361,8 +373,7 @@ class SecretStore:
 
     def _call(self, action: Callable[[KeyringBackend], _T], secret: str | None = None) -> _T:
         backend = self._backend()
-        with _backend_errors(secret):
-            return action(backend)
+        return _guarded(lambda: action(backend), secret)
 
     def _raw_get(self, name: str) -> str | None:
         value = self._call(lambda b: b.get_password(self.service, name))

@@ -91,7 +91,7 @@ def retry_after_seconds(headers: httpx.Headers) -> float | None:
     value = headers.get("retry-after-ms")
     if value:
         try:
-            return max(0.0, float(value) / 1000)
+            return max(0.0, float(value) / 1000.0)
         except ValueError:
             pass
     value = headers.get("retry-after")
@@ -119,7 +119,7 @@ class RetryPolicy:
     def delay(self, attempt: int, advised: float | None) -> float:
         if advised is not None:
             return min(advised, self.max_delay)
-        backoff = self.base_delay * (2**attempt)
+        backoff = self.base_delay * 2.0**attempt
         return min(backoff * (1 + 0.25 * random.random()), self.max_delay)
 
 
@@ -174,9 +174,7 @@ async def open_stream(
     attempt = 0
     while True:
         with transport_errors(label, url):
-            response = await client.send(
-                client.build_request(method, url, **request), stream=True
-            )
+            response = await client.send(client.build_request(method, url, **request), stream=True)
         if response.is_success:
             break
         try:
@@ -207,9 +205,11 @@ class _TransportErrors:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: Any) -> bool:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: Any
+    ) -> None:
         if error is None or not isinstance(error, httpx.TransportError):
-            return False
+            return
         origin = httpx.URL(self.url).copy_with(path="/", query=None, fragment=None)
         if isinstance(error, httpx.ConnectTimeout):
             raise ProviderTimeoutError(

@@ -188,7 +188,9 @@ def render_params(cls: type) -> str:
     for name, param in get_parameters(cls).items():
         text += f"\n    {name}: {_type_name(param.annotation)}"
         if param.default is not inspect.Parameter.empty and name not in _SECRET_PARAMETERS:
-            default = getattr(cls, "default_model", param.default) if name == "model" else param.default
+            default = (
+                getattr(cls, "default_model", param.default) if name == "model" else param.default
+            )
             text += f' = "{default}"' if isinstance(default, str) else f" = {default}"
         text += ","
     return text + "\n)"

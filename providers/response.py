@@ -194,7 +194,9 @@ class Reasoning(ResponseType):
         if self.token is not None:
             return self.token
         if self.status is not None:
-            return f"{self.label}: {self.status}\n" if self.label is not None else f"{self.status}\n"
+            return (
+                f"{self.label}: {self.status}\n" if self.label is not None else f"{self.status}\n"
+            )
         return ""
 
     def get_dict(self) -> dict[str, Any]:

@@ -19,11 +19,11 @@ class Message(TypedDict):
 
 
 Messages: TypeAlias = list[Message]
-CreateResult: TypeAlias = Iterator[Union[str, ResponseType]]
-AsyncResult: TypeAlias = AsyncIterator[Union[str, ResponseType]]
+CreateResult: TypeAlias = Iterator[str | ResponseType]
+AsyncResult: TypeAlias = AsyncIterator[str | ResponseType]
 Cookies: TypeAlias = dict[str, str]
 ImageType: TypeAlias = Union[str, bytes, IO[bytes], "os.PathLike[str]", Any]
-MediaListType: TypeAlias = list[tuple[ImageType, Union[str, None]]]
+MediaListType: TypeAlias = list[tuple[ImageType, str | None]]
 
 
 class BaseProvider:
@@ -65,7 +65,7 @@ class BaseRetryProvider(BaseProvider):
     use_stream_timeout: ClassVar[bool] = True
 
 
-ProviderType: TypeAlias = Union[type[BaseProvider], BaseRetryProvider]
+ProviderType: TypeAlias = type[BaseProvider] | BaseRetryProvider
 
 
 class Streaming:

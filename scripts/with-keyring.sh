@@ -13,8 +13,9 @@
 #
 # Exported for the command: HOME, XDG_DATA_HOME, XDG_CONFIG_HOME, XDG_CACHE_HOME, XDG_STATE_HOME,
 # XDG_RUNTIME_DIR, DBUS_SESSION_BUS_ADDRESS (by dbus-run-session), GNOME_KEYRING_CONTROL, and
-# ROUNDTABLE_PRIVATE_KEYRING=1 plus ROUNDTABLE_PRIVATE_KEYRING_PASSWORD (tests use them to know
-# that locking/unlocking the keyring and scanning HOME are safe).
+# ROUNDTABLE_PRIVATE_KEYRING=1, ROUNDTABLE_PRIVATE_KEYRING_PASSWORD and ROUNDTABLE_PRIVATE_KEYRING_HOME
+# (the private HOME, which tests may later replace per test): tests use them to know that locking,
+# unlocking and scanning the private home are safe.
 #
 # Needs: dbus-run-session (dbus), gnome-keyring-daemon (gnome-keyring), dbus-send.
 set -euo pipefail
@@ -62,7 +63,7 @@ if [[ "${1-}" == "--inner-session" ]]; then
         sleep 0.05
     done
     if [[ "$ready" != 1 ]]; then
-        cat "$daemon_log" >&2 || true
+        cat "$daemon_log" "$ROUNDTABLE_KEYRING_TMP/dbus-daemon.log" >&2 || true
         die "gnome-keyring-daemon did not register org.freedesktop.secrets on the session bus"
     fi
     # Make the unlocked login collection the default alias (it normally is; be explicit).
@@ -74,6 +75,7 @@ if [[ "${1-}" == "--inner-session" ]]; then
     export GNOME_KEYRING_CONTROL="$XDG_RUNTIME_DIR/keyring"
     export ROUNDTABLE_PRIVATE_KEYRING=1
     export ROUNDTABLE_PRIVATE_KEYRING_PASSWORD="$KEYRING_PASSWORD"
+    export ROUNDTABLE_PRIVATE_KEYRING_HOME="$HOME"
     unset ROUNDTABLE_KEYRING_TMP
 
     rc=0
@@ -131,11 +133,20 @@ export ROUNDTABLE_KEYRING_TMP="$tmp"
 # Never let an outer session's keyring or bus leak in.
 unset GNOME_KEYRING_CONTROL DBUS_SESSION_BUS_ADDRESS SSH_AUTH_SOCK PYTHON_KEYRING_BACKEND
 
+# The bus daemon's own chatter (a harmless "Failed to set fd limit", and the GUI password prompter
+# it tries to start when a test locks the keyring) goes to a log instead of the command's stderr.
+dbus_daemon="$(command -v dbus-daemon)" || die "dbus-daemon not found; install it: apt-get install -y dbus"
+cat >"$tmp/dbus-daemon" <<WRAPPER
+#!/bin/sh
+exec "$dbus_daemon" "\$@" 2>>"$tmp/dbus-daemon.log"
+WRAPPER
+chmod 700 "$tmp/dbus-daemon"
+
 # setsid gives the session its own process group, so a signal reaches all of it (see on_signal).
 # It runs in the background only so that our traps fire at once; "<&0" keeps the caller's stdin
-# (a background job would otherwise read /dev/null). dbus-daemon may print a harmless "Failed to
-# set fd limit" line when it is not allowed to raise the limit.
-setsid dbus-run-session -- bash "$script_path" --inner-session "$@" <&0 &
+# (a background job would otherwise read /dev/null).
+setsid dbus-run-session --dbus-daemon="$tmp/dbus-daemon" -- \
+    bash "$script_path" --inner-session "$@" <&0 &
 session_pid=$!
 rc=0
 wait "$session_pid" || rc=$?

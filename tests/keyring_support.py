@@ -20,6 +20,9 @@ import pytest
 
 PRIVATE_KEYRING = os.environ.get("ROUNDTABLE_PRIVATE_KEYRING") == "1"
 PRIVATE_KEYRING_PASSWORD = os.environ.get("ROUNDTABLE_PRIVATE_KEYRING_PASSWORD", "")
+# The HOME that with-keyring.sh created (conftest may give each test another HOME/XDG dirs); the
+# daemon keeps its encrypted keyrings under PRIVATE_KEYRING_HOME/.local/share/keyrings.
+PRIVATE_KEYRING_HOME = os.environ.get("ROUNDTABLE_PRIVATE_KEYRING_HOME", "")
 
 _SECRETS_BUS_NAME = "org.freedesktop.secrets"
 _SECRETS_PATH = "/org/freedesktop/secrets"
@@ -38,8 +41,10 @@ def has_session_bus() -> bool:
         return False
 
 
+SESSION_BUS = has_session_bus()
+
 requires_secret_service = pytest.mark.skipif(
-    not has_session_bus(),
+    not SESSION_BUS,
     reason="no D-Bus session bus: run under scripts/with-keyring.sh for a real Secret Service",
 )
 requires_private_keyring = pytest.mark.skipif(

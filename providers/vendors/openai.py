@@ -28,9 +28,9 @@ class OpenAI(HttpChatProvider):
     url = "https://platform.openai.com"
     login_url = "https://platform.openai.com/api-keys"
     api_base = "https://api.openai.com/v1"
-    base_url_env = ("OPENAI_BASE_URL",)
-    api_key_env = ("OPENAI_API_KEY",)
-    default_model = "gpt-4o-mini"
+    base_url_env: ClassVar[tuple[str, ...]] = ("OPENAI_BASE_URL",)
+    api_key_env: ClassVar[tuple[str, ...]] = ("OPENAI_API_KEY",)
+    default_model: ClassVar[str | None] = "gpt-4o-mini"
     fallback_models = ["gpt-4o-mini", "gpt-4o", "gpt-4.1", "gpt-4.1-mini", "o4-mini", "o3"]
     #: The body field for the answer length (OpenAI's newer name; compatible services use the old).
     max_tokens_field: ClassVar[str] = "max_completion_tokens"
@@ -105,7 +105,9 @@ class OpenAI(HttpChatProvider):
 
     # ----- answer ----------------------------------------------------------------------------
     @classmethod
-    async def parse_stream(cls, response: httpx.Response, api_key: str | None) -> AsyncIterator[Any]:
+    async def parse_stream(
+        cls, response: httpx.Response, api_key: str | None
+    ) -> AsyncIterator[Any]:
         finished = False
         async for event in iter_sse(response):
             data = event.data
@@ -171,7 +173,8 @@ class OpenAI(HttpChatProvider):
     async def list_models(
         cls, client: httpx.AsyncClient, base_url: str, api_key: str | None
     ) -> list[str]:
-        data = await cls.fetch_json(client, f"{base_url}/models", cls.auth_headers(api_key), api_key)
+        url = f"{base_url}/models"
+        data = await cls.fetch_json(client, url, cls.auth_headers(api_key), api_key)
         entries = data.get("data", []) if isinstance(data, dict) else data
         if not isinstance(entries, list):
             raise ProviderError(f"{cls.label} sent a model list in an unknown shape.")
@@ -181,7 +184,7 @@ class OpenAI(HttpChatProvider):
 class _Compatible(OpenAI):
     """An OpenAI-compatible service: the classic ``max_tokens`` field."""
 
-    base_url_env = ()
+    base_url_env: ClassVar[tuple[str, ...]] = ()
     max_tokens_field = "max_tokens"
 
 

@@ -29,7 +29,9 @@ class AnthropicServer(MockServer):
     name = "anthropic"
     server_header = "cloudflare"
     default_models = tuple(DISPLAY_NAMES)
-    invalid_json_message = "There was an issue with your request body. Please check that it's valid JSON"
+    invalid_json_message = (
+        "There was an issue with your request body. Please check that it's valid JSON"
+    )
 
     def route(self, req: RecordedRequest) -> tuple[str, Any] | None:
         """Messages, token counting and model routes."""
@@ -60,7 +62,11 @@ class AnthropicServer(MockServer):
         """System prompt plus all messages."""
         body = req.body_dict
         parts = [content_text(body.get("system"))]
-        parts += [content_text(m.get("content")) for m in body.get("messages") or [] if isinstance(m, dict)]
+        parts += [
+            content_text(m.get("content"))
+            for m in body.get("messages") or []
+            if isinstance(m, dict)
+        ]
         return "".join(parts)
 
     # -- checks ----------------------------------------------------------------
@@ -87,8 +93,8 @@ class AnthropicServer(MockServer):
                 raise self.fail(
                     req,
                     400,
-                    f'messages: Unexpected role "{role}". The Messages API accepts a top-level `system` parameter, '
-                    'not "system" as an input message role.'
+                    f'messages: Unexpected role "{role}". The Messages API accepts a top-level '
+                    '`system` parameter, not "system" as an input message role.'
                     if role == "system"
                     else f"messages.{i}.role: Input should be 'user' or 'assistant'",
                 )
@@ -97,16 +103,23 @@ class AnthropicServer(MockServer):
                 raise self.fail(
                     req,
                     400,
-                    f"messages.{i}: all messages must have non-empty content except for the optional final "
+                    f"messages.{i}: all messages must have non-empty content except for the "
+                    f"optional final "
                     "assistant message",
                 )
         thinking = body.get("thinking") or {}
         if thinking.get("type") == "enabled":
             budget = thinking.get("budget_tokens")
             if not isinstance(budget, int) or budget < 1024:
-                raise self.fail(req, 400, "thinking.enabled.budget_tokens: Input should be greater than or equal to 1024")
+                raise self.fail(
+                    req,
+                    400,
+                    "thinking.enabled.budget_tokens: Input should be greater than or equal to 1024",
+                )
             if body["max_tokens"] <= budget:
-                raise self.fail(req, 400, "`max_tokens` must be greater than `thinking.budget_tokens`.")
+                raise self.fail(
+                    req, 400, "`max_tokens` must be greater than `thinking.budget_tokens`."
+                )
         if not self.known_model(str(body["model"])):
             raise self.fail(req, 404)
         return body
@@ -118,16 +131,22 @@ class AnthropicServer(MockServer):
         body = self.validate(req)
         spec = self.stream_spec(behaviour)
         ans = self.resolve_answer(req, spec)
-        thinking = (body.get("thinking") or {}).get("type") in ("enabled", "adaptive") and bool(ans.reasoning)
+        thinking = (body.get("thinking") or {}).get("type") in ("enabled", "adaptive") and bool(
+            ans.reasoning
+        )
         msg_id = "msg_" + stable_id(req)
         headers = {"request-id": "req_" + stable_id(req), **spec.headers}
         if not body.get("stream"):
             content: list[dict[str, Any]] = [{"type": "text", "text": ans.text}]
             if thinking:
-                content.insert(0, {"type": "thinking", "thinking": ans.reasoning, "signature": _signature(req)})
+                content.insert(
+                    0, {"type": "thinking", "thinking": ans.reasoning, "signature": _signature(req)}
+                )
             message = _message(msg_id, str(body["model"]), ans, content, usage=True)
             message["stop_reason"] = STOP_REASONS.get(ans.finish, ans.finish)
-            message["usage"]["output_tokens"] = ans.completion_tokens + ans.reasoning_tokens * thinking
+            message["usage"]["output_tokens"] = (
+                ans.completion_tokens + ans.reasoning_tokens * thinking
+            )
             return Reply(200, dumps(message).encode(), headers)
         le = self.le(spec)
         return EventStream(
@@ -139,7 +158,13 @@ class AnthropicServer(MockServer):
         )
 
     def events(
-        self, req: RecordedRequest, body: dict[str, Any], spec: Stream, ans: Answer, thinking: bool, msg_id: str
+        self,
+        req: RecordedRequest,
+        body: dict[str, Any],
+        spec: Stream,
+        ans: Answer,
+        thinking: bool,
+        msg_id: str,
     ) -> list[bytes]:
         """message_start, [thinking block], ping, text block, message_delta, message_stop."""
         le = self.le(spec)
@@ -148,7 +173,11 @@ class AnthropicServer(MockServer):
             return sse(dumps({"type": name, **data}), le, name)
 
         def deltas(index: int, kind: str, field: str, pieces: list[str]) -> list[bytes]:
-            delta = {"type": "content_block_delta", "index": index, "delta": {"type": kind, field: "__PIECE__"}}
+            delta = {
+                "type": "content_block_delta",
+                "index": index,
+                "delta": {"type": kind, field: "__PIECE__"},
+            }
             render = piece_template(delta)
             head = f"event: content_block_delta{le}data: "
             return [f"{head}{render(p)}{le}{le}".encode() for p in pieces]
@@ -157,20 +186,48 @@ class AnthropicServer(MockServer):
         events = [ev("message_start", {"message": start})]
         index = 0
         if thinking:
-            events.append(ev("content_block_start", {"index": 0, "content_block": {"type": "thinking", "thinking": "", "signature": ""}}))
+            events.append(
+                ev(
+                    "content_block_start",
+                    {
+                        "index": 0,
+                        "content_block": {"type": "thinking", "thinking": "", "signature": ""},
+                    },
+                )
+            )
             events.append(ev("ping", {}))
             events += deltas(0, "thinking_delta", "thinking", ans.reasoning_pieces)
-            events.append(ev("content_block_delta", {"index": 0, "delta": {"type": "signature_delta", "signature": _signature(req)}}))
+            events.append(
+                ev(
+                    "content_block_delta",
+                    {
+                        "index": 0,
+                        "delta": {"type": "signature_delta", "signature": _signature(req)},
+                    },
+                )
+            )
             events.append(ev("content_block_stop", {"index": 0}))
             index = 1
-        events.append(ev("content_block_start", {"index": index, "content_block": {"type": "text", "text": ""}}))
+        events.append(
+            ev(
+                "content_block_start",
+                {"index": index, "content_block": {"type": "text", "text": ""}},
+            )
+        )
         if not thinking:
             events.append(ev("ping", {}))
         events += deltas(index, "text_delta", "text", ans.pieces)
         events.append(ev("content_block_stop", {"index": index}))
-        delta: dict[str, Any] = {"delta": {"stop_reason": STOP_REASONS.get(ans.finish, ans.finish), "stop_sequence": None}}
+        delta: dict[str, Any] = {
+            "delta": {
+                "stop_reason": STOP_REASONS.get(ans.finish, ans.finish),
+                "stop_sequence": None,
+            }
+        }
         if spec.usage is not False:
-            delta["usage"] = {"output_tokens": ans.completion_tokens + ans.reasoning_tokens * thinking}
+            delta["usage"] = {
+                "output_tokens": ans.completion_tokens + ans.reasoning_tokens * thinking
+            }
         events.append(ev("message_delta", delta))
         events.append(ev("message_stop", {}))
         return events
@@ -185,7 +242,9 @@ class AnthropicServer(MockServer):
         """``GET /v1/models`` with ``limit`` / ``after_id`` / ``before_id`` paging."""
         self.check_headers(req)
         data = [
-            m if isinstance(m, dict) else {
+            m
+            if isinstance(m, dict)
+            else {
                 "type": "model",
                 "id": m,
                 "display_name": DISPLAY_NAMES.get(m, m),
@@ -214,14 +273,18 @@ class AnthropicServer(MockServer):
 def _has_blocks(msg: dict[str, Any]) -> bool:
     """Non-text blocks (images, tool results) count as content."""
     content = msg.get("content")
-    return isinstance(content, list) and any(isinstance(b, dict) and b.get("type") != "text" for b in content)
+    return isinstance(content, list) and any(
+        isinstance(b, dict) and b.get("type") != "text" for b in content
+    )
 
 
 def _signature(req: RecordedRequest) -> str:
     return base64.b64encode(hashlib.sha256(b"sig" + req.body).digest() * 3).decode()
 
 
-def _message(msg_id: str, model: str, ans: Answer, content: list[dict[str, Any]], *, usage: bool) -> dict[str, Any]:
+def _message(
+    msg_id: str, model: str, ans: Answer, content: list[dict[str, Any]], *, usage: bool
+) -> dict[str, Any]:
     message: dict[str, Any] = {
         "id": msg_id,
         "type": "message",

@@ -8,6 +8,7 @@ Never imports ``providers`` or ``app``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import random
@@ -130,7 +131,9 @@ class MockServer:
     ) -> None:
         self.api_keys: set[str] = set(self.default_api_keys if api_keys is None else api_keys)
         self.default = Stream(text=answer)
-        self.models: list[str | dict[str, Any]] = list(self.default_models if models is None else models)
+        self.models: list[str | dict[str, Any]] = list(
+            self.default_models if models is None else models
+        )
         self.strict_models = False
         self.requests: list[RecordedRequest] = []
         self.errors: list[str] = []
@@ -145,7 +148,10 @@ class MockServer:
     def start(self) -> Self:
         """Start serving in a daemon thread."""
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, name=f"{self.name}-server", daemon=True
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.02},
+            name=f"{self.name}-server",
+            daemon=True,
         )
         self._thread.start()
         return self
@@ -236,7 +242,9 @@ class MockServer:
         return content_text(req.body.decode("utf-8", "replace"))
 
     # -- helpers for subclasses ------------------------------------------
-    def fail(self, req: RecordedRequest, status: int, message: str | None = None, code: str | None = None) -> HTTPFail:
+    def fail(
+        self, req: RecordedRequest, status: int, message: str | None = None, code: str | None = None
+    ) -> HTTPFail:
         """Build an ``HTTPFail`` carrying this vendor's error response."""
         return HTTPFail(self.error_reply(Error(status, message=message, code=code), req))
 
@@ -248,7 +256,9 @@ class MockServer:
 
     def known_model(self, model: str) -> bool:
         """Whether ``model`` is listed (always True unless ``strict_models``)."""
-        ids = {m if isinstance(m, str) else str(m.get("id", m.get("name", ""))) for m in self.models}
+        ids = {
+            m if isinstance(m, str) else str(m.get("id", m.get("name", ""))) for m in self.models
+        }
         return not self.strict_models or model in ids
 
     def model_list(self, behaviour: Behaviour | None) -> list[str | dict[str, Any]]:
@@ -327,7 +337,13 @@ class MockServer:
 
 
 def _to_bytes(body: Any) -> bytes:
-    return body.encode() if isinstance(body, str) else body if isinstance(body, bytes) else dumps(body).encode()
+    return (
+        body.encode()
+        if isinstance(body, str)
+        else body
+        if isinstance(body, bytes)
+        else dumps(body).encode()
+    )
 
 
 def _raw_reply(raw: Raw) -> Reply:
@@ -375,10 +391,8 @@ class _HTTPServer(ThreadingHTTPServer):
         with self._conns_lock:
             conns = list(self._conns)
         for conn in conns:
-            try:
+            with contextlib.suppress(OSError):
                 conn.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         exc = sys.exc_info()[1]
@@ -396,13 +410,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         """Silence per-request logging."""
 
-    def version_string(self) -> str:
-        return self.server.mock.server_header
-
     def do_GET(self) -> None:
         self._serve()
 
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_GET
+    do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_GET
 
     def _serve(self) -> None:
         mock = self.server.mock
@@ -453,7 +464,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
         return bytes(out)
 
     def _start(self, status: int, content_type: str, headers: dict[str, str]) -> None:
-        self.send_response(status, _REASONS.get(status))
+        self.send_response_only(status, _REASONS.get(status))
+        if self.server.mock.server_header:
+            self.send_header("Server", self.server.mock.server_header)
+        self.send_header("Date", self.date_time_string())
         self.send_header("Content-Type", content_type)
         for name, value in headers.items():
             self.send_header(name, value)
@@ -467,22 +481,20 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def _drop(self) -> None:
         self.close_connection = True
-        try:
+        with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
     def finish(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             super().finish()
-        except OSError:
-            pass
 
 
 class _StreamWriter:
     """Writes an ``EventStream`` honouring every ``Stream`` knob."""
 
-    def __init__(self, handler: _RequestHandler, stream: EventStream, stopping: threading.Event) -> None:
+    def __init__(
+        self, handler: _RequestHandler, stream: EventStream, stopping: threading.Event
+    ) -> None:
         self.h = handler
         self.stream = stream
         self.spec = stream.spec
@@ -511,7 +523,7 @@ class _StreamWriter:
                 self._events_bytes([self.stream.error_event])
                 self._finish()
                 return
-            if self.stopping.wait(spec.stall_seconds) or spec.stall_seconds is None:
+            if self.stopping.wait(spec.stall_seconds):
                 raise _Abort
         self._events(pos, len(events))
         self._finish()
@@ -575,15 +587,21 @@ class _StreamWriter:
 
 def run_cli(server_cls: type[MockServer], argv: list[str] | None = None) -> None:
     """``python -m tests.servers.<vendor>_server --port 8765 [--answer-file F]``."""
-    p = argparse.ArgumentParser(description=f"Loopback {server_cls.name} server for manual runs and benchmarks.")
+    p = argparse.ArgumentParser(
+        description=f"Loopback {server_cls.name} server for manual runs and benchmarks."
+    )
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--answer", help="answer text (default: echo the last user message)")
     p.add_argument("--answer-file", type=Path, help="read the answer text from this UTF-8 file")
-    p.add_argument("--reasoning-file", type=Path, help="read reasoning/thinking text from this file")
+    p.add_argument(
+        "--reasoning-file", type=Path, help="read reasoning/thinking text from this file"
+    )
     p.add_argument("--chunk-count", type=int, help="split the answer into exactly N content events")
     p.add_argument("--delay", type=float, default=0.0, help="seconds between events")
-    p.add_argument("--key", action="append", help=f"accepted API key (repeatable; default {DEFAULT_KEY})")
+    p.add_argument(
+        "--key", action="append", help=f"accepted API key (repeatable; default {DEFAULT_KEY})"
+    )
     a = p.parse_args(argv)
     answer = a.answer_file.read_text("utf-8") if a.answer_file else a.answer
     server = server_cls(api_keys=a.key, answer=answer, host=a.host, port=a.port)

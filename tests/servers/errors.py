@@ -25,17 +25,25 @@ OPENAI_CODES: dict[str, tuple[int, str, str]] = {
     "invalid_api_key": (
         401,
         "invalid_request_error",
-        "Incorrect API key provided: {key}. You can find your API key at https://platform.openai.com/account/api-keys.",
+        "Incorrect API key provided: {key}. You can find your API key at "
+        "https://platform.openai.com/account/api-keys.",
     ),
     "missing_api_key": (
         401,
         "invalid_request_error",
-        "You didn't provide an API key. You need to provide your API key in an Authorization header using "
-        "Bearer auth (i.e. Authorization: Bearer YOUR_KEY), or as the password field (with blank username) if "
-        "you're accessing the API from your browser and are prompted for a username and password. You can "
+        "You didn't provide an API key. You need to provide your API key in an Authorization "
+        "header using "
+        "Bearer auth (i.e. Authorization: Bearer YOUR_KEY), or as the password field (with blank "
+        "username) if "
+        "you're accessing the API from your browser and are prompted for a username and password. "
+        "You can "
         "obtain an API key from https://platform.openai.com/account/api-keys.",
     ),
-    "unsupported_country_region_territory": (403, "request_forbidden", "Country, region, or territory not supported"),
+    "unsupported_country_region_territory": (
+        403,
+        "request_forbidden",
+        "Country, region, or territory not supported",
+    ),
     "model_not_found": (
         404,
         "invalid_request_error",
@@ -44,15 +52,19 @@ OPENAI_CODES: dict[str, tuple[int, str, str]] = {
     "rate_limit_exceeded": (
         429,
         "requests",
-        "Rate limit reached for {model} in organization org-roundtable on requests per min (RPM): Limit 3, "
-        "Used 3, Requested 1. Please try again in {retry}. Visit https://platform.openai.com/account/rate-limits "
+        "Rate limit reached for {model} in organization org-roundtable on requests per min (RPM): "
+        "Limit 3, "
+        "Used 3, Requested 1. Please try again in {retry}. Visit "
+        "https://platform.openai.com/account/rate-limits "
         "to learn more.",
     ),
     "insufficient_quota": (
         429,
         "insufficient_quota",
-        "You exceeded your current quota, please check your plan and billing details. For more information on "
-        "this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.",
+        "You exceeded your current quota, please check your plan and billing details. For more "
+        "information on "
+        "this error, read the docs: "
+        "https://platform.openai.com/docs/guides/error-codes/api-errors.",
     ),
     "server_error": (
         500,
@@ -94,7 +106,9 @@ def openai_payload(err: Error, req: RecordedRequest, param: str | None = None) -
     name = err.code or by_status
     _, etype, template = OPENAI_CODES.get(name) or OPENAI_CODES[by_status]
     retry = f"{err.retry_after:g}s" if err.retry_after is not None else "20s"
-    message = err.message or template.format(model=_model(req), key=redact_key(_bearer(req)), retry=retry)
+    message = err.message or template.format(
+        model=_model(req), key=redact_key(_bearer(req)), retry=retry
+    )
     code = None if name in _OPENAI_NULL_CODE else name
     if param is None and name == "context_length_exceeded":
         param = "messages"
@@ -103,7 +117,10 @@ def openai_payload(err: Error, req: RecordedRequest, param: str | None = None) -
 
 def openai_error(err: Error, req: RecordedRequest, param: str | None = None) -> Reply:
     """OpenAI error response with ``retry-after`` + ``retry-after-ms`` and ``x-request-id``."""
-    headers = {"x-request-id": "req_" + stable_id(req, 32), **retry_headers(err.retry_after, ms=True)}
+    headers = {
+        "x-request-id": "req_" + stable_id(req, 32),
+        **retry_headers(err.retry_after, ms=True),
+    }
     return Reply(err.status, dumps(openai_payload(err, req, param)).encode(), headers)
 
 
@@ -112,19 +129,26 @@ AZURE_BY_STATUS: dict[int, tuple[str, str]] = {
     400: ("BadRequest", "API version not supported"),
     401: (
         "401",
-        "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key "
+        "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide "
+        "a valid key "
         "for an active subscription and use a correct regional API endpoint for your resource.",
     ),
     404: ("404", "Resource not found"),
     429: (
         "429",
-        "Requests to the ChatCompletions_Create Operation under Azure OpenAI API version {version} have exceeded "
-        "token rate limit of your current OpenAI S0 pricing tier. Please retry after {retry} seconds.",
+        "Requests to the ChatCompletions_Create Operation under Azure OpenAI API version {version} "
+        "have exceeded "
+        "token rate limit of your current OpenAI S0 pricing tier. Please retry after {retry} "
+        "seconds.",
     ),
-    500: ("InternalServerError", "The server had an error while processing your request. Sorry about that!"),
+    500: (
+        "InternalServerError",
+        "The server had an error while processing your request. Sorry about that!",
+    ),
 }
 AZURE_DEPLOYMENT_NOT_FOUND = (
-    "The API deployment for this resource does not exist. If you created the deployment within the last 5 "
+    "The API deployment for this resource does not exist. If you created the deployment within the "
+    "last 5 "
     "minutes, please wait a moment and try again."
 )
 
@@ -137,14 +161,21 @@ def azure_error(err: Error, req: RecordedRequest) -> Reply:
     retry = str(retry_headers(err.retry_after).get("retry-after", "6"))
     message = err.message or template.format(version=req.query.get("api-version", ""), retry=retry)
     headers = {"apim-request-id": stable_id(req, 32), **retry_headers(err.retry_after, ms=True)}
-    return Reply(err.status, dumps({"error": {"code": err.code or code, "message": message}}).encode(), headers)
+    return Reply(
+        err.status,
+        dumps({"error": {"code": err.code or code, "message": message}}).encode(),
+        headers,
+    )
 
 
 # -- Anthropic -------------------------------------------------------------------
 ANTHROPIC_BY_STATUS: dict[int, tuple[str, str]] = {
     400: ("invalid_request_error", "Invalid request"),
     401: ("authentication_error", "invalid x-api-key"),
-    403: ("permission_error", "Your API key does not have permission to use the specified resource."),
+    403: (
+        "permission_error",
+        "Your API key does not have permission to use the specified resource.",
+    ),
     404: ("not_found_error", "model: {model}"),
     413: ("request_too_large", "Request exceeds the maximum allowed number of bytes."),
     429: (
@@ -160,11 +191,17 @@ ANTHROPIC_BY_STATUS: dict[int, tuple[str, str]] = {
 def anthropic_payload(err: Error, req: RecordedRequest) -> dict[str, Any]:
     """``{"type": "error", "error": {"type", "message"}}`` (no request_id: the stream form)."""
     etype, template = ANTHROPIC_BY_STATUS.get(err.status, ("api_error", "Internal server error"))
-    return {"type": "error", "error": {"type": err.code or etype, "message": err.message or template.format(model=_model(req))}}
+    return {
+        "type": "error",
+        "error": {
+            "type": err.code or etype,
+            "message": err.message or template.format(model=_model(req)),
+        },
+    }
 
 
 def anthropic_error(err: Error, req: RecordedRequest) -> Reply:
-    """Anthropic error response: body with ``request_id``, ``request-id`` and ``retry-after`` headers."""
+    """Anthropic error: body with ``request_id``; ``request-id`` and ``retry-after`` headers."""
     request_id = "req_" + stable_id(req, 24)
     body = {**anthropic_payload(err, req), "request_id": request_id}
     headers = {"request-id": request_id, **retry_headers(err.retry_after)}
@@ -179,17 +216,20 @@ GEMINI_BY_STATUS: dict[int, tuple[str, str]] = {
     401: ("UNAUTHENTICATED", "Request had invalid authentication credentials."),
     403: (
         "PERMISSION_DENIED",
-        "Method doesn't allow unregistered callers (callers without established identity). Please use API Key "
+        "Method doesn't allow unregistered callers (callers without established identity). Please "
+        "use API Key "
         "or other form of API consumer identity to call this API.",
     ),
     404: (
         "NOT_FOUND",
-        "models/{model} is not found for API version v1beta, or is not supported for generateContent. "
+        "models/{model} is not found for API version v1beta, or is not supported for "
+        "generateContent. "
         "Call ListModels to see the list of available models and their supported methods.",
     ),
     429: (
         "RESOURCE_EXHAUSTED",
-        "You exceeded your current quota, please check your plan and billing details. For more information on "
+        "You exceeded your current quota, please check your plan and billing details. For more "
+        "information on "
         "this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.",
     ),
     500: (
@@ -204,7 +244,10 @@ GEMINI_BAD_KEY = "API key not valid. Please pass a valid API key."
 
 
 def gemini_payload(err: Error, req: RecordedRequest) -> dict[str, Any]:
-    """Google ``{"error": {code, message, status, details?}}``; ``code="API_KEY_INVALID"`` is the bad-key 400."""
+    """Google ``{"error": {code, message, status, details?}}``.
+
+    ``code="API_KEY_INVALID"`` gives the bad-key 400 with its ErrorInfo details.
+    """
     status, template = GEMINI_BY_STATUS.get(err.status, ("UNKNOWN", "Unknown error."))
     model = req.path.rsplit("/", 1)[-1].split(":")[0]
     body: dict[str, Any] = {"code": err.status, "message": "", "status": status}
@@ -218,12 +261,21 @@ def gemini_payload(err: Error, req: RecordedRequest) -> dict[str, Any]:
                 "domain": "googleapis.com",
                 "metadata": {"service": "generativelanguage.googleapis.com"},
             },
-            {"@type": "type.googleapis.com/google.rpc.LocalizedMessage", "locale": "en-US", "message": GEMINI_BAD_KEY},
+            {
+                "@type": "type.googleapis.com/google.rpc.LocalizedMessage",
+                "locale": "en-US",
+                "message": GEMINI_BAD_KEY,
+            },
         ]
     elif err.code:
         body["status"] = err.code
     if err.retry_after is not None:
-        details.append({"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": f"{err.retry_after:g}s"})
+        details.append(
+            {
+                "@type": "type.googleapis.com/google.rpc.RetryInfo",
+                "retryDelay": f"{err.retry_after:g}s",
+            }
+        )
     body["message"] = err.message or template.format(model=model)
     if details:
         body["details"] = details
@@ -254,7 +306,9 @@ def ollama_payload(err: Error, req: RecordedRequest) -> dict[str, Any]:
 
 def ollama_error(err: Error, req: RecordedRequest) -> Reply:
     """Ollama error response (``Retry-After`` only if asked: Ollama itself never sends one)."""
-    return Reply(err.status, dumps(ollama_payload(err, req)).encode(), retry_headers(err.retry_after))
+    return Reply(
+        err.status, dumps(ollama_payload(err, req)).encode(), retry_headers(err.retry_after)
+    )
 
 
 # -- Open WebUI ------------------------------------------------------------------

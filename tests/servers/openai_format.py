@@ -10,7 +10,8 @@ from .scenario import Answer, Behaviour, Error, RecordedRequest, content_text
 
 FINGERPRINT = "fp_roundtable"
 AZURE_FILTER = {
-    name: {"filtered": False, "severity": "safe"} for name in ("hate", "self_harm", "sexual", "violence")
+    name: {"filtered": False, "severity": "safe"}
+    for name in ("hate", "self_harm", "sexual", "violence")
 }
 
 
@@ -24,7 +25,9 @@ def last_user_text(body: dict[str, Any]) -> str:
 
 def prompt_text(body: dict[str, Any]) -> str:
     """All message text of a chat request."""
-    return "".join(content_text(m.get("content")) for m in body.get("messages") or [] if isinstance(m, dict))
+    return "".join(
+        content_text(m.get("content")) for m in body.get("messages") or [] if isinstance(m, dict)
+    )
 
 
 def validate_chat(server: MockServer, req: RecordedRequest) -> dict[str, Any]:
@@ -33,7 +36,9 @@ def validate_chat(server: MockServer, req: RecordedRequest) -> dict[str, Any]:
     if not body.get("model"):
         raise server.fail(req, 400, "you must provide a model parameter", "invalid_request")
     if not isinstance(body.get("messages"), list) or not body["messages"]:
-        raise server.fail(req, 400, "Missing required parameter: 'messages'.", "missing_required_parameter")
+        raise server.fail(
+            req, 400, "Missing required parameter: 'messages'.", "missing_required_parameter"
+        )
     return body
 
 
@@ -69,7 +74,12 @@ def chat_reply(
     cid = "chatcmpl-" + stable_id(req)
     model = str(body["model"])
     if not body.get("stream"):
-        message: dict[str, Any] = {"role": "assistant", "content": ans.text, "refusal": None, "annotations": []}
+        message: dict[str, Any] = {
+            "role": "assistant",
+            "content": ans.text,
+            "refusal": None,
+            "annotations": [],
+        }
         if ans.reasoning:
             message[reasoning_field] = ans.reasoning
         completion = {
@@ -77,7 +87,9 @@ def chat_reply(
             "object": "chat.completion",
             "created": CREATED,
             "model": model,
-            "choices": [{"index": 0, "message": message, "logprobs": None, "finish_reason": ans.finish}],
+            "choices": [
+                {"index": 0, "message": message, "logprobs": None, "finish_reason": ans.finish}
+            ],
             "usage": usage(ans),
             "service_tier": "default",
             "system_fingerprint": FINGERPRINT,
@@ -96,10 +108,21 @@ def chat_reply(
 
 
 def chat_events(
-    ans: Answer, cid: str, model: str, le: str, include_usage: bool, reasoning_field: str, azure: bool
+    ans: Answer,
+    cid: str,
+    model: str,
+    le: str,
+    include_usage: bool,
+    reasoning_field: str,
+    azure: bool,
 ) -> list[bytes]:
     """Framed ``chat.completion.chunk`` events, ending with ``data: [DONE]``."""
-    head: dict[str, Any] = {"id": cid, "object": "chat.completion.chunk", "created": CREATED, "model": model}
+    head: dict[str, Any] = {
+        "id": cid,
+        "object": "chat.completion.chunk",
+        "created": CREATED,
+        "model": model,
+    }
     head["system_fingerprint"] = FINGERPRINT
     tail = {"usage": None} if include_usage else {}
 
@@ -113,9 +136,23 @@ def chat_events(
     events: list[bytes] = []
     if azure:
         filters = [{"prompt_index": 0, "content_filter_results": AZURE_FILTER}]
-        events.append(frame({"choices": [], "created": 0, "id": "", "model": "", "object": "", "prompt_filter_results": filters}))
+        events.append(
+            frame(
+                {
+                    "choices": [],
+                    "created": 0,
+                    "id": "",
+                    "model": "",
+                    "object": "",
+                    "prompt_filter_results": filters,
+                }
+            )
+        )
     events.append(frame(chunk({"role": "assistant", "content": "", "refusal": None})))
-    for pieces, delta in ((ans.reasoning_pieces, {"content": None, reasoning_field: "__PIECE__"}), (ans.pieces, {"content": "__PIECE__"})):
+    for pieces, delta in (
+        (ans.reasoning_pieces, {"content": None, reasoning_field: "__PIECE__"}),
+        (ans.pieces, {"content": "__PIECE__"}),
+    ):
         if pieces:
             render = piece_template(chunk(delta))
             events.extend(f"data: {render(p)}{le}{le}".encode() for p in pieces)
@@ -124,4 +161,3 @@ def chat_events(
         events.append(frame({**head, "choices": [], "usage": usage(ans)}))
     events.append(f"data: [DONE]{le}{le}".encode())
     return events
-

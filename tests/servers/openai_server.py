@@ -31,9 +31,12 @@ class OpenAIServer(MockServer):
     server_header = "cloudflare"
     default_models = ("gpt-4o-mini", "gpt-4o", "o3-mini")
     invalid_json_message = (
-        "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your "
-        "HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON. "
-        "If you have trouble figuring out how to fix this, please contact us through our help center at "
+        "We could not parse the JSON body of your request. (HINT: This likely means you aren't "
+        "using your "
+        "HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not "
+        "valid JSON. "
+        "If you have trouble figuring out how to fix this, please contact us through our help "
+        "center at "
         "help.openai.com.)"
     )
 
@@ -53,7 +56,9 @@ class OpenAIServer(MockServer):
             return "chat", self.chat
         if req.method == "GET" and req.path == "/v1/models":
             return "models", self.list_models
-        if req.method == "POST" and (AZURE_CHAT.match(req.path) or req.path == "/openai/v1/chat/completions"):
+        if req.method == "POST" and (
+            AZURE_CHAT.match(req.path) or req.path == "/openai/v1/chat/completions"
+        ):
             return "chat", self.azure_chat
         return None
 
@@ -65,7 +70,10 @@ class OpenAIServer(MockServer):
         """``Invalid URL (POST /v1/x)`` as OpenAI says it."""
         if _is_azure(req):
             return azure_error(Error(404), req)
-        return openai_error(Error(404, message=f"Invalid URL ({req.method} {req.path})", code="invalid_request"), req)
+        return openai_error(
+            Error(404, message=f"Invalid URL ({req.method} {req.path})", code="invalid_request"),
+            req,
+        )
 
     def user_text(self, req: RecordedRequest) -> str:
         """Last user message."""
@@ -95,18 +103,30 @@ class OpenAIServer(MockServer):
         return chat_reply(self, req, body, behaviour, reasoning_field=self.reasoning_field)
 
     def _check_reasoning_params(self, req: RecordedRequest, body: dict[str, Any]) -> None:
-        """o-series/gpt-5 reject ``max_tokens`` and non-default ``temperature`` like the real API."""
+        """o-series/gpt-5 reject ``max_tokens`` and a non-default ``temperature`` (as OpenAI)."""
         if not REASONING_MODEL.match(str(body["model"])):
             return
         if "max_tokens" in body:
-            message = "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead."
-            raise HTTPFail(openai_error(Error(400, message=message, code="unsupported_parameter"), req, "max_tokens"))
+            message = (
+                "Unsupported parameter: 'max_tokens' is not supported with this model. "
+                "Use 'max_completion_tokens' instead."
+            )
+            raise HTTPFail(
+                openai_error(
+                    Error(400, message=message, code="unsupported_parameter"), req, "max_tokens"
+                )
+            )
         if body.get("temperature") not in (None, 1):
             message = (
-                f"Unsupported value: 'temperature' does not support {body['temperature']} with this model. "
+                f"Unsupported value: 'temperature' does not support {body['temperature']} with "
+                f"this model. "
                 "Only the default (1) value is supported."
             )
-            raise HTTPFail(openai_error(Error(400, message=message, code="unsupported_value"), req, "temperature"))
+            raise HTTPFail(
+                openai_error(
+                    Error(400, message=message, code="unsupported_value"), req, "temperature"
+                )
+            )
 
     def azure_chat(self, req: RecordedRequest, behaviour: Behaviour | None) -> Reply | EventStream:
         """Azure deployment (needs ``api-version``) or Azure v1 chat endpoint."""
@@ -123,13 +143,17 @@ class OpenAIServer(MockServer):
         if not isinstance(body.get("messages"), list) or not body["messages"]:
             raise self.fail(req, 400, "Missing required parameter: 'messages'.", "BadRequest")
         body = {**body, "model": body.get("model") or deployment}
-        return chat_reply(self, req, body, behaviour, reasoning_field=self.reasoning_field, azure=True)
+        return chat_reply(
+            self, req, body, behaviour, reasoning_field=self.reasoning_field, azure=True
+        )
 
     def list_models(self, req: RecordedRequest, behaviour: Behaviour | None) -> Reply:
         """``GET /v1/models``."""
         self.check_auth(req)
         data = [
-            m if isinstance(m, dict) else {"id": m, "object": "model", "created": CREATED, "owned_by": "system"}
+            m
+            if isinstance(m, dict)
+            else {"id": m, "object": "model", "created": CREATED, "owned_by": "system"}
             for m in self.model_list(behaviour)
         ]
         return Reply(200, dumps({"object": "list", "data": data}).encode())
