@@ -212,6 +212,12 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
         """The vendor's spelling of a model name (e.g. Ollama's ``name:latest``)."""
         return model
 
+    @classmethod
+    def get_model(cls, model: str | None, **kwargs: Any) -> str:
+        """Spell the name the vendor's way first, so ``llama3.2`` passes the live-list check."""
+        name = model or cls.default_model
+        return super().get_model(cls.match_model(name) if name else name, **kwargs)
+
     # ----- chat ------------------------------------------------------------------------------
     @classmethod
     def build_request(
@@ -257,30 +263,55 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
         name = cls.match_model(cls.get_model(model))
         url, headers, body = cls.build_request(name, messages, options, url_base, key, stream)
         yield ProviderInfo(name=cls.__name__, label=cls.label, model=name)
-        async with (
-            create_client(proxy=proxy, timeout=timeout) as client,
-            open_stream(
-                client,
-                "POST",
-                url,
-                json=body,
-                headers=headers,
-                on_error=lambda failure: cls.map_error(failure, name, key),
-                label=cls.label,
-                retry=cls.retry,
-            ) as response,
-        ):
-            if stream:
-                async for chunk in cls.parse_stream(response, key):
-                    yield chunk
-            else:
-                await response.aread()
-                try:
-                    data = response.json()
-                except ValueError:
-                    raise ProviderError(f"{cls.label} sent an answer that is not JSON.") from None
-                async for chunk in cls.parse_complete(data, key):
-                    yield chunk
+        answering = False
+        try:
+            async with (
+                create_client(proxy=proxy, timeout=timeout) as client,
+                open_stream(
+                    client,
+                    "POST",
+                    url,
+                    json=body,
+                    headers=headers,
+                    on_error=lambda failure: cls.map_error(failure, name, key),
+                    label=cls.label,
+                    retry=cls.retry,
+                ) as response,
+            ):
+                answering = True
+                if stream:
+                    async for chunk in cls.parse_stream(response, key):
+                        yield chunk
+                else:
+                    await response.aread()
+                    try:
+                        data = response.json()
+                    except ValueError:
+                        raise ProviderError(
+                            f"{cls.label} sent an answer that is not JSON."
+                        ) from None
+                    async for chunk in cls.parse_complete(data, key):
+                        yield chunk
+        except ModelNotFoundError as error:
+            if answering:
+                raise
+            # The service said no before any text: name what it offers (its live list).
+            live = {"api_key": key, "base_url": url_base, "proxy": proxy, "timeout": timeout}
+            raise await cls.with_valid_models(error, **live) from None
+
+    @classmethod
+    async def with_valid_models(
+        cls, error: ModelNotFoundError, **connection: Any
+    ) -> ModelNotFoundError:
+        """``error`` naming the models the service offers (its live list, never a built-in one)."""
+        try:
+            models = await cls.get_models_async(strict=True, **connection)
+        except ProviderError as failure:
+            log.info("listing models of %s after a 404 failed: %s", cls.label, failure)
+            return error
+        if not models:
+            return error
+        return type(error)(f"{error} Valid models: {', '.join(models)}.")
 
     # ----- errors ----------------------------------------------------------------------------
     @classmethod
@@ -320,7 +351,7 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
                 f"Pick another model (`roundtable models -p {cls.id}` lists them)."
             )
         if status == 429:
-            retry_after = failure.retry_after
+            retry_after = cls.retry_after(failure)
             wait = f" Try again in {retry_after:g} s." if retry_after is not None else ""
             return RateLimitError(
                 f"{where} is rate limiting requests: {message}.{wait}", status, retry_after
@@ -332,6 +363,11 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
         if status in (400, 413, 422):
             return BadRequestError(f"{where} rejected the request: {message}", status)
         return ResponseStatusError(f"{where}: {message}", status)
+
+    @classmethod
+    def retry_after(cls, failure: HTTPStatusFailure) -> float | None:
+        """Vendor hook: the server's advice in seconds (headers here; Gemini puts it in the body)."""
+        return failure.retry_after
 
     @classmethod
     def is_auth_error(cls, failure: HTTPStatusFailure, message: str) -> bool:

@@ -183,11 +183,14 @@ async def open_stream(
         finally:
             await response.aclose()
         failure = HTTPStatusFailure(response.status_code, response.headers, body, url)
+        error = on_error(failure)
         if response.status_code in retry.statuses and attempt < retry.max_retries:
-            await sleep(retry.delay(attempt, failure.retry_after))
+            # The vendor's mapper may find advice beyond the headers (Gemini: RetryInfo in the body).
+            advised = getattr(error, "retry_after", None)
+            await sleep(retry.delay(attempt, failure.retry_after if advised is None else advised))
             attempt += 1
             continue
-        raise on_error(failure)
+        raise error
     try:
         with transport_errors(label, url):
             yield response

@@ -119,6 +119,7 @@ class MockServer:
     default_models: ClassVar[tuple[str, ...]] = ()
     default_api_keys: ClassVar[tuple[str, ...]] = (DEFAULT_KEY,)
     invalid_json_message: ClassVar[str] = "Invalid JSON body"
+    invalid_json_code: ClassVar[str | None] = None
 
     def __init__(
         self,
@@ -251,7 +252,7 @@ class MockServer:
     def json_body(self, req: RecordedRequest) -> dict[str, Any]:
         """The request's JSON object, or raise the vendor's 400."""
         if not isinstance(req.json, dict):
-            raise self.fail(req, 400, self.invalid_json_message)
+            raise self.fail(req, 400, self.invalid_json_message, self.invalid_json_code)
         return req.json
 
     def known_model(self, model: str) -> bool:

@@ -39,6 +39,7 @@ class OpenAIServer(MockServer):
         "center at "
         "help.openai.com.)"
     )
+    invalid_json_code = "invalid_request"
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
