@@ -40,6 +40,12 @@ log = logging.getLogger(__name__)
 CONNECTION_KEYS = ("api_key", "base_url", "proxy", "timeout")
 
 
+def as_sentence(text: str) -> str:
+    """``text`` ending with one full stop (vendor messages come with or without one)."""
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) or not text else text + "."
+
+
 def redact(text: str, *secrets: str | None) -> str:
     """``text`` with every secret (and its long prefix, as vendors echo) replaced by a mask."""
     for secret in secrets:
@@ -83,8 +89,10 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
             if candidate:
                 return cls.normalize_base_url(candidate)
         if not cls.api_base:
+            variable = f", set {' or '.join(cls.base_url_env)}" if cls.base_url_env else ""
             raise ProviderError(
-                f"{cls.label} needs a base URL: pass --base-url URL or set it in Settings."
+                f"{cls.label} needs a base URL: pass --base-url URL{variable} "
+                "or set it in Settings."
             )
         return cls.normalize_base_url(cls.api_base)
 
@@ -198,6 +206,7 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
             on_error=lambda failure: cls.map_error(failure, None, api_key),
             label=cls.label,
             retry=cls.retry,
+            advice=cls.retry_after,
         ) as response:
             await response.aread()
         try:
@@ -276,6 +285,7 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
                     on_error=lambda failure: cls.map_error(failure, name, key),
                     label=cls.label,
                     retry=cls.retry,
+                    advice=cls.retry_after,
                 ) as response,
             ):
                 answering = True
@@ -324,7 +334,10 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
                 return str(error.get("message") or error)
             if error:
                 return str(error)
-        return failure.text.strip()[:300] or httpx.codes.get_reason_phrase(failure.status)
+        text = failure.text.strip()
+        if text.startswith("<"):  # an HTML error page (often from a proxy): its status says more
+            text = ""
+        return text[:300] or httpx.codes.get_reason_phrase(failure.status)
 
     @classmethod
     def is_model_not_found(cls, failure: HTTPStatusFailure, message: str) -> bool:
@@ -335,30 +348,30 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
         cls, failure: HTTPStatusFailure, model: str | None, api_key: str | None
     ) -> Exception:
         """An error status as the exception the user sees, with what to do next."""
-        message = redact(cls.error_message(failure), api_key)
+        message = as_sentence(redact(cls.error_message(failure), api_key))
         status = failure.status
         where = f"{cls.label} ({status})"
         if status in (401, 403) or cls.is_auth_error(failure, message):
             return MissingAuthError(
-                f"The API key for {cls.label} was rejected ({status}): {message}. "
+                f"The API key for {cls.label} was rejected ({status}): {message} "
                 f"Check it in Settings → Credentials or with `roundtable keys set -p {cls.id}`."
             )
         if status == 402:
-            return PaymentRequiredError(f"{where}: {message}. Check the account's credit or plan.")
+            return PaymentRequiredError(f"{where}: {message} Check the account's credit or plan.")
         if cls.is_model_not_found(failure, message):
             return ModelNotFoundError(
-                f"{cls.label} does not know the model {model!r} ({status}): {message}. "
+                f"{cls.label} does not know the model {model!r} ({status}): {message} "
                 f"Pick another model (`roundtable models -p {cls.id}` lists them)."
             )
         if status == 429:
             retry_after = cls.retry_after(failure)
             wait = f" Try again in {retry_after:g} s." if retry_after is not None else ""
             return RateLimitError(
-                f"{where} is rate limiting requests: {message}.{wait}", status, retry_after
+                f"{where} is rate limiting requests: {message}{wait}", status, retry_after
             )
         if status in (500, 502, 503, 504, 529):
             return ServiceUnavailableError(
-                f"{where} is overloaded or unavailable: {message}. Try again in a moment.", status
+                f"{where} is overloaded or unavailable: {message} Try again in a moment.", status
             )
         if status in (400, 413, 422):
             return BadRequestError(f"{where} rejected the request: {message}", status)
@@ -366,7 +379,7 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
 
     @classmethod
     def retry_after(cls, failure: HTTPStatusFailure) -> float | None:
-        """Vendor hook: the server's advice in seconds (headers here; Gemini puts it in the body)."""
+        """Vendor hook: the server's advice in seconds (headers here; Gemini: in the body)."""
         return failure.retry_after
 
     @classmethod

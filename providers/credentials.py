@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
 import sys
 import threading
@@ -40,7 +41,10 @@ __all__ = [
     "CHUNK_SIZE",
     "COOKIES",
     "DEFAULT_SERVICE",
+    "DISABLED_MESSAGE",
+    "LOCKED_MESSAGE",
     "LOGIN_TOKEN",
+    "NO_KEYRING_MESSAGE",
     "PASSWORD",
     "REFRESH_TOKEN",
     "CorruptSecretError",
@@ -58,7 +62,12 @@ DEFAULT_SERVICE: Final = "roundtable"
 """The keyring service name every Roundtable secret is stored under."""
 
 CHUNK_SIZE: Final = 1000
-"""Longest value stored in one keyring entry; longer values are split into parts this long."""
+"""Longest value stored in one keyring entry; longer values are split into parts this long.
+
+Counted in UTF-16 code units, which equals the character count except for characters outside the
+Basic Multilingual Plane (emoji): so no entry exceeds 2000 bytes as UTF-16, under Windows
+Credential Manager's 2560-byte limit, whatever the text.
+"""
 
 # Well-known field names for the per-provider helpers (key format "{provider_id}:{field}").
 API_KEY: Final = "api_key"
@@ -77,6 +86,10 @@ _MAX_KEY_LENGTH: Final = 200
 _CHUNK_PREFIX: Final = "chunked:"
 _ESCAPE_PREFIX: Final = "plain:"
 _CHUNK_HEADER = re.compile(r"chunked:([1-9][0-9]{0,6}):([0-9a-f]{64})")
+# Backends that keep secrets in files: keyrings.alt (module "alt", "file", "file_base", ...),
+# keyrings.cryptfile, and classes named like keyrings.alt's PlaintextKeyring.
+_FILE_MODULE = re.compile(r"^alt$|(?:^|_|crypt)files?(?:$|_)|plaintext")
+_FILE_CLASS = re.compile(r"Plaintext|File(?![a-z])")
 
 if sys.platform == "win32":
     _INSTALL_HINT = "Make sure Windows Credential Manager is available for your user account"
@@ -112,6 +125,16 @@ _FAILED_MESSAGE: Final = (
 
 _T = TypeVar("_T")
 
+# One lock per service, shared by every SecretStore of that service in this process, so that
+# concurrent writers (the app calls the store from worker threads) cannot lose index updates.
+_service_locks_guard = threading.Lock()
+_service_locks: dict[str, threading.RLock] = {}
+
+
+def _service_lock(service: str) -> threading.RLock:
+    with _service_locks_guard:
+        return _service_locks.setdefault(service, threading.RLock())
+
 
 class CorruptSecretError(SecretStoreError):
     """A stored record is damaged (a part is missing or its checksum does not match).
@@ -143,8 +166,9 @@ def _refusal(backend: KeyringBackend) -> str | None:
     if isinstance(backend, null.Keyring):
         return DISABLED_MESSAGE
     cls = type(backend)
-    names = f"{cls.__module__}.{cls.__qualname__}".lower()
-    if "alt" in cls.__module__.lower() or "file" in names or "plaintext" in names:
+    if any(_FILE_MODULE.search(part) for part in cls.__module__.lower().split(".")) or (
+        _FILE_CLASS.search(cls.__name__)
+    ):
         return _INSECURE_MESSAGE.format(backend=_backend_name(backend))
     try:
         priority = _priority(backend)
@@ -193,7 +217,11 @@ def _message_for(exc: Exception) -> str:
         return LOCKED_MESSAGE
     if isinstance(exc, keyring.errors.NoKeyringError):
         return NO_KEYRING_MESSAGE
-    if isinstance(exc, OSError) or "ServiceUnknown" in str(exc) or "DBusException" in names:
+    if (
+        isinstance(exc, OSError)
+        or names & {"DBusException", "SecretServiceNotAvailableException"}
+        or "ServiceUnknown" in str(exc)
+    ):
         return _UNREACHABLE_MESSAGE.format(error=type(exc).__name__)
     return _FAILED_MESSAGE.format(error=type(exc).__name__)
 
@@ -249,6 +277,25 @@ def _digest(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
 
 
+def _units(text: str) -> int:
+    """Length in UTF-16 code units: what Windows Credential Manager's size limit counts."""
+    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+
+
+def _split(value: str) -> list[str]:
+    """Parts of at most CHUNK_SIZE characters and CHUNK_SIZE UTF-16 units (<= 2000 bytes)."""
+    parts: list[str] = []
+    start = units = 0
+    for index, char in enumerate(value):
+        width = 2 if ord(char) > 0xFFFF else 1
+        if units + width > CHUNK_SIZE:
+            parts.append(value[start:index])
+            start, units = index, 0
+        units += width
+    parts.append(value[start:])
+    return parts
+
+
 def _part_key(key: str, index: int) -> str:
     return f"{key}{_PART_SEPARATOR}{index}"
 
@@ -259,7 +306,8 @@ def _check_key(key: str) -> None:
     if not key or len(key) > _MAX_KEY_LENGTH:
         raise ValueError(f"secret key must be 1 to {_MAX_KEY_LENGTH} characters long")
     if _PART_SEPARATOR in key or not key.isprintable():
-        raise ValueError(f"secret key {key!r} must be printable and must not contain '#'")
+        # The key is not echoed: a caller that passes a secret by mistake must not see it logged.
+        raise ValueError("secret key must be printable and must not contain '#'")
     if key == _INDEX_KEY:
         raise ValueError(f"secret key {key!r} is reserved")
 
@@ -303,7 +351,7 @@ class SecretStore:
         self._pinned = backend
         self._vetted_for: KeyringBackend | None = None
         self._vetted: KeyringBackend | None = None
-        self._lock = threading.RLock()
+        self._lock = _service_lock(service)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(service={self.service!r})"
@@ -433,12 +481,12 @@ class SecretStore:
     def _write(self, key: str, value: str) -> None:
         old_count = self._part_count(key)
         encoded = _escape(value)
-        if len(encoded) <= CHUNK_SIZE:
+        if _units(encoded) <= CHUNK_SIZE:
             self._raw_set(key, encoded)
             new_count = 0
         else:
             # Parts first, then the header that makes them valid (spec section 10).
-            parts = [value[i : i + CHUNK_SIZE] for i in range(0, len(value), CHUNK_SIZE)]
+            parts = _split(value)
             for index, part in enumerate(parts):
                 self._raw_set(_part_key(key, index), part)
             new_count = len(parts)
@@ -531,12 +579,17 @@ _default_lock = threading.Lock()
 _default: SecretStore | None = None
 
 
+SERVICE_ENV: Final = "ROUNDTABLE_KEYRING_SERVICE"
+"""Variable naming another keyring service for the default store: keeps a development build's or a
+test run's secrets (including CLI subprocesses) apart from the user's own."""
+
+
 def default_store() -> SecretStore:
-    """The store the app and the providers share (service ``roundtable`` unless swapped)."""
+    """The store the app and the providers share (service ``roundtable``, or ``SERVICE_ENV``)."""
     global _default
     with _default_lock:
         if _default is None:
-            _default = SecretStore()
+            _default = SecretStore(os.environ.get(SERVICE_ENV) or DEFAULT_SERVICE)
         return _default
 
 

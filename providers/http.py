@@ -163,13 +163,15 @@ async def open_stream(
     label: str,
     retry: RetryPolicy = NO_RETRY,
     sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    advice: Callable[[HTTPStatusFailure], float | None] | None = None,
     **request: Any,
 ) -> AsyncIterator[httpx.Response]:
     """Send a request and yield the streaming response once its status is a success.
 
-    Overload statuses and failed connects are retried with backoff (honouring Retry-After); a
-    final error status is read whole and turned into an exception by ``on_error``. Leaving the
-    context (also by cancellation) closes the response at once.
+    Overload statuses and failed connects are retried with backoff (honouring Retry-After, or
+    what ``advice`` reads from the failure: Gemini puts it in the body); a final error status is
+    read whole and turned into an exception by ``on_error``. Leaving the context (also by
+    cancellation) closes the response at once.
     """
     attempt = 0
     while True:
@@ -183,14 +185,11 @@ async def open_stream(
         finally:
             await response.aclose()
         failure = HTTPStatusFailure(response.status_code, response.headers, body, url)
-        error = on_error(failure)
         if response.status_code in retry.statuses and attempt < retry.max_retries:
-            # The vendor's mapper may find advice beyond the headers (Gemini: RetryInfo in the body).
-            advised = getattr(error, "retry_after", None)
-            await sleep(retry.delay(attempt, failure.retry_after if advised is None else advised))
+            await sleep(retry.delay(attempt, advice(failure) if advice else failure.retry_after))
             attempt += 1
             continue
-        raise error
+        raise on_error(failure)
     try:
         with transport_errors(label, url):
             yield response

@@ -17,7 +17,8 @@
 # (the private HOME, which tests may later replace per test): tests use them to know that locking,
 # unlocking and scanning the private home are safe.
 #
-# Needs: dbus-run-session (dbus), gnome-keyring-daemon (gnome-keyring), dbus-send.
+# Needs: dbus-run-session, dbus-daemon, dbus-send (dbus), gnome-keyring-daemon (gnome-keyring),
+# setsid (util-linux). Debian: apt-get install -y gnome-keyring dbus-x11 libsecret-tools
 set -euo pipefail
 
 readonly KEYRING_PASSWORD="roundtable-test"
@@ -78,8 +79,14 @@ if [[ "${1-}" == "--inner-session" ]]; then
     export ROUNDTABLE_PRIVATE_KEYRING_HOME="$HOME"
     unset ROUNDTABLE_KEYRING_TMP
 
+    # As a background job the session started with SIGINT/SIGQUIT ignored; give the command the
+    # default handlers back (Python then raises KeyboardInterrupt as usual).
+    restore_signals=()
+    if env --default-signal=INT,QUIT true 2>/dev/null; then
+        restore_signals=(env --default-signal=INT,QUIT)
+    fi
     rc=0
-    "$@" || rc=$?
+    "${restore_signals[@]}" "$@" || rc=$?
     exit "$rc"
 fi
 

@@ -125,7 +125,9 @@ class Anthropic(HttpChatProvider):
 
     # ----- answer ----------------------------------------------------------------------------
     @classmethod
-    async def parse_stream(cls, response: httpx.Response, api_key: str | None) -> AsyncIterator[Any]:
+    async def parse_stream(
+        cls, response: httpx.Response, api_key: str | None
+    ) -> AsyncIterator[Any]:
         usage: dict[str, int] = {}
         async for event in iter_sse(response):
             if not event.data:
@@ -173,7 +175,7 @@ class Anthropic(HttpChatProvider):
                 yield Reasoning(token=block["thinking"])
             elif block.get("type") == "text" and block.get("text"):
                 yield block["text"]
-        reason = data.get("stop_reason")
+        reason = str(data.get("stop_reason") or "")
         if reason:
             yield FinishReason(STOP_REASONS.get(reason, reason))
         usage = counters(data.get("usage"))
@@ -274,7 +276,11 @@ def counters(usage: Any) -> dict[str, int]:
     """The token counters of a ``usage`` object (the API repeats and updates them)."""
     if not isinstance(usage, dict):
         return {}
-    return {k: v for k, v in usage.items() if k in ("input_tokens", "output_tokens") and isinstance(v, int)}
+    return {
+        k: v
+        for k, v in usage.items()
+        if k in ("input_tokens", "output_tokens") and isinstance(v, int)
+    }
 
 
 def delta_chunk(delta: dict[str, Any]) -> str | Reasoning | None:

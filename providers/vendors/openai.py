@@ -12,10 +12,15 @@ from typing import Any, ClassVar
 
 import httpx
 
-from ..chat import HttpChatProvider, redact
-from ..errors import ProviderConnectionError, ProviderError, ResponseError
+from ..chat import HttpChatProvider, as_sentence, redact
+from ..errors import (
+    ModelNotFoundError,
+    ProviderConnectionError,
+    ProviderError,
+    ResponseError,
+)
 from ..helpers import filter_none
-from ..http import iter_sse
+from ..http import HTTPStatusFailure, iter_sse
 from ..response import FinishReason, Reasoning, Usage
 from ..types import AsyncResult, Messages
 
@@ -165,7 +170,7 @@ class OpenAI(HttpChatProvider):
         message = error.get("message", error) if isinstance(error, dict) else error
         return ResponseError(
             f"{cls.label} reported an error in the middle of the answer: "
-            f"{redact(str(message), api_key)}. Try again."
+            f"{as_sentence(redact(str(message), api_key))} Try again."
         )
 
     # ----- models ----------------------------------------------------------------------------
@@ -297,8 +302,19 @@ class AzureOpenAI(OpenAI):
 
     @classmethod
     def chat_url(cls, base_url: str, model: str) -> str:
+        if not model:
+            raise ModelNotFoundError(
+                f"{cls.label} needs the deployment name as the model: pass -m DEPLOYMENT "
+                "or choose it in Settings."
+            )
         root = base_url.removesuffix("/openai")
         return f"{root}/openai/deployments/{model}/chat/completions?api-version={cls.api_version}"
+
+    @classmethod
+    def is_model_not_found(cls, failure: HTTPStatusFailure, message: str) -> bool:
+        """Azure names the model a deployment (``DeploymentNotFound``)."""
+        lowered = message.lower()
+        return failure.status == 404 and ("deployment" in lowered or "model" in lowered)
 
     @classmethod
     async def list_models(

@@ -35,7 +35,6 @@ from .scenario import (
     RecordedRequest,
     Stall,
     Stream,
-    content_text,
     count_tokens,
     split_text,
 )
@@ -221,6 +220,11 @@ class MockServer:
             self.requests.clear()
             self._queue.clear()
 
+    def describe(self) -> str:
+        """One line for the standalone runner: where to point a client and how to log in."""
+        keys = ", ".join(sorted(self.api_keys)) or "(none needed)"
+        return f"base_url={self.base_url} keys={keys}"
+
     # -- vendor hooks ----------------------------------------------------
     def route(self, req: RecordedRequest) -> tuple[str, Handler] | None:
         """Return ``(kind, handler)`` for a request, or None for an unknown path."""
@@ -240,7 +244,7 @@ class MockServer:
 
     def prompt_text(self, req: RecordedRequest) -> str:
         """All prompt text (drives prompt token counts)."""
-        return content_text(req.body.decode("utf-8", "replace"))
+        return ""
 
     # -- helpers for subclasses ------------------------------------------
     def fail(
@@ -332,7 +336,7 @@ class MockServer:
         """Vendor error reply, honouring ``Error.body`` and ``Error.headers`` overrides."""
         reply = self.error_reply(err, req)
         if err.body is not None:
-            reply.body = err.body if isinstance(err.body, bytes) else _to_bytes(err.body)
+            reply.body = _to_bytes(err.body)
         reply.headers.update(err.headers)
         return reply
 
@@ -611,8 +615,7 @@ def run_cli(server_cls: type[MockServer], argv: list[str] | None = None) -> None
     if a.reasoning_file:
         server.default.reasoning = a.reasoning_file.read_text("utf-8")
     server.start()
-    keys = ", ".join(sorted(server.api_keys)) or "(none needed)"
-    print(f"{server_cls.name} mock listening: base_url={server.base_url} keys={keys}", flush=True)
+    print(f"{server_cls.name} mock listening: {server.describe()}", flush=True)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

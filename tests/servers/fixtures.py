@@ -21,11 +21,13 @@ T = TypeVar("T", bound=MockServer)
 
 
 def _serve(server: T) -> Iterator[T]:
+    """Start, yield, stop; then fail the test if the mock itself crashed on a request."""
     server.start()
     try:
         yield server
     finally:
         server.stop()
+    assert not server.errors, f"{server.name} mock server crashed:\n" + "\n".join(server.errors)
 
 
 @pytest.fixture

@@ -61,6 +61,11 @@ class OpenWebUIServer(MockServer):
             self.expired.update(self.tokens)
             self.tokens.clear()
 
+    def describe(self) -> str:
+        """Also list the users that can sign in."""
+        users = ", ".join(f"{email} / {password}" for email, password in self.users.items())
+        return f"{super().describe()} users={users}"
+
     # -- vendor hooks ----------------------------------------------------------------
     def route(self, req: RecordedRequest) -> tuple[str, Any] | None:
         """Open WebUI routes."""

@@ -177,9 +177,9 @@ def _raw(service: str, name: str) -> str | None:
     return keyring.get_password(service, name)
 
 
-def _secret(length: int = 48) -> str:
-    """A value that cannot occur by accident anywhere on disk."""
-    seed = f"s3cr3t-{uuid.uuid4().hex}-ü€𝄞-"
+def _secret(length: int = 48, *, unicode: bool = False) -> str:
+    """A value that cannot occur by accident anywhere on disk (ASCII unless asked)."""
+    seed = f"s3cr3t-{uuid.uuid4().hex}-ü€-" if unicode else f"s3cr3t-{uuid.uuid4().hex}-"
     return (seed * (length // len(seed) + 1))[:length]
 
 
@@ -277,9 +277,11 @@ class TestRoundTrip:
     def test_concurrent_sets_keep_the_index_whole(self, store: SecretStore) -> None:
         errors: list[BaseException] = []
 
+        twin = SecretStore(store.service)  # another instance of the same service
+
         def work(n: int) -> None:
             try:
-                store.set(f"key{n}", f"value{n}")
+                (store if n % 2 else twin).set(f"key{n}", f"value{n}")
             except BaseException as exc:  # pragma: no cover - reported below
                 errors.append(exc)
 
@@ -315,6 +317,23 @@ class TestChunking:
         assert _raw(service, "big") is None
         assert all(_raw(service, f"big#{i}") is None for i in range(6))
         assert store.get("big") is None
+
+    def test_text_beyond_the_bmp_is_split_by_utf16_units(
+        self, store: SecretStore, service: str
+    ) -> None:
+        # Windows counts UTF-16 units: 1000 units (2000 bytes) per entry whatever the text.
+        value = "𝄞" * 1200
+        store.set("k", value)
+        parts = [_raw(service, f"k#{i}") for i in range(3)]
+        assert [len(p or "") for p in parts] == [500, 500, 200]
+        assert _raw(service, "k#3") is None
+        assert store.get("k") == value
+        store.set("k", "😀" * 700)  # only 700 characters, but 1400 units
+        assert str(_raw(service, "k")).startswith("chunked:2:")
+        assert _raw(service, "k#2") is None
+        assert store.get("k") == "😀" * 700
+        store.set("k", "ü" * 1000)  # BMP: 1000 characters fit one entry
+        assert _raw(service, "k") == "ü" * 1000
 
     def test_boundary(self, store: SecretStore, service: str) -> None:
         store.set("edge", "e" * CHUNK_SIZE)
@@ -458,6 +477,32 @@ class TestRefusedBackends:
         with pytest.raises(SecretStoreError, match="not a secure"):
             SecretStore("roundtable-test-plain", backend=cls()).set("k", "v")
 
+    @pytest.mark.parametrize(
+        ("module", "name", "priority", "refused"),
+        [
+            ("keyrings.alt.file", "EncryptedKeyring", 0.6, True),
+            ("keyrings.alt.Windows", "RegistryKeyring", 5, True),
+            ("keyrings.cryptfile.cryptfile", "CryptFileKeyring", 2.5, True),
+            ("some.plugin", "PlaintextStore", 5, True),
+            ("some.plugin", "FileSystemKeyring", 5, True),
+            ("keyring.backends.SecretService", "Keyring", 0.99, True),
+            ("my.profile", "ProfileKeyring", 5, False),
+            ("keyring_pass", "PasswordStoreBackend", 1, False),
+        ],
+    )
+    def test_backend_classification(
+        self, module: str, name: str, priority: float, refused: bool
+    ) -> None:
+        cls = _unregistered(type(name, (_MemoryBackend,), {"priority": priority}))
+        cls.__module__ = module
+        store = SecretStore("roundtable-test-classify", backend=cls())
+        if refused:
+            with pytest.raises(SecretStoreError, match="not a secure"):
+                store.set("k", "v")
+        else:
+            store.set("k", "v")
+            assert store.get("k") == "v"
+
     def test_chainer_uses_only_its_secure_member(self) -> None:
         plain, secure = PlaintextKeyring(), SecureMemoryKeyring()
 
@@ -557,7 +602,7 @@ class TestNoLeaks:
     @requires_private_keyring
     def test_no_file_holds_the_secret(self, store: SecretStore) -> None:
         started = time.time() - 1
-        short, long_ = _secret(60), _secret(4200)
+        short, long_ = _secret(60, unicode=True), _secret(4200, unicode=True)
         store.set_field("OpenAI", API_KEY, short)
         store.set_field("OpenAI", COOKIES, long_)
         store.set_field("OpenAI", COOKIES, long_[:2100])  # rewrite, leaves surplus to delete

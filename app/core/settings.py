@@ -1,0 +1,236 @@
+"""Non-secret preferences in one JSON file under the user's config directory.
+
+What is kept: the chosen provider and model, parameter values and connection settings (base URL,
+proxy) per provider, window geometry and the theme. Secrets never come here: a key named like a
+secret, or a URL carrying a password, is refused with ``SecretInSettingsError``; they belong in the
+keyring (``app.core.secrets``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+# platformdirs: the right per-OS config directory (XDG on Linux) without hand-written rules.
+import platformdirs
+
+log = logging.getLogger(__name__)
+
+APP_NAME: Final = "roundtable"
+FILE_NAME: Final = "settings.json"
+THEMES: Final = ("system", "light", "dark")
+
+# "api_key", "apiKey", "password", "login_token", "cookies", "client_secret"... but not
+# "max_tokens" (a count, not a token) or "stop".
+_SECRET_NAME = re.compile(
+    r"(^|[_\-.])(api[_\-]?key|apikey|password|passwd|pass|secret|token|cookies?|credentials?|auth)$",
+    re.IGNORECASE,
+)
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+class SecretInSettingsError(ValueError):
+    """A value that looks like a secret was about to be written to the settings file."""
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether a key names a secret (``api_key``, ``apiKey``, ``password``, ``auth_token``...)."""
+    return bool(_SECRET_NAME.search(_CAMEL.sub("_", name)))
+
+
+def url_has_password(value: str) -> bool:
+    """Whether ``value`` is a URL with credentials in it (``http://user:pw@host``)."""
+    if "://" not in value or "@" not in value:
+        return False
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        return True  # unparsable but shaped like one: refuse rather than guess
+    return bool(parts.password)
+
+
+def check_no_secret(value: Any, path: str = "") -> None:
+    """Raise ``SecretInSettingsError`` if ``value`` (recursively) holds a secret."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if is_secret_name(str(key)):
+                raise SecretInSettingsError(
+                    f"{where!r} names a secret; secrets are kept in the system keyring, "
+                    "never in the settings file."
+                )
+            check_no_secret(item, where)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            check_no_secret(item, f"{path}[{index}]")
+    elif isinstance(value, str) and url_has_password(value):
+        raise SecretInSettingsError(
+            f"{path or 'the value'} is a URL with a password; keep it in the keyring instead."
+        )
+
+
+def default_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / FILE_NAME
+
+
+class Settings:
+    """The preferences, loaded once and written back atomically on every change."""
+
+    def __init__(self, path: Path | None = None, data: dict[str, Any] | None = None) -> None:
+        self.path = path or default_path()
+        self._data: dict[str, Any] = data if data is not None else {}
+
+    # ----- file ------------------------------------------------------------------------------
+    @classmethod
+    def load(cls, path: Path | None = None) -> Settings:
+        """Read the file; a missing or damaged file gives empty settings (never a crash)."""
+        settings = cls(path)
+        try:
+            text = settings.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return settings
+        except OSError as error:
+            log.info("settings file %s unreadable (%s); using defaults", settings.path, error)
+            return settings
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            log.info("settings file %s is damaged; using defaults", settings.path)
+            return settings
+        try:
+            check_no_secret(data)
+        except SecretInSettingsError:
+            # Someone put a secret in by hand: do not use (or rewrite) it.
+            log.info("settings file %s holds a secret-like entry; ignoring the file", settings.path)
+            return settings
+        settings._data = data
+        return settings
+
+    def save(self) -> None:
+        """Write atomically: a crash leaves either the old file or the new one, never half."""
+        check_no_secret(self._data)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(self._data, indent=2, ensure_ascii=False, sort_keys=True)
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
+        )
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                file.write(text + "\n")
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temporary, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+
+    # ----- generic access --------------------------------------------------------------------
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._data.get(key, default)
+
+    def set(self, key: str, value: Any) -> None:
+        """Set one top-level entry and save; refuses secrets before anything is written."""
+        check_no_secret({key: value})
+        if value is None:
+            self._data.pop(key, None)
+        else:
+            self._data[key] = value
+        self.save()
+
+    def as_dict(self) -> dict[str, Any]:
+        copy: dict[str, Any] = json.loads(json.dumps(self._data))  # the caller may change it
+        return copy
+
+    def _provider_entry(self, provider_id: str) -> dict[str, Any]:
+        providers = self._data.get("providers")
+        entry = providers.get(provider_id) if isinstance(providers, dict) else None
+        return dict(entry) if isinstance(entry, dict) else {}
+
+    def _set_provider_entry(self, provider_id: str, key: str, value: Any) -> None:
+        check_no_secret({key: value}, provider_id)
+        providers = self._data.get("providers")
+        providers = dict(providers) if isinstance(providers, dict) else {}
+        entry = self._provider_entry(provider_id)
+        if value is None or value == {} or value == "":
+            entry.pop(key, None)
+        else:
+            entry[key] = value
+        if entry:
+            providers[provider_id] = entry
+        else:
+            providers.pop(provider_id, None)
+        self._data["providers"] = providers
+        self.save()
+
+    # ----- typed preferences -----------------------------------------------------------------
+    @property
+    def provider_id(self) -> str | None:
+        value = self._data.get("provider")
+        return value if isinstance(value, str) and value else None
+
+    @provider_id.setter
+    def provider_id(self, value: str | None) -> None:
+        self.set("provider", value or None)
+
+    def model_for(self, provider_id: str) -> str | None:
+        value = self._provider_entry(provider_id).get("model")
+        return value if isinstance(value, str) and value else None
+
+    def set_model_for(self, provider_id: str, model: str | None) -> None:
+        self._set_provider_entry(provider_id, "model", model or None)
+
+    def params_for(self, provider_id: str) -> dict[str, Any]:
+        """Parameter values the user set for this provider (only those; never templates)."""
+        value = self._provider_entry(provider_id).get("params")
+        return dict(value) if isinstance(value, dict) else {}
+
+    def set_params_for(self, provider_id: str, params: dict[str, Any]) -> None:
+        self._set_provider_entry(provider_id, "params", dict(params))
+
+    def connection_for(self, provider_id: str) -> dict[str, str]:
+        """``{"base_url": ..., "proxy": ...}`` with only the entries the user chose."""
+        entry = self._provider_entry(provider_id)
+        return {
+            key: entry[key]
+            for key in ("base_url", "proxy")
+            if isinstance(entry.get(key), str) and entry[key]
+        }
+
+    def set_connection_for(
+        self, provider_id: str, *, base_url: str | None, proxy: str | None
+    ) -> None:
+        """Raises ``SecretInSettingsError`` for a proxy URL with a password (keyring only)."""
+        check_no_secret({"base_url": base_url or "", "proxy": proxy or ""}, provider_id)
+        self._set_provider_entry(provider_id, "base_url", (base_url or "").strip() or None)
+        self._set_provider_entry(provider_id, "proxy", (proxy or "").strip() or None)
+
+    @property
+    def geometry(self) -> str | None:
+        """The window geometry as Qt's ``saveGeometry()`` bytes in base64."""
+        value = self._data.get("geometry")
+        return value if isinstance(value, str) else None
+
+    @geometry.setter
+    def geometry(self, value: str | None) -> None:
+        self.set("geometry", value)
+
+    @property
+    def theme(self) -> str:
+        value = self._data.get("theme")
+        return value if value in THEMES else "system"
+
+    @theme.setter
+    def theme(self, value: str) -> None:
+        if value not in THEMES:
+            raise ValueError(f"theme must be one of {', '.join(THEMES)}, not {value!r}")
+        self.set("theme", None if value == "system" else value)

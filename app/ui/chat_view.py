@@ -1,0 +1,650 @@
+"""The conversation: user and assistant bubbles in a scroll area that follows the newest text.
+
+Streaming contract (DESIGN.md "Streaming into the UI"): ``append_text`` only stores the chunk
+and pokes a per-answer ``Throttle``; at most once per frame the answer's flush moves finished
+Markdown blocks (``markdown.split_point``) into the rendered pages, each rendered exactly once,
+and re-renders only the open tail. Nothing per chunk or per frame depends on the answer's
+total length: long answers are spread over "pages" (one QTextBrowser per ~64k characters),
+because appending to a QTextDocument gets slower as the document grows.
+
+Model output is untrusted: see ``markdown.py``; ``MessageBrowser`` additionally refuses to load
+any resource that is not inline ``data:``, and links reach ``linkActivated`` only on a click.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QGuiApplication, QTextCursor
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QScrollArea,
+    QSizePolicy,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from . import theme
+from .markdown import COPY_SCHEME, MarkdownRenderer, is_safe_link, split_blocks, split_point
+from .throttle import Throttle
+
+FLUSH_INTERVAL_MS = 30  # one render per frame at most (~33 fps), however fast chunks arrive
+PAGE_CHARS = 64_000  # source characters per page of a long answer
+LIVE_MARKDOWN_LIMIT = 24_000  # an open tail longer than this streams as plain text
+FULL_RENDER_CHARS = 16_000  # finished answers up to this size are re-rendered whole, once
+REBUILD_BATCH_CHARS = 16_000  # block pieces rendered together when rebuilding a long answer
+TRUNCATED = frozenset({"length", "max_tokens", "MAX_TOKENS"})
+FILTERED = frozenset({"content_filter", "SAFETY", "RECITATION", "refusal"})
+
+
+class MessageBrowser(QTextBrowser):
+    """Read-only rich text that grows to fit its document and never fetches anything."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.DefaultContextMenu)
+        self.document().setDocumentMargin(2)
+        self.document().documentLayout().documentSizeChanged.connect(self._fit_height)
+        self.highlighted.connect(lambda url: self.setToolTip(url.toString()))
+        self.blocked_requests = 0  # resources refused so far (tests read it)
+        self._fit_height()
+
+    def loadResource(self, kind: int, name: QUrl) -> Any:  # noqa: N802 - Qt override
+        """Only inline ``data:`` resources; a remote image would report that the answer was read."""
+        if name.scheme() == "data":
+            return super().loadResource(kind, name)
+        self.blocked_requests += 1
+        return None
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(super().sizeHint().width(), self.height())
+
+    def _fit_height(self, *_: object) -> None:
+        height = math.ceil(self.document().size().height()) + 2 * self.frameWidth()
+        if height != self.height() or self.minimumHeight() != height:
+            self.setFixedHeight(height)
+
+
+def _tool_button(text: str, name: str, tip: str) -> QToolButton:
+    button = QToolButton()
+    button.setText(text)
+    button.setObjectName(name)
+    button.setToolTip(tip)
+    button.setAutoRaise(True)
+    button.setCursor(Qt.CursorShape.PointingHandCursor)
+    return button
+
+
+def _copy_to_clipboard(text: str) -> None:
+    QGuiApplication.clipboard().setText(text)
+
+
+class _Bubble(QFrame):
+    """What user and assistant messages share: an index, a body column and a button row."""
+
+    def __init__(self, view: ChatView, index: int, name: str) -> None:
+        super().__init__()
+        self.view = view
+        self.index = index
+        self.setObjectName(name)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+        self.column = QVBoxLayout(self)
+        self.column.setContentsMargins(12, 8, 12, 6)
+        self.column.setSpacing(4)
+        self.buttons = QHBoxLayout()
+        self.buttons.setSpacing(2)
+
+    def text(self) -> str:
+        raise NotImplementedError
+
+    def restyle(self) -> None:
+        """Re-render for a new palette (the view has already swapped its renderer)."""
+
+    def shutdown(self) -> None:
+        """Stop timers before the widget goes away."""
+
+
+class _UserBubble(_Bubble):
+    def __init__(self, view: ChatView, index: int, text: str) -> None:
+        super().__init__(view, index, "userBubble")
+        self._text = text
+        self.body = MessageBrowser()
+        self.body.setPlainText(text)
+        self.column.addWidget(self.body)
+        self.edit_button = _tool_button("Edit", "editButton", "Edit and resend this message")
+        self.copy_button = _tool_button("Copy", "copyButton", "Copy this message")
+        self.edit_button.clicked.connect(lambda: view.editRequested.emit(self.index, self._text))
+        self.copy_button.clicked.connect(lambda: _copy_to_clipboard(self._text))
+        self.buttons.addStretch(1)
+        self.buttons.addWidget(self.edit_button)
+        self.buttons.addWidget(self.copy_button)
+        self.column.addLayout(self.buttons)
+
+    def text(self) -> str:
+        return self._text
+
+
+class _AnswerBubble(_Bubble):
+    """One assistant answer: rendered pages, the live tail, reasoning, footer and buttons."""
+
+    def __init__(self, view: ChatView, index: int, title: str) -> None:
+        super().__init__(view, index, "answerBubble")
+        self.live = True
+        self.failed = False
+        self.started = time.monotonic()
+        self.flush_count = 0  # flushes that rendered something (tests and the benchmark read it)
+        self._stable: list[str] = []  # source already rendered into pages, piece by piece
+        self._tail = ""  # source after the last finished block, re-rendered per flush
+        self._pending: list[str] = []  # chunks since the last flush
+        self._pending_reasoning: list[str] = []
+        self._reasoning: list[str] = []
+        self._tail_plain: int | None = None  # chars of an over-long tail shown as plain text
+        self.code_blocks: list[str] = []  # sources of code blocks in the pages, by copy number
+        self._tail_code: list[str] = []
+        self._pages: list[MessageBrowser] = []
+        self._page_chars = 0
+        self._throttle = Throttle(self._flush, FLUSH_INTERVAL_MS, self)
+
+        self.title = QLabel(title)
+        self.title.setObjectName("bubbleTitle")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.column.addWidget(self.title)
+
+        self.reasoning_toggle = _tool_button("Thinking…", "reasoningToggle", "Show the reasoning")
+        self.reasoning_toggle.setCheckable(True)
+        self.reasoning_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.reasoning_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.reasoning_toggle.toggled.connect(self._show_reasoning)
+        self.reasoning_toggle.hide()
+        self.reasoning_view = QPlainTextEdit()
+        self.reasoning_view.setObjectName("reasoningView")
+        self.reasoning_view.setReadOnly(True)
+        self.reasoning_view.setMaximumHeight(220)
+        self.reasoning_view.hide()
+        self.column.addWidget(self.reasoning_toggle, 0, Qt.AlignmentFlag.AlignLeft)
+        self.column.addWidget(self.reasoning_view)
+
+        self.body = QVBoxLayout()
+        self.body.setSpacing(0)
+        self.tail_view = self._browser()
+        self.tail_view.hide()
+        self.body.addWidget(self.tail_view)
+        self.column.addLayout(self.body)
+
+        self.error_label = QLabel()
+        self.error_label.setObjectName("errorLabel")
+        self.error_label.setTextFormat(Qt.TextFormat.PlainText)  # error text may echo a server
+        self.error_label.setWordWrap(True)
+        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_label.hide()
+        self.column.addWidget(self.error_label)
+
+        self.footer = QLabel()
+        self.footer.setObjectName("footer")
+        self.footer.setTextFormat(Qt.TextFormat.PlainText)
+        self.stop_button = _tool_button("Stop", "stopButton", "Stop this answer (Esc)")
+        self.retry_button = _tool_button("Retry", "retryButton", "Send the request again")
+        self.regenerate_button = _tool_button("Regenerate", "regenerateButton", "Answer again")
+        self.copy_button = _tool_button("Copy", "copyButton", "Copy this answer as Markdown")
+        self.stop_button.clicked.connect(view.stopRequested.emit)
+        self.retry_button.clicked.connect(lambda: view.retryRequested.emit(self.index))
+        self.regenerate_button.clicked.connect(lambda: view.regenerateRequested.emit(self.index))
+        self.copy_button.clicked.connect(lambda: _copy_to_clipboard(self.text()))
+        self.retry_button.hide()
+        self.regenerate_button.hide()
+        self.buttons.addWidget(self.footer)
+        self.buttons.addStretch(1)
+        for button in (
+            self.stop_button, self.retry_button, self.regenerate_button, self.copy_button,
+        ):  # fmt: skip
+            self.buttons.addWidget(button)
+        self.column.addLayout(self.buttons)
+
+    # -- what the view calls -------------------------------------------------------------
+    def append(self, text: str) -> None:
+        if self.live and text:
+            self._pending.append(text)
+            self._throttle()
+
+    def append_reasoning(self, text: str) -> None:
+        if self.live and text:
+            self._pending_reasoning.append(text)
+            self._throttle()
+
+    def finish(self, footer: str) -> None:
+        self._end()
+        self.footer.setText(footer)
+        self.regenerate_button.show()
+
+    def fail(self, message: str) -> None:
+        self._end()
+        self.failed = True
+        self.error_label.setText(message)
+        self.error_label.show()
+        self.retry_button.show()
+
+    def text(self) -> str:
+        return "".join(self._stable) + self._tail + "".join(self._pending)
+
+    def reasoning_text(self) -> str:
+        return "".join(self._reasoning) + "".join(self._pending_reasoning)
+
+    def code_block(self, number: int) -> str | None:
+        if 0 <= number < len(self.code_blocks):
+            return self.code_blocks[number]
+        number -= len(self.code_blocks)
+        return self._tail_code[number] if 0 <= number < len(self._tail_code) else None
+
+    def pages(self) -> list[MessageBrowser]:
+        """The rendered browsers, top to bottom (the live tail last while it shows)."""
+        shown = [self.tail_view] if self.tail_view.isVisibleTo(self) else []
+        return [*self._pages, *shown]
+
+    def restyle(self) -> None:
+        for browser in [*self._pages, self.tail_view]:
+            browser.document().setDefaultStyleSheet(self.view.renderer.stylesheet())
+        full = self.text() if not self.live else "".join(self._stable)
+        self._clear_pages()
+        if not self.live and len(full) <= FULL_RENDER_CHARS:
+            self._render_whole(full)
+        else:
+            self._stable = []
+            batch: list[str] = []
+            for piece in split_blocks(full):
+                batch.append(piece)
+                if sum(map(len, batch)) >= REBUILD_BATCH_CHARS:
+                    self._append_stable("".join(batch))
+                    batch = []
+            if batch:
+                self._append_stable("".join(batch))
+        if self.live:
+            self._tail_plain = None
+            self._show_tail()
+
+    def shutdown(self) -> None:
+        self._throttle.cancel()
+        self.live = False
+
+    # -- streaming -----------------------------------------------------------------------
+    def _flush(self) -> None:
+        """Per frame: new reasoning in, finished blocks rendered once, the open tail again."""
+        if self._pending_reasoning:
+            chunk = "".join(self._pending_reasoning)
+            self._pending_reasoning.clear()
+            self._reasoning.append(chunk)
+            self._append_reasoning_view(chunk)
+        if not self._pending:
+            return
+        started = time.perf_counter()
+        self._take_pending()
+        cut = split_point(self._tail)
+        if cut:
+            self._append_stable(self._tail[:cut])
+            self._tail = self._tail[cut:]
+            self._tail_plain = None
+        self._show_tail()
+        self.flush_count += 1
+        self.view.follow_bottom()
+        # A flush that took long gets at least as much idle time after it: input stays live.
+        cost_ms = (time.perf_counter() - started) * 1000
+        self._throttle.set_interval(max(FLUSH_INTERVAL_MS, math.ceil(cost_ms)))
+
+    def _take_pending(self) -> None:
+        if self._pending:
+            self._tail += "".join(self._pending)
+            self._pending.clear()
+
+    def _show_tail(self) -> None:
+        tail = self._tail
+        view = self.tail_view
+        if not tail:
+            self._tail_code = []
+            view.hide()
+            return
+        view.show()
+        if len(tail) <= LIVE_MARKDOWN_LIMIT:
+            rendered = self.view.renderer.render(tail, first_code_index=len(self.code_blocks))
+            self._tail_code = rendered.code_blocks
+            view.setHtml(rendered.html)
+            self._tail_plain = None
+            return
+        # One open block this long (a huge code block, say) is too costly to re-render per
+        # frame: append its new text plainly until it finishes and gets rendered once.
+        if self._tail_plain is None:
+            self._tail_code = []
+            view.setPlainText(tail)
+        else:
+            cursor = QTextCursor(view.document())
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            cursor.insertText(tail[self._tail_plain :])
+        self._tail_plain = len(tail)
+
+    def _append_stable(self, source: str) -> None:
+        """Render finished blocks once and append them to the last page (or a new one)."""
+        rendered = self.view.renderer.render(source, first_code_index=len(self.code_blocks))
+        self.code_blocks.extend(rendered.code_blocks)
+        if not self._pages or (self._page_chars and self._page_chars + len(source) > PAGE_CHARS):
+            self._new_page()
+        cursor = QTextCursor(self._pages[-1].document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertHtml(rendered.html)
+        self._page_chars += len(source)
+        self._stable.append(source)
+
+    def _render_whole(self, source: str) -> None:
+        rendered = self.view.renderer.render(source)
+        self.code_blocks = rendered.code_blocks
+        self._new_page().setHtml(rendered.html)
+        self._page_chars = len(source)
+        self._stable = [source]
+
+    def _end(self) -> None:
+        """Final render: what has not been rendered as finished blocks yet, once."""
+        if not self.live:
+            return
+        self._throttle.cancel()
+        self.live = False
+        if self._pending_reasoning:
+            self._reasoning.append("".join(self._pending_reasoning))
+            self._append_reasoning_view("".join(self._pending_reasoning))
+            self._pending_reasoning.clear()
+        self._take_pending()
+        whole = "".join(self._stable) + self._tail
+        if len(whole) <= FULL_RENDER_CHARS:
+            self._clear_pages()
+            if whole:
+                self._render_whole(whole)
+        elif self._tail:
+            self._append_stable(self._tail)
+        self._tail = ""
+        self._tail_code = []
+        self.tail_view.clear()
+        self.tail_view.hide()
+        self.stop_button.hide()
+        self.reasoning_toggle.setText("Reasoning")
+        self.view.follow_bottom()
+
+    # -- pages ---------------------------------------------------------------------------
+    def _browser(self) -> MessageBrowser:
+        browser = MessageBrowser()
+        browser.document().setDefaultStyleSheet(self.view.renderer.stylesheet())
+        browser.anchorClicked.connect(lambda url: self.view.on_anchor(self, url))
+        return browser
+
+    def _new_page(self) -> MessageBrowser:
+        page = self._browser()
+        self.body.insertWidget(self.body.count() - 1, page)  # above the live tail
+        self._pages.append(page)
+        self._page_chars = 0
+        return page
+
+    def _clear_pages(self) -> None:
+        for page in self._pages:
+            self.body.removeWidget(page)
+            page.deleteLater()
+        self._pages = []
+        self._page_chars = 0
+        self.code_blocks = []
+
+    # -- reasoning -----------------------------------------------------------------------
+    def _append_reasoning_view(self, text: str) -> None:
+        self.reasoning_toggle.show()
+        bar = self.reasoning_view.verticalScrollBar()
+        at_bottom = bar.value() >= bar.maximum() - 2
+        cursor = QTextCursor(self.reasoning_view.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertText(text)
+        if at_bottom:
+            bar.setValue(bar.maximum())
+
+    def _show_reasoning(self, shown: bool) -> None:
+        self.reasoning_view.setVisible(shown)
+        self.reasoning_toggle.setArrowType(
+            Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
+        )
+
+
+def format_footer(
+    usage: dict[str, Any] | None,
+    elapsed: float | None,
+    finish_reason: str | None,
+    stopped: bool,
+) -> str:
+    """``1,234 in · 567 out · 3.2 s`` plus why the answer ended early, if it did."""
+    parts: list[str] = []
+    usage = usage or {}
+    prompt = usage.get("prompt_tokens", usage.get("input_tokens"))
+    completion = usage.get("completion_tokens", usage.get("output_tokens"))
+    if isinstance(prompt, int):
+        parts.append(f"{prompt:,} in")
+    if isinstance(completion, int):
+        parts.append(f"{completion:,} out")
+    if elapsed is not None:
+        parts.append(f"{elapsed:.1f} s")
+    if stopped:
+        parts.append("stopped")
+    elif finish_reason in TRUNCATED:
+        parts.append("truncated")
+    elif finish_reason in FILTERED:
+        parts.append("filtered")
+    return " · ".join(parts)
+
+
+class ChatView(QWidget):
+    """User and assistant messages; see the module docstring for the streaming contract."""
+
+    stopRequested = Signal()  # noqa: N815 - Qt signal naming
+    retryRequested = Signal(int)  # noqa: N815
+    regenerateRequested = Signal(int)  # noqa: N815
+    editRequested = Signal(int, str)  # noqa: N815
+    linkActivated = Signal(str)  # noqa: N815
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("chatView")
+        self._dark = theme.system_is_dark()
+        self.renderer = MarkdownRenderer(theme.palette_for(self._dark))
+        self._bubbles: list[_Bubble] = []
+        self._rows: list[QHBoxLayout] = []  # one row layout per bubble, same order
+        self._follow = True
+
+        self._scroll = QScrollArea(self)
+        self._scroll.setObjectName("chatScroll")
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        container = QWidget()
+        container.setObjectName("chatContainer")
+        self._column = QVBoxLayout(container)
+        self._column.setContentsMargins(14, 14, 14, 14)
+        self._column.setSpacing(12)
+        self._column.addStretch(1)
+        self._scroll.setWidget(container)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self._scroll)
+
+        bar = self._scroll.verticalScrollBar()
+        bar.rangeChanged.connect(self._on_range_changed)
+        bar.valueChanged.connect(self._on_scrolled)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_scheme_changed)
+        self._apply_style()
+
+    # -- the API the window uses ---------------------------------------------------------
+    def clear(self) -> None:
+        self.remove_from(0)
+
+    def add_user_message(self, text: str) -> int:
+        index = len(self._bubbles)
+        bubble = _UserBubble(self, index, text)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(bubble, 6)
+        self._add(bubble, row)
+        return index
+
+    def begin_answer(self, title: str) -> int:
+        index = len(self._bubbles)
+        self._add(_AnswerBubble(self, index, title))
+        return index
+
+    def append_text(self, index: int, text: str) -> None:
+        self._answer(index).append(text)
+
+    def append_reasoning(self, index: int, text: str) -> None:
+        self._answer(index).append_reasoning(text)
+
+    def finish_answer(
+        self,
+        index: int,
+        *,
+        usage: dict[str, Any] | None = None,
+        elapsed: float | None = None,
+        finish_reason: str | None = None,
+        stopped: bool = False,
+    ) -> None:
+        bubble = self._answer(index)
+        if elapsed is None:
+            elapsed = time.monotonic() - bubble.started
+        bubble.finish(format_footer(usage, elapsed, finish_reason, stopped))
+
+    def fail_answer(self, index: int, message: str) -> None:
+        self._answer(index).fail(message)
+
+    def message_text(self, index: int) -> str:
+        return self._bubbles[index].text()
+
+    def message_count(self) -> int:
+        return len(self._bubbles)
+
+    def remove_from(self, index: int) -> None:
+        for bubble, row in zip(self._bubbles[index:], self._rows[index:], strict=True):
+            bubble.shutdown()
+            self._column.removeItem(row)
+            while row.count():
+                widget = row.takeAt(0).widget()
+                if widget is not None:
+                    widget.deleteLater()
+            row.deleteLater()
+        del self._bubbles[index:]
+        del self._rows[index:]
+
+    def set_dark(self, dark: bool) -> None:
+        if dark == self._dark:
+            return
+        self._dark = dark
+        self.renderer = MarkdownRenderer(theme.palette_for(dark))
+        self._apply_style()
+        for bubble in self._bubbles:
+            bubble.restyle()
+
+    # -- additions for the window, tests and the benchmark -------------------------------
+    def is_dark(self) -> bool:
+        return self._dark
+
+    def bubble(self, index: int) -> QFrame:
+        """The widget showing message ``index`` (``_UserBubble`` or ``_AnswerBubble``)."""
+        return self._bubbles[index]
+
+    def reasoning_text(self, index: int) -> str:
+        return self._answer(index).reasoning_text()
+
+    def is_following(self) -> bool:
+        """Whether new text scrolls into view (the user has not scrolled up)."""
+        return self._follow
+
+    def scroll_to_bottom(self) -> None:
+        self._follow = True
+        bar = self._scroll.verticalScrollBar()
+        bar.setValue(bar.maximum())
+
+    def follow_bottom(self) -> None:
+        """Called after content grew: keep the newest text in view unless the user scrolled up."""
+        if self._follow:
+            bar = self._scroll.verticalScrollBar()
+            bar.setValue(bar.maximum())
+
+    def on_anchor(self, bubble: _AnswerBubble, url: QUrl) -> None:
+        """A click on a link in an answer: copy a code block, or hand a web link to the window."""
+        if url.scheme() == COPY_SCHEME:
+            number = url.path()
+            code = bubble.code_block(int(number)) if number.isdigit() else None
+            if code is not None:
+                _copy_to_clipboard(code)
+            return
+        link = url.toString()
+        if is_safe_link(link):
+            self.linkActivated.emit(link)
+
+    # -- internals -----------------------------------------------------------------------
+    def _add(self, bubble: _Bubble, row: QHBoxLayout | None = None) -> None:
+        if row is None:
+            row = QHBoxLayout()
+            row.addWidget(bubble)
+        self._column.insertLayout(self._column.count() - 1, row)  # above the bottom stretch
+        self._bubbles.append(bubble)
+        self._rows.append(row)
+        self.scroll_to_bottom()
+
+    def _answer(self, index: int) -> _AnswerBubble:
+        bubble = self._bubbles[index]
+        if not isinstance(bubble, _AnswerBubble):
+            raise TypeError(f"message {index} is not an answer")
+        return bubble
+
+    def _on_range_changed(self, _minimum: int, maximum: int) -> None:
+        if self._follow:
+            self._scroll.verticalScrollBar().setValue(maximum)
+
+    def _on_scrolled(self, value: int) -> None:
+        self._follow = value >= self._scroll.verticalScrollBar().maximum() - 4
+
+    def _on_scheme_changed(self, scheme: Qt.ColorScheme) -> None:
+        self.set_dark(scheme == Qt.ColorScheme.Dark)
+
+    def _apply_style(self) -> None:
+        p = self.renderer.palette
+        self.setStyleSheet(
+            f"""
+            QWidget#chatContainer {{ background: {p.background}; }}
+            QScrollArea#chatScroll {{ background: {p.background}; border: none; }}
+            QFrame#userBubble {{
+                background: {p.user_bubble}; border: 1px solid {p.user_border};
+                border-radius: 10px;
+            }}
+            QFrame#answerBubble {{
+                background: {p.answer_bubble}; border: 1px solid {p.answer_border};
+                border-radius: 10px;
+            }}
+            QTextBrowser {{ background: transparent; color: {p.text}; border: none; }}
+            QPlainTextEdit#reasoningView {{
+                background: {p.code_background}; color: {p.muted};
+                border: 1px solid {p.code_border}; border-radius: 6px;
+            }}
+            QLabel#bubbleTitle {{ color: {p.muted}; font-weight: bold; }}
+            QLabel#footer {{ color: {p.muted}; }}
+            QLabel#errorLabel {{
+                background: {p.error_background}; color: {p.error_text};
+                border-radius: 6px; padding: 6px 8px;
+            }}
+            QToolButton {{
+                color: {p.muted}; background: transparent; border: none;
+                border-radius: 4px; padding: 2px 6px;
+            }}
+            QToolButton:hover {{ background: {p.button_hover}; color: {p.text}; }}
+            """
+        )

@@ -1,0 +1,212 @@
+"""Model output (untrusted Markdown) to the rich-text HTML subset that QTextDocument shows.
+
+markdown-it-py is CommonMark-exact and lets us replace single render rules; Pygments highlights
+code with inline styles (QTextDocument has no CSS classes worth relying on). Security rules:
+raw HTML is escaped, never passed through; images become plain links (nothing is ever loaded);
+only http, https and mailto links are links at all.
+
+``split_point`` finds where finished blocks end in a growing text, so a streaming view renders
+each finished block once and re-renders only the open tail.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, MutableMapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from html import escape
+from typing import Any
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+from .theme import Palette
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+COPY_SCHEME = "copy"  # code block header anchors: ``copy:N`` copies code block N
+IMAGE_MARK = "\N{FRAME WITH PICTURE}"
+
+
+def is_safe_link(url: str) -> bool:
+    """Whether a link in model output may become clickable: web and mail links only."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    scheme = parts.scheme.lower()
+    if scheme not in SAFE_SCHEMES:
+        return False
+    return scheme == "mailto" or bool(parts.netloc)
+
+
+@dataclass
+class Rendered:
+    """HTML for QTextDocument plus the source of each code block, in ``copy:N`` order."""
+
+    html: str
+    code_blocks: list[str] = field(default_factory=list)
+
+
+class MarkdownRenderer:
+    """Renders Markdown with one palette; make a new one when the theme changes."""
+
+    def __init__(self, palette: Palette) -> None:
+        self.palette = palette
+        self._formatter = HtmlFormatter(style=palette.pygments_style, noclasses=True, nowrap=True)
+        md = MarkdownIt("commonmark", {"html": False})
+        md.enable(["table", "strikethrough"])
+        md.validateLink = is_safe_link  # type: ignore[method-assign]
+        md.add_render_rule("fence", self._fence)
+        md.add_render_rule("code_block", self._fence)
+        md.add_render_rule("code_inline", self._code_inline)
+        md.add_render_rule("image", self._image)
+        md.add_render_rule("table_open", self._table_open)
+        md.add_render_rule("th_open", self._cell_open)
+        md.add_render_rule("td_open", self._cell_open)
+        self._md = md
+
+    def render(self, text: str, *, first_code_index: int = 0) -> Rendered:
+        """Render ``text``; its code blocks are numbered from ``first_code_index`` on."""
+        env: dict[str, Any] = {"code_blocks": [], "first": first_code_index}
+        html = self._md.render(text, env)
+        return Rendered(html, env["code_blocks"])
+
+    def stylesheet(self) -> str:
+        """Default CSS for the QTextDocument the HTML goes into."""
+        p = self.palette
+        return (
+            f"a {{ color: {p.link}; text-decoration: none; }}"
+            f"blockquote {{ color: {p.quote}; }}"
+            "h1 { font-size: x-large; } h2 { font-size: large; } h3 { font-size: medium; }"
+            "pre { margin-top: 0px; margin-bottom: 0px; }"
+        )
+
+    # -- render rules (markdown-it calls them with the renderer as ``r``) -------------------
+    def _fence(
+        self, r: Any, tokens: Sequence[Token], idx: int, options: Any, env: MutableMapping[str, Any]
+    ) -> str:
+        token = tokens[idx]
+        language = token.info.strip().split(maxsplit=1)[0] if token.info.strip() else ""
+        code = token.content
+        number = env["first"] + len(env["code_blocks"])
+        env["code_blocks"].append(code)
+        p = self.palette
+        lexer = _lexer(language.lower()) if language else None
+        body = highlight(code, lexer, self._formatter) if lexer else escape(code)
+        body = body.rstrip("\n")
+        label = escape(language) if language else "&nbsp;"
+        return (
+            f'<table width="100%" cellspacing="0" cellpadding="0" border="1"'
+            f' style="border-collapse: collapse; border-color: {p.code_border};'
+            f' margin-top: 6px; margin-bottom: 6px;">'
+            f'<tr><td bgcolor="{p.code_header}" style="padding: 3px 8px;">'
+            f'<span style="color: {p.muted};">{label}</span></td>'
+            f'<td bgcolor="{p.code_header}" align="right" style="padding: 3px 8px;">'
+            f'<a href="{COPY_SCHEME}:{number}">Copy</a></td></tr>'
+            f'<tr><td colspan="2" bgcolor="{p.code_background}" style="padding: 6px 8px;">'
+            f'<pre style="white-space: pre-wrap;">{body}</pre></td></tr></table>\n'
+        )
+
+    def _code_inline(
+        self, r: Any, tokens: Sequence[Token], idx: int, options: Any, env: MutableMapping[str, Any]
+    ) -> str:
+        code = escape(tokens[idx].content)
+        return f'<code style="background-color: {self.palette.inline_code};">{code}</code>'
+
+    def _image(
+        self, r: Any, tokens: Sequence[Token], idx: int, options: Any, env: MutableMapping[str, Any]
+    ) -> str:
+        # Never an <img>: a remote image would tell its server that (and when) the answer was read.
+        token = tokens[idx]
+        alt = r.renderInlineAsText(token.children or [], options, env) or "image"
+        label = f"{IMAGE_MARK} {escape(alt)}"
+        src = str(token.attrGet("src") or "")
+        if not is_safe_link(src):
+            return label
+        return f'<a href="{escape(src)}">{label}</a>'
+
+    def _table_open(
+        self, r: Any, tokens: Sequence[Token], idx: int, options: Any, env: MutableMapping[str, Any]
+    ) -> str:
+        return (
+            f'<table border="1" cellspacing="0" cellpadding="4" style="border-collapse: collapse;'
+            f' border-color: {self.palette.table_border}; margin-top: 6px; margin-bottom: 6px;">\n'
+        )
+
+    def _cell_open(
+        self, r: Any, tokens: Sequence[Token], idx: int, options: Any, env: MutableMapping[str, Any]
+    ) -> str:
+        token = tokens[idx]
+        style = str(token.attrGet("style") or "")
+        align = style.removeprefix("text-align:").strip() if style.startswith("text-align:") else ""
+        attr = f' align="{escape(align)}"' if align in ("left", "center", "right") else ""
+        return f"<{token.tag}{attr}>"
+
+
+@lru_cache(maxsize=64)
+def _lexer(language: str) -> Lexer | None:
+    """Pygments lexer for a fence's language tag; None (plain text) for unknown tags."""
+    try:
+        return get_lexer_by_name(language)
+    except ClassNotFound:
+        return None
+
+
+# -- finding the end of the finished blocks ------------------------------------------------
+
+_LINE = re.compile(r"[^\n]*\n")
+_FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})(.*)$")
+_LIST_ITEM = re.compile(r"^(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
+
+
+def _boundaries(text: str) -> Iterator[int]:
+    """Offsets where a new top-level block starts and nothing before it can change any more.
+
+    A boundary is the start of a complete line that follows a blank line outside any code
+    fence, starts at column 0 (so it cannot continue a list item or an indented code block)
+    and does not start a list item (so a list is never cut in two). Fences are tracked
+    leniently (any indentation), which can only cost boundaries, never split a code block.
+    """
+    fence: tuple[str, int, int] | None = None  # (char, run length, indentation) while open
+    previous_blank = False
+    for match in _LINE.finditer(text):
+        line = match.group().rstrip("\r\n")
+        if fence is None and previous_blank and line[:1] not in ("", " ", "\t"):
+            if not _LIST_ITEM.match(line):
+                yield match.start()
+        fenced = _FENCE.match(line)
+        if fenced:
+            indent, run, rest = len(fenced.group(1)), fenced.group(2), fenced.group(3)
+            if fence is None:
+                if not (run[0] == "`" and "`" in rest):  # ```a``` is inline code, not a fence
+                    fence = (run[0], len(run), indent)
+            elif run[0] == fence[0] and len(run) >= fence[1] and not rest.strip():
+                if indent <= fence[2] + 3:
+                    fence = None
+        previous_blank = fence is None and not line.strip()
+
+
+def split_point(text: str) -> int:
+    """Length of the longest prefix of ``text`` made of finished blocks (0 if none)."""
+    last = 0
+    for last in _boundaries(text):  # noqa: B007 - only the last one matters
+        pass
+    return last
+
+
+def split_blocks(text: str) -> list[str]:
+    """``text`` cut at every boundary; rendering the pieces one by one equals rendering it."""
+    pieces: list[str] = []
+    start = 0
+    for cut in _boundaries(text):
+        pieces.append(text[start:cut])
+        start = cut
+    pieces.append(text[start:])
+    return [p for p in pieces if p]

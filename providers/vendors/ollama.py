@@ -1,0 +1,254 @@
+"""Ollama's native API: a local model server, no key needed.
+
+Wire format: ``POST {host}/api/chat`` streamed as NDJSON (one JSON object a line, the last one
+with ``"done": true`` and the token counts); ``GET {host}/api/tags`` lists the pulled models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+
+from ..chat import HttpChatProvider, redact
+from ..errors import (
+    ModelNotFoundError,
+    ParameterError,
+    ProviderConnectionError,
+    ProviderError,
+    ResponseError,
+)
+from ..helpers import filter_none, to_string
+from ..http import HTTPStatusFailure, iter_ndjson
+from ..response import FinishReason, Reasoning, Usage
+from ..types import AsyncResult, Messages
+
+DEFAULT_PORT = 11434
+#: Addresses a server listens on that a client cannot connect to as such.
+_ANY_ADDRESS = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}  # noqa: S104
+EFFORTS = ("none", "minimal", "low", "medium", "high")
+
+
+class Ollama(HttpChatProvider):
+    """Models served by a local (or remote) Ollama."""
+
+    id = "ollama"
+    label = "Ollama"
+    url = "https://ollama.com"
+    api_base = f"http://localhost:{DEFAULT_PORT}"
+    base_url_env = ("OLLAMA_HOST",)
+    #: Only for a server behind authentication (ollama.com's API); a local one needs none.
+    api_key_env = ("OLLAMA_API_KEY",)
+    needs_auth = False
+    default_model = "llama3.2"
+    fallback_models = ["llama3.2", "qwen3", "gemma3", "gpt-oss", "deepseek-r1", "mistral"]
+
+    @classmethod
+    async def create_async_generator(  # type: ignore[override]
+        cls,
+        model: str,
+        messages: Messages,
+        stream: bool = True,
+        timeout: float | None = None,
+        temperature: float | None = None,
+        top_p: float | None = None,
+        top_k: int | None = None,
+        max_tokens: int | None = None,
+        stop: list[str] | None = None,
+        seed: int | None = None,
+        presence_penalty: float | None = None,
+        frequency_penalty: float | None = None,
+        reasoning_effort: str | None = None,
+        response_format: dict[str, Any] | None = None,
+        num_ctx: int | None = None,
+        think: bool | None = None,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        proxy: str | None = None,
+        **kwargs: Any,
+    ) -> AsyncResult:
+        runtime = filter_none(
+            num_predict=max_tokens,
+            num_ctx=num_ctx,
+            temperature=temperature,
+            top_p=top_p,
+            top_k=top_k,
+            seed=seed,
+            stop=stop or None,
+            presence_penalty=presence_penalty,
+            frequency_penalty=frequency_penalty,
+        )
+        options = filter_none(
+            options=runtime or None,
+            think=think if think is not None else think_value(reasoning_effort, model),
+            format=json_format(response_format),
+        )
+        async for chunk in cls.chat(
+            model, messages, stream=stream, options=options,
+            api_key=api_key, base_url=base_url, proxy=proxy, timeout=timeout,
+        ):  # fmt: skip
+            yield chunk
+
+    @classmethod
+    def normalize_base_url(cls, url: str) -> str:
+        """``OLLAMA_HOST`` as Ollama reads it: ``host``, ``host:port`` or a URL; ``0.0.0.0``
+        (where a server listens) becomes the loopback address a client can reach."""
+        text = url.strip().rstrip("/")
+        scheme, sep, rest = text.partition("://")
+        if not sep:
+            scheme, rest = "http", text
+        hostport, slash, path = rest.partition("/")
+        host, port = split_host_port(hostport)
+        host = _ANY_ADDRESS.get(host, host)
+        if port is None and not sep:
+            port = DEFAULT_PORT
+        netloc = f"[{host}]" if ":" in host else host
+        if port is not None:
+            netloc += f":{port}"
+        base = f"{scheme}://{netloc}{slash}{path}"
+        return super().normalize_base_url(base).removesuffix("/api")
+
+    @classmethod
+    def match_model(cls, model: str) -> str:
+        """``llama3.2`` is the ``llama3.2:latest`` that Ollama lists."""
+        if ":" not in model and f"{model}:latest" in cls.models:
+            return f"{model}:latest"
+        return model
+
+    # ----- request ---------------------------------------------------------------------------
+    @classmethod
+    def headers(cls, api_key: str | None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {api_key}"} if api_key else {}
+
+    @classmethod
+    def build_request(
+        cls,
+        model: str,
+        messages: Messages,
+        options: dict[str, Any],
+        base_url: str,
+        api_key: str | None,
+        stream: bool,
+    ) -> tuple[str, dict[str, str], dict[str, Any]]:
+        turns = [
+            {"role": "system" if m.get("role") == "developer" else m.get("role", "user"),
+             "content": to_string(m.get("content"))}
+            for m in messages
+        ]  # fmt: skip
+        body: dict[str, Any] = {"model": model, "messages": turns, "stream": stream, **options}
+        headers = {"Accept": "application/x-ndjson" if stream else "application/json"}
+        headers.update(cls.headers(api_key))
+        return f"{base_url}/api/chat", headers, body
+
+    # ----- answer ----------------------------------------------------------------------------
+    @classmethod
+    async def parse_stream(
+        cls, response: httpx.Response, api_key: str | None
+    ) -> AsyncIterator[Any]:
+        async for line in iter_ndjson(response):
+            for item in cls.chunks_of(line, api_key):
+                yield item
+            if isinstance(line, dict) and line.get("done"):
+                return
+        raise ProviderConnectionError(
+            f"The answer from {cls.label} ended before it was complete. Try again."
+        )
+
+    @classmethod
+    async def parse_complete(cls, data: Any, api_key: str | None) -> AsyncIterator[Any]:
+        for item in cls.chunks_of(data, api_key):
+            yield item
+
+    @classmethod
+    def chunks_of(cls, line: Any, api_key: str | None) -> list[Any]:
+        """Reasoning and text of one line; the final line adds the finish reason and usage."""
+        if not isinstance(line, dict):
+            raise ResponseError(f"{cls.label} sent an answer in an unknown shape.")
+        if line.get("error"):
+            raise ResponseError(
+                f"{cls.label} reported an error in the middle of the answer: "
+                f"{redact(str(line['error']), api_key)}. Try again."
+            )
+        items: list[Any] = []
+        message = line.get("message") or {}
+        if message.get("thinking"):
+            items.append(Reasoning(token=str(message["thinking"])))
+        if message.get("content"):
+            items.append(str(message["content"]))
+        if line.get("done"):
+            items.append(FinishReason(str(line.get("done_reason") or "stop")))
+            counts = filter_none(
+                prompt_tokens=line.get("prompt_eval_count"),
+                completion_tokens=line.get("eval_count"),
+            )
+            if counts:
+                items.append(Usage(**counts))
+        return items
+
+    # ----- errors ----------------------------------------------------------------------------
+    @classmethod
+    def map_error(
+        cls, failure: HTTPStatusFailure, model: str | None, api_key: str | None
+    ) -> Exception:
+        error = super().map_error(failure, model, api_key)
+        if isinstance(error, ModelNotFoundError) and model:
+            return type(error)(f"{error} Or download it with `ollama pull {model}`.")
+        return error
+
+    # ----- models ----------------------------------------------------------------------------
+    @classmethod
+    async def list_models(
+        cls, client: httpx.AsyncClient, base_url: str, api_key: str | None
+    ) -> list[str]:
+        data = await cls.fetch_json(client, f"{base_url}/api/tags", cls.headers(api_key), api_key)
+        entries = data.get("models") if isinstance(data, dict) else None
+        if not isinstance(entries, list):
+            raise ProviderError(f"{cls.label} sent a model list in an unknown shape.")
+        names = (e.get("name") or e.get("model") for e in entries if isinstance(e, dict))
+        return [str(name) for name in names if name]
+
+
+def split_host_port(hostport: str) -> tuple[str, int | None]:
+    """``host:port``, ``[v6]:port``, a bare host or a bare IPv6 address."""
+    if hostport.startswith("["):
+        host, _, tail = hostport[1:].partition("]")
+        port = tail.removeprefix(":")
+    elif hostport.count(":") == 1:
+        host, _, port = hostport.partition(":")
+    else:
+        host, port = hostport, ""
+    if not port:
+        return host, None
+    if not port.isdigit():
+        raise ProviderError(f"Not a valid Ollama address (OLLAMA_HOST or base URL): {hostport!r}")
+    return host, int(port)
+
+
+def think_value(effort: str | None, model: str | None) -> bool | str | None:
+    """``think`` for a ``reasoning_effort``: gpt-oss takes a level, other models a switch."""
+    if not effort:
+        return None
+    if effort not in EFFORTS:
+        raise ParameterError(
+            f"reasoning_effort must be one of {', '.join(EFFORTS)}, not {effort!r}."
+        )
+    if effort == "none":
+        return False
+    if (model or "").startswith("gpt-oss"):
+        return "low" if effort == "minimal" else effort
+    return True
+
+
+def json_format(response_format: dict[str, Any] | None) -> str | dict[str, Any] | None:
+    """The spec's ``response_format`` as Ollama's ``format``: ``"json"`` or a JSON schema."""
+    kind = (response_format or {}).get("type")
+    if kind == "json_object":
+        return "json"
+    if kind == "json_schema":
+        schema = ((response_format or {}).get("json_schema") or {}).get("schema")
+        return schema if isinstance(schema, dict) else "json"
+    return None
+
+
+PROVIDERS: list[type[Ollama]] = [Ollama]

@@ -1,0 +1,292 @@
+"""ChatSession without any widget, against the loopback OpenAI server (asyncio.run)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, ClassVar
+
+import pytest
+
+from app.core.session import ChatSession, RequestConfig, SessionListener, Turn
+from providers.base import AsyncGeneratorProvider
+from providers.registry import get_provider
+from providers.response import HiddenResponse, RequestLogin, Usage
+from tests.servers import DEFAULT_KEY, Error, OpenAIServer, Stream
+
+
+class Recorder(SessionListener):
+    """Keeps every report, and a future per ending so tests can await it."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[Any, ...]] = []
+        self.text: dict[int, str] = {}
+        self.first_text: asyncio.Future[int] | None = None
+        self.ended: asyncio.Future[tuple[str, int, Turn]] | None = None
+
+    def arm(self) -> None:
+        loop = asyncio.get_running_loop()
+        self.first_text = loop.create_future()
+        self.ended = loop.create_future()
+
+    def message_added(self, index: int, turn: Turn) -> None:
+        self.events.append(("user", index, turn.content))
+
+    def answer_started(self, index: int, turn: Turn) -> None:
+        self.events.append(("started", index, turn.title))
+
+    def text_received(self, index: int, text: str) -> None:
+        self.text[index] = self.text.get(index, "") + text
+        if self.first_text is not None and not self.first_text.done():
+            self.first_text.set_result(index)
+
+    def reasoning_received(self, index: int, text: str) -> None:
+        self.events.append(("reasoning", index, text))
+
+    def login_requested(self, index: int, label: str, url: str) -> None:
+        self.events.append(("login", index, label, url))
+
+    def answer_finished(self, index: int, turn: Turn) -> None:
+        self.events.append(("finished", index))
+        if self.ended is not None and not self.ended.done():
+            self.ended.set_result(("finished", index, turn))
+
+    def answer_failed(self, index: int, turn: Turn) -> None:
+        self.events.append(("failed", index, turn.error))
+        if self.ended is not None and not self.ended.done():
+            self.ended.set_result(("failed", index, turn))
+
+    def truncated(self, index: int) -> None:
+        self.events.append(("truncated", index))
+
+    def busy_changed(self, busy: bool) -> None:
+        self.events.append(("busy", busy))
+
+
+@pytest.fixture
+def server(openai_server: OpenAIServer, monkeypatch: pytest.MonkeyPatch) -> OpenAIServer:
+    monkeypatch.setenv("OPENAI_API_KEY", DEFAULT_KEY)  # the provider's own key lookup finds it
+    return openai_server
+
+
+def make_session(server: OpenAIServer, **params: Any) -> tuple[ChatSession, Recorder]:
+    recorder = Recorder()
+    config = RequestConfig(
+        provider=get_provider("openai"), provider_id="openai", model="gpt-4o-mini",
+        params=params, base_url=server.base_url,
+    )  # fmt: skip
+    return ChatSession(config, listener=recorder), recorder
+
+
+async def answer(session: ChatSession, recorder: Recorder, action: Any) -> tuple[str, int, Turn]:
+    recorder.arm()
+    assert action() is True
+    assert recorder.ended is not None
+    return await asyncio.wait_for(recorder.ended, 10)
+
+
+def test_send_streams_the_answer_with_usage_and_parameters(server: OpenAIServer) -> None:
+    server.answer = "Hello there, this arrives in pieces."
+    session, recorder = make_session(server, temperature=0.25, max_tokens=64)
+    session.system_prompt = "Be brief."
+
+    async def run() -> tuple[str, int, Turn]:
+        return await answer(session, recorder, lambda: session.send("Hi"))
+
+    outcome, index, turn = asyncio.run(run())
+    assert (outcome, index) == ("finished", 1)
+    assert recorder.text[1] == turn.content == "Hello there, this arrives in pieces."
+    assert turn.finish_reason == "stop" and not turn.stopped and turn.error is None
+    assert turn.usage and turn.usage["completion_tokens"] > 0
+    assert turn.elapsed is not None and turn.elapsed > 0
+    assert recorder.events[:3] == [
+        ("user", 0, "Hi"), ("started", 1, "OpenAI · gpt-4o-mini"), ("busy", True),
+    ]  # fmt: skip
+    assert recorder.events[-2:] == [("busy", False), ("finished", 1)]
+    body = server.last_request.body_dict
+    assert body["messages"] == [
+        {"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"},
+    ]  # fmt: skip
+    assert body["temperature"] == 0.25 and body["max_completion_tokens"] == 64
+    assert server.last_request.header("authorization") == f"Bearer {DEFAULT_KEY}"
+    assert not session.busy
+
+
+def test_a_second_turn_sends_the_history(server: OpenAIServer) -> None:
+    session, recorder = make_session(server)
+
+    async def run() -> None:
+        await answer(session, recorder, lambda: session.send("one"))
+        await answer(session, recorder, lambda: session.send("two"))
+
+    asyncio.run(run())
+    assert [m["content"] for m in server.last_request.body_dict["messages"]] == [
+        "one", "You said: one", "two",
+    ]  # fmt: skip
+    assert [t.role for t in session.turns] == ["user", "assistant", "user", "assistant"]
+
+
+def test_stop_mid_stream_keeps_the_text_and_closes_the_response(server: OpenAIServer) -> None:
+    server.push(Stream(text="alpha beta gamma delta", chunk_count=4, stall_after=3))
+    session, recorder = make_session(server)
+
+    async def run() -> tuple[str, int, Turn]:
+        recorder.arm()
+        session.send("go")
+        assert recorder.first_text is not None and recorder.ended is not None
+        await asyncio.wait_for(recorder.first_text, 10)
+        assert session.busy
+        assert session.stop() is True
+        return await asyncio.wait_for(recorder.ended, 2)  # the stall would last forever
+
+    outcome, index, turn = asyncio.run(run())
+    assert outcome == "finished" and turn.stopped and turn.error is None
+    assert turn.content and "alpha beta gamma delta".startswith(turn.content)
+    assert turn.content != "alpha beta gamma delta"
+    assert not session.busy and session.stop() is False
+
+
+def test_an_error_keeps_the_streamed_text_and_retry_replaces_it(server: OpenAIServer) -> None:
+    server.push(Stream(text="partial answer here", chunk_count=3, error_after=3))
+    session, recorder = make_session(server)
+
+    async def run() -> tuple[tuple[str, int, Turn], tuple[str, int, Turn]]:
+        first = await answer(session, recorder, lambda: session.send("q"))
+        second = await answer(session, recorder, lambda: session.retry(first[1]))
+        return first, second
+
+    first, second = asyncio.run(run())
+    assert first[0] == "failed" and first[1] == 1
+    assert first[2].content and "partial answer here".startswith(first[2].content)
+    assert "Try again" in (first[2].error or "")
+    assert ("truncated", 1) in recorder.events
+    assert second[0] == "finished" and second[2].content == "You said: q"
+    assert len(session.turns) == 2 and session.turns[1] is second[2]
+    # The retried request does not carry the failed partial answer.
+    assert [m["role"] for m in server.last_request.body_dict["messages"]] == ["user"]
+
+
+def test_http_errors_say_what_to_do(server: OpenAIServer) -> None:
+    server.push(Error(401, code="invalid_api_key"))
+    session, recorder = make_session(server)
+
+    async def run() -> tuple[str, int, Turn]:
+        return await answer(session, recorder, lambda: session.send("q"))
+
+    outcome, _, turn = asyncio.run(run())
+    assert outcome == "failed" and turn.content == ""
+    assert "Credentials" in (turn.error or "")
+    assert DEFAULT_KEY not in (turn.error or "")
+
+
+def test_regenerate_drops_the_last_answer_and_resends(server: OpenAIServer) -> None:
+    session, recorder = make_session(server)
+
+    async def run() -> None:
+        await answer(session, recorder, lambda: session.send("again"))
+        await answer(session, recorder, session.regenerate)
+
+    asyncio.run(run())
+    assert len(server.requests) == 2
+    assert server.requests[0].body_dict["messages"] == server.requests[1].body_dict["messages"]
+    assert [t.role for t in session.turns] == ["user", "assistant"]
+    assert ("truncated", 1) in recorder.events
+
+
+def test_edit_and_resend_replaces_the_message_and_what_followed(server: OpenAIServer) -> None:
+    session, recorder = make_session(server)
+
+    async def run() -> None:
+        await answer(session, recorder, lambda: session.send("first"))
+        await answer(session, recorder, lambda: session.send("second"))
+        await answer(session, recorder, lambda: session.edit_and_resend(2, "edited"))
+
+    asyncio.run(run())
+    assert [t.content for t in session.turns] == [
+        "first", "You said: first", "edited", "You said: edited",
+    ]  # fmt: skip
+    assert ("truncated", 2) in recorder.events
+    assert session.edit_and_resend(1, "not a user message") is False
+
+
+def test_refusals_while_busy_and_for_bad_input(server: OpenAIServer) -> None:
+    server.push(Stream(stall_after=1))
+    session, recorder = make_session(server)
+    assert session.regenerate() is False  # nothing to regenerate
+    assert session.send("   ") is False
+
+    async def run() -> None:
+        recorder.arm()
+        session.send("x")
+        assert session.send("y") is False and session.regenerate() is False
+        session.stop()
+        await session.wait()
+
+    asyncio.run(run())
+    assert [t.content for t in session.turns if t.role == "user"] == ["x"]
+
+
+def test_clear_during_a_stream_forgets_it_silently(server: OpenAIServer) -> None:
+    server.push(Stream(text="a b c d", chunk_count=4, stall_after=2))
+    session, recorder = make_session(server)
+
+    async def run() -> None:
+        recorder.arm()
+        session.send("x")
+        assert recorder.first_text is not None
+        await asyncio.wait_for(recorder.first_text, 10)
+        task = session.task
+        session.clear()
+        assert task is not None
+        await asyncio.wait_for(asyncio.wait([task]), 2)
+
+    asyncio.run(run())
+    assert session.turns == [] and not session.busy
+    assert recorder.events[-2:] == [("busy", False), ("truncated", 0)]
+    assert not any(event[0] in ("finished", "failed") for event in recorder.events)
+
+
+class _Custom(HiddenResponse):
+    """A chunk type the session does not know."""
+
+
+class Scripted(AsyncGeneratorProvider):
+    """A provider without HTTP: yields a fixed script of chunks (no key, no system messages)."""
+
+    label = "Scripted"
+    supports_system_message = False
+    seen: ClassVar[list[Any]] = []
+
+    @classmethod
+    async def create_async_generator(  # type: ignore[override]
+        cls, model: str, messages: Any, stream: bool = True, **kwargs: Any
+    ) -> Any:
+        cls.seen.append((model, messages, kwargs))
+        yield RequestLogin("Scripted", "https://example.invalid/login")
+        yield _Custom()
+        yield object()
+        yield "visible"
+        yield Usage(prompt_tokens=1, completion_tokens=2)
+
+
+def test_unknown_chunks_are_ignored_and_login_requests_reported() -> None:
+    recorder = Recorder()
+
+    async def no_secrets(provider: Any, provider_id: str) -> dict[str, str]:
+        return {}
+
+    session = ChatSession(
+        RequestConfig(provider=Scripted, provider_id="scripted"), listener=recorder,
+        system_prompt="Rules.", secret_lookup=no_secrets,
+    )  # fmt: skip
+
+    async def run() -> tuple[str, int, Turn]:
+        return await answer(session, recorder, lambda: session.send("hello"))
+
+    outcome, index, turn = asyncio.run(run())
+    assert outcome == "finished" and turn.content == "visible"
+    assert turn.usage == {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3}
+    assert ("login", 1, "Scripted", "https://example.invalid/login") in recorder.events
+    model, messages, kwargs = Scripted.seen[-1]
+    assert messages == [{"role": "user", "content": "Rules.\n\nhello"}]
+    assert kwargs == {} and model == ""
+    assert turn.title == "Scripted"
