@@ -1,0 +1,135 @@
+"""History store: schema, messages, streaming saves, search, export, migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from app.core.history import SCHEMA_VERSION, AnswerRecorder, History, HistoryError
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> History:
+    store = History(tmp_path / "history.sqlite3")
+    yield store
+    store.close()
+
+
+def test_new_database_is_wal_and_versioned(history: History) -> None:
+    db = sqlite3.connect(history.path)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_default_path_is_in_the_user_data_dir(isolated_user_dirs: Path) -> None:
+    store = History()
+    try:
+        assert str(store.path).startswith(str(isolated_user_dirs / "xdg" / "data"))
+    finally:
+        store.close()
+
+
+def test_conversation_round_trip_and_order(history: History) -> None:
+    clock = iter(range(100, 200))
+    history._clock = lambda: float(next(clock))
+    first = history.create_conversation("First", "Be brief.", "openai", "gpt-4o-mini")
+    second = history.create_conversation("Second")
+    history.add_message(first, "user", "hello")
+    assert [c.id for c in history.conversations()] == [first, second]
+    assert history.conversation(first).system_prompt == "Be brief."
+    history.update_conversation(second, title="Renamed")
+    assert history.conversations()[0].title == "Renamed"
+    with pytest.raises(ValueError):
+        history.update_conversation(second, api_key="x")
+
+
+def test_messages_keep_positions_and_truncate(history: History) -> None:
+    conv = history.create_conversation()
+    for index, role in enumerate(["user", "assistant", "user", "assistant"]):
+        history.add_message(conv, role, f"m{index}")
+    history.truncate(conv, 2)
+    assert [(m.position, m.content) for m in history.messages(conv)] == [(0, "m0"), (1, "m1")]
+    history.add_message(conv, "user", "again")
+    assert history.messages(conv)[-1].position == 2
+
+
+def test_deleting_a_conversation_deletes_its_messages_and_search_entries(history: History) -> None:
+    conv = history.create_conversation("x")
+    history.add_message(conv, "user", "platypus facts")
+    history.delete_conversation(conv)
+    assert history.messages(conv) == []
+    assert history.search("platypus") == []
+
+
+def test_search_finds_words_and_tolerates_fts_syntax(history: History) -> None:
+    conv = history.create_conversation("Zoo")
+    message = history.add_message(conv, "assistant", "The platypus lays eggs.")
+    hits = history.search("platypus eggs")
+    assert [(h.conversation_id, h.message_id, h.title) for h in hits] == [(conv, message, "Zoo")]
+    assert "[platypus]" in hits[0].snippet
+    assert history.search('"unbalanced AND (') == []
+    history.update_message(message, content="Now about wombats.")
+    assert history.search("platypus") == []
+    assert len(history.search("wombats")) == 1
+
+
+def test_recorder_saves_at_least_every_interval(history: History) -> None:
+    conv = history.create_conversation()
+    message = history.add_message(conv, "assistant", status="streaming")
+    now = [0.0]
+    recorder = AnswerRecorder(history, message, interval=1.0, clock=lambda: now[0])
+    recorder.add_text("Hel")
+    assert history.messages(conv)[0].content == ""  # not yet a second
+    now[0] = 1.0
+    recorder.add_text("lo")
+    assert history.messages(conv)[0].content == "Hello"  # saved: a crash now loses nothing
+    recorder.add_reasoning("thinking")
+    recorder.finish("stopped", usage={"prompt_tokens": 3}, elapsed=1.5)
+    stored = history.messages(conv)[0]
+    assert (stored.content, stored.reasoning, stored.status) == ("Hello", "thinking", "stopped")
+    assert stored.usage == {"prompt_tokens": 3} and stored.elapsed == 1.5
+
+
+def test_a_crash_mid_stream_keeps_what_was_saved(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    store = History(path)
+    conv = store.create_conversation()
+    message = store.add_message(conv, "assistant", status="streaming")
+    recorder = AnswerRecorder(store, message, interval=0.0)
+    recorder.add_text("partial answer")
+    # No finish(), no close(): reopen as a new process would.
+    reopened = History(path)
+    assert reopened.messages(conv)[0].content == "partial answer"
+    assert reopened.messages(conv)[0].status == "streaming"
+    reopened.close()
+    store.close()
+
+
+def test_export_markdown(history: History) -> None:
+    conv = history.create_conversation("Trip", "Answer in French.")
+    history.add_message(conv, "user", "Hello")
+    answer = history.add_message(conv, "assistant", "Bonjour", model="gpt-4o-mini")
+    history.update_message(answer, error="The connection broke.")
+    text = history.export_markdown(conv)
+    assert text.startswith("# Trip\n")
+    assert "> System: Answer in French." in text
+    assert "## You\n\nHello" in text and "## gpt-4o-mini\n\nBonjour" in text
+    assert "*Error: The connection broke.*" in text
+
+
+def test_newer_schema_is_refused_with_advice(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    db.close()
+    with pytest.raises(HistoryError, match="newer Roundtable"):
+        History(path)
+
+
+def test_corrupt_file_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(HistoryError, match="Move it aside"):
+        History(path)
