@@ -39,15 +39,18 @@ def add_commands(commands: Any) -> None:
     logout.add_argument("-p", "--provider", required=True, metavar="ID")
 
 
-def read_secret(prompt: str) -> str:
-    """A secret from the terminal without echo, or one line from piped stdin."""
+def read_secret(prompt: str, strip: bool = True) -> str:
+    """A secret from the terminal without echo, or one line from piped stdin.
+
+    Keys are stripped of stray blanks from copy and paste; a password is kept as typed.
+    """
     if sys.stdin.isatty():
         value = getpass.getpass(prompt)
     else:
         value = sys.stdin.readline().rstrip("\r\n")
     if not value.strip():
         raise ProviderError("Nothing was entered; nothing was stored.")
-    return value.strip()
+    return value.strip() if strip else value
 
 
 def _provider_id(name: str) -> str:
@@ -85,7 +88,7 @@ def _login_provider(name: str) -> Any:
 
 def cmd_login(args: argparse.Namespace, out: TextIO) -> int:
     provider = _login_provider(args.provider)
-    password = read_secret(f"Password for {args.user}: ")
+    password = read_secret(f"Password for {args.user}: ", strip=False)
     account = asyncio.run(
         provider.login_async(
             email=args.user, password=password, base_url=args.base_url,
@@ -98,7 +101,9 @@ def cmd_login(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_logout(args: argparse.Namespace, out: TextIO) -> int:
     provider = _login_provider(args.provider)
-    provider.logout()
+    if provider.logout() is False:
+        print(f"roundtable: not signed in to {provider.label}; nothing to forget", file=sys.stderr)
+        return EXIT_OK
     print(f"roundtable: signed out of {provider.label}", file=sys.stderr)
     return EXIT_OK
 

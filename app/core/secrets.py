@@ -13,6 +13,7 @@ import logging
 import os
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 from providers import credentials
 from providers.errors import SecretStoreError
@@ -28,7 +29,9 @@ __all__ = [
     "get_field",
     "has_api_key_field",
     "is_login_provider",
+    "is_signed_in",
     "masked_field",
+    "masked_proxy",
     "proxy_secret",
     "request_secrets",
     "resolve_api_key",
@@ -134,6 +137,26 @@ async def proxy_secret(provider_id: str) -> str | None:
     except SecretStoreError as error:
         log.debug("keyring unavailable for %s proxy: %s", provider_id, error)
         return None
+
+
+async def masked_proxy(provider_id: str) -> str:
+    """The keyring's proxy URL with its password hidden, or ""."""
+    value = await proxy_secret(provider_id)
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    user = f"{parts.username}:•••@" if parts.username else "•••@"
+    return f"{parts.scheme}://{user}{host}{port}"
+
+
+async def is_signed_in(provider: type[BaseProvider]) -> bool:
+    """Whether a login provider holds a session record in the keyring."""
+    record = _login_record(provider)
+    if record is None:
+        return False
+    return await asyncio.to_thread(credentials.default_store().get, record) is not None
 
 
 async def request_secrets(provider: type[BaseProvider], provider_id: str) -> dict[str, str]:

@@ -2,7 +2,7 @@
 
 Streaming contract (DESIGN.md "Streaming into the UI"): ``append_text`` only stores the chunk
 and pokes a per-answer ``Throttle``; at most once per frame the answer's flush moves finished
-Markdown blocks (``markdown.split_point``) into the rendered pages, each rendered exactly once,
+Markdown blocks (``markdown.BlockScanner``) into the rendered pages, each rendered exactly once,
 and re-renders only the open tail. Nothing per chunk or per frame depends on the answer's
 total length: long answers are spread over "pages" (one QTextBrowser per ~64k characters),
 because appending to a QTextDocument gets slower as the document grows.
@@ -33,7 +33,13 @@ from PySide6.QtWidgets import (
 )
 
 from . import theme
-from .markdown import COPY_SCHEME, MarkdownRenderer, is_safe_link, split_blocks, split_point
+from .markdown import (
+    COPY_SCHEME,
+    BlockScanner,
+    MarkdownRenderer,
+    is_safe_link,
+    split_blocks,
+)
 from .throttle import Throttle
 
 FLUSH_INTERVAL_MS = 30  # one render per frame at most (~33 fps), however fast chunks arrive
@@ -58,6 +64,7 @@ class MessageBrowser(QTextBrowser):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.DefaultContextMenu)
         self.document().setDocumentMargin(2)
+        self.document().setIndentWidth(18)  # Qt's 40 px list indent looks lost in a bubble
         self.document().documentLayout().documentSizeChanged.connect(self._fit_height)
         self.highlighted.connect(lambda url: self.setToolTip(url.toString()))
         self.blocked_requests = 0  # resources refused so far (tests read it)
@@ -149,6 +156,7 @@ class _AnswerBubble(_Bubble):
         self.flush_count = 0  # flushes that rendered something (tests and the benchmark read it)
         self._stable: list[str] = []  # source already rendered into pages, piece by piece
         self._tail = ""  # source after the last finished block, re-rendered per flush
+        self._scanner = BlockScanner()  # finds the finished blocks at the front of the tail
         self._pending: list[str] = []  # chunks since the last flush
         self._pending_reasoning: list[str] = []
         self._reasoning: list[str] = []
@@ -291,10 +299,11 @@ class _AnswerBubble(_Bubble):
             return
         started = time.perf_counter()
         self._take_pending()
-        cut = split_point(self._tail)
+        cut = self._scanner.scan(self._tail)
         if cut:
             self._append_stable(self._tail[:cut])
             self._tail = self._tail[cut:]
+            self._scanner.drop_prefix(cut)
             self._tail_plain = None
         self._show_tail()
         self.flush_count += 1

@@ -5,14 +5,14 @@ code with inline styles (QTextDocument has no CSS classes worth relying on). Sec
 raw HTML is escaped, never passed through; images become plain links (nothing is ever loaded);
 only http, https and mailto links are links at all.
 
-``split_point`` finds where finished blocks end in a growing text, so a streaming view renders
+``BlockScanner`` finds where finished blocks end in a growing text, so a streaming view renders
 each finished block once and re-renders only the open tail.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, MutableMapping, Sequence
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
@@ -63,13 +63,17 @@ class MarkdownRenderer:
         md = MarkdownIt("commonmark", {"html": False})
         md.enable(["table", "strikethrough"])
         md.validateLink = is_safe_link  # type: ignore[method-assign]
-        md.add_render_rule("fence", self._fence)
-        md.add_render_rule("code_block", self._fence)
-        md.add_render_rule("code_inline", self._code_inline)
-        md.add_render_rule("image", self._image)
-        md.add_render_rule("table_open", self._table_open)
-        md.add_render_rule("th_open", self._cell_open)
-        md.add_render_rule("td_open", self._cell_open)
+        rules = {
+            "fence": self._fence,
+            "code_block": self._fence,
+            "code_inline": self._code_inline,
+            "image": self._image,
+            "table_open": self._table_open,
+            "th_open": self._cell_open,
+            "td_open": self._cell_open,
+        }
+        for name, method in rules.items():
+            md.add_render_rule(name, _as_rule(method))
         self._md = md
 
     def render(self, text: str, *, first_code_index: int = 0) -> Rendered:
@@ -83,7 +87,7 @@ class MarkdownRenderer:
         p = self.palette
         return (
             f"a {{ color: {p.link}; text-decoration: none; }}"
-            f"blockquote {{ color: {p.quote}; }}"
+            f"blockquote {{ color: {p.quote}; margin-left: 12px; }}"
             "h1 { font-size: x-large; } h2 { font-size: large; } h3 { font-size: medium; }"
             "pre { margin-top: 0px; margin-bottom: 0px; }"
         )
@@ -104,13 +108,14 @@ class MarkdownRenderer:
         label = escape(language) if language else "&nbsp;"
         return (
             f'<table width="100%" cellspacing="0" cellpadding="0" border="1"'
-            f' style="border-collapse: collapse; border-color: {p.code_border};'
+            f' style="border-collapse: collapse; border-style: solid; border-color: {p.code_border};'
             f' margin-top: 6px; margin-bottom: 6px;">'
             f'<tr><td bgcolor="{p.code_header}" style="padding: 3px 8px;">'
-            f'<span style="color: {p.muted};">{label}</span></td>'
-            f'<td bgcolor="{p.code_header}" align="right" style="padding: 3px 8px;">'
-            f'<a href="{COPY_SCHEME}:{number}">Copy</a></td></tr>'
-            f'<tr><td colspan="2" bgcolor="{p.code_background}" style="padding: 6px 8px;">'
+            f'<table width="100%" cellspacing="0" cellpadding="0" border="0"><tr>'
+            f'<td><span style="color: {p.muted};">{label}</span></td>'
+            f'<td align="right"><a href="{COPY_SCHEME}:{number}">Copy</a></td>'
+            f"</tr></table></td></tr>"
+            f'<tr><td bgcolor="{p.code_background}" style="padding: 6px 8px;">'
             f'<pre style="white-space: pre-wrap;">{body}</pre></td></tr></table>\n'
         )
 
@@ -137,6 +142,7 @@ class MarkdownRenderer:
     ) -> str:
         return (
             f'<table border="1" cellspacing="0" cellpadding="4" style="border-collapse: collapse;'
+            " border-style: solid;"
             f' border-color: {self.palette.table_border}; margin-top: 6px; margin-bottom: 6px;">\n'
         )
 
@@ -148,6 +154,15 @@ class MarkdownRenderer:
         align = style.removeprefix("text-align:").strip() if style.startswith("text-align:") else ""
         attr = f' align="{escape(align)}"' if align in ("left", "center", "right") else ""
         return f"<{token.tag}{attr}>"
+
+
+def _as_rule(method: Callable[..., str]) -> Callable[..., str]:
+    """markdown-it binds rules to its renderer with ``__get__``; a bound method must be wrapped."""
+
+    def rule(r: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        return method(r, tokens, idx, options, env)
+
+    return rule
 
 
 @lru_cache(maxsize=64)
@@ -166,39 +181,68 @@ _FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})(.*)$")
 _LIST_ITEM = re.compile(r"^(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
 
 
-def _boundaries(text: str) -> Iterator[int]:
-    """Offsets where a new top-level block starts and nothing before it can change any more.
+class BlockScanner:
+    """Finds block boundaries in a growing text, looking at each line once.
 
     A boundary is the start of a complete line that follows a blank line outside any code
     fence, starts at column 0 (so it cannot continue a list item or an indented code block)
-    and does not start a list item (so a list is never cut in two). Fences are tracked
-    leniently (any indentation), which can only cost boundaries, never split a code block.
+    and does not start a list item (so a list is never cut in two): nothing before it can
+    change when more text arrives. Fences are tracked leniently (any indentation), which can
+    only cost boundaries, never cut a code block in two.
     """
-    fence: tuple[str, int, int] | None = None  # (char, run length, indentation) while open
-    previous_blank = False
-    for match in _LINE.finditer(text):
-        line = match.group().rstrip("\r\n")
-        if fence is None and previous_blank and line[:1] not in ("", " ", "\t"):
-            if not _LIST_ITEM.match(line):
-                yield match.start()
+
+    def __init__(self) -> None:
+        self._fence: tuple[str, int, int] | None = None  # (char, run length, indent) while open
+        self._previous_blank = False
+        self._position = 0  # where the first line not scanned yet starts
+
+    def scan(self, text: str) -> int:
+        """The last new boundary in ``text`` (which extends what was scanned before), else 0."""
+        last = 0
+        for match in _LINE.finditer(text, self._position):
+            if self._starts_block(match.group().rstrip("\r\n")):
+                last = match.start()
+            self._position = match.end()
+        return last
+
+    def drop_prefix(self, length: int) -> None:
+        """The owner cut ``length`` characters off the front of its text (at a boundary)."""
+        self._position -= length
+
+    def _starts_block(self, line: str) -> bool:
+        boundary = (
+            self._fence is None
+            and self._previous_blank
+            and line[:1] not in ("", " ", "\t")
+            and not _LIST_ITEM.match(line)
+        )
         fenced = _FENCE.match(line)
         if fenced:
             indent, run, rest = len(fenced.group(1)), fenced.group(2), fenced.group(3)
-            if fence is None:
+            if self._fence is None:
                 if not (run[0] == "`" and "`" in rest):  # ```a``` is inline code, not a fence
-                    fence = (run[0], len(run), indent)
-            elif run[0] == fence[0] and len(run) >= fence[1] and not rest.strip():
-                if indent <= fence[2] + 3:
-                    fence = None
-        previous_blank = fence is None and not line.strip()
+                    self._fence = (run[0], len(run), indent)
+            elif (
+                run[0] == self._fence[0]
+                and len(run) >= self._fence[1]
+                and not rest.strip()
+                and indent <= self._fence[2] + 3
+            ):
+                self._fence = None
+        self._previous_blank = self._fence is None and not line.strip()
+        return boundary
+
+
+def _boundaries(text: str) -> Iterator[int]:
+    scanner = BlockScanner()
+    for match in _LINE.finditer(text):
+        if scanner._starts_block(match.group().rstrip("\r\n")):
+            yield match.start()
 
 
 def split_point(text: str) -> int:
     """Length of the longest prefix of ``text`` made of finished blocks (0 if none)."""
-    last = 0
-    for last in _boundaries(text):  # noqa: B007 - only the last one matters
-        pass
-    return last
+    return BlockScanner().scan(text)
 
 
 def split_blocks(text: str) -> list[str]:

@@ -14,7 +14,7 @@ _NEEDS_ROLE = Qt.ItemDataRole.UserRole + 2
 class ProviderPicker(QComboBox):
     """A combo box of providers by id; ``providerChanged`` carries the chosen id."""
 
-    providerChanged = Signal(str)
+    providerChanged = Signal(str)  # noqa: N815 - Qt signal naming
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

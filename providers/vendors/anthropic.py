@@ -82,7 +82,7 @@ class Anthropic(HttpChatProvider):
             top_p=top_p,
             top_k=top_k,
             stop_sequences=stop or None,
-            **thinking_options(budget, max_tokens),
+            **thinking_options(budget, max_tokens or None),  # 0: unset
         )
         async for chunk in cls.chat(
             model, messages, stream=stream, options=options,

@@ -81,7 +81,7 @@ class Gemini(HttpChatProvider):
     ) -> AsyncResult:
         budget = thinking_budget if thinking_budget is not None else effort_budget(reasoning_effort)
         config = filter_none(
-            maxOutputTokens=max_tokens,
+            maxOutputTokens=max_tokens or None,  # 0: the form left it unset
             temperature=temperature,
             topP=top_p,
             topK=top_k,

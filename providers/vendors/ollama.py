@@ -69,7 +69,7 @@ class Ollama(HttpChatProvider):
         **kwargs: Any,
     ) -> AsyncResult:
         runtime = filter_none(
-            num_predict=max_tokens,
+            num_predict=max_tokens or None,  # 0: the form left it unset
             num_ctx=num_ctx,
             temperature=temperature,
             top_p=top_p,

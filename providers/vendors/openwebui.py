@@ -216,7 +216,7 @@ class OpenWebUI(AsyncAuthedProvider, ProviderModelMixin, RaiseErrorMixin):
             # The remembered password no longer works: forget it, so the next try asks.
             await asyncio.to_thread(store.delete_field, cls.id, credentials.PASSWORD)
             raise MissingAuthError(
-                f"{error}. The remembered password was removed; sign in again: "
+                f"{str(error).rstrip('.')}. The remembered password was removed; sign in again: "
                 f"{sign_in_hint(email, base)}"
             ) from None
         log.debug("signed in to %s at %s", cls.label, base)

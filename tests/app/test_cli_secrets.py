@@ -1,4 +1,4 @@
-"""``roundtable keys``, ``login``, ``logout`` and ``chat`` with stored credentials, as a user runs them.
+"""``roundtable keys``, ``login``, ``logout`` and ``chat`` with stored credentials, as run by users.
 
 Each command is a real ``roundtable`` process (stdin is a pipe, so secrets are read as one line from
 it) talking to tests/servers over loopback and to a real Secret Service. The processes inherit
@@ -133,6 +133,9 @@ def test_login_chat_logout(
     assert "signed out of Open WebUI" in logout.stderr
     assert store.get("auth_OpenWebUI") is None
 
+    again = ok(roundtable("logout", "-p", "openwebui"))
+    assert "not signed in to Open WebUI" in again.stderr
+
     after = roundtable("chat", "-p", "openwebui", "hi")
     assert after.returncode == 1
     assert "session expired, sign in again" in after.stderr
@@ -151,6 +154,18 @@ def test_login_with_wrong_password_stores_nothing(
     assert "The email or password provided is incorrect" in result.stderr
     assert wrong not in result.stderr + result.stdout
     assert store.names() == []
+
+
+def test_a_password_is_read_as_typed(
+    openwebui_server: OpenWebUIServer, store: credentials.SecretStore
+) -> None:
+    """Blanks around a password are part of it (keys, in contrast, are stripped)."""
+    openwebui_server.users[EMAIL] = " spaced pass "
+    ok(
+        roundtable("login", "-p", "openwebui", "--base-url", openwebui_server.url, "--user",
+                   EMAIL, "--remember-password", stdin=" spaced pass \n")
+    )  # fmt: skip
+    assert store.get_field("openwebui", credentials.PASSWORD) == " spaced pass "
 
 
 def test_remembered_password_renews_an_expired_session(

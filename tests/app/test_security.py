@@ -11,13 +11,14 @@ Searched afterwards, for each secret as UTF-8 and as UTF-16-LE bytes:
 - every regular file under this test's temporary directory, which holds HOME (moved there for the
   run), the XDG data/config/cache/state dirs, the working directory and TMPDIR of every command;
 - the platformdirs user dirs of "roundtable" (data, config, cache, state, log, runtime);
-- under scripts/with-keyring.sh only: its whole private HOME (including gnome-keyring's own
-  encrypted ``*.keyring`` files, which must exist and must not hold the plaintext) and the regular
-  files of XDG_RUNTIME_DIR; a developer's real HOME is never scanned;
+- under scripts/with-keyring.sh only: its whole temporary directory, i.e. its private HOME
+  (with gnome-keyring's own encrypted ``*.keyring`` files, which must exist and must not hold the
+  plaintext), XDG_RUNTIME_DIR and the daemon's log; a developer's real HOME is never scanned;
 - files of the repository (the test run's own working directory) created or modified during the
   flow, outside .git and .venv;
-- every log record of the in-process steps at DEBUG and above (caplog: message, arguments and
-  exception text) and the stdout and stderr of every command;
+- every log record at DEBUG and above of the in-process steps, which include ``keys set``,
+  ``login`` and ``chat`` run through ``app.cli.run`` (caplog: message, arguments, exception text),
+  and the stdout and stderr of every command, in a process of its own or in-process;
 - the message, repr and formatted traceback (with its chain) of every error raised, and the repr
   of the providers, the secret store, the ``AuthResult`` and the keyring cache entry.
 """
@@ -25,6 +26,7 @@ Searched afterwards, for each secret as UTF-8 and as UTF-16-LE bytes:
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import os
 import stat
@@ -42,6 +44,7 @@ import keyring
 import platformdirs
 import pytest
 
+from app import cli
 from providers import credentials
 from providers.base import stream_chunks
 from providers.errors import MissingAuthError, ProviderError
@@ -65,7 +68,7 @@ ROUNDTABLE = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "app
 HI = [{"role": "user", "content": "hi"}]
 
 
-# --- the search ------------------------------------------------------------------------------------
+# --- the search -----------------------------------------------------------------------------------
 
 
 def needles(secrets: Iterable[str]) -> dict[bytes, str]:
@@ -139,7 +142,7 @@ def test_the_search_finds_planted_secrets(tmp_path: Path) -> None:
     assert all(secret not in hit for hit in search.hits)  # the report is masked too
 
 
-# --- the flow --------------------------------------------------------------------------------------
+# --- the flow -------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -148,6 +151,8 @@ class Flow:
 
     env: dict[str, str]
     cwd: Path
+    monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str]
     shown: list[tuple[str, str]] = field(default_factory=list)
 
     def run(
@@ -161,6 +166,16 @@ class Flow:
         self.shown += [(f"{where} stdout", result.stdout), (f"{where} stderr", result.stderr)]
         assert result.returncode == code, f"{where}: exit {result.returncode}: {result.stderr}"
         return result.stdout + result.stderr
+
+    def run_here(self, *args: str, stdin: str = "") -> str:
+        """The same command in this process, so its log records reach caplog at DEBUG."""
+        self.monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        code = cli.run(list(args))
+        out, err = self.capsys.readouterr()
+        where = "in-process roundtable " + " ".join(args)
+        self.shown += [(f"{where} stdout", out), (f"{where} stderr", err)]
+        assert code == 0, f"{where}: exit {code}: {err}"
+        return out + err
 
     def error(self, where: str, error: BaseException) -> None:
         """Keep everything an error can show: message, repr, traceback with its chain."""
@@ -205,6 +220,7 @@ def test_full_flow_leaves_no_secret_anywhere(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     started = time.time() - 1  # file systems with coarse timestamps
     home, cwd, tmpdir = tmp_path / "home", tmp_path / "cwd", tmp_path / "tmp"
@@ -222,11 +238,12 @@ def test_full_flow_leaves_no_secret_anywhere(
     openai_server.api_keys = {api_key}
     openwebui_server.users = {EMAIL: password}
     owui = openwebui_server.url
-    flow = Flow(env=dict(os.environ), cwd=cwd)
+    flow = Flow(env=dict(os.environ), cwd=cwd, monkeypatch=monkeypatch, capsys=capsys)
     store = credentials.default_store()
 
     # An API key: stored, listed, used by a command and in-process.
     flow.run("keys", "set", "-p", "openai", stdin=api_key + "\n")
+    flow.run_here("keys", "set", "-p", "openai", stdin=api_key + "\n")
     listing = flow.run("keys", "list")
     assert credentials.mask_secret(api_key) in listing
     flow.run("chat", "-p", "openai", "--base-url", openai_server.base_url, "hi")
@@ -242,10 +259,15 @@ def test_full_flow_leaves_no_secret_anywhere(
         "login", "-p", "openwebui", "--base-url", owui, "--user", EMAIL, "--remember-password",
         stdin=password + "\n",
     )  # fmt: skip
+    flow.run_here(
+        "login", "-p", "openwebui", "--base-url", owui, "--user", EMAIL, "--remember-password",
+        stdin=password + "\n",
+    )  # fmt: skip
     flow.run("chat", "-p", "openwebui", "hi")
+    flow.run_here("chat", "-p", "openwebui", "hi")
     openwebui_server.expire_tokens()
     flow.show("Open WebUI chunks", collect(OpenWebUI, "gpt-4o-mini"))
-    assert [r.kind for r in openwebui_server.requests].count("signin") == 2
+    assert [r.kind for r in openwebui_server.requests].count("signin") == 3
     flow.run("models", "-p", "openwebui")
     assert asyncio.run(OpenWebUI.get_models_async(strict=True))
 
@@ -288,7 +310,7 @@ def test_full_flow_leaves_no_secret_anywhere(
     assert store.get_field("openai", credentials.API_KEY) is None
 
     tokens = set(openwebui_server.tokens) | openwebui_server.expired
-    assert len(tokens) == 4  # two CLI logins, the renewal, the last login
+    assert len(tokens) == 5  # three logins, the renewal, the last login
     secrets = [api_key, bad_key, password, wrong_password, *tokens]
     search = Search(needles(secrets))
 
@@ -297,19 +319,21 @@ def test_full_flow_leaves_no_secret_anywhere(
     for kind in ("data", "config", "cache", "state", "log", "runtime"):
         search.tree(Path(getattr(platformdirs, f"user_{kind}_dir")("roundtable")))
     if PRIVATE_KEYRING:
-        keyring_home = Path(PRIVATE_KEYRING_HOME)
+        # with-keyring.sh's temporary dir: its HOME (gnome-keyring's files), runtime dir, log.
+        keyring_tmp = Path(PRIVATE_KEYRING_HOME).parent
+        assert keyring_tmp.name.startswith("roundtable-keyring."), keyring_tmp
         before = len(search.files)
-        search.tree(keyring_home)
+        search.tree(keyring_tmp)
         keyring_files = [p for p in search.files[before:] if p.suffix == ".keyring"]
-        assert keyring_files, f"no gnome-keyring file found under {keyring_home}"
-        if os.environ.get("XDG_RUNTIME_DIR"):
-            search.tree(Path(os.environ["XDG_RUNTIME_DIR"]))
+        assert keyring_files, f"no gnome-keyring file found under {keyring_tmp}"
     search.tree(REPO, newer_than=started)
     assert any(path.is_relative_to(home) for path in search.files) or not any(home.iterdir())
 
     # Logs, output, messages, reprs.
     for record in caplog.records:
-        search.text(f"log {record.name}", f"{record.getMessage()} {record.args!r} {record.exc_text}")
+        search.text(
+            f"log {record.name}", f"{record.getMessage()} {record.args!r} {record.exc_text}"
+        )
     search.text("caplog", caplog.text)
     for where, text in flow.shown:
         search.text(where, text)

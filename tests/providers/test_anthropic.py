@@ -6,8 +6,8 @@ import asyncio
 import io
 import math
 import time
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import AsyncGenerator, Iterator
+from typing import Any, cast
 
 import pytest
 
@@ -397,8 +397,11 @@ def test_closing_the_generator_closes_the_response(anthropic_server: AnthropicSe
     anthropic_server.push(Stream(text="word " * 200, delay=0.02))  # ~4 s if read to the end
 
     async def run() -> float:
-        generator = Anthropic.create_async_generator(
-            "", MESSAGES, api_key=KEY, base_url=anthropic_server.url
+        generator = cast(
+            AsyncGenerator[Any, None],
+            Anthropic.create_async_generator(
+                "", MESSAGES, api_key=KEY, base_url=anthropic_server.url
+            ),
         )
         async for chunk in generator:
             if isinstance(chunk, str):

@@ -6,8 +6,8 @@ import asyncio
 import io
 import math
 import time
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import AsyncGenerator, Iterator
+from typing import Any, cast
 
 import pytest
 
@@ -367,8 +367,9 @@ def test_closing_the_generator_closes_the_response(gemini_server: GeminiServer) 
     gemini_server.push(Stream(text="word " * 200, delay=0.02))  # ~4 s if read to the end
 
     async def run() -> float:
-        generator = Gemini.create_async_generator(
-            "", MESSAGES, api_key=KEY, base_url=gemini_server.url
+        generator = cast(
+            AsyncGenerator[Any, None],
+            Gemini.create_async_generator("", MESSAGES, api_key=KEY, base_url=gemini_server.url),
         )
         async for chunk in generator:
             if isinstance(chunk, str):

@@ -1,7 +1,8 @@
 """Open WebUI, the login-based provider: sign-in, the keyring cache, 401 handling, logout.
 
-Real sockets to tests/servers' Open WebUI server and a real Secret Service (scripts/with-keyring.sh).
-Each test gets its own keyring service (``ROUNDTABLE_KEYRING_SERVICE``), removed afterwards.
+Real sockets to tests/servers' Open WebUI server and a real Secret Service
+(scripts/with-keyring.sh). Each test gets its own keyring service
+(``ROUNDTABLE_KEYRING_SERVICE``), removed afterwards.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def kinds(server: OpenWebUIServer) -> list[str]:
     return [request.kind for request in server.requests]
 
 
-# --- sign-in and the keyring cache -----------------------------------------------------------------
+# --- sign-in and the keyring cache ----------------------------------------------------------------
 
 
 def test_login_signs_in_and_caches_the_token_in_the_keyring(
@@ -125,7 +126,7 @@ def test_a_server_that_is_not_open_webui_is_named(
     assert store.names() == []
 
 
-# --- chat ------------------------------------------------------------------------------------------
+# --- chat -----------------------------------------------------------------------------------------
 
 
 def test_chat_streams_with_the_bearer_token_from_the_stored_login(
@@ -142,7 +143,11 @@ def test_chat_streams_with_the_bearer_token_from_the_stored_login(
     assert request.body_dict["model"] == "llama3.2:latest"
     assert request.body_dict["stream"] is True
     (info,) = [chunk for chunk in chunks if isinstance(chunk, ProviderInfo)]
-    assert info.get_dict() == {"name": "OpenWebUI", "label": "Open WebUI", "model": "llama3.2:latest"}
+    assert info.get_dict() == {
+        "name": "OpenWebUI",
+        "label": "Open WebUI",
+        "model": "llama3.2:latest",
+    }
 
 
 def test_chat_sends_the_chosen_model_and_parameters(openwebui_server: OpenWebUIServer) -> None:
@@ -169,7 +174,10 @@ def test_models_of_the_signed_in_account(openwebui_server: OpenWebUIServer) -> N
         asyncio.run(OpenWebUI.get_models_async(strict=True))
     assert asyncio.run(OpenWebUI.get_models_async()) == []
     login(openwebui_server)
-    assert asyncio.run(OpenWebUI.get_models_async(strict=True)) == ["llama3.2:latest", "gpt-4o-mini"]
+    assert asyncio.run(OpenWebUI.get_models_async(strict=True)) == [
+        "llama3.2:latest",
+        "gpt-4o-mini",
+    ]
     assert OpenWebUI.get_models() == ["llama3.2:latest", "gpt-4o-mini"]
 
 
@@ -180,7 +188,7 @@ def test_parameters_come_from_create_authed() -> None:
     assert "auth_result" not in params and "api_key" not in params
 
 
-# --- expired sessions ------------------------------------------------------------------------------
+# --- expired sessions -----------------------------------------------------------------------------
 
 
 def test_expired_token_with_remembered_password_signs_in_again_once(
@@ -262,7 +270,9 @@ def test_a_changed_password_ends_the_automatic_sign_in(
         chat("gpt-4o-mini")
 
 
-def test_not_signed_in_at_all(openwebui_server: OpenWebUIServer, store: credentials.SecretStore) -> None:
+def test_not_signed_in_at_all(
+    openwebui_server: OpenWebUIServer, store: credentials.SecretStore
+) -> None:
     with pytest.raises(MissingAuthError, match="--user EMAIL"):
         chat("gpt-4o-mini", base_url=openwebui_server.url)
     assert openwebui_server.requests == []
@@ -280,7 +290,7 @@ def test_explicit_credentials_sign_in_without_a_stored_login(
     assert store.get_field("openwebui", credentials.PASSWORD) is None
 
 
-# --- logout and configuration ----------------------------------------------------------------------
+# --- logout and configuration ---------------------------------------------------------------------
 
 
 def test_logout_deletes_the_token_and_the_remembered_password(

@@ -1,0 +1,392 @@
+"""Credentials for one provider: API key, base URL, proxy, or an email/password sign-in.
+
+Secrets go only to the system keyring (``app.core.secrets``, off the GUI thread); the base URL and
+a proxy without a password go to the settings file. A stored key is never shown, only its masked
+form (``sk-…a1B2``). When no keyring is usable the dialog says so and stores no secret anywhere.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core import secrets
+from app.core.settings import SecretInSettingsError, Settings, url_has_password
+from providers.errors import ProviderError, SecretStoreError
+
+from .application import spawn
+
+log = logging.getLogger(__name__)
+
+EMAIL_FIELD = "email"
+MODELS_SHOWN = 8
+
+
+def _safe_web_url(url: str | None) -> QUrl | None:
+    qurl = QUrl(url or "")
+    return qurl if qurl.isValid() and qurl.scheme() in ("http", "https") else None
+
+
+class CredentialsDialog(QDialog):
+    """Opened with ``open()`` (never a nested event loop); ``saved`` carries the provider id."""
+
+    saved = Signal(str)
+    signedIn = Signal(str)  # noqa: N815 - Qt signal naming
+
+    def __init__(
+        self,
+        provider: Any,
+        provider_id: str,
+        settings: Settings,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.provider = provider
+        self.provider_id = provider_id
+        self.settings = settings
+        self.label = str(getattr(provider, "label", "") or provider.__name__)
+        self.task: asyncio.Task[Any] | None = None  # the operation running now (tests await it)
+        self._stored_key = False
+        self.models: list[str] = []  # what the last "Test connection" listed
+        self.setObjectName("credentialsDialog")
+        self.setWindowTitle(f"{self.label} — Credentials")
+        self.setModal(True)
+        self.setMinimumWidth(520)
+
+        layout = QVBoxLayout(self)
+        layout.setSpacing(12)
+        heading = QLabel(f"<b>{_escape(self.label)}</b>")
+        heading.setObjectName("dialogHeading")
+        intro = QLabel(
+            "Keys and passwords are kept in your system keyring, never in a file. "
+            "Leave a field empty to keep what is stored."
+        )
+        intro.setWordWrap(True)
+        intro.setProperty("role", "hint")
+        layout.addWidget(heading)
+        layout.addWidget(intro)
+
+        self.keyring_message = QLabel()
+        self.keyring_message.setObjectName("keyringMessage")
+        self.keyring_message.setProperty("role", "error")
+        self.keyring_message.setWordWrap(True)
+        self.keyring_message.hide()
+        layout.addWidget(self.keyring_message)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.api_key = QLineEdit()
+        self.api_key.setObjectName("apiKey")
+        self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.api_key.setPlaceholderText("Paste your API key")
+        self.api_key.setAccessibleName("API key")
+        self._reveal = QAction("Show", self.api_key)
+        self._reveal.setCheckable(True)
+        self._reveal.setToolTip("Show the key you are typing (a stored key is never shown)")
+        self._reveal.setIcon(
+            self.style().standardIcon(self.style().StandardPixmap.SP_FileDialogContentsView)
+        )
+        self._reveal.toggled.connect(self._toggle_reveal)
+        self.api_key.addAction(self._reveal, QLineEdit.ActionPosition.TrailingPosition)
+        self.forget_key = QPushButton("Remove")
+        self.forget_key.setObjectName("forgetKey")
+        self.forget_key.setToolTip("Delete the stored key from the keyring")
+        self.forget_key.clicked.connect(self._forget_key)
+        self.forget_key.setEnabled(False)
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.api_key, 1)
+        key_row.addWidget(self.forget_key)
+        self.key_row = _row_widget(key_row)
+        if secrets.has_api_key_field(provider):
+            form.addRow("API key", self.key_row)
+            login_url = _safe_web_url(getattr(provider, "login_url", None))
+            if login_url is not None and not secrets.is_login_provider(provider):
+                link = QLabel(f'<a href="{login_url.toString()}">Get an API key…</a>')
+                link.setObjectName("getKeyLink")
+                link.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+                link.linkActivated.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
+                form.addRow("", link)
+        else:
+            self.key_row.hide()
+
+        self.base_url = QLineEdit()
+        self.base_url.setObjectName("baseUrl")
+        self.base_url.setPlaceholderText(str(getattr(provider, "api_base", "") or "https://…"))
+        if getattr(provider, "base_url_editable", True):
+            form.addRow("Base URL", self.base_url)
+        else:
+            self.base_url.hide()
+        self.proxy = QLineEdit()
+        self.proxy.setObjectName("proxy")
+        self.proxy.setPlaceholderText("None (system settings apply) — e.g. http://proxy:3128")
+        form.addRow("Proxy", self.proxy)
+        layout.addLayout(form)
+
+        self.login_box = QGroupBox("Sign in")
+        self.login_box.setObjectName("loginBox")
+        login_form = QFormLayout(self.login_box)
+        self.email = QLineEdit()
+        self.email.setObjectName("email")
+        self.email.setPlaceholderText("you@example.com")
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName("Password")
+        self.remember = QCheckBox("Remember the password (to renew an expired session)")
+        self.remember.setObjectName("rememberPassword")
+        self.sign_in = QPushButton("Sign in")
+        self.sign_in.setObjectName("signIn")
+        self.sign_in.clicked.connect(self._sign_in)
+        self.sign_out = QPushButton("Sign out")
+        self.sign_out.setObjectName("signOut")
+        self.sign_out.clicked.connect(self._sign_out)
+        self.login_status = QLabel("Not signed in.")
+        self.login_status.setObjectName("loginStatus")
+        self.login_status.setProperty("role", "hint")
+        buttons_row = QHBoxLayout()
+        buttons_row.addWidget(self.sign_in)
+        buttons_row.addWidget(self.sign_out)
+        buttons_row.addStretch(1)
+        login_form.addRow("Email", self.email)
+        login_form.addRow("Password", self.password)
+        login_form.addRow("", self.remember)
+        login_form.addRow("", _row_widget(buttons_row))
+        login_form.addRow("", self.login_status)
+        layout.addWidget(self.login_box)
+        self.login_box.setVisible(secrets.is_login_provider(provider))
+
+        test_row = QHBoxLayout()
+        self.test_button = QPushButton("Test connection")
+        self.test_button.setObjectName("testConnection")
+        self.test_button.setToolTip("List the models with these settings")
+        self.test_button.clicked.connect(self._test)
+        test_row.addWidget(self.test_button)
+        test_row.addStretch(1)
+        layout.addLayout(test_row)
+        self.result = QLabel()
+        self.result.setObjectName("testResult")
+        self.result.setWordWrap(True)
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.result.setTextFormat(Qt.TextFormat.PlainText)  # server text may come back in it
+        self.result.hide()
+        layout.addWidget(self.result)
+        layout.addStretch(1)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self._save)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+        connection = settings.connection_for(provider_id)
+        self.base_url.setText(connection.get("base_url", ""))
+        self.proxy.setText(connection.get("proxy", ""))
+        self._busy_widgets: list[QWidget] = [
+            self.buttons, self.test_button, self.sign_in, self.sign_out, self.forget_key,
+        ]  # fmt: skip
+        self._run(self._load())
+
+    # ----- async plumbing -------------------------------------------------------------------------
+    def _run(self, coro: Any) -> None:
+        """One operation at a time; the buttons are disabled while it runs."""
+        if self.task is not None and not self.task.done():
+            coro.close()
+            return
+        self._set_busy(True)
+        self.task = spawn(self._guard(coro), name=f"credentials {self.provider_id}")
+
+    async def _guard(self, coro: Any) -> None:
+        try:
+            await coro
+        except SecretStoreError as error:
+            self._keyring_unusable(str(error))
+        except ProviderError as error:
+            self._show_result(str(error), ok=False)
+        finally:
+            self._set_busy(False)
+
+    def _set_busy(self, busy: bool) -> None:
+        for widget in self._busy_widgets:
+            widget.setEnabled(not busy)
+        if not busy:
+            self.forget_key.setEnabled(self._stored_key)
+        self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
+
+    def _keyring_unusable(self, message: str) -> None:
+        self.keyring_message.setText(f"{message} Nothing secret was stored.")
+        self.keyring_message.show()
+
+    def _show_result(self, text: str, *, ok: bool) -> None:
+        self.result.setText(text)
+        self.result.setProperty("role", "success" if ok else "error")
+        self.result.style().unpolish(self.result)
+        self.result.style().polish(self.result)
+        self.result.show()
+
+    # ----- operations ---------------------------------------------------------------------------
+    async def _load(self) -> None:
+        """What is stored, shown masked; first of all, whether a keyring works at all."""
+        await secrets.check()
+        if secrets.has_api_key_field(self.provider):
+            masked = await secrets.masked_field(self.provider_id, secrets.API_KEY)
+            self._stored_key = bool(masked)
+            if masked:
+                self.api_key.setPlaceholderText(f"Stored: {masked}  (type to replace)")
+        proxy = await secrets.masked_proxy(self.provider_id)
+        if proxy and not self.proxy.text():
+            self.proxy.setPlaceholderText(f"Stored in the keyring: {proxy}")
+        if secrets.is_login_provider(self.provider):
+            email = await secrets.get_field(self.provider_id, EMAIL_FIELD)
+            if email:
+                self.email.setText(email)
+            signed_in = await secrets.is_signed_in(self.provider)
+            self._set_login_status(email if signed_in else None)
+
+    def _set_login_status(self, account: str | None) -> None:
+        self.login_status.setText(f"Signed in as {account}." if account else "Not signed in.")
+
+    def _connection(self) -> dict[str, str]:
+        values = {"base_url": self.base_url.text().strip(), "proxy": self.proxy.text().strip()}
+        return {name: value for name, value in values.items() if value}
+
+    def _save(self) -> None:
+        self._run(self._store())
+
+    async def _store(self) -> None:
+        key = self.api_key.text().strip()
+        if key:
+            await secrets.set_field(self.provider_id, secrets.API_KEY, key)
+            self._stored_key = True
+            self.api_key.clear()
+        connection = self._connection()
+        proxy = connection.get("proxy")
+        if proxy and url_has_password(proxy):
+            # A proxy password is a secret: the whole URL goes to the keyring.
+            await secrets.set_field(self.provider_id, secrets.PROXY, proxy)
+            proxy = None
+        elif proxy:
+            await _quiet_delete(self.provider_id, secrets.PROXY)
+        try:
+            self.settings.set_connection_for(
+                self.provider_id, base_url=connection.get("base_url"), proxy=proxy
+            )
+        except SecretInSettingsError as error:
+            self._show_result(str(error), ok=False)
+            return
+        self.saved.emit(self.provider_id)
+        self.accept()
+
+    def _forget_key(self) -> None:
+        self._run(self._delete_key())
+
+    async def _delete_key(self) -> None:
+        await secrets.delete_field(self.provider_id, secrets.API_KEY)
+        self._stored_key = False
+        self.api_key.setPlaceholderText("Paste your API key")
+        self._show_result("The stored key was removed.", ok=True)
+        self.saved.emit(self.provider_id)
+
+    def _test(self) -> None:
+        self._run(self._list_models())
+
+    async def _list_models(self) -> None:
+        self.result.hide()
+        lister = getattr(self.provider, "get_models_async", None)
+        if lister is None:
+            self._show_result(f"{self.label} cannot list models.", ok=False)
+            return
+        kwargs: dict[str, Any] = dict(
+            await secrets.request_secrets(self.provider, self.provider_id)
+        )
+        kwargs.update(self._connection())
+        typed = self.api_key.text().strip()
+        if typed:
+            kwargs["api_key"] = typed
+        try:
+            models = await lister(strict=True, **kwargs)
+        except NotImplementedError:
+            self._show_result(f"{self.label} cannot list models.", ok=False)
+            return
+        shown = ", ".join(models[:MODELS_SHOWN]) + (", …" if len(models) > MODELS_SHOWN else "")
+        count = f"{len(models)} model{'s' if len(models) != 1 else ''}"
+        self._show_result(f"Connected — {count}: {shown}" if models else "Connected.", ok=True)
+        self.models = list(models)
+
+    def _sign_in(self) -> None:
+        self._run(self._login())
+
+    async def _login(self) -> None:
+        email, password = self.email.text().strip(), self.password.text()
+        if not email or not password:
+            self._show_result("Enter the email and the password to sign in.", ok=False)
+            return
+        connection = self._connection()
+        account = await self.provider.login_async(
+            email=email, password=password, base_url=connection.get("base_url"),
+            remember_password=self.remember.isChecked(), proxy=connection.get("proxy"),
+        )  # fmt: skip
+        self.password.clear()
+        self._set_login_status(str(account))
+        self._show_result(f"Signed in to {self.label} as {account}.", ok=True)
+        self.signedIn.emit(self.provider_id)
+        self.saved.emit(self.provider_id)
+
+    def _sign_out(self) -> None:
+        self._run(self._logout())
+
+    async def _logout(self) -> None:
+        await asyncio.to_thread(self.provider.logout)
+        self._set_login_status(None)
+        self._show_result(f"Signed out of {self.label}.", ok=True)
+        self.saved.emit(self.provider_id)
+
+    def _toggle_reveal(self, shown: bool) -> None:
+        mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
+        self.api_key.setEchoMode(mode)
+
+    def done(self, result: int) -> None:
+        """Closing cancels what still runs; typed secrets are cleared from the widgets."""
+        if self.task is not None and not self.task.done():
+            self.task.cancel()
+        self.api_key.clear()
+        self.password.clear()
+        if url_has_password(self.proxy.text()):
+            self.proxy.clear()
+        super().done(result)
+
+
+async def _quiet_delete(provider_id: str, field: str) -> None:
+    try:
+        await secrets.delete_field(provider_id, field)
+    except SecretStoreError as error:
+        log.debug("could not remove %s of %s: %s", field, provider_id, error)
+
+
+def _row_widget(layout: QHBoxLayout) -> QWidget:
+    layout.setContentsMargins(0, 0, 0, 0)
+    widget = QWidget()
+    widget.setLayout(layout)
+    return widget
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
