@@ -245,21 +245,26 @@ def transport_errors(label: str, url: str) -> _TransportErrors:
     return _TransportErrors(label, url)
 
 
-async def iter_sse(response: httpx.Response) -> AsyncIterator[ServerSentEvent]:
-    """Server-sent events of a response, whatever its content type claims."""
+def iter_sse(response: httpx.Response) -> AsyncIterator[ServerSentEvent]:
+    """Server-sent events of a response, whatever its content type claims.
+
+    Returns httpx-sse's own generator rather than wrapping it: a generator layer costs about
+    a microsecond per event, measurable on a 20,000-event answer (tests/bench).
+    """
     source = EventSource(response)
     source._check_content_type = lambda: None  # type: ignore[method-assign]  # proxies relabel
-    async for event in source.aiter_sse():
-        yield event
+    return source.aiter_sse()
 
 
 async def iter_ndjson(response: httpx.Response) -> AsyncIterator[Any]:
     """One decoded JSON value per non-empty line (Ollama's streaming format)."""
+    loads = json.loads
     async for line in response.aiter_lines():
-        if line.strip():
-            try:
-                yield json.loads(line)
-            except ValueError:
-                raise ProviderError(
-                    f"The server sent a line that is not JSON: {line[:80]!r}"
-                ) from None
+        if not line:
+            continue
+        try:
+            yield loads(line)
+        except ValueError:
+            if line.isspace():
+                continue
+            raise ProviderError(f"The server sent a line that is not JSON: {line[:80]!r}") from None

@@ -167,4 +167,5 @@ def run_app(argv: Sequence[str] | None = None) -> int:
         window.shutdown()
         with contextlib.suppress(RuntimeError):
             loop.run_until_complete(cancel_tasks())
+            loop.run_until_complete(loop.shutdown_asyncgens())
     return 0

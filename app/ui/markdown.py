@@ -12,6 +12,7 @@ each finished block once and re-renders only the open tail.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -108,7 +109,8 @@ class MarkdownRenderer:
         label = escape(language) if language else "&nbsp;"
         return (
             f'<table width="100%" cellspacing="0" cellpadding="0" border="1"'
-            f' style="border-collapse: collapse; border-style: solid; border-color: {p.code_border};'
+            f' style="border-collapse: collapse; border-style: solid;'
+            f' border-color: {p.code_border};'
             f' margin-top: 6px; margin-bottom: 6px;">'
             f'<tr><td bgcolor="{p.code_header}" style="padding: 3px 8px;">'
             f'<table width="100%" cellspacing="0" cellpadding="0" border="0"><tr>'
@@ -172,6 +174,30 @@ def _lexer(language: str) -> Lexer | None:
         return get_lexer_by_name(language)
     except ClassNotFound:
         return None
+
+
+COMMON_LANGUAGES = (
+    "python", "javascript", "typescript", "bash", "json", "html", "css", "c", "cpp", "java",
+    "go", "rust", "sql", "yaml", "text",
+)  # fmt: skip
+_warm_up_started = threading.Event()
+
+
+def warm_up_lexers() -> None:
+    """Load Pygments' lexer registry and the common lexers on a background thread, once.
+
+    The first ``get_lexer_by_name`` scans plugins and compiles the lexer's regexes (~80 ms
+    measured for Python): done on the GUI thread it would freeze the first streamed code block.
+    """
+    if _warm_up_started.is_set():
+        return
+    _warm_up_started.set()
+
+    def load() -> None:
+        for language in COMMON_LANGUAGES:
+            _lexer(language)
+
+    threading.Thread(target=load, name="pygments-warm-up", daemon=True).start()
 
 
 # -- finding the end of the finished blocks ------------------------------------------------

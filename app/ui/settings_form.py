@@ -131,6 +131,7 @@ class Field:
     def _make_editor(self) -> QWidget:
         if self.kind == "bool":
             box = QCheckBox()
+            box.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
             box.toggled.connect(lambda checked: self._user_set(bool(checked)))
             return box
         if self.kind == "int":
@@ -167,6 +168,8 @@ class Field:
     def _plain_spin(spin: QAbstractSpinBox) -> None:
         spin.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         spin.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        # The size hint fits the widest value of the range (±2³¹): far wider than the panel.
+        spin.setMinimumWidth(90)
 
     def _show_template(self) -> None:
         """Put the template in the editor without setting the field."""

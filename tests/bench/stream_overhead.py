@@ -86,17 +86,21 @@ class Run:
     first_chunk: float  # seconds from the start of the request to the first text
     total: float  # seconds from the start of the request to the end of the stream
     chars: int
+    cpu: float = 0.0  # CPU seconds of the client thread: steady even on a busy machine
 
 
-async def timed(chunks: Callable[[], AsyncIterator[str]]) -> Run:
+async def timed(chunks: Callable[[], AsyncIterator[Any]]) -> Run:
+    """Time one stream; only ``str`` chunks count as text (a provider also yields typed ones)."""
+    cpu = time.thread_time()
     started = time.perf_counter()
     first = 0.0
     chars = 0
-    async for text in chunks():
-        if not first:
-            first = time.perf_counter() - started
-        chars += len(text)
-    return Run(first, time.perf_counter() - started, chars)
+    async for chunk in chunks():
+        if type(chunk) is str and chunk:
+            if not first:
+                first = time.perf_counter() - started
+            chars += len(chunk)
+    return Run(first, time.perf_counter() - started, chars, time.thread_time() - cpu)
 
 
 @dataclass
@@ -155,14 +159,12 @@ class Vendor:
         module, name = self.provider.split(":")
         return getattr(__import__(f"providers.vendors.{module}", fromlist=[name]), name)
 
-    async def ours(self) -> AsyncIterator[str]:
+    def ours(self) -> AsyncIterator[Any]:
+        """The provider's own generator, consumed directly as an application would."""
         provider = self.provider_class()
-        generator = provider.create_async_generator(
+        return provider.create_async_generator(  # type: ignore[no-any-return]
             self.model, PROMPT, api_key=KEY, base_url=self.cli_base_url
         )
-        async for chunk in generator:
-            if type(chunk) is str and chunk:
-                yield chunk
 
     @property
     def cli_base_url(self) -> str:
@@ -217,6 +219,7 @@ def median_run(runs: list[Run]) -> Run:
         statistics.median(r.first_chunk for r in runs),
         statistics.median(r.total for r in runs),
         runs[0].chars,
+        statistics.median(r.cpu for r in runs),
     )
 
 
@@ -315,7 +318,8 @@ def bench(vendor: Vendor, args: argparse.Namespace) -> list[Figure]:
                 f"{vendor.name:>9}: {len(answer.encode()) / 1e6:.2f} MB in {args.events} events"
                 f" | first chunk: baseline {bare.first_chunk * 1000:.2f} ms,"
                 f" ours {mine.first_chunk * 1000:.2f} ms | total: baseline {bare.total:.3f} s,"
-                f" ours {mine.total:.3f} s\n"
+                f" ours {mine.total:.3f} s | client CPU: baseline {bare.cpu:.3f} s,"
+                f" ours {mine.cpu:.3f} s\n"
                 f"{'':>9}  short answer, first chunk (median of {args.first_runs}):"
                 f" baseline {first_bare * 1000:.2f} ms, ours {first_ours * 1000:.2f} ms"
             )

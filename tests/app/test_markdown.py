@@ -1,0 +1,227 @@
+"""Markdown rendering of untrusted model output, and where a growing answer's finished blocks end."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app.ui.markdown import (
+    BlockScanner,
+    MarkdownRenderer,
+    is_safe_link,
+    split_blocks,
+    split_point,
+)
+from app.ui.theme import DARK, LIGHT
+
+
+@pytest.fixture
+def renderer() -> MarkdownRenderer:
+    return MarkdownRenderer(LIGHT)
+
+
+def test_heading_list_and_emphasis(renderer: MarkdownRenderer) -> None:
+    html = renderer.render("# Title\n\n- one\n- **two**\n\n1. a\n2. b\n").html
+    assert "<h1>Title</h1>" in html
+    assert "<ul>" in html and "<li><strong>two</strong></li>" in html
+    assert "<ol>" in html
+
+
+def test_fenced_python_is_highlighted_with_inline_styles(renderer: MarkdownRenderer) -> None:
+    rendered = renderer.render("```python\ndef f(x):\n    return 'hi'\n```\n")
+    assert rendered.code_blocks == ["def f(x):\n    return 'hi'\n"]
+    assert 'href="copy:0"' in rendered.html
+    assert "python</span>" in rendered.html  # the language label in the header
+    # Pygments' default style: keywords bold green, strings red-ish; as inline styles, no classes.
+    assert re.search(r'<span style="color: #008000; font-weight: bold">def</span>', rendered.html)
+    assert 'class="' not in rendered.html
+
+
+def test_dark_palette_uses_a_dark_pygments_style() -> None:
+    light = MarkdownRenderer(LIGHT).render("```python\ndef f(): pass\n```\n").html
+    dark = MarkdownRenderer(DARK).render("```python\ndef f(): pass\n```\n").html
+    assert light != dark
+    assert DARK.code_background in dark and LIGHT.code_background in light
+
+
+def test_unknown_language_and_indented_code_are_escaped_plain_text(
+    renderer: MarkdownRenderer,
+) -> None:
+    rendered = renderer.render("```nosuchlang\n<b>x</b>\n```\n\n    indented <i>\n")
+    assert rendered.code_blocks == ["<b>x</b>\n", "indented <i>\n"]
+    assert "&lt;b&gt;x&lt;/b&gt;" in rendered.html and "<b>" not in rendered.html
+    assert 'href="copy:1"' in rendered.html
+
+
+def test_code_block_numbers_continue_from_first_code_index(renderer: MarkdownRenderer) -> None:
+    rendered = renderer.render("```\na\n```\n\n```\nb\n```\n", first_code_index=5)
+    assert 'href="copy:5"' in rendered.html and 'href="copy:6"' in rendered.html
+    assert rendered.code_blocks == ["a\n", "b\n"]
+
+
+def test_raw_html_is_escaped_never_passed_through(renderer: MarkdownRenderer) -> None:
+    source = (
+        '<script>alert(1)</script>\n\nText <img src="http://127.0.0.1:9/x.png"> and '
+        '<a href="http://evil.example">a</a>\n\n<iframe src="https://x.example"></iframe>\n'
+    )
+    html = renderer.render(source).html
+    for tag in ("<script", "<img", "<iframe", "<a href"):
+        assert tag not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;img src=&quot;http://127.0.0.1:9/x.png&quot;&gt;" in html
+
+
+def test_images_become_plain_links_never_img(renderer: MarkdownRenderer) -> None:
+    html = renderer.render("See ![a cat](https://img.example/cat.png) here.\n").html
+    assert "<img" not in html
+    assert '<a href="https://img.example/cat.png">\N{FRAME WITH PICTURE} a cat</a>' in html
+
+
+def test_images_with_unsafe_sources_are_not_links(renderer: MarkdownRenderer) -> None:
+    html = renderer.render(
+        "![x](javascript:alert(1)) ![y](data:image/png;base64,AAAA) ![z](file:///etc/passwd)\n"
+    ).html
+    assert "<img" not in html and "<a " not in html
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "[click](javascript:alert(1))",
+        "[click](JavaScript:alert(1))",
+        "[click](java&#x09;script:alert(1))",
+        "[click](vbscript:msgbox(1))",
+        "[click](file:///etc/passwd)",
+        "[click](data:text/html;base64,PHNjcmlwdD4=)",
+        "[click](relative/path.html)",
+        "[click](//evil.example/x)",
+        "<javascript:alert(1)>",
+        "<file:///etc/passwd>",
+        "[click][ref]\n\n[ref]: javascript:alert(1)",
+    ],
+)
+def test_unsafe_links_are_not_clickable(renderer: MarkdownRenderer, source: str) -> None:
+    html = renderer.render(source + "\n").html
+    assert "<a " not in html, html
+
+
+@pytest.mark.parametrize(
+    ("source", "href"),
+    [
+        ("[docs](https://docs.python.org/3/)", "https://docs.python.org/3/"),
+        ("[site](http://127.0.0.1:8000/a?b=c)", "http://127.0.0.1:8000/a?b=c"),
+        ("<https://example.com/x>", "https://example.com/x"),
+        ("[mail](mailto:someone@example.com)", "mailto:someone@example.com"),
+    ],
+)
+def test_web_and_mail_links_stay_links(renderer: MarkdownRenderer, source: str, href: str) -> None:
+    assert f'<a href="{href}">' in renderer.render(source + "\n").html
+
+
+def test_is_safe_link() -> None:
+    assert is_safe_link("https://example.com")
+    assert is_safe_link("mailto:a@b.c")
+    assert not is_safe_link("https:")  # no host
+    assert not is_safe_link("copy:3")
+    assert not is_safe_link("javascript:alert(1)")
+    assert not is_safe_link(" file:///etc/passwd")
+
+
+def test_tables_and_strikethrough(renderer: MarkdownRenderer) -> None:
+    html = renderer.render("| a | b |\n|:-|-:|\n| 1 | 2 |\n\n~~gone~~\n").html
+    assert "<table" in html and '<td align="right">2</td>' in html
+    assert "<s>gone</s>" in html
+
+
+# -- finished blocks -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", ""),
+        ("one paragraph", ""),
+        ("para\n\nsecond", ""),  # "second" is not a complete line yet
+        ("para\n\nsecond\n", "para\n\n"),
+        ("para\n\nsecond\n\nthird\n", "para\n\nsecond\n\n"),
+        ("# Head\n\ntext\n", "# Head\n\n"),
+        # never inside a fence, however many blank lines it has
+        ("```\ncode\n\nmore\n", ""),
+        ("```py\ncode\n\nmore\n```\n\nafter\n", "```py\ncode\n\nmore\n```\n\n"),
+        ("~~~\na\n\n```\nb\n~~~\n\nc\n", "~~~\na\n\n```\nb\n~~~\n\n"),
+        ("````\n```\n\nx\n````\n\ny\n", "````\n```\n\nx\n````\n\n"),
+        # an indented "```" four spaces deeper than the opener does not close it
+        ("```\na\n    ```\n\nb\n", ""),
+        # ```x``` is inline code, not a fence
+        ("```x```\n\nnext\n", "```x```\n\n"),
+        # not before an indented line (list item continuation, indented code)
+        ("- item\n\n  more of the item\n", ""),
+        ("1. step\n\n   ```sh\n   ls\n\n   pwd\n   ```\n\nDone.\n", "1. step\n\n   ```sh\n   ls\n\n   pwd\n   ```\n\n"),
+        # never between list items (a loose list stays one list)
+        ("- a\n\n- b\n\nafter\n", "- a\n\n- b\n\n"),
+        ("1. a\n\n2. b\n", ""),
+        ("para\n\n* star\n", ""),
+        # CRLF line endings
+        ("a\r\n\r\nb\r\n", "a\r\n\r\n"),
+    ],
+)  # fmt: skip
+def test_split_point(text: str, expected: str) -> None:
+    assert text[: split_point(text)] == expected
+
+
+def test_scanner_fed_in_pieces_finds_the_same_boundaries() -> None:
+    text = _sample_document()
+    whole = list(_cuts(text))
+    scanner = BlockScanner()
+    found: list[int] = []
+    offset = 0
+    tail = ""
+    for i in range(0, len(text), 7):  # awkward piece size: cuts lines and fences anywhere
+        tail += text[i : i + 7]
+        cut = scanner.scan(tail)
+        if cut:
+            found.append(offset + cut)
+            offset += cut
+            tail = tail[cut:]
+            scanner.drop_prefix(cut)
+    assert found and set(found) <= set(whole)
+    assert found[-1] == whole[-1]
+
+
+def test_rendering_pieces_equals_rendering_the_whole(renderer: MarkdownRenderer) -> None:
+    text = _sample_document()
+    pieces = split_blocks(text)
+    assert len(pieces) > 10 and "".join(pieces) == text
+    whole = renderer.render(text)
+    html, blocks = [], []
+    for piece in pieces:
+        rendered = renderer.render(piece, first_code_index=len(blocks))
+        html.append(rendered.html)
+        blocks.extend(rendered.code_blocks)
+    assert "".join(html) == whole.html
+    assert blocks == whole.code_blocks
+
+
+def _cuts(text: str) -> list[int]:
+    cuts, start = [], 0
+    for piece in split_blocks(text)[:-1]:
+        start += len(piece)
+        cuts.append(start)
+    return cuts
+
+
+def _sample_document() -> str:
+    return (
+        "# Plan\n\nSome *text* with `code` and a [link](https://example.com).\n\n"
+        "- a\n- b\n\n  continued b\n\n- c\n\n"
+        "1. one\n2. two\n\n"
+        "```python\ndef f():\n\n    return 1\n```\n\n"
+        "> quote\n> more\n\n"
+        "| x | y |\n|---|---|\n| 1 | 2 |\n\n"
+        "    indented code\n\n    still code\n\n"
+        "Setext\n======\n\n"
+        "~~~\n```\nnot a fence end\n~~~\n\n"
+        "---\n\nlast paragraph\nwith two lines\n\n"
+        "final words\n"
+    ) * 3
