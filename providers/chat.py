@@ -290,8 +290,16 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
             ):
                 answering = True
                 if stream:
-                    async for chunk in cls.parse_stream(response, key):
-                        yield chunk
+                    chunks = cls.parse_stream(response, key)
+                    try:
+                        async for chunk in chunks:
+                            yield chunk
+                    finally:
+                        # Closed here, on the loop, when the caller stops early: never left to
+                        # the garbage collector, which may run when no loop is left to close on.
+                        close = getattr(chunks, "aclose", None)
+                        if close is not None:
+                            await close()
                 else:
                     await response.aread()
                     try:

@@ -16,7 +16,7 @@ import os
 import random
 import ssl
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -245,7 +245,7 @@ def transport_errors(label: str, url: str) -> _TransportErrors:
     return _TransportErrors(label, url)
 
 
-def iter_sse(response: httpx.Response) -> AsyncIterator[ServerSentEvent]:
+def iter_sse(response: httpx.Response) -> AsyncGenerator[ServerSentEvent, None]:
     """Server-sent events of a response, whatever its content type claims.
 
     Returns httpx-sse's own generator rather than wrapping it: a generator layer costs about

@@ -125,6 +125,7 @@ class ChatSession:
         self._secret_lookup = secret_lookup
         self._task: asyncio.Task[None] | None = None
         self._running = False  # cleared before the end is reported, so handlers may send again
+        self._generation = 0  # which answer is the current one (clear() orphans it)
 
     # ----- state ------------------------------------------------------------------------------
     @property
@@ -194,7 +195,8 @@ class ChatSession:
     def clear(self) -> None:
         """Forget the conversation (a new chat); a running answer is stopped and forgotten."""
         if self.busy and self._task is not None:
-            self._task.cancel()  # orphaned: it reports nothing more (see _current)
+            self._generation += 1  # orphans the running answer: it reports nothing more
+            self._task.cancel()
             self._running = False
             self.listener.busy_changed(False)
         self._task = None
@@ -247,17 +249,16 @@ class ChatSession:
         self.turns.append(turn)
         index = len(self.turns) - 1
         self.listener.answer_started(index, turn)
+        self._generation += 1
         self._task = asyncio.get_event_loop().create_task(
-            self._run(index, turn, config, messages), name=f"answer {index}"
+            self._run(index, turn, config, messages, self._generation), name=f"answer {index}"
         )
         self._running = True
         self.listener.busy_changed(True)
 
-    def _current(self) -> bool:
-        """Whether the running task is still this session's answer (not orphaned by clear)."""
-        return self._task is not None and self._task is asyncio.current_task()
-
-    async def _run(self, index: int, turn: Turn, config: RequestConfig, messages: Messages) -> None:
+    async def _run(
+        self, index: int, turn: Turn, config: RequestConfig, messages: Messages, generation: int
+    ) -> None:
         started = time.monotonic()
         failed = False
         try:
@@ -272,6 +273,8 @@ class ChatSession:
             ).items():
                 kwargs.setdefault(name, value)
             async for chunk in stream_chunks(config.provider, config.model, messages, **kwargs):
+                if generation != self._generation:
+                    raise asyncio.CancelledError  # orphaned by clear(): stop reading at once
                 self._dispatch(index, turn, chunk)
         except asyncio.CancelledError:
             # Stopping is how this task is meant to end early: report it, do not propagate.
@@ -285,7 +288,7 @@ class ChatSession:
             failed = True
         turn.elapsed = time.monotonic() - started
         turn.streaming = False
-        if not self._current():
+        if generation != self._generation:
             return  # orphaned by clear(): the conversation it belonged to is gone
         self._running = False
         self.listener.busy_changed(False)
@@ -295,8 +298,6 @@ class ChatSession:
             self.listener.answer_finished(index, turn)
 
     def _dispatch(self, index: int, turn: Turn, chunk: object) -> None:
-        if not self._current():
-            raise asyncio.CancelledError  # orphaned by clear(): stop reading at once
         if isinstance(chunk, str):
             if chunk:
                 turn.content += chunk

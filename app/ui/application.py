@@ -10,11 +10,12 @@ import asyncio
 import contextlib
 import logging
 import sys
-from collections.abc import Coroutine, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Coroutine, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication
 
 if TYPE_CHECKING:
@@ -23,8 +24,11 @@ if TYPE_CHECKING:
     from .main_window import MainWindow
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 APP_NAME = "Roundtable"
+#: Icons (SVG) and style sheets, beside the packages in the source tree.
+RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 DESKTOP_ID = "io.github.roundtable.Roundtable"
 
 # ----- background tasks -----------------------------------------------------------------------
@@ -58,7 +62,83 @@ async def cancel_tasks() -> None:
         await asyncio.wait(pending, timeout=5)
 
 
+def run_until_done(loop: asyncio.AbstractEventLoop, awaitable: Awaitable[_T]) -> _T:
+    """Run the (stopped) loop until ``awaitable`` is done and return its result.
+
+    Unlike qasync's ``run_until_complete`` it does not process Qt's events once more after
+    stopping: that happens with no running asyncio loop, and a task stepped then fails.
+    """
+    future = asyncio.ensure_future(awaitable, loop=loop)
+    future.add_done_callback(lambda _future: loop.stop())
+    loop.run_forever()
+    if not future.done():
+        future.cancel()
+        raise RuntimeError("the event loop stopped before the awaited work was done")
+    return future.result()
+
+
+def drain(loop: asyncio.AbstractEventLoop, timeout: float = 2.0) -> None:
+    """Before the loop goes away: stop our tasks, let the rest (e.g. httpx closing a response
+    in an async generator's finaliser) end, then finalise async generators."""
+    run_until_done(loop, cancel_tasks())
+    others = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    if others:
+        run_until_done(loop, asyncio.wait(others, timeout=timeout))
+        for task in others:
+            task.cancel()
+        run_until_done(loop, asyncio.wait(others, timeout=timeout))
+    run_until_done(loop, loop.shutdown_asyncgens())
+
+
+def create_event_loop(app: QApplication) -> asyncio.AbstractEventLoop:
+    """The qasync loop, plus what ``asyncio.run`` gives every loop and qasync leaves out:
+    async-generator hooks, so a stream abandoned half-read (httpx's body iterator) is closed
+    by a task on this loop instead of half-way inside the garbage collector."""
+    import qasync  # Qt's event loop as asyncio's: one loop for widgets and network I/O
+
+    class EventLoop(qasync.QEventLoop):  # type: ignore[misc,name-defined]
+        _saved_hooks: Any = None
+
+        def _before_run_forever(self) -> None:
+            super()._before_run_forever()
+            self._saved_hooks = sys.get_asyncgen_hooks()
+            sys.set_asyncgen_hooks(
+                firstiter=self._asyncgen_firstiter_hook,
+                finalizer=self._asyncgen_finalizer_hook,
+            )
+
+        def _after_run_forever(self) -> None:
+            if self._saved_hooks is not None:
+                sys.set_asyncgen_hooks(*self._saved_hooks)
+                self._saved_hooks = None
+            super()._after_run_forever()
+
+    loop: asyncio.AbstractEventLoop = EventLoop(app)
+    return loop
+
+
 # ----- theme ------------------------------------------------------------------------------------
+
+
+def icon(name: str, color: str) -> QIcon:
+    """An SVG icon from ``resources/icons`` drawn in ``color`` (they use ``currentColor``)."""
+    path = RESOURCES / "icons" / f"{name}.svg"
+    try:
+        svg = path.read_text(encoding="utf-8").replace("currentColor", color)
+    except OSError:
+        return QIcon()
+    pixmap = QPixmap()
+    pixmap.loadFromData(svg.encode(), "SVG")
+    if pixmap.isNull():
+        return QIcon()
+    scaled = QPixmap(48, 48)
+    scaled.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(scaled)
+    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+    painter.drawPixmap(scaled.rect(), pixmap)
+    painter.end()
+    scaled.setDevicePixelRatio(2.0)
+    return QIcon(scaled)
 
 
 def system_is_dark() -> bool:
@@ -154,18 +234,15 @@ def create_window(settings: Settings | None = None) -> MainWindow:
 
 def run_app(argv: Sequence[str] | None = None) -> int:
     """Open the window and run until it is closed; returns the exit code."""
-    import qasync  # Qt's event loop as asyncio's: one loop for widgets and network I/O
-
     app = create_application(sys.argv if argv is None else argv)
-    loop = qasync.QEventLoop(app)
+    loop = create_event_loop(app)
     asyncio.set_event_loop(loop)
     window = create_window()
     window.show()
-    with loop:
+    with loop:  # type: ignore[attr-defined]  # qasync's loop is a context manager
         loop.run_forever()
         # The window is closed: stop what still runs so responses close and tasks end cleanly.
         window.shutdown()
         with contextlib.suppress(RuntimeError):
-            loop.run_until_complete(cancel_tasks())
-            loop.run_until_complete(loop.shutdown_asyncgens())
+            drain(loop)
     return 0

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections import deque
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
@@ -45,10 +46,12 @@ from .markdown import (
 from .throttle import Throttle
 
 FLUSH_INTERVAL_MS = 30  # one render per frame at most (~33 fps), however fast chunks arrive
+FLUSH_BUDGET_MS = 15  # rendering finished blocks stops after this long in one flush...
+BACKLOG_GAP_MS = 8  # ...and continues after this much time for the event loop
+GROUP_CHARS = 2_000  # finished blocks rendered (and inserted) together
 PAGE_CHARS = 16_000  # source characters per page (QTextBrowser) of a long answer
 LIVE_MARKDOWN_LIMIT = 8_000  # an open tail longer than this streams as plain text
 FULL_RENDER_CHARS = 16_000  # finished answers up to this size are re-rendered whole, once
-REBUILD_BATCH_CHARS = 16_000  # block pieces rendered together when rebuilding a long answer
 TRUNCATED = frozenset({"length", "max_tokens", "MAX_TOKENS"})
 FILTERED = frozenset({"content_filter", "SAFETY", "RECITATION", "refusal"})
 
@@ -157,8 +160,10 @@ class _AnswerBubble(_Bubble):
         self.failed = False
         self.started = time.monotonic()
         self.flush_count = 0  # flushes that rendered something (tests and the benchmark read it)
-        self._stable: list[str] = []  # source already rendered into pages, piece by piece
+        self._rendered: list[str] = []  # source already rendered into pages, piece by piece
+        self._ready: deque[str] = deque()  # finished blocks waiting for their one render
         self._tail = ""  # source after the last finished block, re-rendered per flush
+        self._tail_dirty = False  # the tail view does not show ``_tail`` yet
         self._scanner = BlockScanner()  # finds the finished blocks at the front of the tail
         self._pending: list[str] = []  # chunks since the last flush
         self._pending_reasoning: list[str] = []
@@ -249,7 +254,12 @@ class _AnswerBubble(_Bubble):
         self.retry_button.show()
 
     def text(self) -> str:
-        return "".join(self._stable) + self._tail + "".join(self._pending)
+        parts = [*self._rendered, *self._ready, self._tail, *self._pending]
+        return "".join(parts)
+
+    def is_rendered(self) -> bool:
+        """Everything received so far is on screen (nothing buffered, no backlog)."""
+        return not self._pending and not self._ready and not self._throttle.pending
 
     def reasoning_text(self) -> str:
         return "".join(self._reasoning) + "".join(self._pending_reasoning)
@@ -268,24 +278,16 @@ class _AnswerBubble(_Bubble):
     def restyle(self) -> None:
         for browser in [*self._pages, self.tail_view]:
             browser.document().setDefaultStyleSheet(self.view.renderer.stylesheet())
-        full = self.text() if not self.live else "".join(self._stable)
-        if not self.live and len(full) <= FULL_RENDER_CHARS:
-            if full:
-                self._render_whole(full)
-        else:
-            self._clear_pages()
-            self._stable = []
-            batch: list[str] = []
-            for piece in split_blocks(full):
-                batch.append(piece)
-                if sum(map(len, batch)) >= REBUILD_BATCH_CHARS:
-                    self._append_stable("".join(batch))
-                    batch = []
-            if batch:
-                self._append_stable("".join(batch))
-        if self.live:
-            self._tail_plain = None
-            self._show_tail()
+        if not self.live and len(self.text()) <= FULL_RENDER_CHARS:
+            self._render_whole(self.text())
+            return
+        # Long answers re-render block by block, a frame's budget at a time, like a stream.
+        source = "".join([*self._rendered, *self._ready])
+        self._clear_pages()
+        self._rendered = []
+        self._ready = deque(split_blocks(source))
+        self._tail_dirty = True
+        self._throttle.call_now()
 
     def shutdown(self) -> None:
         self._throttle.cancel()
@@ -293,40 +295,66 @@ class _AnswerBubble(_Bubble):
 
     # -- streaming -----------------------------------------------------------------------
     def _flush(self) -> None:
-        """Per frame: new reasoning in, finished blocks rendered once, the open tail again."""
+        """Per frame: new reasoning in, finished blocks rendered once, the open tail again.
+
+        Rendering finished blocks stops after ``FLUSH_BUDGET_MS``; a backlog (a burst of text,
+        a slow machine, the end of a long answer) continues after a short gap, so the event
+        loop never waits much longer than one budget.
+        """
         if self._pending_reasoning:
             chunk = "".join(self._pending_reasoning)
             self._pending_reasoning.clear()
             self._reasoning.append(chunk)
             self._append_reasoning_view(chunk)
+        if not (self._pending or self._ready or self._tail_dirty):
+            return
+        deadline = time.perf_counter() + FLUSH_BUDGET_MS / 1000
+        self._take_pending()
+        while self._ready and time.perf_counter() < deadline:
+            self._append_to_page(self._next_group())
+        if self._ready:
+            self._tail_dirty = True
+            self.tail_view.hide()  # shown again below the pages once they have caught up
+            self._throttle.set_interval(BACKLOG_GAP_MS)
+            self._throttle()  # from inside the throttled call: runs after the gap
+        else:
+            self._throttle.set_interval(FLUSH_INTERVAL_MS)
+            if self._tail_dirty:
+                self._show_tail()
+        self.flush_count += 1
+        self.view.follow_bottom()
+
+    def _take_pending(self) -> None:
+        """Move new chunks to the tail and finished blocks from the tail to the backlog."""
         if not self._pending:
             return
-        started = time.perf_counter()
-        self._take_pending()
+        self._tail += "".join(self._pending)
+        self._pending.clear()
+        self._tail_dirty = True
         cut = self._scanner.scan(self._tail)
         if cut:
-            self._append_stable(self._tail[:cut])
+            self._ready.extend(split_blocks(self._tail[:cut]))
             self._tail = self._tail[cut:]
             self._scanner.drop_prefix(cut)
             self._tail_plain = None
-        self._show_tail()
-        self.flush_count += 1
-        self.view.follow_bottom()
-        # A flush that took long gets at least as much idle time after it: input stays live.
-        cost_ms = (time.perf_counter() - started) * 1000
-        self._throttle.set_interval(max(FLUSH_INTERVAL_MS, math.ceil(cost_ms)))
 
-    def _take_pending(self) -> None:
-        if self._pending:
-            self._tail += "".join(self._pending)
-            self._pending.clear()
+    def _next_group(self) -> str:
+        """Finished blocks from the backlog, about ``GROUP_CHARS`` of them (at least one)."""
+        group = [self._ready.popleft()]
+        size = len(group[0])
+        while self._ready and size + len(self._ready[0]) <= GROUP_CHARS:
+            size += len(self._ready[0])
+            group.append(self._ready.popleft())
+        return "".join(group)
 
     def _show_tail(self) -> None:
+        self._tail_dirty = False
         tail = self._tail
         view = self.tail_view
         if not tail:
             self._tail_code = []
             view.hide()
+            view.clear()
             return
         view.show()
         if len(tail) <= LIVE_MARKDOWN_LIMIT:
@@ -346,7 +374,7 @@ class _AnswerBubble(_Bubble):
             cursor.insertText(tail[self._tail_plain :])
         self._tail_plain = len(tail)
 
-    def _append_stable(self, source: str) -> None:
+    def _append_to_page(self, source: str) -> None:
         """Render finished blocks once and append them to the last page (or a new one)."""
         rendered = self.view.renderer.render(source, first_code_index=len(self.code_blocks))
         self.code_blocks.extend(rendered.code_blocks)
@@ -356,7 +384,7 @@ class _AnswerBubble(_Bubble):
         cursor.movePosition(QTextCursor.MoveOperation.End)
         cursor.insertHtml(rendered.html)
         self._page_chars += len(source)
-        self._stable.append(source)
+        self._rendered.append(source)
 
     def _render_whole(self, source: str) -> None:
         """One document for the whole answer, replacing the pages (reusing the first one)."""
@@ -365,37 +393,36 @@ class _AnswerBubble(_Bubble):
         for page in self._pages[1:]:
             self.body.removeWidget(page)
             page.deleteLater()
-        self._pages = []
         page = first or self._new_page()
         self._pages = [page]
         page.setHtml(rendered.html)
         self.code_blocks = rendered.code_blocks
         self._page_chars = len(source)
-        self._stable = [source]
+        self._rendered = [source]
+        self._ready.clear()
 
     def _end(self) -> None:
-        """Final render: what has not been rendered as finished blocks yet, once."""
+        """The final render: short answers once as a whole, long ones block by block."""
         if not self.live:
             return
-        self._throttle.cancel()
         self.live = False
+        self._throttle.cancel()
+        self.stop_button.hide()
+        self.reasoning_toggle.setText("Reasoning")
         if self._pending_reasoning:
             self._reasoning.append("".join(self._pending_reasoning))
             self._append_reasoning_view("".join(self._pending_reasoning))
             self._pending_reasoning.clear()
-        self._take_pending()
-        whole = "".join(self._stable) + self._tail
+        self._tail += "".join(self._pending)
+        self._pending.clear()
+        tail, self._tail = self._tail, ""
+        self._tail_dirty = True  # an empty tail: the live view goes away
+        whole = "".join([*self._rendered, *self._ready, tail])
         if whole and len(whole) <= FULL_RENDER_CHARS:
             self._render_whole(whole)
-        elif self._tail:
-            self._append_stable(self._tail)
-        self._tail = ""
-        self._tail_code = []
-        self.tail_view.clear()
-        self.tail_view.hide()
-        self.stop_button.hide()
-        self.reasoning_toggle.setText("Reasoning")
-        self.view.follow_bottom()
+        else:
+            self._ready.extend(split_blocks(tail))
+        self._throttle.call_now()
 
     # -- pages ---------------------------------------------------------------------------
     def _browser(self) -> MessageBrowser:
@@ -407,6 +434,7 @@ class _AnswerBubble(_Bubble):
     def _new_page(self) -> MessageBrowser:
         page = self._browser()
         self.body.insertWidget(self.body.count() - 1, page)  # above the live tail
+        page.show()
         self._pages.append(page)
         self._page_chars = 0
         return page
@@ -583,6 +611,10 @@ class ChatView(QWidget):
     def reasoning_text(self, index: int) -> str:
         return self._answer(index).reasoning_text()
 
+    def is_rendered(self, index: int) -> bool:
+        """Whether answer ``index`` shows everything received (long answers render in slices)."""
+        return self._answer(index).is_rendered()
+
     def is_following(self) -> bool:
         """Whether new text scrolls into view (the user has not scrolled up)."""
         return self._follow
@@ -616,6 +648,7 @@ class ChatView(QWidget):
             row = QHBoxLayout()
             row.addWidget(bubble)
         self._column.insertLayout(self._column.count() - 1, row)  # above the bottom stretch
+        bubble.show()  # now, not when the layout gets round to it: the first chunk may follow
         self._bubbles.append(bubble)
         self._rows.append(row)
         self.scroll_to_bottom()

@@ -31,7 +31,7 @@ from app.core import secrets
 from app.core.settings import SecretInSettingsError, Settings, url_has_password
 from providers.errors import ProviderError, SecretStoreError
 
-from .application import spawn
+from .application import icon, spawn
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,7 @@ class CredentialsDialog(QDialog):
         self.label = str(getattr(provider, "label", "") or provider.__name__)
         self.task: asyncio.Task[Any] | None = None  # the operation running now (tests await it)
         self._stored_key = False
+        self._signed_in = False
         self.models: list[str] = []  # what the last "Test connection" listed
         self.setObjectName("credentialsDialog")
         self.setWindowTitle(f"{self.label} — Credentials")
@@ -101,9 +102,7 @@ class CredentialsDialog(QDialog):
         self._reveal = QAction("Show", self.api_key)
         self._reveal.setCheckable(True)
         self._reveal.setToolTip("Show the key you are typing (a stored key is never shown)")
-        self._reveal.setIcon(
-            self.style().standardIcon(self.style().StandardPixmap.SP_FileDialogContentsView)
-        )
+        self._reveal.setIcon(icon("eye", self.palette().text().color().name()))
         self._reveal.toggled.connect(self._toggle_reveal)
         self.api_key.addAction(self._reveal, QLineEdit.ActionPosition.TrailingPosition)
         self.forget_key = QPushButton("Remove")
@@ -229,6 +228,7 @@ class CredentialsDialog(QDialog):
             widget.setEnabled(not busy)
         if not busy:
             self.forget_key.setEnabled(self._stored_key)
+            self.sign_out.setEnabled(self._signed_in)
         self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
 
     def _keyring_unusable(self, message: str) -> None:
@@ -262,7 +262,9 @@ class CredentialsDialog(QDialog):
             self._set_login_status(email if signed_in else None)
 
     def _set_login_status(self, account: str | None) -> None:
+        self._signed_in = account is not None
         self.login_status.setText(f"Signed in as {account}." if account else "Not signed in.")
+        self.sign_out.setEnabled(self._signed_in)
 
     def _connection(self) -> dict[str, str]:
         values = {"base_url": self.base_url.text().strip(), "proxy": self.proxy.text().strip()}
@@ -365,13 +367,20 @@ class CredentialsDialog(QDialog):
 
     def done(self, result: int) -> None:
         """Closing cancels what still runs; typed secrets are cleared from the widgets."""
-        if self.task is not None and not self.task.done():
-            self.task.cancel()
+        if self.task is not None and not self.task.done() and self.task is not _current_task():
+            self.task.cancel()  # (not when the operation itself closes the dialog)
         self.api_key.clear()
         self.password.clear()
         if url_has_password(self.proxy.text()):
             self.proxy.clear()
         super().done(result)
+
+
+def _current_task() -> asyncio.Task[Any] | None:
+    try:
+        return asyncio.current_task()
+    except RuntimeError:  # no running loop: called from a plain Qt slot
+        return None
 
 
 async def _quiet_delete(provider_id: str, field: str) -> None:

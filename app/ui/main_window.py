@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from pathlib import Path
 from string import Template
 from typing import Any
 
@@ -24,8 +23,6 @@ from PySide6.QtGui import (
     QIcon,
     QKeyEvent,
     QKeySequence,
-    QPainter,
-    QPixmap,
     QShortcut,
 )
 from PySide6.QtWidgets import (
@@ -54,39 +51,18 @@ from providers.errors import MissingAuthError, ProviderError, SecretStoreError
 from providers.types import BaseProvider
 
 from . import application, theme
+from .application import RESOURCES, icon
 from .chat_view import ChatView
-from .provider_picker import ProviderPicker
+from .provider_picker import NEEDS_KEY, NEEDS_SIGN_IN, ProviderPicker
 from .settings_form import SettingsForm
 
 log = logging.getLogger(__name__)
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 COMPOSER_MAX_LINES = 8
 DEFAULT_SIZE = QSize(1180, 780)
 
 
 # ----- look ---------------------------------------------------------------------------------------
-
-
-def icon(name: str, color: str) -> QIcon:
-    """An SVG icon from ``resources/icons`` drawn in ``color`` (they use ``currentColor``)."""
-    path = RESOURCES / "icons" / f"{name}.svg"
-    try:
-        svg = path.read_text(encoding="utf-8").replace("currentColor", color)
-    except OSError:
-        return QIcon()
-    pixmap = QPixmap()
-    pixmap.loadFromData(svg.encode(), "SVG")
-    if pixmap.isNull():
-        return QIcon()
-    scaled = QPixmap(48, 48)
-    scaled.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(scaled)
-    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-    painter.drawPixmap(scaled.rect(), pixmap)
-    painter.end()
-    scaled.setDevicePixelRatio(2.0)
-    return QIcon(scaled)
 
 
 def window_style(dark: bool) -> str:
@@ -104,6 +80,7 @@ def window_style(dark: bool) -> str:
         "warn_border": "#6b5210" if dark else "#f0d98a",
         "info_bg": p.user_bubble, "info_border": p.user_border,
         "success": "#3fb950" if dark else "#1a7f37",
+        "placeholder": "#6e7681" if dark else "#8c959f",
     }  # fmt: skip
     try:
         template = (RESOURCES / "styles" / "window.qss").read_text(encoding="utf-8")
@@ -342,10 +319,6 @@ class MainWindow(QMainWindow):
         self.models_busy.setTextVisible(False)
         self.models_busy.setFixedSize(56, 6)
         self.models_busy.setToolTip("Loading the model list…")
-        self.models_busy.hide()
-        self.models_status = QLabel()
-        self.models_status.setObjectName("modelsStatus")
-        self.models_status.hide()
         self.reload_models_action = QAction("Reload models", self)
         self.reload_models_action.setToolTip("List the provider's models again")
         self.credentials_action = QAction("Credentials…", self)
@@ -359,8 +332,8 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.provider_picker)
         bar.addWidget(self.model_picker)
         bar.addAction(self.reload_models_action)
-        bar.addWidget(self.models_busy)
-        bar.addWidget(self.models_status)
+        self._models_busy_action = bar.addWidget(self.models_busy)
+        self._models_busy_action.setVisible(False)
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         bar.addWidget(spacer)
@@ -664,7 +637,7 @@ class MainWindow(QMainWindow):
         self.modelsLoaded.emit(pid)
 
     def _models_busy(self, busy: bool) -> None:
-        self.models_busy.setVisible(busy)
+        self._models_busy_action.setVisible(busy)  # a toolbar widget is shown via its action
         self.reload_models_action.setEnabled(not busy)
 
     def _model_changed(self) -> None:
@@ -700,7 +673,8 @@ class MainWindow(QMainWindow):
             self.keyring_error = str(error)
         for pid, provider in self.providers.items():
             ready = secrets.credential_status(provider, pid, names)
-            self.provider_picker.set_needs_key(pid, not ready)
+            mark = NEEDS_SIGN_IN if secrets.is_login_provider(provider) else NEEDS_KEY
+            self.provider_picker.set_needs_key(pid, not ready, mark)
         current = self.current_provider()
         if current is not None and self.provider_picker.needs_key(current[0]):
             self._offer_credentials(current[0], registry.provider_label(current[1]))

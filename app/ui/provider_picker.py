@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QSizePolicy, QWidget
 
 NEEDS_KEY = "needs key"
+NEEDS_SIGN_IN = "needs sign-in"
 _ID_ROLE = Qt.ItemDataRole.UserRole
 _LABEL_ROLE = Qt.ItemDataRole.UserRole + 1
 _NEEDS_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -67,19 +68,17 @@ class ProviderPicker(QComboBox):
         index = self.findData(provider_id, _ID_ROLE)
         return index >= 0 and bool(self.itemData(index, _NEEDS_ROLE))
 
-    def set_needs_key(self, provider_id: str, needs: bool) -> None:
-        """Mark a provider as unusable until a key (or a login) is added, or clear the mark."""
+    def set_needs_key(self, provider_id: str, needs: bool, mark: str = NEEDS_KEY) -> None:
+        """Mark a provider as unusable until a key (or a sign-in: ``mark``) is added, or clear
+        the mark."""
         index = self.findData(provider_id, _ID_ROLE)
         if index < 0:
             return
         label = str(self.itemData(index, _LABEL_ROLE))
         self.setItemData(index, needs, _NEEDS_ROLE)
-        self.setItemText(index, f"{label}  —  {NEEDS_KEY}" if needs else label)
-        self.setItemData(
-            index,
-            "No API key or login yet: add it under Credentials" if needs else None,
-            Qt.ItemDataRole.ToolTipRole,
-        )
+        self.setItemText(index, f"{label}  —  {mark}" if needs else label)
+        tip = f"{label} {mark}: add it under Provider → Credentials…" if needs else None
+        self.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
 
     def _emit_changed(self, index: int) -> None:
         provider_id = self.current_id()

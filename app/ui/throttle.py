@@ -29,6 +29,7 @@ class Throttle(QObject):
         self._interval_ms = interval_ms
         self._last_call: float | None = None  # time.monotonic() of the last run
         self._pending: tuple[tuple[Any, ...], dict[str, Any]] | None = None
+        self._running = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._run_pending)
@@ -47,7 +48,8 @@ class Throttle(QObject):
         return self._pending is not None
 
     def __call__(self, *args: Any, **kwargs: Any) -> None:
-        if self._pending is not None:
+        if self._pending is not None or self._running:
+            # A call from inside ``func`` (more work left) waits its interval like any other.
             self._pending = (args, kwargs)
             return
         now = time.monotonic()
@@ -57,6 +59,14 @@ class Throttle(QObject):
             return
         self._pending = (args, kwargs)
         self._timer.start(max(0, round(self._interval_ms - since_ms)))
+
+    def call_now(self, *args: Any, **kwargs: Any) -> None:
+        """Run at once whatever the interval, replacing a pending call (if not running already)."""
+        self.cancel()
+        if self._running:
+            self._pending = (args, kwargs)
+        else:
+            self._run(args, kwargs)
 
     def flush(self) -> None:
         """Run the pending call now (e.g. before a final render), if there is one."""
@@ -77,9 +87,13 @@ class Throttle(QObject):
         self._run(args, kwargs)
 
     def _run(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        self._running = True
         try:
             self._func(*args, **kwargs)
         finally:
+            self._running = False
             # Stamped after the call: however slow it was, the event loop gets a full interval
             # to paint and read the network before the next one.
             self._last_call = time.monotonic()
+            if self._pending is not None:
+                self._timer.start(self._interval_ms)

@@ -14,7 +14,6 @@ from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import pytest
-import qasync
 from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QApplication
 
@@ -27,14 +26,16 @@ DEFAULT_TIMEOUT = 10.0
 class Loop:
     """The test's qasync loop, with waits that never nest a second event loop."""
 
-    def __init__(self, loop: qasync.QEventLoop) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
 
     def run(self, awaitable: Awaitable[Any] | None, timeout: float = DEFAULT_TIMEOUT) -> Any:
         """Run the loop until ``awaitable`` (a coroutine, task or future) is done."""
+        from app.ui.application import run_until_done
+
         if awaitable is None:
             return None
-        return self.loop.run_until_complete(asyncio.wait_for(_as_awaitable(awaitable), timeout))
+        return run_until_done(self.loop, asyncio.wait_for(_as_awaitable(awaitable), timeout))
 
     def expect(self, signal: SignalInstance) -> asyncio.Future[tuple[Any, ...]]:
         """A future resolved by the next emission of ``signal`` (connect before acting)."""
@@ -67,18 +68,35 @@ async def _as_awaitable(awaitable: Awaitable[Any]) -> Any:
     return await awaitable
 
 
-@pytest.fixture
-def loop(qapp: QApplication) -> Iterator[Loop]:
-    """A qasync loop made current for this test; spawned tasks are cancelled afterwards."""
-    from app.ui.application import cancel_tasks
+@pytest.fixture(scope="session")
+def session_loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
+    """One qasync loop for the whole session, closed (its worker threads joined) at the end.
 
-    event_loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(event_loop)
+    Not one per test: a qasync loop owns QObjects (timers, the worker-thread executor), and one
+    collected by the garbage collector on a worker thread destroys them there ("Timers cannot be
+    stopped from another thread", then a crash).
+    """
+    from app.ui.application import create_event_loop
+
+    # Closing a test's only window (a dialog) must not quit the application under the loop.
+    qapp.setQuitOnLastWindowClosed(False)
+    event_loop = create_event_loop(qapp)
     try:
-        yield Loop(event_loop)
+        yield event_loop
     finally:
-        event_loop.run_until_complete(cancel_tasks())
-        event_loop.run_until_complete(event_loop.shutdown_asyncgens())
+        event_loop.close()
+
+
+@pytest.fixture
+def loop(session_loop: asyncio.AbstractEventLoop) -> Iterator[Loop]:
+    """The qasync loop, made current for this test; what the test started is ended afterwards."""
+    from app.ui.application import drain
+
+    asyncio.set_event_loop(session_loop)
+    try:
+        yield Loop(session_loop)
+    finally:
+        drain(session_loop)
         asyncio.set_event_loop(None)
 
 
@@ -94,3 +112,41 @@ def keyring_service(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         credentials.set_default_store(None)
         if SESSION_BUS:
             delete_service_items(service)
+
+
+OpenWindow = Callable[..., Any]
+
+
+@pytest.fixture
+def open_window(
+    qtbot: Any,
+    loop: Loop,
+    openai_server: Any,
+    keyring_service: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[OpenWindow]:
+    """Opens the main window on OpenAI pointed at the loopback server; waits for its start-up
+    (model list, credential check) unless ``wait=False``."""
+    from app.core.settings import Settings
+    from app.ui import application
+    from app.ui.main_window import MainWindow
+    from providers.vendors.openai import OpenAI
+    from tests.servers import DEFAULT_KEY
+
+    monkeypatch.setenv("OPENAI_API_KEY", DEFAULT_KEY)
+    monkeypatch.setattr(OpenAI, "models", [])  # the class caches the last live list
+
+    def open_(wait: bool = True) -> MainWindow:
+        settings = Settings.load()
+        settings.provider_id = "openai"
+        settings.set_connection_for("openai", base_url=openai_server.base_url, proxy=None)
+        window = MainWindow(settings)
+        qtbot.addWidget(window)
+        window.show()
+        if wait:
+            loop.run(window.models_task)
+            loop.run(window.credentials_task)
+        return window
+
+    yield open_
+    application.apply_theme("system")  # the palette is application-wide

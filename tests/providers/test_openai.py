@@ -528,9 +528,9 @@ def test_closing_the_generator_disconnects_at_once(openai_server: OpenAIServer) 
         return time.monotonic() - started
 
     closing = asyncio.run(scenario())
-    assert closing < 0.2
+    assert closing < 0.5
     # The server notices within a few of its 20 ms writes, long before the 8 s answer ends.
-    deadline = time.monotonic() + 1.0
+    deadline = time.monotonic() + 2.0
     while open_connections(openai_server) and time.monotonic() < deadline:
         time.sleep(0.01)
     assert open_connections(openai_server) == 0
@@ -556,7 +556,7 @@ def test_cancelling_the_task_disconnects(openai_server: OpenAIServer) -> None:
             await task
 
     asyncio.run(scenario())
-    deadline = time.monotonic() + 1.0
+    deadline = time.monotonic() + 2.0
     while open_connections(openai_server) and time.monotonic() < deadline:
         time.sleep(0.01)
     assert open_connections(openai_server) == 0

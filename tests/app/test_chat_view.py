@@ -1,0 +1,560 @@
+"""The chat view with real widgets: streaming, rendering, buttons, links and untrusted output."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QTextCursor, QTextDocument
+from PySide6.QtWidgets import QToolButton
+
+from app.ui.chat_view import (
+    FULL_RENDER_CHARS,
+    PAGE_CHARS,
+    ChatView,
+    MessageBrowser,
+    format_footer,
+)
+from app.ui.theme import DARK, LIGHT
+from app.ui.throttle import Throttle
+
+ANSWER = """# Reading files
+
+Steps:
+
+- open the file
+- read it
+
+```python
+def read(path):
+    return open(path).read()
+```
+
+See [the docs](https://docs.python.org/3/) for more.
+"""
+
+
+@pytest.fixture
+def view(qtbot) -> ChatView:
+    widget = ChatView()
+    qtbot.addWidget(widget)
+    widget.resize(700, 600)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def pages(view: ChatView, index: int) -> list[MessageBrowser]:
+    return view.bubble(index).pages()
+
+
+def shown_text(view: ChatView, index: int) -> str:
+    return "\n".join(page.toPlainText() for page in pages(view, index))
+
+
+def button(view: ChatView, index: int, name: str) -> QToolButton:
+    found = view.bubble(index).findChild(QToolButton, name)
+    assert found is not None, name
+    return found
+
+
+def shown(view: ChatView, widget) -> bool:
+    """Visible as far as the view is concerned (Qt shows new children of a layout deferred)."""
+    return widget.isVisibleTo(view)
+
+
+def anchor_point(browser: MessageBrowser, href: str) -> QPoint:
+    """Where the anchor ``href`` is drawn, in the browser's viewport coordinates."""
+    document = browser.document()
+    block = document.begin()
+    while block.isValid():
+        iterator = block.begin()
+        while not iterator.atEnd():
+            fragment = iterator.fragment()
+            if fragment.charFormat().anchorHref() == href:
+                cursor = QTextCursor(document)
+                cursor.setPosition(fragment.position() + min(1, fragment.length() - 1))
+                return browser.cursorRect(cursor).center()
+            iterator += 1
+        block = block.next()
+    raise AssertionError(f"no anchor {href!r}")
+
+
+def click_anchor(qtbot, view: ChatView, index: int, href: str) -> None:
+    for browser in pages(view, index):
+        try:
+            point = anchor_point(browser, href)
+        except AssertionError:
+            continue
+        qtbot.waitUntil(browser.isVisible)  # widgets added to a shown layout appear a bit later
+        point = anchor_point(browser, href)
+        qtbot.mouseClick(browser.viewport(), Qt.MouseButton.LeftButton, pos=point)
+        return
+    raise AssertionError(f"no anchor {href!r} in message {index}")
+
+
+def images_in(document: QTextDocument) -> list[str]:
+    found = []
+    block = document.begin()
+    while block.isValid():
+        iterator = block.begin()
+        while not iterator.atEnd():
+            fmt = iterator.fragment().charFormat()
+            if fmt.isImageFormat():
+                found.append(fmt.toImageFormat().name())
+            iterator += 1
+        block = block.next()
+    return found
+
+
+def stream(qtbot, view: ChatView, index: int, text: str, piece: int, per_tick: int = 20) -> None:
+    """Feed ``text`` in ``piece``-sized chunks from a timer, as a network reader would."""
+    chunks = [text[i : i + piece] for i in range(0, len(text), piece)]
+    position = 0
+
+    def tick() -> None:
+        nonlocal position
+        for chunk in chunks[position : position + per_tick]:
+            view.append_text(index, chunk)
+        position += per_tick
+        if position >= len(chunks):
+            timer.stop()
+
+    timer = QTimer()
+    timer.timeout.connect(tick)
+    timer.start(1)
+    qtbot.waitUntil(lambda: not timer.isActive(), timeout=30_000)
+
+
+# -- throttle ------------------------------------------------------------------------------
+
+
+def test_throttle_calls_at_once_then_once_per_interval_with_the_latest_arguments(qtbot) -> None:
+    calls: list[str] = []
+    throttle = Throttle(calls.append, 50)
+    throttle("first")
+    assert calls == ["first"]
+    for word in ("a", "b", "latest"):
+        throttle(word)
+    assert calls == ["first"] and throttle.pending
+    qtbot.waitUntil(lambda: len(calls) == 2)
+    assert calls == ["first", "latest"] and not throttle.pending
+
+
+def test_throttle_flush_and_cancel(qtbot) -> None:
+    calls: list[int] = []
+    throttle = Throttle(calls.append, 10_000)
+    throttle(1)
+    throttle(2)
+    throttle.flush()
+    assert calls == [1, 2]
+    throttle(3)
+    throttle.cancel()
+    throttle.flush()
+    assert calls == [1, 2] and not throttle.pending
+
+
+# -- streaming -----------------------------------------------------------------------------
+
+
+def test_streamed_text_shows_up(qtbot, view: ChatView) -> None:
+    view.add_user_message("Hi")
+    index = view.begin_answer("OpenAI · gpt-4o-mini")
+    assert index == 1
+    view.append_text(index, "Hello")  # the first chunk renders at once
+    assert "Hello" in shown_text(view, index)
+    view.append_text(index, ", world")
+    qtbot.waitUntil(lambda: "Hello, world" in shown_text(view, index))
+    assert view.message_text(index) == "Hello, world"
+    assert shown(view, button(view, index, "stopButton"))
+
+
+def test_many_appends_are_coalesced_into_few_renders(qtbot, view: ChatView) -> None:
+    index = view.begin_answer("t")
+    bubble = view.bubble(index)
+    for i in range(1000):
+        view.append_text(index, f"w{i} ")
+    assert bubble.flush_count == 1  # the first one, at once
+    qtbot.waitUntil(lambda: "w999" in shown_text(view, index))
+    assert bubble.flush_count == 2
+    qtbot.wait(100)
+    assert bubble.flush_count == 2  # nothing left to render: no idle re-renders
+
+
+def test_finished_blocks_render_once_and_only_the_tail_rerenders(qtbot, view: ChatView) -> None:
+    index = view.begin_answer("t")
+    bubble = view.bubble(index)
+    view.append_text(index, "First paragraph.\n\n")
+    qtbot.waitUntil(lambda: view.is_rendered(index))
+    view.append_text(index, "Second paragraph, still open")
+    qtbot.waitUntil(lambda: "still open" in shown_text(view, index))
+    # "First paragraph." sits in a rendered page; only the open paragraph is the tail.
+    page, tail = pages(view, index)
+    assert page.toPlainText().strip() == "First paragraph."
+    assert tail.toPlainText().strip() == "Second paragraph, still open"
+    first_page_html = page.toHtml()
+    view.append_text(index, " and more\n\nThird")
+    qtbot.waitUntil(lambda: "Third" in shown_text(view, index))
+    assert pages(view, index)[0] is page and page.toHtml().startswith(first_page_html[:200])
+
+
+def test_long_answers_are_spread_over_pages(qtbot, view: ChatView) -> None:
+    paragraph = "word " * 60 + "\n\n"
+    text = paragraph * (3 * PAGE_CHARS // len(paragraph))
+    index = view.begin_answer("t")
+    stream(qtbot, view, index, text, piece=400)
+    view.finish_answer(index)
+    qtbot.waitUntil(lambda: view.is_rendered(index))
+    browsers = pages(view, index)
+    assert len(browsers) >= 3
+    assert view.message_text(index) == text
+    assert sum(page.toPlainText().count("word") for page in browsers) == text.count("word")
+
+
+def test_finish_renders_markdown(qtbot, view: ChatView) -> None:
+    index = view.begin_answer("t")
+    for i in range(0, len(ANSWER), 9):
+        view.append_text(index, ANSWER[i : i + 9])
+    view.finish_answer(index, usage={"prompt_tokens": 1234, "completion_tokens": 567}, elapsed=3.2)
+    (page,) = pages(view, index)
+    document = page.document()
+    heading = document.findBlock(document.toPlainText().index("Reading files"))
+    assert heading.blockFormat().headingLevel() == 1
+    item = document.findBlock(document.toPlainText().index("open the file"))
+    assert item.textList() is not None
+    keyword = document.findBlock(document.toPlainText().index("def read"))
+    colours = {
+        it.fragment().charFormat().foreground().color().name()
+        for it in _fragments(keyword)
+        if it.fragment().text().strip()
+    }
+    assert len(colours) >= 2  # highlighted: "def" and "read" differ in colour
+    assert view.bubble(index).findChild(type(view.bubble(index).footer), "footer").text() == (
+        "1,234 in · 567 out · 3.2 s"
+    )
+    assert not shown(view, button(view, index, "stopButton"))
+    assert shown(view, button(view, index, "regenerateButton"))
+
+
+def _fragments(block) -> Iterator:
+    iterator = block.begin()
+    while not iterator.atEnd():
+        yield iterator
+        iterator += 1
+
+
+def test_footer_format() -> None:
+    usage = {"prompt_tokens": 1234, "completion_tokens": 567}
+    assert format_footer(usage, 3.21, "stop", False) == "1,234 in · 567 out · 3.2 s"
+    assert format_footer({"input_tokens": 5, "output_tokens": 7}, None, None, False) == (
+        "5 in · 7 out"
+    )
+    assert format_footer(None, 1.0, None, True) == "1.0 s · stopped"
+    assert format_footer(None, 1.0, "length", False) == "1.0 s · truncated"
+    assert format_footer(None, None, "MAX_TOKENS", False) == "truncated"
+
+
+def test_stopped_answer_says_so(qtbot, view: ChatView) -> None:
+    index = view.begin_answer("t")
+    view.append_text(index, "partial")
+    view.finish_answer(index, elapsed=0.5, stopped=True)
+    assert view.bubble(index).footer.text() == "0.5 s · stopped"
+    assert "partial" in shown_text(view, index)
+
+
+def test_reasoning_is_collapsed_until_asked_for(qtbot, view: ChatView) -> None:
+    index = view.begin_answer("t")
+    bubble = view.bubble(index)
+    assert not shown(view, bubble.reasoning_toggle)
+    view.append_reasoning(index, "Let me think. ")
+    view.append_reasoning(index, "Done thinking.")
+    view.append_text(index, "Answer")
+    qtbot.waitUntil(lambda: "Done thinking." in bubble.reasoning_view.toPlainText())
+    assert shown(view, bubble.reasoning_toggle) and not shown(view, bubble.reasoning_view)
+    qtbot.mouseClick(bubble.reasoning_toggle, Qt.MouseButton.LeftButton)
+    assert shown(view, bubble.reasoning_view)
+    assert view.reasoning_text(index) == "Let me think. Done thinking."
+    assert view.message_text(index) == "Answer"
+
+
+def test_follows_the_bottom_until_the_user_scrolls_up(qtbot, view: ChatView) -> None:
+    bar = view._scroll.verticalScrollBar()
+    index = view.begin_answer("t")
+    stream(qtbot, view, index, "line of text\n\n" * 80, piece=20, per_tick=4)
+    qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum())
+    bar.setValue(0)  # the user scrolls up to read
+    assert not view.is_following()
+    stream(qtbot, view, index, "more text\n\n" * 40, piece=20, per_tick=4)
+    view.finish_answer(index)
+    qtbot.waitUntil(lambda: "more text" in shown_text(view, index))
+    assert bar.value() == 0
+    bar.setValue(bar.maximum())  # back at the bottom: following again
+    assert view.is_following()
+
+
+def test_large_answer_streams_and_finishes_in_reasonable_time(qtbot, view: ChatView) -> None:
+    section = (
+        "## Part\n\nSome text with **bold** and `code` " * 4
+        + "\n\n```python\n"
+        + "def f(x):\n    return x * 2\n" * 10
+        + "```\n\n- a\n- b\n\n"
+    )
+    text = section * (200_000 // len(section) + 1)
+    index = view.begin_answer("t")
+    started = time.perf_counter()
+    stream(qtbot, view, index, text, piece=100, per_tick=50)
+    finish_started = time.perf_counter()
+    view.finish_answer(index)
+    finish_cost = time.perf_counter() - finish_started
+    qtbot.waitUntil(lambda: view.is_rendered(index), timeout=20_000)
+    assert time.perf_counter() - started < 20
+    assert finish_cost < 0.2  # a long backlog renders in slices after finish_answer returns
+    assert view.message_text(index) == text
+    last = pages(view, index)[-1].toPlainText()
+    assert "def f(x)" in last
+    assert len(view.bubble(index).code_blocks) == text.count("```python")
+
+
+# -- buttons and signals -------------------------------------------------------------------
+
+
+def test_stop_regenerate_retry_and_edit_signals(qtbot, view: ChatView) -> None:
+    user = view.add_user_message("Question?")
+    answer = view.begin_answer("t")
+    view.append_text(answer, "Partial")
+    with qtbot.waitSignal(view.stopRequested, timeout=1000):
+        qtbot.mouseClick(button(view, answer, "stopButton"), Qt.MouseButton.LeftButton)
+    view.finish_answer(answer, stopped=True)
+    with qtbot.waitSignal(view.regenerateRequested, timeout=1000) as regenerate:
+        qtbot.mouseClick(button(view, answer, "regenerateButton"), Qt.MouseButton.LeftButton)
+    assert regenerate.args == [answer]
+    with qtbot.waitSignal(view.editRequested, timeout=1000) as edit:
+        qtbot.mouseClick(button(view, user, "editButton"), Qt.MouseButton.LeftButton)
+    assert edit.args == [user, "Question?"]
+    second = view.begin_answer("t")
+    view.append_text(second, "Streamed before the failure")
+    view.fail_answer(second, "Rate limited: wait 20 s, then retry.")
+    with qtbot.waitSignal(view.retryRequested, timeout=1000) as retry:
+        qtbot.mouseClick(button(view, second, "retryButton"), Qt.MouseButton.LeftButton)
+    assert retry.args == [second]
+
+
+def test_fail_answer_keeps_the_streamed_text(qtbot, view: ChatView) -> None:
+    index = view.begin_answer("t")
+    view.append_text(index, "## Half\n\nof an ")
+    view.append_text(index, "answer")
+    view.fail_answer(index, "The connection dropped. Check your network and retry.")
+    assert view.message_text(index) == "## Half\n\nof an answer"
+    assert "of an answer" in shown_text(view, index)
+    bubble = view.bubble(index)
+    assert shown(view, bubble.error_label)
+    assert bubble.error_label.text().startswith("The connection dropped")
+    assert shown(view, button(view, index, "retryButton"))
+    assert not shown(view, button(view, index, "stopButton"))
+    view.append_text(index, "late chunk")  # a chunk arriving after the failure is dropped
+    assert view.message_text(index) == "## Half\n\nof an answer"
+
+
+def test_error_text_is_shown_as_plain_text(qtbot, view: ChatView) -> None:
+    index = view.begin_answer("t")
+    view.fail_answer(index, "<b>server</b> said <img src=x>")
+    assert view.bubble(index).error_label.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_remove_from_and_clear(qtbot, view: ChatView) -> None:
+    view.add_user_message("one")
+    first = view.begin_answer("t")
+    view.append_text(first, "answer one")
+    view.finish_answer(first)
+    view.add_user_message("two")
+    live = view.begin_answer("t")
+    view.append_text(live, "answer two")
+    view.remove_from(2)
+    assert view.message_count() == 2
+    assert view.message_text(1) == "answer one"
+    assert view.begin_answer("again") == 2
+    view.clear()
+    assert view.message_count() == 0
+    assert view.add_user_message("fresh") == 0
+
+
+def test_copy_message_buttons(qtbot, view: ChatView) -> None:
+    user = view.add_user_message("What is **this**?")
+    answer = view.begin_answer("t")
+    view.append_text(answer, ANSWER)
+    view.finish_answer(answer)
+    qtbot.mouseClick(button(view, answer, "copyButton"), Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == ANSWER  # the Markdown source
+    qtbot.mouseClick(button(view, user, "copyButton"), Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == "What is **this**?"
+
+
+def test_copy_code_block_buttons(qtbot, view: ChatView) -> None:
+    index = view.begin_answer("t")
+    view.append_text(index, "```sh\nls -la\n```\n\nand\n\n```python\nprint('two')\n```\n")
+    view.finish_answer(index)
+    click_anchor(qtbot, view, index, "copy:1")
+    assert QGuiApplication.clipboard().text() == "print('two')\n"
+    click_anchor(qtbot, view, index, "copy:0")
+    assert QGuiApplication.clipboard().text() == "ls -la\n"
+
+
+def test_copy_code_block_in_long_answer_and_in_the_live_tail(qtbot, view: ChatView) -> None:
+    block = "Intro " * 100 + "\n\n```python\nx = {n}\n```\n\n"
+    text = "".join(block.format(n=n) for n in range(60))
+    assert len(text) > FULL_RENDER_CHARS
+    index = view.begin_answer("t")
+    stream(qtbot, view, index, text, piece=300)
+    view.append_text(index, "```python\nopen_block = 1\n")  # still streaming
+    qtbot.waitUntil(lambda: view.is_rendered(index) and "open_block" in shown_text(view, index))
+    click_anchor(qtbot, view, index, "copy:60")
+    assert QGuiApplication.clipboard().text() == "open_block = 1\n"
+    view.finish_answer(index)
+    qtbot.waitUntil(lambda: view.is_rendered(index))
+    assert len(pages(view, index)) > 1
+    click_anchor(qtbot, view, index, "copy:59")
+    assert QGuiApplication.clipboard().text() == "x = 59\n"
+    click_anchor(qtbot, view, index, "copy:3")
+    assert QGuiApplication.clipboard().text() == "x = 3\n"
+
+
+# -- links and untrusted output ------------------------------------------------------------
+
+
+def test_link_click_is_forwarded_and_nothing_is_opened(qtbot, view: ChatView) -> None:
+    index = view.begin_answer("t")
+    view.append_text(index, ANSWER)
+    view.finish_answer(index)
+    (page,) = pages(view, index)
+    before = page.toHtml()
+    with qtbot.waitSignal(view.linkActivated, timeout=1000) as link:
+        click_anchor(qtbot, view, index, "https://docs.python.org/3/")
+    assert link.args == ["https://docs.python.org/3/"]
+    assert page.source().isEmpty() and not page.isBackwardAvailable()
+    assert page.toHtml() == before  # the browser did not navigate anywhere
+    assert not page.openLinks() and not page.openExternalLinks()
+
+
+def test_hovering_a_link_does_not_activate_it(qtbot, view: ChatView) -> None:
+    index = view.begin_answer("t")
+    view.append_text(index, "[x](https://example.com/)")
+    view.finish_answer(index)
+    (page,) = pages(view, index)
+    with qtbot.assertNotEmitted(view.linkActivated, wait=50):
+        qtbot.mouseMove(page.viewport(), anchor_point(page, "https://example.com/"))
+
+
+def test_unsafe_links_are_inert(qtbot, view: ChatView) -> None:
+    index = view.begin_answer("t")
+    view.append_text(index, "[a](javascript:alert(1)) [b](file:///etc/passwd) <file:///etc/x>")
+    view.finish_answer(index)
+    (page,) = pages(view, index)
+    text = page.toPlainText()
+    assert "[a](javascript:alert(1))" in text and "[b](file:///etc/passwd)" in text
+    assert "<a " not in page.toHtml().split("<body", 1)[1]  # no anchor left in the document
+
+
+def test_raw_html_stays_escaped(qtbot, view: ChatView) -> None:
+    index = view.begin_answer("t")
+    source = '<script>alert("x")</script>\n\n<img src="http://127.0.0.1:9/x.png"> <b>bold?</b>\n'
+    view.append_text(index, source)
+    view.finish_answer(index)
+    (page,) = pages(view, index)
+    text = page.toPlainText()
+    assert '<script>alert("x")</script>' in text
+    assert '<img src="http://127.0.0.1:9/x.png">' in text and "<b>bold?</b>" in text
+    assert images_in(page.document()) == []
+
+
+@pytest.fixture
+def silent_listener() -> Iterator[tuple[socket.socket, int]]:
+    """A loopback TCP listener that only records whether anybody connected."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    listener.setblocking(False)
+    yield listener, listener.getsockname()[1]
+    listener.close()
+
+
+def _connections(listener: socket.socket) -> int:
+    count = 0
+    while True:
+        try:
+            connection, _ = listener.accept()
+        except BlockingIOError:
+            return count
+        connection.close()
+        count += 1
+
+
+def test_remote_images_are_never_requested(qtbot, view: ChatView, silent_listener) -> None:
+    listener, port = silent_listener
+    url = f"http://127.0.0.1:{port}/cat.png"
+    index = view.begin_answer("t")
+    view.append_text(index, f"Look: ![a cat]({url})\n\n<img src=\"{url}\">\n")
+    qtbot.waitUntil(lambda: "a cat" in shown_text(view, index))
+    view.finish_answer(index)
+    qtbot.wait(50)  # give any (wrongly) started fetch a chance to connect
+    (page,) = pages(view, index)
+    assert images_in(page.document()) == []
+    assert "\N{FRAME WITH PICTURE} a cat" in page.toPlainText()
+    assert page.blocked_requests == 0  # nothing even asked for a resource
+    assert _connections(listener) == 0
+    with qtbot.waitSignal(view.linkActivated, timeout=1000) as link:
+        click_anchor(qtbot, view, index, url)  # the image is a link the user may open
+    assert link.args == [url]
+
+
+def test_message_browser_refuses_every_non_data_resource(
+    qtbot, silent_listener, tmp_path
+) -> None:
+    """Second line of defence: even HTML with images (never produced by us) loads nothing."""
+    listener, port = silent_listener
+    local = tmp_path / "local.png"
+    local.write_bytes(b"not really a png")
+    browser = MessageBrowser()
+    qtbot.addWidget(browser)
+    browser.resize(300, 200)
+    browser.show()
+    browser.setHtml(
+        f'<p>x<img src="http://127.0.0.1:{port}/a.png"><img src="{local.as_uri()}">'
+        f'<img src="{local}"></p>'
+    )
+    qtbot.waitExposed(browser)
+    qtbot.waitUntil(lambda: browser.blocked_requests >= 3)
+    assert _connections(listener) == 0
+
+
+# -- theme ---------------------------------------------------------------------------------
+
+
+def test_set_dark_rerenders_with_dark_colours(qtbot, view: ChatView) -> None:
+    view.set_dark(False)
+    index = view.begin_answer("t")
+    view.append_text(index, ANSWER)
+    view.finish_answer(index)
+    assert LIGHT.code_background in pages(view, index)[0].toHtml()
+    view.set_dark(True)
+    assert view.is_dark()
+    html = pages(view, index)[0].toHtml()
+    assert DARK.code_background in html and LIGHT.code_background not in html
+    assert view.message_text(index) == ANSWER
+    assert "def read" in shown_text(view, index)
+
+
+def test_set_dark_keeps_a_live_long_answer_streaming(qtbot, view: ChatView) -> None:
+    view.set_dark(False)
+    text = "para " * 50 + "\n\n"
+    index = view.begin_answer("t")
+    stream(qtbot, view, index, text * 200, piece=500)
+    view.set_dark(True)
+    view.append_text(index, "tail end")
+    qtbot.waitUntil(lambda: "tail end" in shown_text(view, index))
+    view.finish_answer(index)
+    qtbot.waitUntil(lambda: view.is_rendered(index))
+    assert view.message_text(index) == text * 200 + "tail end"
+    assert sum(p.toPlainText().count("para") for p in pages(view, index)) == 200 * 50

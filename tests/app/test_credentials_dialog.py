@@ -1,0 +1,193 @@
+"""The credentials dialog with a real Secret Service (scripts/with-keyring.sh) and real servers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import keyring
+import pytest
+from keyring.backends import fail
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
+
+from app.core.settings import Settings
+from app.ui.credentials_dialog import CredentialsDialog
+from providers import credentials
+from providers.registry import get_provider
+from providers.vendors.openai import OpenAI
+from providers.vendors.openwebui import OpenWebUI
+from tests.app.conftest import Loop
+from tests.keyring_support import requires_secret_service
+from tests.servers import DEFAULT_KEY, OpenAIServer, OpenWebUIServer
+
+
+@pytest.fixture
+def open_dialog(qtbot: Any, loop: Loop, keyring_service: str) -> Iterator[Any]:
+    def open_(provider_id: str) -> CredentialsDialog:
+        dialog = CredentialsDialog(get_provider(provider_id), provider_id, Settings.load())
+        qtbot.addWidget(dialog)
+        dialog.show()
+        loop.run(dialog.task)  # the stored state is read in a worker thread
+        return dialog
+
+    yield open_
+
+
+def click(qtbot: Any, widget: Any) -> None:
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def save(dialog: CredentialsDialog, loop: Loop, qtbot: Any) -> None:
+    click(qtbot, dialog.buttons.button(QDialogButtonBox.StandardButton.Save))
+    loop.run(dialog.task)
+
+
+def files_containing(root: Path, secret: str) -> list[Path]:
+    return [
+        path for path in root.rglob("*") if path.is_file() and secret.encode() in path.read_bytes()
+    ]
+
+
+@pytest.mark.keyring
+@requires_secret_service
+def test_a_key_goes_to_the_keyring_and_comes_back_only_masked(
+    open_dialog: Any, loop: Loop, qtbot: Any, tmp_path: Path
+) -> None:
+    secret = "sk-roundtable-test-key-A1b2"  # fake, but long enough to be masked with a prefix
+    dialog = open_dialog("openai")
+    assert not dialog.keyring_message.isVisible()
+    assert dialog.api_key.echoMode() == QLineEdit.EchoMode.Password
+    assert not dialog.forget_key.isEnabled()
+    saved = loop.expect(dialog.saved)
+    qtbot.keyClicks(dialog.api_key, secret)
+    save(dialog, loop, qtbot)
+    assert loop.run(saved) == ("openai",)
+    assert not dialog.isVisible() and dialog.api_key.text() == ""
+    assert credentials.default_store().get_field("openai", credentials.API_KEY) == secret
+    assert files_containing(tmp_path, secret) == []  # settings, caches: nowhere on disk
+
+    again = open_dialog("openai")
+    assert again.api_key.text() == ""  # the stored key is never put into the field
+    assert credentials.mask_secret(secret) in again.api_key.placeholderText()
+    assert secret not in again.api_key.placeholderText()
+    assert again.forget_key.isEnabled()
+    click(qtbot, again.forget_key)
+    loop.run(again.task)
+    assert credentials.default_store().get_field("openai", credentials.API_KEY) is None
+    assert "removed" in again.result.text()
+
+
+@pytest.mark.keyring
+@requires_secret_service
+def test_test_connection_lists_the_models(
+    open_dialog: Any, loop: Loop, qtbot: Any, openai_server: OpenAIServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.setattr(OpenAI, "models", [])
+    dialog = open_dialog("openai")
+    qtbot.keyClicks(dialog.base_url, openai_server.base_url)
+    qtbot.keyClicks(dialog.api_key, "wrong-key-000")
+    click(qtbot, dialog.test_button)
+    loop.run(dialog.task)
+    assert dialog.result.isVisible() and dialog.result.property("role") == "error"
+    assert "rejected" in dialog.result.text() and "wrong-key-000" not in dialog.result.text()
+
+    dialog.api_key.clear()
+    qtbot.keyClicks(dialog.api_key, DEFAULT_KEY)
+    click(qtbot, dialog.test_button)
+    loop.run(dialog.task)
+    assert dialog.result.property("role") == "success"
+    assert dialog.result.text() == "Connected — 3 models: gpt-4o-mini, gpt-4o, o3-mini"
+    assert dialog.models == ["gpt-4o-mini", "gpt-4o", "o3-mini"]
+    assert openai_server.last_request.header("authorization") == f"Bearer {DEFAULT_KEY}"
+    # Testing stores nothing.
+    assert credentials.default_store().get_field("openai", credentials.API_KEY) is None
+
+
+@pytest.mark.keyring
+@requires_secret_service
+def test_base_url_and_proxy_are_kept_apart_from_secrets(
+    open_dialog: Any, loop: Loop, qtbot: Any, tmp_path: Path
+) -> None:
+    dialog = open_dialog("openai")
+    qtbot.keyClicks(dialog.base_url, "http://127.0.0.1:9/v1")
+    qtbot.keyClicks(dialog.proxy, "http://proxy.invalid:3128")
+    save(dialog, loop, qtbot)
+    assert Settings.load().connection_for("openai") == {
+        "base_url": "http://127.0.0.1:9/v1", "proxy": "http://proxy.invalid:3128",
+    }  # fmt: skip
+
+    dialog = open_dialog("openai")
+    assert dialog.base_url.text() == "http://127.0.0.1:9/v1"
+    dialog.proxy.clear()
+    qtbot.keyClicks(dialog.proxy, "http://me:proxy-pass-123@proxy.invalid:3128")
+    save(dialog, loop, qtbot)
+    assert Settings.load().connection_for("openai") == {"base_url": "http://127.0.0.1:9/v1"}
+    stored = credentials.default_store().get_field("openai", "proxy")
+    assert stored == "http://me:proxy-pass-123@proxy.invalid:3128"
+    assert files_containing(tmp_path, "proxy-pass-123") == []
+    assert "proxy-pass-123" not in open_dialog("openai").proxy.placeholderText()
+
+
+@pytest.fixture
+def no_keyring() -> Iterator[None]:
+    """keyring configured with its "no backend" backend, as on a machine without one."""
+    saved = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        yield
+    finally:
+        keyring.set_keyring(saved)
+
+
+def test_without_a_keyring_it_says_so_and_stores_no_secret(
+    open_dialog: Any, loop: Loop, qtbot: Any, tmp_path: Path, no_keyring: None
+) -> None:
+    dialog = open_dialog("openai")
+    assert dialog.keyring_message.isVisible()
+    assert "No secure keyring is available" in dialog.keyring_message.text()
+    qtbot.keyClicks(dialog.api_key, "sk-never-on-disk-9876")
+    save(dialog, loop, qtbot)
+    assert dialog.isVisible()  # not "saved"
+    assert "Nothing secret was stored" in dialog.keyring_message.text()
+    assert files_containing(tmp_path, "sk-never-on-disk-9876") == []
+
+
+@pytest.mark.keyring
+@requires_secret_service
+def test_login_provider_signs_in_and_out(
+    open_dialog: Any, loop: Loop, qtbot: Any, openwebui_server: OpenWebUIServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.setattr(OpenWebUI, "models", [])
+    dialog = open_dialog("openwebui")
+    assert dialog.login_box.isVisible() and not dialog.key_row.isVisible()
+    assert dialog.login_status.text() == "Not signed in."
+    qtbot.keyClicks(dialog.base_url, openwebui_server.url)
+    qtbot.keyClicks(dialog.email, "test@example.com")
+    qtbot.keyClicks(dialog.password, "not-the-password")
+    click(qtbot, dialog.sign_in)
+    loop.run(dialog.task)
+    assert (
+        dialog.result.property("role") == "error" and "did not sign you in" in dialog.result.text()
+    )
+
+    dialog.password.clear()
+    qtbot.keyClicks(dialog.password, "test-password")
+    click(qtbot, dialog.sign_in)
+    loop.run(dialog.task)
+    assert dialog.login_status.text() == "Signed in as test@example.com."
+    assert dialog.password.text() == ""
+    record = OpenWebUI.get_cache_file().key
+    assert credentials.default_store().get(record) is not None
+
+    click(qtbot, dialog.test_button)
+    loop.run(dialog.task)
+    assert dialog.models == ["llama3.2:latest", "gpt-4o-mini"]
+
+    click(qtbot, dialog.sign_out)
+    loop.run(dialog.task)
+    assert dialog.login_status.text() == "Not signed in."
+    assert credentials.default_store().get(record) is None
