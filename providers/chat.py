@@ -72,6 +72,8 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
     fallback_models: ClassVar[list[str]] = []
     models_ttl: ClassVar[float] = 600.0
     models_fetched_at: ClassVar[float] = 0.0
+    #: The server the cached ``models`` came from: another server's list never refuses a model.
+    models_base_url: ClassVar[str] = ""
     retry: ClassVar[RetryPolicy] = RetryPolicy()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -80,6 +82,7 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
         cls.models = list(cls.__dict__.get("models", []))
         cls.model_aliases = dict(cls.__dict__.get("model_aliases", {}))
         cls.models_fetched_at = 0.0
+        cls.models_base_url = ""
 
     # ----- configuration -------------------------------------------------------------------
     @classmethod
@@ -98,7 +101,7 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
 
     @classmethod
     def normalize_base_url(cls, url: str) -> str:
-        url = url.strip().rstrip("/")
+        url = url.strip()
         if "://" not in url:
             url = "http://" + url
         try:
@@ -107,7 +110,7 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
             raise ProviderError(f"Not a valid base URL for {cls.label}: {url!r}") from None
         if parsed.scheme not in ("http", "https") or not parsed.host:
             raise ProviderError(f"Not a valid base URL for {cls.label}: {url!r}")
-        return url
+        return url.rstrip("/")
 
     @classmethod
     def resolve_api_key(cls, api_key: str | None = None) -> str | None:
@@ -178,6 +181,7 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
             return list(cls.models) or list(cls.fallback_models) or super().get_models()
         cls.models = models
         cls.models_fetched_at = time.monotonic()
+        cls.models_base_url = url
         return list(models)
 
     @classmethod
@@ -222,10 +226,19 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
         return model
 
     @classmethod
-    def get_model(cls, model: str | None, **kwargs: Any) -> str:
-        """Spell the name the vendor's way first, so ``llama3.2`` passes the live-list check."""
+    def get_model(cls, model: str | None, base_url: str | None = None, **kwargs: Any) -> str:
+        """Spell the name the vendor's way first, so ``llama3.2`` passes the live-list check.
+
+        With ``base_url`` of a server other than the one the cached list came from, the name is
+        not checked: that server decides (and a 404 then lists its own models).
+        """
         name = model or cls.default_model
-        return super().get_model(cls.match_model(name) if name else name, **kwargs)
+        name = cls.match_model(name) if name else name
+        other_server = base_url is not None and base_url != cls.models_base_url
+        if name and other_server and cls.models and name not in cls.model_aliases:
+            cls.last_model = name
+            return name
+        return super().get_model(name, **kwargs)
 
     # ----- chat ------------------------------------------------------------------------------
     @classmethod
@@ -269,7 +282,7 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
             raise BadRequestError("There is no message to send.")
         key = await cls.api_key_for_request(api_key)
         url_base = cls.resolve_base_url(base_url)
-        name = cls.match_model(cls.get_model(model))
+        name = cls.match_model(cls.get_model(model, base_url=url_base))
         url, headers, body = cls.build_request(name, messages, options, url_base, key, stream)
         yield ProviderInfo(name=cls.__name__, label=cls.label, model=name)
         answering = False

@@ -12,12 +12,14 @@ import asyncio
 import logging
 import os
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from providers import credentials
 from providers.errors import SecretStoreError
 from providers.types import BaseProvider
+
+if TYPE_CHECKING:
+    from providers.credentials import SecretStore
 
 log = logging.getLogger(__name__)
 
@@ -39,35 +41,55 @@ __all__ = [
     "stored_names",
 ]
 
-API_KEY = credentials.API_KEY
+# The store's field names (``providers.credentials.API_KEY``); spelled here so that importing
+# this module does not import keyring, which the window needs only after its first paint.
+API_KEY = "api_key"
 PROXY = "proxy"
 
 
+def _store() -> SecretStore:
+    from providers import credentials
+
+    return _store()
+
+
+def _field_key(provider_id: str, field: str) -> str:
+    from providers import credentials
+
+    return _field_key(provider_id, field)
+
+
+def _mask(value: str | None) -> str:
+    from providers import credentials
+
+    return _mask(value)
+
+
 async def get_field(provider_id: str, field: str) -> str | None:
-    return await asyncio.to_thread(credentials.default_store().get_field, provider_id, field)
+    return await asyncio.to_thread(_store().get_field, provider_id, field)
 
 
 async def set_field(provider_id: str, field: str, value: str) -> None:
-    await asyncio.to_thread(credentials.default_store().set_field, provider_id, field, value)
+    await asyncio.to_thread(_store().set_field, provider_id, field, value)
 
 
 async def delete_field(provider_id: str, field: str) -> bool:
-    return await asyncio.to_thread(credentials.default_store().delete_field, provider_id, field)
+    return await asyncio.to_thread(_store().delete_field, provider_id, field)
 
 
 async def masked_field(provider_id: str, field: str) -> str:
     """The stored value in its masked form (``sk-…a1B2``), or "" when nothing is stored."""
-    return credentials.mask_secret(await get_field(provider_id, field))
+    return _mask(await get_field(provider_id, field))
 
 
 async def stored_names() -> set[str]:
     """Every key in the store's index (one keyring round trip for all providers)."""
-    return set(await asyncio.to_thread(credentials.default_store().names))
+    return set(await asyncio.to_thread(_store().names))
 
 
 async def check() -> None:
     """Raise ``SecretStoreError`` now if no secure keyring is usable."""
-    await asyncio.to_thread(credentials.default_store().check)
+    await asyncio.to_thread(_store().check)
 
 
 def is_login_provider(provider: type[BaseProvider]) -> bool:
@@ -105,7 +127,7 @@ def credential_status(provider: type[BaseProvider], provider_id: str, names: set
         return True
     if _env_key(provider):
         return True
-    if credentials.field_key(provider_id, API_KEY) in names:
+    if _field_key(provider_id, API_KEY) in names:
         return True
     record = _login_record(provider)
     return record is not None and record in names
@@ -156,7 +178,7 @@ async def is_signed_in(provider: type[BaseProvider]) -> bool:
     record = _login_record(provider)
     if record is None:
         return False
-    return await asyncio.to_thread(credentials.default_store().get, record) is not None
+    return await asyncio.to_thread(_store().get, record) is not None
 
 
 async def request_secrets(provider: type[BaseProvider], provider_id: str) -> dict[str, str]:

@@ -392,4 +392,5 @@ def test_cli_models(ollama_server: OllamaServer) -> None:
     ollama_server.push(Models(["llama3.2:latest", "gemma3:4b"]))
     out = io.StringIO()
     assert cli.run(["models", "-p", "ollama", "--base-url", ollama_server.url], out=out) == 0
-    assert out.getvalue().splitlines() == ["llama3.2:latest", "gemma3:4b"]
+    # The default (``llama3.2``) is marked in the spelling the service lists.
+    assert out.getvalue().splitlines() == ["llama3.2:latest  (default)", "gemma3:4b"]
