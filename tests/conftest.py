@@ -1,4 +1,5 @@
-"""Shared test setup: every test gets its own user directories; vendor servers as fixtures."""
+"""Shared test setup: every test gets its own user directories and empty model caches; vendor
+servers and a private keyring service as fixtures."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.servers.fixtures"]
+from providers import registry
+from providers.chat import HttpChatProvider
+
+pytest_plugins = ["tests.servers.fixtures", "tests.keyring_support"]
 
 _CREDENTIAL_VARIABLES = (
     "OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL",
@@ -31,3 +35,27 @@ def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         path.mkdir(parents=True)
         monkeypatch.setenv(variable, str(path))
     return tmp_path
+
+
+_MODEL_CACHE = (("models", list), ("models_fetched_at", float), ("models_base_url", str))
+
+
+def _model_caching_providers() -> list[type]:
+    """Every registered provider and the built-in HTTP ones behind them (e.g. Open WebUI's)."""
+    found = list(registry.all_providers().values())
+    pending: list[type] = [HttpChatProvider]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if cls.__module__.startswith("providers.") and cls not in found:
+            found.append(cls)
+    return found
+
+
+@pytest.fixture(autouse=True)
+def fresh_model_caches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test sees a live model list another one fetched: the cache lives on the class."""
+    for provider in _model_caching_providers():
+        for name, empty in _MODEL_CACHE:
+            if name in vars(provider):
+                monkeypatch.setattr(provider, name, empty())

@@ -5,6 +5,10 @@ Use the markers on any test module that touches the keyring::
     from tests.keyring_support import requires_secret_service
     pytestmark = [pytest.mark.keyring, requires_secret_service]
 
+The fixtures ``keyring_service`` and ``secret_store`` (registered for the whole suite in
+tests/conftest.py) give a test a keyring service of its own for the default store, swept clean
+afterwards; ``pytest.mark.usefixtures("keyring_service")`` gives one to every test of a module.
+
 `requires_secret_service` skips only when there is no D-Bus session bus at all (the suite was not
 started under scripts/with-keyring.sh or a desktop session). `requires_private_keyring` also skips
 in a desktop session, for tests that lock the keyring or scan HOME: they are only safe inside the
@@ -14,9 +18,13 @@ throw-away keyring the script creates.
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
 from contextlib import closing
 
 import pytest
+
+from providers import credentials
 
 PRIVATE_KEYRING = os.environ.get("ROUNDTABLE_PRIVATE_KEYRING") == "1"
 PRIVATE_KEYRING_PASSWORD = os.environ.get("ROUNDTABLE_PRIVATE_KEYRING_PASSWORD", "")
@@ -106,3 +114,27 @@ def delete_service_items(service: str) -> int:
             item.delete()
             count += 1
     return count
+
+
+@pytest.fixture
+def keyring_service(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A keyring service of this test's own for the default store, swept clean afterwards.
+
+    Set through ``ROUNDTABLE_KEYRING_SERVICE``, so ``roundtable`` processes the test starts use it
+    too, and no key stored by the developer is ever picked up.
+    """
+    service = f"roundtable-test-{uuid.uuid4().hex}"
+    monkeypatch.setenv(credentials.SERVICE_ENV, service)
+    credentials.set_default_store(None)
+    try:
+        yield service
+    finally:
+        credentials.set_default_store(None)
+        if SESSION_BUS:
+            delete_service_items(service)
+
+
+@pytest.fixture
+def secret_store(keyring_service: str) -> credentials.SecretStore:
+    """The default store, on this test's own keyring service."""
+    return credentials.default_store()

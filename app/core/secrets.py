@@ -50,31 +50,37 @@ PROXY = "proxy"
 def _store() -> SecretStore:
     from providers import credentials
 
-    return _store()
+    return credentials.default_store()
+
+
+async def _call(method: str, *args: Any) -> Any:
+    """``default_store().<method>(*args)`` in a worker thread (keyring is imported there too)."""
+    return await asyncio.to_thread(lambda: getattr(_store(), method)(*args))
 
 
 def _field_key(provider_id: str, field: str) -> str:
     from providers import credentials
 
-    return _field_key(provider_id, field)
+    return credentials.field_key(provider_id, field)
 
 
 def _mask(value: str | None) -> str:
     from providers import credentials
 
-    return _mask(value)
+    return credentials.mask_secret(value)
 
 
 async def get_field(provider_id: str, field: str) -> str | None:
-    return await asyncio.to_thread(_store().get_field, provider_id, field)
+    value: str | None = await _call("get_field", provider_id, field)
+    return value
 
 
 async def set_field(provider_id: str, field: str, value: str) -> None:
-    await asyncio.to_thread(_store().set_field, provider_id, field, value)
+    await _call("set_field", provider_id, field, value)
 
 
 async def delete_field(provider_id: str, field: str) -> bool:
-    return await asyncio.to_thread(_store().delete_field, provider_id, field)
+    return bool(await _call("delete_field", provider_id, field))
 
 
 async def masked_field(provider_id: str, field: str) -> str:
@@ -84,12 +90,12 @@ async def masked_field(provider_id: str, field: str) -> str:
 
 async def stored_names() -> set[str]:
     """Every key in the store's index (one keyring round trip for all providers)."""
-    return set(await asyncio.to_thread(_store().names))
+    return set(await _call("names"))
 
 
 async def check() -> None:
     """Raise ``SecretStoreError`` now if no secure keyring is usable."""
-    await asyncio.to_thread(_store().check)
+    await _call("check")
 
 
 def is_login_provider(provider: type[BaseProvider]) -> bool:
@@ -178,7 +184,7 @@ async def is_signed_in(provider: type[BaseProvider]) -> bool:
     record = _login_record(provider)
     if record is None:
         return False
-    return await asyncio.to_thread(_store().get, record) is not None
+    return await _call("get", record) is not None
 
 
 async def request_secrets(provider: type[BaseProvider], provider_id: str) -> dict[str, str]:

@@ -13,10 +13,8 @@ import json
 import logging
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import urlsplit
 
 # platformdirs: the right per-OS config directory (XDG on Linux) without hand-written rules.
 import platformdirs
@@ -49,6 +47,8 @@ def url_has_password(value: str) -> bool:
     """Whether ``value`` is a URL with credentials in it (``http://user:pw@host``)."""
     if "://" not in value or "@" not in value:
         return False
+    from urllib.parse import urlsplit  # here, not at the top: the window's start-up is timed
+
     try:
         parts = urlsplit(value.strip())
     except ValueError:
@@ -117,6 +117,8 @@ class Settings:
 
     def save(self) -> None:
         """Write atomically: a crash leaves either the old file or the new one, never half."""
+        import tempfile  # here, not at the top: the window's start-up is timed
+
         check_no_secret(self._data)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps(self._data, indent=2, ensure_ascii=False, sort_keys=True)

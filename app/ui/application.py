@@ -2,11 +2,15 @@
 
 One asyncio loop, run by qasync inside Qt's event loop (DESIGN.md "Streaming into the UI"): network
 I/O is async httpx on it, keyring calls go to worker threads, nothing blocks the GUI thread.
+
+Start-up order (``start_window``): the window's shell is shown and painted first; asyncio, qasync,
+the chat view and the provider registry are imported only after that paint, so the window
+appears about as fast as an empty one (``tests/bench/startup.py``). asyncio is therefore
+imported inside the functions here, not at the top.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import sys
@@ -14,11 +18,13 @@ from collections.abc import Awaitable, Coroutine, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication
 
 if TYPE_CHECKING:
+    import asyncio
+
     from app.core.settings import Settings
 
     from .main_window import MainWindow
@@ -30,6 +36,7 @@ APP_NAME = "Roundtable"
 #: Icons (SVG) and style sheets, beside the packages in the source tree.
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 DESKTOP_ID = "io.github.roundtable.Roundtable"
+FIRST_PAINT_WAIT_MS = 2000  # a window that is never painted (minimised, ...) starts anyway
 
 # ----- background tasks -----------------------------------------------------------------------
 
@@ -41,6 +48,8 @@ def spawn(coro: Coroutine[Any, Any, Any], *, name: str | None = None) -> asyncio
 
     A failure the coroutine did not handle is a bug: it is logged rather than lost.
     """
+    import asyncio
+
     task = asyncio.get_event_loop().create_task(coro, name=name)
     _tasks.add(task)
     task.add_done_callback(_task_done)
@@ -55,6 +64,8 @@ def _task_done(task: asyncio.Task[Any]) -> None:
 
 async def cancel_tasks() -> None:
     """Cancel every task started with ``spawn`` and wait for them (quitting, tests)."""
+    import asyncio
+
     pending = [task for task in _tasks if not task.done()]
     for task in pending:
         task.cancel()
@@ -68,6 +79,8 @@ def run_until_done(loop: asyncio.AbstractEventLoop, awaitable: Awaitable[_T]) ->
     Unlike qasync's ``run_until_complete`` it does not process Qt's events once more after
     stopping: that happens with no running asyncio loop, and a task stepped then fails.
     """
+    import asyncio
+
     future = asyncio.ensure_future(awaitable, loop=loop)
     future.add_done_callback(lambda _future: loop.stop())
     loop.run_forever()
@@ -80,6 +93,8 @@ def run_until_done(loop: asyncio.AbstractEventLoop, awaitable: Awaitable[_T]) ->
 def drain(loop: asyncio.AbstractEventLoop, timeout: float = 2.0) -> None:
     """Before the loop goes away: stop our tasks, let the rest (e.g. httpx closing a response
     in an async generator's finaliser) end, then finalise async generators."""
+    import asyncio
+
     run_until_done(loop, cancel_tasks())
     others = [task for task in asyncio.all_tasks(loop) if not task.done()]
     if others:
@@ -232,13 +247,36 @@ def create_window(settings: Settings | None = None) -> MainWindow:
     return MainWindow(settings or Settings.load())
 
 
+def wait_for_first_paint(window: MainWindow) -> None:
+    """Process Qt events (no asyncio yet) until the window has been painted once."""
+    if window.painted:
+        return
+    waiting = QEventLoop()
+    # Quit on the next turn of the loop: the paint pass that began is then on screen.
+    window.firstPainted.connect(lambda: QTimer.singleShot(0, waiting.quit))
+    QTimer.singleShot(FIRST_PAINT_WAIT_MS, waiting.quit)
+    waiting.exec()
+
+
+def start_window(
+    app: QApplication, settings: Settings | None = None
+) -> tuple[MainWindow, asyncio.AbstractEventLoop]:
+    """Show the main window, then bring up the asyncio loop and what the window runs on it."""
+    window = create_window(settings)
+    window.show()
+    wait_for_first_paint(window)
+    import asyncio
+
+    loop = create_event_loop(app)
+    asyncio.set_event_loop(loop)
+    window.start()
+    return window, loop
+
+
 def run_app(argv: Sequence[str] | None = None) -> int:
     """Open the window and run until it is closed; returns the exit code."""
     app = create_application(sys.argv if argv is None else argv)
-    loop = create_event_loop(app)
-    asyncio.set_event_loop(loop)
-    window = create_window()
-    window.show()
+    window, loop = start_window(app)
     with loop:  # type: ignore[attr-defined]  # qasync's loop is a context manager
         loop.run_forever()
         # The window is closed: stop what still runs so responses close and tasks end cleanly.

@@ -1,12 +1,18 @@
 """The conversation: user and assistant bubbles in a scroll area that follows the newest text.
 
 Streaming contract (DESIGN.md "Streaming into the UI"): ``append_text`` only stores the chunk
-and pokes a per-answer ``Throttle``; at most once per frame the answer's flush moves finished
-Markdown blocks (``markdown.BlockScanner``) into the rendered pages, each rendered exactly once,
-and re-renders only the open tail. Nothing per chunk or per frame depends on the answer's
-total length: long answers are spread over "pages" (one QTextBrowser per ~16k characters),
-because appending HTML to a QTextDocument gets slower as the document grows (measured: 4 KB
-of Markdown costs ~6 ms to append to an empty page, ~12 ms to a 150 KB one).
+and pokes a per-answer ``Throttle``; at most once per frame (30 ms) the answer's flush moves
+finished Markdown blocks (found by ``markdown.BlockScanner``) into the rendered pages, each
+rendered exactly once, and re-renders only the open tail. Nothing per chunk or per frame depends
+on the answer's total length:
+- long answers are spread over "pages" (one QTextBrowser per ~16k characters), because
+  appending HTML to a QTextDocument gets slower as the document grows (measured: 4 KB of
+  Markdown ~6 ms to append to an empty page, ~12 ms to a 150 KB one);
+- a flush renders finished blocks for at most ``FLUSH_BUDGET_MS`` and leaves the rest for the
+  next one, 8 ms later, so a burst (or the end of a long answer, or a theme change) never
+  freezes the window for more than about one budget;
+- answers up to 16k characters get one final render of the whole text at the end (exact
+  CommonMark, one document to select in); longer ones keep their block-by-block render.
 
 Model output is untrusted: see ``markdown.py``; ``MessageBrowser`` additionally refuses to load
 any resource that is not inline ``data:``, and links reach ``linkActivated`` only on a click.
@@ -19,7 +25,7 @@ import time
 from collections import deque
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QGuiApplication, QTextCursor
 from PySide6.QtWidgets import (
     QFrame,
@@ -46,7 +52,7 @@ from .markdown import (
 from .throttle import Throttle
 
 FLUSH_INTERVAL_MS = 30  # one render per frame at most (~33 fps), however fast chunks arrive
-FLUSH_BUDGET_MS = 15  # rendering finished blocks stops after this long in one flush...
+FLUSH_BUDGET_MS = 15  # rendering finished blocks stops before this long in one flush...
 BACKLOG_GAP_MS = 8  # ...and continues after this much time for the event loop
 GROUP_CHARS = 2_000  # finished blocks rendered (and inserted) together
 PAGE_CHARS = 16_000  # source characters per page (QTextBrowser) of a long answer
@@ -76,20 +82,17 @@ class MessageBrowser(QTextBrowser):
         self.blocked_requests = 0  # resources refused so far (tests read it)
         self._fit_height()
 
-    def loadResource(self, kind: int, name: QUrl) -> Any:  # noqa: N802 - Qt override
+    def loadResource(self, kind: int, name: QUrl | str) -> Any:  # noqa: N802 - Qt override
         """Only inline ``data:`` resources; a remote image would report that the answer was read."""
-        if name.scheme() == "data":
+        if QUrl(name).scheme() == "data":
             return super().loadResource(kind, name)
         self.blocked_requests += 1
         return None
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        return QSize(super().sizeHint().width(), self.height())
-
     def _fit_height(self, *_: object) -> None:
         height = math.ceil(self.document().size().height()) + 2 * self.frameWidth()
-        if height != self.height() or self.minimumHeight() != height:
-            self.setFixedHeight(height)
+        if height != self.minimumHeight() or height != self.maximumHeight():
+            self.setFixedHeight(height)  # min = max: the layout gives exactly the document's height
 
 
 def _tool_button(text: str, name: str, tip: str) -> QToolButton:
@@ -164,6 +167,7 @@ class _AnswerBubble(_Bubble):
         self._ready: deque[str] = deque()  # finished blocks waiting for their one render
         self._tail = ""  # source after the last finished block, re-rendered per flush
         self._tail_dirty = False  # the tail view does not show ``_tail`` yet
+        self._seconds_per_char = 5e-6  # render + insert cost of finished blocks (running mean)
         self._scanner = BlockScanner()  # finds the finished blocks at the front of the tail
         self._pending: list[str] = []  # chunks since the last flush
         self._pending_reasoning: list[str] = []
@@ -279,7 +283,8 @@ class _AnswerBubble(_Bubble):
         for browser in [*self._pages, self.tail_view]:
             browser.document().setDefaultStyleSheet(self.view.renderer.stylesheet())
         if not self.live and len(self.text()) <= FULL_RENDER_CHARS:
-            self._render_whole(self.text())
+            if self.text():
+                self._render_whole(self.text())
             return
         # Long answers re-render block by block, a frame's budget at a time, like a stream.
         source = "".join([*self._rendered, *self._ready])
@@ -308,10 +313,20 @@ class _AnswerBubble(_Bubble):
             self._append_reasoning_view(chunk)
         if not (self._pending or self._ready or self._tail_dirty):
             return
-        deadline = time.perf_counter() + FLUSH_BUDGET_MS / 1000
+        started = time.perf_counter()
+        budget = FLUSH_BUDGET_MS / 1000
         self._take_pending()
-        while self._ready and time.perf_counter() < deadline:
-            self._append_to_page(self._next_group())
+        first = True
+        while self._ready:
+            group = self._next_group()
+            elapsed = time.perf_counter() - started
+            if not first and elapsed + len(group) * self._seconds_per_char > budget:
+                self._ready.appendleft(group)  # would overrun this frame's budget: next flush
+                break
+            first = False
+            self._append_to_page(group)
+            spent = time.perf_counter() - started - elapsed
+            self._seconds_per_char += (spent / len(group) - self._seconds_per_char) / 4
         if self._ready:
             self._tail_dirty = True
             self.tail_view.hide()  # shown again below the pages once they have caught up
@@ -428,7 +443,7 @@ class _AnswerBubble(_Bubble):
     def _browser(self) -> MessageBrowser:
         browser = MessageBrowser()
         browser.document().setDefaultStyleSheet(self.view.renderer.stylesheet())
-        browser.anchorClicked.connect(lambda url: self.view.on_anchor(self, url))
+        browser.anchorClicked.connect(lambda url: self.view._on_anchor(self, url))
         return browser
 
     def _new_page(self) -> MessageBrowser:
@@ -492,7 +507,11 @@ def format_footer(
 
 
 class ChatView(QWidget):
-    """User and assistant messages; see the module docstring for the streaming contract."""
+    """User and assistant messages; see the module docstring for the streaming contract.
+
+    Colours follow the system's light/dark scheme until ``set_dark`` is called; from then on
+    the caller (the window, which knows the user's theme choice) decides.
+    """
 
     stopRequested = Signal()  # noqa: N815 - Qt signal naming
     retryRequested = Signal(int)  # noqa: N815
@@ -505,6 +524,7 @@ class ChatView(QWidget):
         self.setObjectName("chatView")
         warm_up_lexers()
         self._dark = theme.system_is_dark()
+        self._follow_system = True  # until the window decides with set_dark()
         self.renderer = MarkdownRenderer(theme.palette_for(self._dark))
         self._bubbles: list[_Bubble] = []
         self._rows: list[QHBoxLayout] = []  # one row layout per bubble, same order
@@ -583,22 +603,17 @@ class ChatView(QWidget):
         for bubble, row in zip(self._bubbles[index:], self._rows[index:], strict=True):
             bubble.shutdown()
             self._column.removeItem(row)
-            while row.count():
-                widget = row.takeAt(0).widget()
-                if widget is not None:
+            while (item := row.takeAt(0)) is not None:
+                if (widget := item.widget()) is not None:
                     widget.deleteLater()
             row.deleteLater()
         del self._bubbles[index:]
         del self._rows[index:]
 
     def set_dark(self, dark: bool) -> None:
-        if dark == self._dark:
-            return
-        self._dark = dark
-        self.renderer = MarkdownRenderer(theme.palette_for(dark))
-        self._apply_style()
-        for bubble in self._bubbles:
-            bubble.restyle()
+        """Use the dark (or light) palette from now on, no longer following the system."""
+        self._follow_system = False
+        self._use_dark(dark)
 
     # -- additions for the window, tests and the benchmark -------------------------------
     def is_dark(self) -> bool:
@@ -630,7 +645,7 @@ class ChatView(QWidget):
             bar = self._scroll.verticalScrollBar()
             bar.setValue(bar.maximum())
 
-    def on_anchor(self, bubble: _AnswerBubble, url: QUrl) -> None:
+    def _on_anchor(self, bubble: _AnswerBubble, url: QUrl) -> None:
         """A click on a link in an answer: copy a code block, or hand a web link to the window."""
         if url.scheme() == COPY_SCHEME:
             number = url.path()
@@ -667,7 +682,17 @@ class ChatView(QWidget):
         self._follow = value >= self._scroll.verticalScrollBar().maximum() - 4
 
     def _on_scheme_changed(self, scheme: Qt.ColorScheme) -> None:
-        self.set_dark(scheme == Qt.ColorScheme.Dark)
+        if self._follow_system:
+            self._use_dark(scheme == Qt.ColorScheme.Dark)
+
+    def _use_dark(self, dark: bool) -> None:
+        if dark == self._dark:
+            return
+        self._dark = dark
+        self.renderer = MarkdownRenderer(theme.palette_for(dark))
+        self._apply_style()
+        for bubble in self._bubbles:
+            bubble.restyle()
 
     def _apply_style(self) -> None:
         p = self.renderer.palette

@@ -180,13 +180,13 @@ class CredentialsDialog(QDialog):
         test_row.addWidget(self.test_button)
         test_row.addStretch(1)
         layout.addLayout(test_row)
-        self.result = QLabel()
-        self.result.setObjectName("testResult")
-        self.result.setWordWrap(True)
-        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.result.setTextFormat(Qt.TextFormat.PlainText)  # server text may come back in it
-        self.result.hide()
-        layout.addWidget(self.result)
+        self.feedback = QLabel()
+        self.feedback.setObjectName("testResult")
+        self.feedback.setWordWrap(True)
+        self.feedback.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.feedback.setTextFormat(Qt.TextFormat.PlainText)  # server text may come back in it
+        self.feedback.hide()
+        layout.addWidget(self.feedback)
         layout.addStretch(1)
 
         self.buttons = QDialogButtonBox(
@@ -236,11 +236,11 @@ class CredentialsDialog(QDialog):
         self.keyring_message.show()
 
     def _show_result(self, text: str, *, ok: bool) -> None:
-        self.result.setText(text)
-        self.result.setProperty("role", "success" if ok else "error")
-        self.result.style().unpolish(self.result)
-        self.result.style().polish(self.result)
-        self.result.show()
+        self.feedback.setText(text)
+        self.feedback.setProperty("role", "success" if ok else "error")
+        self.feedback.style().unpolish(self.feedback)
+        self.feedback.style().polish(self.feedback)
+        self.feedback.show()
 
     # ----- operations ---------------------------------------------------------------------------
     async def _load(self) -> None:
@@ -311,7 +311,7 @@ class CredentialsDialog(QDialog):
         self._run(self._list_models())
 
     async def _list_models(self) -> None:
-        self.result.hide()
+        self.feedback.hide()
         lister = getattr(self.provider, "get_models_async", None)
         if lister is None:
             self._show_result(f"{self.label} cannot list models.", ok=False)

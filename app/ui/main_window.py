@@ -3,16 +3,20 @@
 It only shows state and forwards intent: the conversation is an ``app.core.session.ChatSession``,
 preferences are ``app.core.settings.Settings``, secrets go through ``app.core.secrets`` (worker
 threads). Network work (model lists, answers) runs as asyncio tasks on the qasync loop.
+
+Two steps (``application.start_window``): the constructor builds and shows the window's shell
+with Qt and the settings only; ``start()``, called once the shell has been painted and the
+asyncio loop exists, adds the chat view, the session and the providers. So the modules behind
+those (asyncio, Markdown, Pygments, httpx, keyring) are imported inside methods here.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from string import Template
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -43,18 +47,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core import secrets
-from app.core.session import ChatSession, RequestConfig, SessionListener, Turn
 from app.core.settings import Settings
-from providers import registry
-from providers.errors import MissingAuthError, ProviderError, SecretStoreError
-from providers.types import BaseProvider
 
 from . import application, theme
 from .application import RESOURCES, icon
-from .chat_view import ChatView
 from .provider_picker import NEEDS_KEY, NEEDS_SIGN_IN, ProviderPicker
-from .settings_form import SettingsForm
+
+if TYPE_CHECKING:
+    import asyncio
+    from types import ModuleType
+
+    from app.core.session import ChatSession, RequestConfig, Turn
+    from providers.types import BaseProvider
+
+    from .chat_view import ChatView
+    from .settings_form import SettingsForm
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +140,40 @@ class Composer(QPlainTextEdit):
         self.setFixedHeight(lines * line + extra)
 
 
+class EmptyState(QLabel):
+    """What an empty conversation shows, centred over the chat view (which it follows)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("emptyState")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.hide()
+
+    def set_target(self, label: str, model: str) -> None:
+        who = _html(f"{label} · {model}" if model else label)
+        self.setText(
+            f"<p style='font-size:15pt; font-weight:600'>Start a conversation</p>"
+            f"<p>Ask {who} anything.</p>"
+        )
+
+    def fit(self) -> None:
+        parent = self.parentWidget()
+        if parent is not None:
+            self.setGeometry(parent.rect().adjusted(40, 40, -40, -40))
+
+    def eventFilter(self, watched: Any, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return False
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 class Banner(QFrame):
     """One message above the conversation (model list failed, key missing, ...), with actions."""
 
@@ -169,10 +210,9 @@ class Banner(QFrame):
         self.style().unpolish(self)
         self.style().polish(self)
         self.text.setText(text)
-        while self._actions.count():
-            widget = self._actions.takeAt(0).widget()
-            if widget is not None:
-                widget.deleteLater()
+        for button in self.action_buttons():
+            self._actions.removeWidget(button)
+            button.deleteLater()
         for label, callback in actions or []:
             button = QPushButton(label)
             button.setObjectName(f"bannerAction_{label.strip('.…').replace(' ', '_')}")
@@ -187,26 +227,30 @@ class Banner(QFrame):
             self.hide()
 
     def action_buttons(self) -> list[QPushButton]:
+        items = (self._actions.itemAt(i) for i in range(self._actions.count()))
         return [
             widget
-            for i in range(self._actions.count())
-            if isinstance(widget := self._actions.itemAt(i).widget(), QPushButton)
+            for item in items
+            if item is not None and isinstance(widget := item.widget(), QPushButton)
         ]
 
 
 # ----- the session ↔ view bridge ------------------------------------------------------------------
 
 
-class _ViewListener(SessionListener):
-    """Mirrors what the session reports into the chat view (and the window's controls)."""
+class _ViewListener:
+    """Mirrors what the session reports into the chat view (and the window's controls).
+
+    A ``app.core.session.SessionListener`` (every method of it is here; not a subclass only so
+    that the session module is imported after the first paint)."""
 
     def __init__(self, window: MainWindow) -> None:
         self.window = window
-        self.view = window.chat_view
         self.to_view: dict[int, int] = {}  # session turn index → chat view message index
 
     def message_added(self, index: int, turn: Turn) -> None:
         self.to_view[index] = self.view.add_user_message(turn.content)
+        self.window.empty_state.hide()
 
     def answer_started(self, index: int, turn: Turn) -> None:
         self.to_view[index] = self.view.begin_answer(turn.title)
@@ -231,13 +275,22 @@ class _ViewListener(SessionListener):
         self.view.fail_answer(self.to_view[index], turn.error or "The request failed.")
         self.window.answerEnded.emit(index)
 
+    @property
+    def view(self) -> ChatView:
+        view = self.window.chat_view
+        assert view is not None, "the chat view is created before anything can be sent"
+        return view
+
     def truncated(self, index: int) -> None:
+        if self.window.chat_view is None:
+            return
         view_index = self.to_view.get(index, self.view.message_count())
         if view_index == 0:
             self.view.clear()
         else:
             self.view.remove_from(view_index)
         self.to_view = {k: v for k, v in self.to_view.items() if k < index}
+        self.window.empty_state.setVisible(index == 0)
 
     def busy_changed(self, busy: bool) -> None:
         self.window.set_busy(busy)
@@ -255,6 +308,9 @@ class _ViewListener(SessionListener):
 class MainWindow(QMainWindow):
     """One conversation with one provider/model at a time (the comparison view is separate)."""
 
+    painted = True  # until __init__ is done (events arrive while it runs); then the truth
+
+    firstPainted = Signal()  # noqa: N815 - Qt signal naming
     answerEnded = Signal(int)  # noqa: N815 - Qt signal naming; a session index (tests wait on it)
     modelsLoaded = Signal(str)  # noqa: N815 - a provider id
 
@@ -279,16 +335,20 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Roundtable")
         self.setWindowIcon(QIcon(str(RESOURCES / "icons" / "app.svg")))
         self.setUnifiedTitleAndToolBarOnMac(True)
+        # The style sheet first: the widgets built below are then polished once, not twice.
+        self._dark = application.apply_theme(self.settings.theme)
+        self.setStyleSheet(window_style(self._dark))
         self._build_toolbar()
         self._build_central()
         self._build_menus()
         self._restore_geometry()
 
         self.listener = _ViewListener(self)
-        self.session = ChatSession(self._placeholder_config(), listener=self.listener)
+        self.session: ChatSession | None = None  # from start()
+        self.is_started = False
         self._connect()
-        self._apply_theme(self.settings.theme)
-        self.load_providers()
+        self._apply_icons()
+        self.painted = False
 
     # ----- construction ---------------------------------------------------------------------------
     def _build_toolbar(self) -> None:
@@ -307,6 +367,10 @@ class MainWindow(QMainWindow):
         self.model_picker.setAccessibleName("Model")
         self.model_picker.setToolTip("Model (you can also type a model name)")
         self.model_picker.setEditable(True)
+        model_line = self.model_picker.lineEdit()
+        assert model_line is not None  # an editable combo box has one
+        model_line.setPlaceholderText("Model name")
+        self._model_line = model_line
         self.model_picker.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.model_picker.setMinimumContentsLength(22)
         self.model_picker.setSizeAdjustPolicy(
@@ -348,7 +412,11 @@ class MainWindow(QMainWindow):
                 button.setObjectName(f"{name}Button")
 
     def _build_central(self) -> None:
-        self.chat_view = ChatView()
+        # The chat view (Markdown, Pygments) is created after the first paint: see start().
+        self.chat_view: ChatView | None = None
+        self._chat_placeholder = QWidget()
+        self._chat_placeholder.setObjectName("chatPlaceholder")
+        self.empty_state = EmptyState()
         self.banner = Banner()
 
         self.composer = Composer()
@@ -407,7 +475,8 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.banner)
-        column.addWidget(self.chat_view, 1)
+        column.addWidget(self._chat_placeholder, 1)
+        self._chat_column = column
         column.addLayout(bottom)
 
         self.system_prompt = QPlainTextEdit()
@@ -416,7 +485,7 @@ class MainWindow(QMainWindow):
         self.system_prompt.setPlaceholderText("e.g. You are a concise assistant.")
         self.system_prompt.setTabChangesFocus(True)
         self.system_prompt.setFixedHeight(self.system_prompt.fontMetrics().lineSpacing() * 4 + 14)
-        self.settings_form = SettingsForm()
+        self.settings_form: SettingsForm | None = None  # from start(): it needs a provider
 
         panel_content = QWidget()
         panel_content.setObjectName("sidePanelContent")
@@ -431,8 +500,8 @@ class MainWindow(QMainWindow):
         panel.addWidget(
             _hint("Only the fields you change are sent; the others keep the provider's defaults.")
         )
-        panel.addWidget(self.settings_form)
-        panel.addStretch(1)
+        panel.addStretch(1)  # the settings form goes above it (start)
+        self._panel = panel
         self.side_panel = QScrollArea()
         self.side_panel.setObjectName("sidePanel")
         self.side_panel.setWidgetResizable(True)
@@ -487,8 +556,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.provider_picker.providerChanged.connect(self._provider_changed)
         self.model_picker.currentIndexChanged.connect(lambda _index: self._model_changed())
-        self.model_picker.lineEdit().editingFinished.connect(self._model_changed)
-        self.settings_form.valuesChanged.connect(self._save_params_later)
+        self._model_line.editingFinished.connect(self._model_changed)
         self.composer.submitted.connect(self.send)
         self.send_button.clicked.connect(self.send)
         self.stop_button.clicked.connect(self.stop)
@@ -497,21 +565,64 @@ class MainWindow(QMainWindow):
         self.credentials_action.triggered.connect(lambda: self.open_credentials())
         self.reload_models_action.triggered.connect(lambda: self.load_models())
         self.panel_action.toggled.connect(self._toggle_panel)
-        self.chat_view.stopRequested.connect(self.stop)
-        self.chat_view.retryRequested.connect(self._retry)
-        self.chat_view.regenerateRequested.connect(self._regenerate)
-        self.chat_view.editRequested.connect(self._edit)
-        self.chat_view.linkActivated.connect(self.open_link)
         stop = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         stop.setContext(Qt.ShortcutContext.WindowShortcut)
         stop.activated.connect(self._escape)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
 
+    # ----- the two start-up steps -----------------------------------------------------------------
+    def event(self, event: QEvent) -> bool:
+        if not self.painted and event.type() == QEvent.Type.Paint:
+            self.painted = True
+            self.firstPainted.emit()
+        return super().event(event)
+
+    def start(self) -> None:
+        """The rest of the window, once the asyncio loop exists: chat view, session, providers,
+        then (as tasks) the credential check and the model list."""
+        if self.is_started:
+            return
+        from app.core.session import ChatSession
+
+        self.is_started = True
+        self._create_chat_view()
+        self._create_settings_form()
+        self.session = ChatSession(self._placeholder_config(), listener=self.listener)  # type: ignore[arg-type]  # a SessionListener by duck typing
+        self.load_providers()
+
+    def _create_settings_form(self) -> None:
+        from .settings_form import SettingsForm
+
+        form = SettingsForm()
+        self._panel.insertWidget(self._panel.count() - 1, form)
+        form.valuesChanged.connect(self._save_params_later)
+        self.settings_form = form
+
+    def _create_chat_view(self) -> None:
+        from .chat_view import ChatView
+
+        view = ChatView()
+        self._chat_column.replaceWidget(self._chat_placeholder, view)
+        self._chat_placeholder.deleteLater()
+        self.empty_state.setParent(view)
+        view.installEventFilter(self.empty_state)
+        self.empty_state.fit()
+        self.empty_state.show()
+        view.stopRequested.connect(self.stop)
+        view.retryRequested.connect(self._retry)
+        view.regenerateRequested.connect(self._regenerate)
+        view.editRequested.connect(self._edit)
+        view.linkActivated.connect(self.open_link)
+        view.set_dark(self._dark)
+        self.chat_view = view
+
     # ----- providers and models -------------------------------------------------------------------
     def load_providers(self) -> None:
         """Fill the picker from the registry; then check credentials and list models."""
+        from providers import registry
+
         self.providers = dict(registry.all_providers())
-        entries = [(pid, registry.provider_label(p)) for pid, p in self.providers.items()]
+        entries = [(pid, _label(p)) for pid, p in self.providers.items()]
         self.provider_picker.set_providers(entries)
         wanted = self.settings.provider_id
         if wanted not in self.providers:
@@ -541,27 +652,27 @@ class MainWindow(QMainWindow):
         if save:
             self.settings.provider_id = pid
         self.banner.dismiss()
-        self.settings_form.set_provider(provider, self.settings.params_for(pid))
-        label = registry.provider_label(provider)
+        if self.settings_form is not None:
+            self.settings_form.set_provider(provider, self.settings.params_for(pid))
+        label = _label(provider)
         self.composer.setPlaceholderText(f"Message {label}…")
         self._fill_models(provider, pid, [])
         self.load_models()
 
     @staticmethod
     def _offline_models(provider: type[BaseProvider]) -> list[str]:
-        """The list shown before (or instead of) the live one: cached, built-in or default.
+        """The list shown before (or instead of) the live one: the provider's known or cached
+        models, else its built-in fallback list, else its default model.
 
-        Called on the running loop only: there ``get_models`` must not do network I/O (spec 8).
+        Deliberately not ``get_models()``: outside a running loop (the CLI path, spec 8) it
+        may list over the network, synchronously.
         """
-        get_models = getattr(provider, "get_models", None)
-        models: list[str] = []
-        if callable(get_models):
-            try:
-                models = list(get_models())
-            except Exception as error:  # a plugin's get_models must not break the picker
-                log.debug("get_models of %s failed: %s", provider.__name__, error)
-        fallback = getattr(provider, "fallback_models", None) or []
-        return models or [str(m) for m in fallback]
+        for attribute in ("models", "fallback_models"):
+            value = getattr(provider, attribute, None)
+            if isinstance(value, list | tuple) and value:
+                return [str(model) for model in value]
+        default = getattr(provider, "default_model", None)
+        return [str(default)] if default else []
 
     def _fill_models(self, provider: type[BaseProvider], pid: str, models: list[str]) -> None:
         wanted = self.settings.model_for(pid) or str(getattr(provider, "default_model", "") or "")
@@ -582,9 +693,9 @@ class MainWindow(QMainWindow):
                 picker.setEditText(wanted)  # a remembered name the list does not (yet) show
             elif models:
                 picker.setCurrentIndex(0)
-            picker.lineEdit().setPlaceholderText("Model name")
         finally:
             picker.blockSignals(False)
+        self.empty_state.set_target(_label(provider), self.current_model())
 
     def load_models(self) -> None:
         """List the current provider's models in the background (the old listing is dropped)."""
@@ -597,18 +708,20 @@ class MainWindow(QMainWindow):
         self.models_task = application.spawn(self._list_models(pid, provider), name=f"models {pid}")
 
     async def _list_models(self, pid: str, provider: type[BaseProvider]) -> None:
+        from providers.errors import MissingAuthError, ProviderError
+
         self._fill_models(provider, pid, self._offline_models(provider))
         lister = getattr(provider, "get_models_async", None)
         if lister is None:
             return
         self._models_busy(True)
-        label = registry.provider_label(provider)
+        label = _label(provider)
         try:
             kwargs: dict[str, Any] = dict(self.settings.connection_for(pid))
-            for name, value in (await secrets.request_secrets(provider, pid)).items():
+            for name, value in (await _secrets().request_secrets(provider, pid)).items():
                 kwargs.setdefault(name, value)
             keyless = getattr(provider, "needs_auth", False) and "api_key" not in kwargs
-            if keyless and secrets.has_api_key_field(provider):
+            if keyless and _secrets().has_api_key_field(provider):
                 self._offer_credentials(pid, label)
                 return
             models = list(await lister(strict=True, **kwargs))
@@ -642,6 +755,8 @@ class MainWindow(QMainWindow):
 
     def _model_changed(self) -> None:
         current = self.current_provider()
+        if current is not None:
+            self.empty_state.set_target(_label(current[1]), self.current_model())
         if current is not None and self.settings.model_for(current[0]) != (
             self.current_model() or None
         ):
@@ -656,7 +771,9 @@ class MainWindow(QMainWindow):
         self._params_timer.stop()
         pid = self._params_owner
         if pid is not None and pid == self.provider_picker.current_id():
-            self.settings.set_params_for(pid, self.settings_form.values())
+            self.settings.set_params_for(
+                pid, self.settings_form.values() if self.settings_form else {}
+            )
         self._params_owner = None
 
     # ----- credentials ----------------------------------------------------------------------------
@@ -665,25 +782,27 @@ class MainWindow(QMainWindow):
         self.credentials_task = application.spawn(self._check_credentials(), name="credentials")
 
     async def _check_credentials(self) -> None:
+        from providers.errors import SecretStoreError
+
         try:
-            names = await secrets.stored_names()
+            names = await _secrets().stored_names()
             self.keyring_error = None
         except SecretStoreError as error:
             names = set()
             self.keyring_error = str(error)
         for pid, provider in self.providers.items():
-            ready = secrets.credential_status(provider, pid, names)
-            mark = NEEDS_SIGN_IN if secrets.is_login_provider(provider) else NEEDS_KEY
+            ready = _secrets().credential_status(provider, pid, names)
+            mark = NEEDS_SIGN_IN if _secrets().is_login_provider(provider) else NEEDS_KEY
             self.provider_picker.set_needs_key(pid, not ready, mark)
         current = self.current_provider()
         if current is not None and self.provider_picker.needs_key(current[0]):
-            self._offer_credentials(current[0], registry.provider_label(current[1]))
+            self._offer_credentials(current[0], _label(current[1]))
 
     def _offer_credentials(self, pid: str, label: str, detail: str | None = None) -> None:
         if self.provider_picker.current_id() != pid:
             return
         provider = self.providers[pid]
-        what = "a sign-in" if secrets.is_login_provider(provider) else "an API key"
+        what = "a sign-in" if _secrets().is_login_provider(provider) else "an API key"
         text = detail or f"{label} needs {what} before it can answer."
         if self.keyring_error:
             text += f" {self.keyring_error}"
@@ -716,7 +835,7 @@ class MainWindow(QMainWindow):
         """A provider asked the user to sign in: offer the dialog, or the page (on click only)."""
         current = self.current_provider()
         actions: list[tuple[str, Any]] = []
-        if current is not None and secrets.is_login_provider(current[1]):
+        if current is not None and _secrets().is_login_provider(current[1]):
             actions.append(("Sign in…", lambda: self.open_credentials(current[0])))
         elif url:
             actions.append(("Open sign-in page", lambda: self.open_link(url)))
@@ -724,6 +843,9 @@ class MainWindow(QMainWindow):
 
     # ----- chatting -------------------------------------------------------------------------------
     def _placeholder_config(self) -> RequestConfig:
+        from app.core.session import RequestConfig
+        from providers.types import BaseProvider
+
         return RequestConfig(provider=BaseProvider, provider_id="")
 
     def request_config(self) -> RequestConfig | None:
@@ -732,14 +854,18 @@ class MainWindow(QMainWindow):
             return None
         pid, provider = current
         connection = self.settings.connection_for(pid)
+        from app.core.session import RequestConfig
+
+        params = self.settings_form.values() if self.settings_form is not None else {}
         return RequestConfig(
-            provider=provider, provider_id=pid, model=self.current_model(),
-            params=self.settings_form.values(), base_url=connection.get("base_url"),
-            proxy=connection.get("proxy"),
+            provider=provider, provider_id=pid, model=self.current_model(), params=params,
+            base_url=connection.get("base_url"), proxy=connection.get("proxy"),
         )  # fmt: skip
 
     def _prepare(self) -> bool:
         """Bring the session up to date with the controls; False (with a message) if it cannot."""
+        if self.settings_form is None or self.session is None:
+            return False  # not started yet
         errors = self.settings_form.errors()
         if errors:
             names = ", ".join(errors)
@@ -751,7 +877,7 @@ class MainWindow(QMainWindow):
             self.panel_action.setChecked(True)
             return False
         config = self.request_config()
-        if config is None:
+        if config is None or self.session is None:
             return False
         self.banner.dismiss("params")
         self._model_changed()
@@ -763,21 +889,23 @@ class MainWindow(QMainWindow):
 
     def send(self) -> None:
         text = self.composer.toPlainText()
-        if self.session.busy or not text.strip() or not self._prepare():
+        session = self.session
+        if session is None or session.busy or not text.strip() or not self._prepare():
             return
         if self._editing is not None:
-            sent = self.session.edit_and_resend(self._editing, text)
+            sent = session.edit_and_resend(self._editing, text)
         else:
-            sent = self.session.send(text)
+            sent = session.send(text)
         if sent:
             self.composer.clear()
             self.cancel_edit()
 
     def stop(self) -> None:
-        self.session.stop()
+        if self.session is not None:
+            self.session.stop()
 
     def _escape(self) -> None:
-        if self.session.busy:
+        if self.session is not None and self.session.busy:
             self.stop()
         elif self._editing is not None:
             self.cancel_edit()
@@ -785,24 +913,25 @@ class MainWindow(QMainWindow):
 
     def new_chat(self) -> None:
         """A fresh conversation; the system prompt stays as the new one's starting point."""
-        self.session.clear()
+        if self.session is not None:
+            self.session.clear()
         self.cancel_edit()
         self.composer.clear()
         self.composer.setFocus()
 
     def _retry(self, view_index: int) -> None:
         index = self.listener.session_index(view_index)
-        if index is not None and self._prepare():
+        if index is not None and self._prepare() and self.session is not None:
             self.session.retry(index)
 
     def _regenerate(self, view_index: int) -> None:
         index = self.listener.session_index(view_index)
-        if index is not None and self._prepare():
+        if index is not None and self._prepare() and self.session is not None:
             self.session.regenerate(index)
 
     def _edit(self, view_index: int, text: str) -> None:
         index = self.listener.session_index(view_index)
-        if index is None or self.session.busy:
+        if index is None or self.session is None or self.session.busy:
             return
         self._editing = index
         self.composer.setPlainText(text)
@@ -841,7 +970,8 @@ class MainWindow(QMainWindow):
             self._dark = application.apply_theme(choice)
         finally:
             self._applying_theme = False
-        self.chat_view.set_dark(self._dark)
+        if self.chat_view is not None:
+            self.chat_view.set_dark(self._dark)
         self.setStyleSheet(window_style(self._dark))
         self._apply_icons()
 
@@ -876,7 +1006,7 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stop what still runs (answers close their responses); used on close and on quit."""
-        self.session.stop()
+        self.stop()
         if self.models_task is not None and not self.models_task.done():
             self.models_task.cancel()
 
@@ -902,3 +1032,15 @@ def _hint(text: str) -> QLabel:
     label.setProperty("role", "hint")
     label.setWordWrap(True)
     return label
+
+
+def _label(provider: type[BaseProvider]) -> str:
+    from providers.registry import provider_label
+
+    return provider_label(provider)
+
+
+def _secrets() -> ModuleType:
+    from app.core import secrets
+
+    return secrets

@@ -33,6 +33,9 @@ from .theme import Palette
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 COPY_SCHEME = "copy"  # code block header anchors: ``copy:N`` copies code block N
 IMAGE_MARK = "\N{FRAME WITH PICTURE}"
+# Pygments needs ~2 us a character: a longer code block stays plain so that its one render
+# cannot freeze the window for long (editors give up on highlighting huge files too).
+HIGHLIGHT_LIMIT = 20_000
 
 
 def is_safe_link(url: str) -> bool:
@@ -103,7 +106,7 @@ class MarkdownRenderer:
         number = env["first"] + len(env["code_blocks"])
         env["code_blocks"].append(code)
         p = self.palette
-        lexer = _lexer(language.lower()) if language else None
+        lexer = _lexer(language.lower()) if language and len(code) <= HIGHLIGHT_LIMIT else None
         body = highlight(code, lexer, self._formatter) if lexer else escape(code)
         body = body.rstrip("\n")
         label = escape(language) if language else "&nbsp;"

@@ -287,10 +287,8 @@ def validate_json(text: str, shape: type | None) -> str | None:
     """Why ``text`` is not an acceptable value, or None when it is."""
     try:
         value = json.loads(text)
-    except ValueError as error:
-        where = f" (line {error.lineno}, column {error.colno})" if hasattr(error, "lineno") else ""
-        message = getattr(error, "msg", str(error))
-        return f"Not valid JSON{where}: {message}."
+    except json.JSONDecodeError as error:
+        return f"Not valid JSON (line {error.lineno}, column {error.colno}): {error.msg}."
     if shape is list and not isinstance(value, list):
         return 'Expected a JSON list, e.g. ["a", "b"].'
     if shape is dict and not isinstance(value, dict):

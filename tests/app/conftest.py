@@ -9,16 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import pytest
 from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QApplication
-
-from providers import credentials
-from tests.keyring_support import SESSION_BUS, delete_service_items
 
 DEFAULT_TIMEOUT = 10.0
 
@@ -100,20 +96,6 @@ def loop(session_loop: asyncio.AbstractEventLoop) -> Iterator[Loop]:
         asyncio.set_event_loop(None)
 
 
-@pytest.fixture
-def keyring_service(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A keyring service of this test's own for the default store, swept clean afterwards."""
-    service = f"roundtable-test-{uuid.uuid4().hex}"
-    monkeypatch.setenv(credentials.SERVICE_ENV, service)
-    credentials.set_default_store(None)
-    try:
-        yield service
-    finally:
-        credentials.set_default_store(None)
-        if SESSION_BUS:
-            delete_service_items(service)
-
-
 OpenWindow = Callable[..., Any]
 
 
@@ -143,6 +125,7 @@ def open_window(
         window = MainWindow(settings)
         qtbot.addWidget(window)
         window.show()
+        window.start()  # as application.start_window does once the shell is painted
         if wait:
             loop.run(window.models_task)
             loop.run(window.credentials_task)

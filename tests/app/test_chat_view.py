@@ -199,6 +199,8 @@ def test_finished_blocks_render_once_and_only_the_tail_rerenders(qtbot, view: Ch
     view.append_text(index, " and more\n\nThird")
     qtbot.waitUntil(lambda: "Third" in shown_text(view, index))
     assert pages(view, index)[0] is page and page.toHtml().startswith(first_page_html[:200])
+    # each finished block went into the pages exactly once, in order; "Third" is the tail
+    assert bubble._rendered == ["First paragraph.\n\n", "Second paragraph, still open and more\n\n"]
 
 
 def test_long_answers_are_spread_over_pages(qtbot, view: ChatView) -> None:
@@ -495,7 +497,7 @@ def test_remote_images_are_never_requested(qtbot, view: ChatView, silent_listene
     listener, port = silent_listener
     url = f"http://127.0.0.1:{port}/cat.png"
     index = view.begin_answer("t")
-    view.append_text(index, f"Look: ![a cat]({url})\n\n<img src=\"{url}\">\n")
+    view.append_text(index, f'Look: ![a cat]({url})\n\n<img src="{url}">\n')
     qtbot.waitUntil(lambda: "a cat" in shown_text(view, index))
     view.finish_answer(index)
     qtbot.wait(50)  # give any (wrongly) started fetch a chance to connect
@@ -509,9 +511,7 @@ def test_remote_images_are_never_requested(qtbot, view: ChatView, silent_listene
     assert link.args == [url]
 
 
-def test_message_browser_refuses_every_non_data_resource(
-    qtbot, silent_listener, tmp_path
-) -> None:
+def test_message_browser_refuses_every_non_data_resource(qtbot, silent_listener, tmp_path) -> None:
     """Second line of defence: even HTML with images (never produced by us) loads nothing."""
     listener, port = silent_listener
     local = tmp_path / "local.png"
@@ -558,3 +558,17 @@ def test_set_dark_keeps_a_live_long_answer_streaming(qtbot, view: ChatView) -> N
     qtbot.waitUntil(lambda: view.is_rendered(index))
     assert view.message_text(index) == text * 200 + "tail end"
     assert sum(p.toPlainText().count("para") for p in pages(view, index)) == 200 * 50
+
+
+def test_follows_the_system_scheme_until_the_window_decides(qtbot, view: ChatView) -> None:
+    hints = QGuiApplication.styleHints()
+    index = view.begin_answer("t")
+    view.append_text(index, "```python\nx = 1\n```\n")
+    view.finish_answer(index)
+    hints.colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+    assert view.is_dark() and DARK.code_background in pages(view, index)[0].toHtml()
+    hints.colorSchemeChanged.emit(Qt.ColorScheme.Light)
+    assert not view.is_dark()
+    view.set_dark(True)  # the user's explicit choice wins from now on
+    hints.colorSchemeChanged.emit(Qt.ColorScheme.Light)
+    assert view.is_dark()

@@ -11,19 +11,21 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from providers import credentials
-from tests.keyring_support import SESSION_BUS, delete_service_items, requires_secret_service
+from tests.keyring_support import requires_secret_service
 from tests.servers.base import DEFAULT_KEY
 from tests.servers.openai_server import OpenAIServer
 from tests.servers.openwebui_server import DEFAULT_USER, OpenWebUIServer
 
-pytestmark = [pytest.mark.keyring, requires_secret_service]
+pytestmark = [
+    pytest.mark.keyring,
+    requires_secret_service,
+    pytest.mark.usefixtures("keyring_service"),  # for the commands (environment) too
+]
 
 EMAIL, PASSWORD = DEFAULT_USER
 _SCRIPT = Path(sys.executable).with_name("roundtable")
@@ -31,18 +33,9 @@ ROUNDTABLE = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "app
 
 
 @pytest.fixture(autouse=True)
-def store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[credentials.SecretStore]:
-    """This test's keyring service, for the commands (environment) and for checks in here."""
-    service = f"roundtable-test-{uuid.uuid4().hex}"
-    monkeypatch.setenv(credentials.SERVICE_ENV, service)
+def in_tmp_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Commands run in a directory of this test's own."""
     monkeypatch.chdir(tmp_path)
-    credentials.set_default_store(None)
-    try:
-        yield credentials.default_store()
-    finally:
-        credentials.set_default_store(None)
-        if SESSION_BUS:
-            delete_service_items(service)
 
 
 def roundtable(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -61,33 +54,35 @@ def ok(result: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[
 # --- keys -----------------------------------------------------------------------------------------
 
 
-def test_keys_set_list_delete(store: credentials.SecretStore) -> None:
+def test_keys_set_list_delete(secret_store: credentials.SecretStore) -> None:
     result = ok(roundtable("keys", "set", "-p", "openai", stdin=DEFAULT_KEY + "\n"))
     assert "stored the API key for openai" in result.stderr
-    assert store.get_field("openai", credentials.API_KEY) == DEFAULT_KEY
+    assert secret_store.get_field("openai", credentials.API_KEY) == DEFAULT_KEY
 
     listing = ok(roundtable("keys", "list"))
     assert listing.stdout == f"openai  {credentials.mask_secret(DEFAULT_KEY)}\n"
     assert DEFAULT_KEY not in listing.stdout + listing.stderr
 
     ok(roundtable("keys", "delete", "-p", "openai"))
-    assert store.get_field("openai", credentials.API_KEY) is None
+    assert secret_store.get_field("openai", credentials.API_KEY) is None
     again = roundtable("keys", "delete", "-p", "openai")
     assert again.returncode == 1
     assert "No API key is stored for openai" in again.stderr
 
 
-def test_keys_set_with_nothing_entered_stores_nothing(store: credentials.SecretStore) -> None:
+def test_keys_set_with_nothing_entered_stores_nothing(
+    secret_store: credentials.SecretStore,
+) -> None:
     result = roundtable("keys", "set", "-p", "openai", stdin="\n")
     assert result.returncode == 1
     assert "Nothing was entered" in result.stderr
-    assert store.names() == []
+    assert secret_store.names() == []
 
 
-def test_a_key_is_never_an_argument(store: credentials.SecretStore) -> None:
+def test_a_key_is_never_an_argument(secret_store: credentials.SecretStore) -> None:
     result = roundtable("keys", "set", "-p", "openai", DEFAULT_KEY)
     assert result.returncode == 2  # argparse: unrecognized argument
-    assert store.names() == []
+    assert secret_store.names() == []
 
 
 def test_chat_uses_the_stored_key(openai_server: OpenAIServer) -> None:
@@ -112,7 +107,7 @@ def test_chat_without_any_key_says_how_to_set_one(openai_server: OpenAIServer) -
 
 
 def test_login_chat_logout(
-    openwebui_server: OpenWebUIServer, store: credentials.SecretStore
+    openwebui_server: OpenWebUIServer, secret_store: credentials.SecretStore
 ) -> None:
     url = openwebui_server.url
     login = ok(
@@ -120,8 +115,8 @@ def test_login_chat_logout(
                    stdin=PASSWORD + "\n")
     )  # fmt: skip
     assert f"signed in to Open WebUI as {EMAIL}" in login.stderr
-    assert store.get("auth_OpenWebUI") is not None
-    assert store.get_field("openwebui", credentials.PASSWORD) is None
+    assert secret_store.get("auth_OpenWebUI") is not None
+    assert secret_store.get_field("openwebui", credentials.PASSWORD) is None
 
     chat = ok(roundtable("chat", "-p", "openwebui", "--base-url", url, "hi"))
     assert chat.stdout == "You said: hi\n"
@@ -131,7 +126,7 @@ def test_login_chat_logout(
 
     logout = ok(roundtable("logout", "-p", "openwebui"))
     assert "signed out of Open WebUI" in logout.stderr
-    assert store.get("auth_OpenWebUI") is None
+    assert secret_store.get("auth_OpenWebUI") is None
 
     again = ok(roundtable("logout", "-p", "openwebui"))
     assert "not signed in to Open WebUI" in again.stderr
@@ -143,7 +138,7 @@ def test_login_chat_logout(
 
 
 def test_login_with_wrong_password_stores_nothing(
-    openwebui_server: OpenWebUIServer, store: credentials.SecretStore
+    openwebui_server: OpenWebUIServer, secret_store: credentials.SecretStore
 ) -> None:
     wrong = "wrong-password-for-test"
     result = roundtable(
@@ -153,11 +148,11 @@ def test_login_with_wrong_password_stores_nothing(
     assert result.returncode == 1
     assert "The email or password provided is incorrect" in result.stderr
     assert wrong not in result.stderr + result.stdout
-    assert store.names() == []
+    assert secret_store.names() == []
 
 
 def test_a_password_is_read_as_typed(
-    openwebui_server: OpenWebUIServer, store: credentials.SecretStore
+    openwebui_server: OpenWebUIServer, secret_store: credentials.SecretStore
 ) -> None:
     """Blanks around a password are part of it (keys, in contrast, are stripped)."""
     openwebui_server.users[EMAIL] = " spaced pass "
@@ -165,17 +160,17 @@ def test_a_password_is_read_as_typed(
         roundtable("login", "-p", "openwebui", "--base-url", openwebui_server.url, "--user",
                    EMAIL, "--remember-password", stdin=" spaced pass \n")
     )  # fmt: skip
-    assert store.get_field("openwebui", credentials.PASSWORD) == " spaced pass "
+    assert secret_store.get_field("openwebui", credentials.PASSWORD) == " spaced pass "
 
 
 def test_remembered_password_renews_an_expired_session(
-    openwebui_server: OpenWebUIServer, store: credentials.SecretStore
+    openwebui_server: OpenWebUIServer, secret_store: credentials.SecretStore
 ) -> None:
     ok(
         roundtable("login", "-p", "openwebui", "--base-url", openwebui_server.url, "--user",
                    EMAIL, "--remember-password", stdin=PASSWORD + "\n")
     )  # fmt: skip
-    assert store.get_field("openwebui", credentials.PASSWORD) == PASSWORD
+    assert secret_store.get_field("openwebui", credentials.PASSWORD) == PASSWORD
     openwebui_server.expire_tokens()
     openwebui_server.reset()
     assert ok(roundtable("chat", "-p", "openwebui", "-m", "gpt-4o-mini", "hi")).stdout == (
@@ -184,8 +179,8 @@ def test_remembered_password_renews_an_expired_session(
     assert [r.kind for r in openwebui_server.requests] == ["chat", "signin", "chat"]
 
 
-def test_login_to_a_key_provider_points_to_keys_set(store: credentials.SecretStore) -> None:
+def test_login_to_a_key_provider_points_to_keys_set(secret_store: credentials.SecretStore) -> None:
     result = roundtable("login", "-p", "openai", "--user", EMAIL, stdin="whatever\n")
     assert result.returncode == 1
     assert "roundtable keys set -p openai" in result.stderr
-    assert store.names() == []
+    assert secret_store.names() == []

@@ -76,7 +76,7 @@ def test_a_key_goes_to_the_keyring_and_comes_back_only_masked(
     click(qtbot, again.forget_key)
     loop.run(again.task)
     assert credentials.default_store().get_field("openai", credentials.API_KEY) is None
-    assert "removed" in again.result.text()
+    assert "removed" in again.feedback.text()
 
 
 @pytest.mark.keyring
@@ -91,15 +91,15 @@ def test_test_connection_lists_the_models(
     qtbot.keyClicks(dialog.api_key, "wrong-key-000")
     click(qtbot, dialog.test_button)
     loop.run(dialog.task)
-    assert dialog.result.isVisible() and dialog.result.property("role") == "error"
-    assert "rejected" in dialog.result.text() and "wrong-key-000" not in dialog.result.text()
+    assert dialog.feedback.isVisible() and dialog.feedback.property("role") == "error"
+    assert "rejected" in dialog.feedback.text() and "wrong-key-000" not in dialog.feedback.text()
 
     dialog.api_key.clear()
     qtbot.keyClicks(dialog.api_key, DEFAULT_KEY)
     click(qtbot, dialog.test_button)
     loop.run(dialog.task)
-    assert dialog.result.property("role") == "success"
-    assert dialog.result.text() == "Connected — 3 models: gpt-4o-mini, gpt-4o, o3-mini"
+    assert dialog.feedback.property("role") == "success"
+    assert dialog.feedback.text() == "Connected — 3 models: gpt-4o-mini, gpt-4o, o3-mini"
     assert dialog.models == ["gpt-4o-mini", "gpt-4o", "o3-mini"]
     assert openai_server.last_request.header("authorization") == f"Bearer {DEFAULT_KEY}"
     # Testing stores nothing.
@@ -171,7 +171,8 @@ def test_login_provider_signs_in_and_out(
     click(qtbot, dialog.sign_in)
     loop.run(dialog.task)
     assert (
-        dialog.result.property("role") == "error" and "did not sign you in" in dialog.result.text()
+        dialog.feedback.property("role") == "error"
+        and "did not sign you in" in dialog.feedback.text()
     )
 
     dialog.password.clear()

@@ -7,12 +7,20 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QApplication, QDoubleSpinBox, QLabel, QPlainTextEdit, QToolButton
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QLabel,
+    QPlainTextEdit,
+    QToolButton,
+)
 
 from app.core.settings import Settings
 from app.ui.main_window import MainWindow
-from providers.vendors.openai import OpenAI
+from providers.vendors.openai import Groq, OpenAI
 from tests.app.conftest import Loop, OpenWindow
+from tests.keyring_support import requires_secret_service
 from tests.servers import DEFAULT_KEY, Error, OpenAIServer, Stall, Stream
 
 
@@ -317,3 +325,36 @@ def test_closing_stops_the_answer_and_remembers_the_window(
     loop.run(ended, timeout=3)
     assert window.session.turns[1].stopped
     assert Settings.load().geometry
+
+
+@pytest.mark.keyring
+@requires_secret_service
+def test_a_key_entered_in_the_dialog_unlocks_the_provider(
+    window: MainWindow, openai_server: OpenAIServer, loop: Loop, qtbot: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """The newcomer's path: pick a provider without a key, add it in the dialog, chat."""
+    monkeypatch.setattr(Groq, "models", [])
+    picker = window.provider_picker
+    picker.setCurrentIndex(picker.findData("groq"))
+    loop.run(window.models_task)
+    add_key = next(b for b in window.banner.action_buttons() if b.text() == "Add key…")
+    qtbot.mouseClick(add_key, Qt.MouseButton.LeftButton)
+    dialog = window.credentials_dialog
+    loop.run(dialog.task)
+    qtbot.keyClicks(dialog.api_key, DEFAULT_KEY)
+    qtbot.keyClicks(dialog.base_url, openai_server.base_url)  # Groq speaks OpenAI's format
+    qtbot.mouseClick(
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton
+    )
+    loop.run(dialog.task)
+    loop.run(window.credentials_task)
+    loop.run(window.models_task)
+    assert not picker.needs_key("groq") and picker.currentText() == "Groq"
+    assert not window.banner.isVisible()
+    models = [window.model_picker.itemText(i) for i in range(window.model_picker.count())]
+    assert models == list(openai_server.models)
+    window.model_picker.setCurrentIndex(0)
+    send(window, loop, qtbot, "Hello Groq")
+    assert window.chat_view.message_text(1) == "You said: Hello Groq"
+    assert chat_requests(openai_server)[-1].header("authorization") == f"Bearer {DEFAULT_KEY}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.ui.markdown import (
+    HIGHLIGHT_LIMIT,
     BlockScanner,
     MarkdownRenderer,
     is_safe_link,
@@ -230,3 +231,11 @@ def _sample_document() -> str:
         "---\n\nlast paragraph\nwith two lines\n\n"
         "final words\n"
     ) * 3
+
+
+def test_huge_code_blocks_stay_plain(renderer: MarkdownRenderer) -> None:
+    code = "x = 1\n" * (HIGHLIGHT_LIMIT // 6 + 1)
+    rendered = renderer.render(f"```python\n{code}```\n")
+    assert rendered.code_blocks == [code]
+    assert "<font" not in rendered.html  # too long to highlight within a frame's budget
+    assert 'href="copy:0"' in rendered.html

@@ -59,7 +59,7 @@ def test_main_window_screenshot(
     assert isinstance(temperature, QDoubleSpinBox)
     temperature.setValue(0.4)
 
-    openai_server.push(Stream(text=ANSWER, chunk_count=60))
+    openai_server.push(Stream(text=ANSWER, chunk_count=60, delay=0.012))  # ~0.7 s, as a fast model
     ended = loop.expect(window.answerEnded)
     qtbot.keyClicks(window.composer, QUESTION)
     qtbot.keyClick(window.composer, Qt.Key.Key_Return)

@@ -53,8 +53,6 @@ from providers.vendors.openwebui import OpenWebUI, OpenWebUIAPI
 from tests.keyring_support import (
     PRIVATE_KEYRING,
     PRIVATE_KEYRING_HOME,
-    SESSION_BUS,
-    delete_service_items,
     requires_secret_service,
 )
 from tests.servers.openai_server import OpenAIServer
@@ -196,27 +194,12 @@ def collect(provider: Any, model: str, **kwargs: Any) -> list[Any]:
     return asyncio.run(run())
 
 
-@pytest.fixture
-def service(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    name = f"roundtable-test-{uuid.uuid4().hex}"
-    monkeypatch.setenv(credentials.SERVICE_ENV, name)
-    monkeypatch.setattr(OpenWebUI, "models", [])
-    monkeypatch.setattr(OpenWebUIAPI, "models", [])
-    credentials.set_default_store(None)
-    try:
-        yield name
-    finally:
-        credentials.set_default_store(None)
-        if SESSION_BUS:
-            delete_service_items(name)
-
-
 @pytest.mark.keyring
 @requires_secret_service
 def test_full_flow_leaves_no_secret_anywhere(
     openai_server: OpenAIServer,
     openwebui_server: OpenWebUIServer,
-    service: str,
+    keyring_service: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
@@ -272,8 +255,8 @@ def test_full_flow_leaves_no_secret_anywhere(
     assert asyncio.run(OpenWebUI.get_models_async(strict=True))
 
     # The secrets really are in the keyring (so finding none on disk means something).
-    assert keyring.get_password(service, "openai:api_key") == api_key
-    assert keyring.get_password(service, "openwebui:password") == password
+    assert keyring.get_password(keyring_service, "openai:api_key") == api_key
+    assert keyring.get_password(keyring_service, "openwebui:password") == password
     record = store.get(OpenWebUI.get_cache_file().key)
     assert record is not None and any(token in record for token in openwebui_server.tokens)
     auth_result = OpenWebUI.get_auth_result()

@@ -40,13 +40,14 @@ def rss_kb():
     return -1
 
 class FirstPaint(QObject):
-    def __init__(self, window, app):
+    def __init__(self, window, app, name=""):
         super().__init__()
-        self.window, self.app, self.seen = window, app, False
+        self.window, self.app, self.seen, self.name = window, app, False, name
 
     def eventFilter(self, obj, event):
-        if (not self.seen and event.type() == QEvent.Type.Paint
-                and (obj is self.window or (hasattr(obj, "window") and obj.window() is self.window))):
+        if (not self.seen and event.type() == QEvent.Type.Paint and hasattr(obj, "window")
+                and (self.window is None or obj.window() is self.window)
+                and obj.window().objectName() == self.name):
             self.seen = True
             QTimer.singleShot(0, self.done)
         return False
@@ -70,16 +71,13 @@ BASELINE = (
 )
 
 OURS = (
-    "import asyncio, sys\n"
-    "from app.ui.application import create_application, create_event_loop, create_window\n"
+    "import sys\n"
+    "from app.ui.application import create_application, start_window\n"
     + _PAINT_PROBE
     + "app = create_application(sys.argv)\n"
-    "loop = create_event_loop(app)\n"
-    "asyncio.set_event_loop(loop)\n"
-    "window = create_window()\n"
-    "probe = FirstPaint(window, app)\n"
+    "probe = FirstPaint(None, app, 'mainWindow')  # ours, created inside start_window\n"
     "app.installEventFilter(probe)\n"
-    "window.show()\n"
+    "window, loop = start_window(app)  # what run_app does before its loop runs\n"
     "loop.run_forever()\n"
 )
 
@@ -137,7 +135,9 @@ def main(argv: list[str] | None = None) -> int:
                 seconds, kib = run_once(code, Path(tmp) / f"{name}-{index}")
                 times[name].append(seconds)
                 rss[name].append(kib)
-                print(f"run {index + 1} {name:<8} {seconds * 1000:7.1f} ms  RSS {kib / 1024:6.1f} MiB")
+                print(
+                    f"run {index + 1} {name:<8} {seconds * 1000:7.1f} ms  RSS {kib / 1024:.1f} MiB"
+                )
 
     ours_time, base_time = statistics.median(times["ours"]), statistics.median(times["baseline"])
     ours_rss, base_rss = statistics.median(rss["ours"]), statistics.median(rss["baseline"])

@@ -9,10 +9,10 @@ import pytest
 
 from providers.errors import ModelNotSupportedError
 from providers.vendors.openai import CustomOpenAI
+from tests.providers.support import KEY
 from tests.servers.openai_server import OpenAIServer
 from tests.servers.scenario import Models
 
-KEY = "test-key-123"
 MESSAGES: list[Any] = [{"role": "user", "content": "hi"}]
 
 
@@ -27,7 +27,6 @@ async def _answer(base_url: str, model: str) -> str:
 
 
 def test_another_servers_list_never_refuses_a_model(openai_server: OpenAIServer) -> None:
-    CustomOpenAI.models, CustomOpenAI.models_base_url = [], ""
     openai_server.push(Models(["only-here"]))
     assert asyncio.run(
         CustomOpenAI.get_models_async(base_url=openai_server.base_url, api_key=KEY)
@@ -40,4 +39,3 @@ def test_another_servers_list_never_refuses_a_model(openai_server: OpenAIServer)
         assert asyncio.run(_answer(second.base_url, "elsewhere")) == "You said: hi"
         assert second.last_request is not None
         assert second.last_request.json["model"] == "elsewhere"
-    CustomOpenAI.models, CustomOpenAI.models_base_url = [], ""

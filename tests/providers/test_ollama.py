@@ -1,88 +1,31 @@
-"""The Ollama provider against the loopback Ollama server, over real sockets."""
+"""The Ollama provider against the loopback Ollama server, over real sockets: options and
+``think``, OLLAMA_HOST as Ollama reads it, ``:latest`` tags, models not pulled, an optional key,
+and the CLI. What every vendor does alike is in test_every_vendor.py.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import io
 import math
-import time
-from collections.abc import AsyncGenerator, Iterator
-from typing import Any, cast
+from typing import Any
 
 import pytest
 
-from app import cli
-from providers.errors import (
-    BadRequestError,
-    MissingAuthError,
-    ModelNotFoundError,
-    ParameterError,
-    ProviderConnectionError,
-    ProviderError,
-    ProviderTimeoutError,
-    RateLimitError,
-    ResponseError,
-    ServiceUnavailableError,
-)
+from providers import errors
 from providers.response import FinishReason, Reasoning, Usage
 from providers.vendors.ollama import Ollama
+from tests.providers.support import MESSAGES, Roundtable, collect, last_body, one, only, text_of
 from tests.servers.ollama_server import OllamaServer
 from tests.servers.scenario import Error, Models, Stream
-
-MESSAGES: list[Any] = [
-    {"role": "system", "content": "Be brief."},
-    {"role": "user", "content": "Hello there"},
-]
-
-
-@pytest.fixture(autouse=True)
-def fresh_model_cache() -> Iterator[None]:
-    """The live model list is cached on the class: no test may see another's."""
-    Ollama.models, Ollama.models_fetched_at = [], 0.0
-    yield
-    Ollama.models, Ollama.models_fetched_at = [], 0.0
-
-
-def collect(server: OllamaServer, **kwargs: Any) -> tuple[list[Any], ProviderError | None]:
-    """Every chunk until the end, or until an error (returned, with what came before it)."""
-    messages = kwargs.pop("messages", MESSAGES)
-    kwargs.setdefault("base_url", server.url)
-
-    async def run() -> tuple[list[Any], ProviderError | None]:
-        chunks: list[Any] = []
-        generator = Ollama.create_async_generator(kwargs.pop("model", ""), messages, **kwargs)
-        try:
-            async for chunk in generator:
-                chunks.append(chunk)
-        except ProviderError as error:
-            return chunks, error
-        return chunks, None
-
-    return asyncio.run(run())
-
-
-def text_of(chunks: list[Any]) -> str:
-    return "".join(chunk for chunk in chunks if isinstance(chunk, str))
-
-
-def one(chunks: list[Any], kind: type) -> Any:
-    found = [chunk for chunk in chunks if isinstance(chunk, kind)]
-    assert len(found) == 1, chunks
-    return found[0]
-
-
-def last_body(server: OllamaServer) -> dict[str, Any]:
-    assert server.last_request is not None
-    return server.last_request.body_dict
 
 
 # ----- streaming -------------------------------------------------------------------------------
 def test_streams_thinking_text_finish_and_usage(ollama_server: OllamaServer) -> None:
     ollama_server.push(Stream(text="Hi! Nice to meet you.", reasoning="The user greets me."))
-    chunks, error = collect(ollama_server, model="qwen3:0.6b", reasoning_effort="high")
+    chunks, error = collect(Ollama, ollama_server, model="qwen3:0.6b", reasoning_effort="high")
     assert error is None
     assert text_of(chunks) == "Hi! Nice to meet you."
-    thinking = [chunk for chunk in chunks if isinstance(chunk, Reasoning)]
+    thinking = only(chunks, Reasoning)
     assert "".join(str(chunk) for chunk in thinking) == "The user greets me."
     assert chunks.index(thinking[-1]) < chunks.index("Hi!")
     assert one(chunks, FinishReason).reason == "stop"
@@ -103,9 +46,9 @@ def test_streams_thinking_text_finish_and_usage(ollama_server: OllamaServer) -> 
 def test_request_shape_and_options(ollama_server: OllamaServer) -> None:
     messages = [*MESSAGES, {"role": "developer", "content": [{"type": "text", "text": "Terse."}]}]
     _, error = collect(
-        ollama_server, messages=messages, temperature=0.3, top_p=0.9, top_k=40, max_tokens=300,
-        stop=["END"], seed=7, presence_penalty=0.5, frequency_penalty=0.25, num_ctx=8192,
-        response_format={"type": "json_object"},
+        Ollama, ollama_server, messages=messages, temperature=0.3, top_p=0.9, top_k=40,
+        max_tokens=300, stop=["END"], seed=7, presence_penalty=0.5, frequency_penalty=0.25,
+        num_ctx=8192, response_format={"type": "json_object"},
     )  # fmt: skip
     assert error is None
     request = ollama_server.last_request
@@ -139,7 +82,7 @@ def test_request_shape_and_options(ollama_server: OllamaServer) -> None:
 def test_think(
     ollama_server: OllamaServer, model: str, options: dict[str, Any], think: Any
 ) -> None:
-    _, error = collect(ollama_server, model=model, **options)
+    _, error = collect(Ollama, ollama_server, model=model, **options)
     assert error is None
     assert last_body(ollama_server)["think"] == think
 
@@ -147,39 +90,24 @@ def test_think(
 def test_json_schema_format_and_bad_effort(ollama_server: OllamaServer) -> None:
     schema = {"type": "object", "properties": {"n": {"type": "integer"}}}
     fmt = {"type": "json_schema", "json_schema": {"name": "n", "schema": schema}}
-    _, error = collect(ollama_server, response_format=fmt)
+    _, error = collect(Ollama, ollama_server, response_format=fmt)
     assert error is None and last_body(ollama_server)["format"] == schema
     ollama_server.reset()
-    _, error = collect(ollama_server, reasoning_effort="extreme")
-    assert isinstance(error, ParameterError) and ollama_server.requests == []
-
-
-def test_length_finish_reason(ollama_server: OllamaServer) -> None:
-    ollama_server.push(Stream(text="cut sho", finish="length"))
-    chunks, error = collect(ollama_server)
-    assert error is None
-    assert one(chunks, FinishReason).reason == "length"
+    _, error = collect(Ollama, ollama_server, reasoning_effort="extreme")
+    assert isinstance(error, errors.ParameterError) and ollama_server.requests == []
 
 
 def test_complete_answer_without_streaming(ollama_server: OllamaServer) -> None:
     ollama_server.push(Stream(text="Whole answer.", reasoning="Short thought."))
-    chunks, error = collect(ollama_server, stream=False, model="qwen3:0.6b", reasoning_effort="low")
+    chunks, error = collect(
+        Ollama, ollama_server, stream=False, model="qwen3:0.6b", reasoning_effort="low"
+    )
     assert error is None
     assert last_body(ollama_server)["stream"] is False
     assert text_of(chunks) == "Whole answer."
     assert str(one(chunks, Reasoning)) == "Short thought."
     assert one(chunks, FinishReason).reason == "stop"
     assert one(chunks, Usage).get_dict()["completion_tokens"] > 0
-
-
-def test_split_writes_inside_utf8_crlf_and_blank_lines(ollama_server: OllamaServer) -> None:
-    text = "Grüße aus Köln — 東京 👋🏽 ✓\nzweite Zeile"
-    ollama_server.push(
-        Stream(text=text, split_writes=True, split_delay=0, line_ending="\r\n", comments=True)
-    )
-    chunks, error = collect(ollama_server)
-    assert error is None
-    assert text_of(chunks) == text
 
 
 # ----- base URL ----------------------------------------------------------------------------------
@@ -211,7 +139,7 @@ def test_default_base_url() -> None:
 
 def test_bad_ollama_host(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OLLAMA_HOST", "localhost:port")
-    with pytest.raises(ProviderError, match="OLLAMA_HOST"):
+    with pytest.raises(errors.ProviderError, match="OLLAMA_HOST"):
         Ollama.resolve_base_url()
 
 
@@ -221,7 +149,7 @@ def test_models_and_the_latest_tag(ollama_server: OllamaServer) -> None:
     assert models == ["llama3.2:latest", "qwen3:0.6b"]
     assert Ollama.get_model("llama3.2") == "llama3.2:latest"
     assert Ollama.get_model("qwen3:0.6b") == "qwen3:0.6b"
-    _, error = collect(ollama_server)  # the default model, llama3.2
+    _, error = collect(Ollama, ollama_server)  # the default model, llama3.2
     assert error is None
     assert last_body(ollama_server)["model"] == "llama3.2:latest"
 
@@ -236,8 +164,8 @@ def test_listing_failure_falls_back_to_the_built_in_list(ollama_server: OllamaSe
 # ----- errors ----------------------------------------------------------------------------------
 def test_model_not_pulled(ollama_server: OllamaServer) -> None:
     ollama_server.strict_models = True
-    _, error = collect(ollama_server, model="mistral")
-    assert isinstance(error, ModelNotFoundError)
+    _, error = collect(Ollama, ollama_server, model="mistral")
+    assert isinstance(error, errors.ModelNotFoundError)
     message = str(error)
     assert "mistral" in message and "ollama pull mistral" in message
     assert "llama3.2:latest" in message, "names the models that are there"
@@ -246,17 +174,18 @@ def test_model_not_pulled(ollama_server: OllamaServer) -> None:
 @pytest.mark.parametrize(
     ("error", "expected", "words"),
     [
-        (Error(400, message="prompt is too long for the context window"), BadRequestError,
+        (Error(400, message="prompt is too long for the context window"), errors.BadRequestError,
          "prompt is too long"),
-        (Error(500), ServiceUnavailableError, "error was encountered while running the model"),
-        (Error(401), MissingAuthError, "rejected"),
+        (Error(500), errors.ServiceUnavailableError,
+         "error was encountered while running the model"),
+        (Error(401), errors.MissingAuthError, "rejected"),
     ],
 )  # fmt: skip
 def test_error_statuses(
     ollama_server: OllamaServer, error: Error, expected: type, words: str
 ) -> None:
     ollama_server.push(error)
-    chunks, raised = collect(ollama_server)
+    chunks, raised = collect(Ollama, ollama_server)
     assert type(raised) is expected, raised
     assert words in str(raised)
     assert text_of(chunks) == "" and len(ollama_server.requests) == 1
@@ -268,129 +197,73 @@ def test_a_server_behind_a_key(
     secret = "ollama-secret-key-0123456789"
     ollama_server.api_keys = {secret}
     monkeypatch.setenv("OLLAMA_API_KEY", secret)
-    _, error = collect(ollama_server)
+    _, error = collect(Ollama, ollama_server)
     assert error is None
     assert ollama_server.last_request.header("authorization") == f"Bearer {secret}"  # type: ignore[union-attr]
     ollama_server.push(Error(401, message=f"unauthorized: {secret}"))
-    _, error = collect(ollama_server)
-    assert isinstance(error, MissingAuthError)
+    _, error = collect(Ollama, ollama_server)
+    assert isinstance(error, errors.MissingAuthError)
     assert secret not in str(error) and secret[:-4] not in str(error)
 
 
 def test_busy_server_is_retried(ollama_server: OllamaServer) -> None:
     ollama_server.push(Error(503, retry_after=0), Error(429, retry_after=0), Stream(text="ok"))
-    chunks, error = collect(ollama_server)
+    chunks, error = collect(Ollama, ollama_server)
     assert error is None and text_of(chunks) == "ok"
     assert len(ollama_server.requests) == 3
 
 
 def test_rate_limit_exhausted(ollama_server: OllamaServer) -> None:
     ollama_server.push(*[Error(429, retry_after=0)] * 3)
-    _, error = collect(ollama_server)
-    assert isinstance(error, RateLimitError)
+    _, error = collect(Ollama, ollama_server)
+    assert isinstance(error, errors.RateLimitError)
     assert error.retry_after == 0 and len(ollama_server.requests) == 3
 
 
 def test_error_line_mid_stream_keeps_the_text(ollama_server: OllamaServer) -> None:
     ollama_server.push(Stream(text="one two three four", error_after=2))
-    chunks, error = collect(ollama_server)
-    assert type(error) is ResponseError
+    chunks, error = collect(Ollama, ollama_server)
+    assert type(error) is errors.ResponseError
     assert "middle of the answer" in str(error)
     assert "error was encountered while running the model" in str(error)
     assert text_of(chunks) == "one two"
 
 
-def test_dropped_connection_mid_stream(ollama_server: OllamaServer) -> None:
-    ollama_server.push(Stream(text="one two three four", drop_after=2))
-    chunks, error = collect(ollama_server)
-    assert isinstance(error, ProviderConnectionError)
-    assert text_of(chunks) == "one two"
-
-
-def test_stream_that_ends_without_done(ollama_server: OllamaServer) -> None:
-    ollama_server.push(Stream(text="one two three four", drop_after=2, chunked=False))
-    chunks, error = collect(ollama_server)
-    assert isinstance(error, ProviderConnectionError)
-    assert "ended before it was complete" in str(error)
-    assert text_of(chunks) == "one two"
-
-
-def test_stalled_stream_times_out_quickly(ollama_server: OllamaServer) -> None:
-    ollama_server.push(Stream(text="one two three four", stall_after=2, stall_seconds=30))
-    started = time.monotonic()
-    chunks, error = collect(ollama_server, timeout=0.3)
-    assert isinstance(error, ProviderTimeoutError)
-    assert time.monotonic() - started < 3
-    assert text_of(chunks) == "one two"
-
-
-# ----- cancellation ----------------------------------------------------------------------------
-def open_connections(server: OllamaServer) -> int:
-    """Client sockets the server still serves (its handler ends when the client goes away)."""
-    return len(server._httpd._conns)
-
-
-def test_closing_the_generator_closes_the_response(ollama_server: OllamaServer) -> None:
-    ollama_server.push(Stream(text="word " * 200, delay=0.02))  # ~4 s if read to the end
-
-    async def run() -> float:
-        generator = cast(
-            AsyncGenerator[Any, None],
-            Ollama.create_async_generator("", MESSAGES, base_url=ollama_server.url),
-        )
-        async for chunk in generator:
-            if isinstance(chunk, str):
-                break
-        assert open_connections(ollama_server) == 1
-        started = time.monotonic()
-        await generator.aclose()
-        return time.monotonic() - started
-
-    assert asyncio.run(run()) < 0.5
-    deadline = time.monotonic() + 1.0
-    while open_connections(ollama_server) and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert open_connections(ollama_server) == 0, "the server still streams to nobody"
-
-
 # ----- command line ----------------------------------------------------------------------------
 def test_cli_chat_with_ollama_host(
-    ollama_server: OllamaServer,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    ollama_server: OllamaServer, monkeypatch: pytest.MonkeyPatch, roundtable: Roundtable
 ) -> None:
     monkeypatch.setenv("OLLAMA_HOST", f"0.0.0.0:{ollama_server.port}")
     ollama_server.push(Stream(text="Bonjour ✓", reasoning="French it is."))
-    out = io.StringIO()
-    code = cli.run(
-        ["chat", "-p", "ollama", "-m", "qwen3:0.6b", "--system", "Be brief.",
-         "--param", "reasoning_effort=low", "--param", "max_tokens=500", "Salut"],
-        out=out,
+    run = roundtable(
+        "chat", "-p", "ollama", "-m", "qwen3:0.6b", "--system", "Be brief.",
+        "--param", "reasoning_effort=low", "--param", "max_tokens=500", "Salut",
     )  # fmt: skip
-    captured = capsys.readouterr()
-    assert code == 0, captured.err
-    assert out.getvalue() == "Bonjour ✓\n"
-    assert "French it is." in captured.err and "[usage] input=" in captured.err
+    assert run.code == 0, run.err
+    assert run.out == "Bonjour ✓\n"
+    assert "French it is." in run.err and "[usage] input=" in run.err
     body = last_body(ollama_server)
     assert body["options"] == {"num_predict": 500} and body["think"] is True
 
 
 def test_cli_unreachable_and_models_fallback(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch, roundtable: Roundtable
 ) -> None:
     monkeypatch.setenv("OLLAMA_HOST", "127.0.0.1:9")
-    out = io.StringIO()
-    assert cli.run(["chat", "-p", "ollama", "Hi"], out=out) == 1
-    err = capsys.readouterr().err
-    assert err.startswith("roundtable: error: Could not connect to Ollama at http://127.0.0.1:9/")
-    assert cli.run(["models", "-p", "ollama"], out=out) == 0
-    assert "llama3.2  (default)" in out.getvalue().splitlines()
-    assert "could not list live models" in capsys.readouterr().err
+    run = roundtable("chat", "-p", "ollama", "Hi")
+    assert run.code == 1
+    assert run.err.startswith(
+        "roundtable: error: Could not connect to Ollama at http://127.0.0.1:9/"
+    )
+    run = roundtable("models", "-p", "ollama")
+    assert run.code == 0
+    assert "llama3.2  (default)" in run.out.splitlines()
+    assert "could not list live models" in run.err
 
 
-def test_cli_models(ollama_server: OllamaServer) -> None:
+def test_cli_models(ollama_server: OllamaServer, roundtable: Roundtable) -> None:
     ollama_server.push(Models(["llama3.2:latest", "gemma3:4b"]))
-    out = io.StringIO()
-    assert cli.run(["models", "-p", "ollama", "--base-url", ollama_server.url], out=out) == 0
+    run = roundtable("models", "-p", "ollama", "--base-url", ollama_server.url)
+    assert run.code == 0
     # The default (``llama3.2``) is marked in the spelling the service lists.
-    assert out.getvalue().splitlines() == ["llama3.2:latest  (default)", "gemma3:4b"]
+    assert run.out.splitlines() == ["llama3.2:latest  (default)", "gemma3:4b"]

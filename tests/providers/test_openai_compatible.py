@@ -16,17 +16,10 @@ from providers.errors import MissingAuthError, ModelNotFoundError, ProviderError
 from providers.response import FinishReason, Usage
 from providers.vendors import openai as presets
 from providers.vendors.openai import PROVIDERS, AzureOpenAI, OpenAI
-from tests.providers.test_openai import (  # noqa: F401 - autouse fixtures are used by name
-    KEY,
-    MESSAGES,
-    collect,
-    collect_until_error,
-    empty_secret_store,
-    fresh_model_caches,
-    gather,
-    text_of,
-)
+from tests.providers.support import ECHO, KEY, MESSAGES, answer, chats, collect, gather, text_of
 from tests.servers import Error, OpenAIServer, RecordedRequest, Stream
+
+pytestmark = pytest.mark.usefixtures("keyring_service")  # no stored key is ever picked up
 
 LOCAL = [presets.LMStudio, presets.LlamaCpp, presets.VLLM, presets.CustomOpenAI]
 COMPATIBLE = [p for p in PROVIDERS if p not in (OpenAI, AzureOpenAI)]
@@ -103,7 +96,7 @@ def test_every_preset_has_a_distinct_id_and_key_variable(provider: type[OpenAI])
 def test_compatible_presets_send_classic_max_tokens(
     provider: type[OpenAI], openai_server: OpenAIServer
 ) -> None:
-    collect(provider, openai_server, model=model_for(provider), max_tokens=50, temperature=0.2)
+    answer(provider, openai_server, model=model_for(provider), max_tokens=50, temperature=0.2)
     body = openai_server.last_request.body_dict  # type: ignore[union-attr]
     assert body["max_tokens"] == 50
     assert "max_completion_tokens" not in body
@@ -111,14 +104,14 @@ def test_compatible_presets_send_classic_max_tokens(
 
 
 def test_openai_sends_max_completion_tokens(openai_server: OpenAIServer) -> None:
-    collect(OpenAI, openai_server, model="o3-mini", max_tokens=50)
+    answer(OpenAI, openai_server, model="o3-mini", max_tokens=50)
     body = openai_server.last_request.body_dict  # type: ignore[union-attr]
     assert body["max_completion_tokens"] == 50
     assert "max_tokens" not in body
 
 
 def test_preset_rejected_key_names_the_preset(openai_server: OpenAIServer) -> None:
-    _, error = collect_until_error(presets.Groq, openai_server, api_key="test-key-000")
+    _, error = collect(presets.Groq, openai_server, api_key="test-key-000")
     assert isinstance(error, MissingAuthError)
     assert "Groq" in str(error) and "401" in str(error) and "API key" in str(error)
     assert "test-key-000" not in str(error)
@@ -127,7 +120,7 @@ def test_preset_rejected_key_names_the_preset(openai_server: OpenAIServer) -> No
 
 def test_missing_key_names_the_preset_variables(openai_server: OpenAIServer) -> None:
     with pytest.raises(MissingAuthError) as caught:
-        collect(presets.Perplexity, openai_server, api_key=None)
+        answer(presets.Perplexity, openai_server, api_key=None)
     assert "PERPLEXITY_API_KEY or PPLX_API_KEY" in str(caught.value)
     assert openai_server.requests == []
 
@@ -144,17 +137,17 @@ def test_preset_model_listing(openai_server: OpenAIServer) -> None:
 def test_openrouter_reasoning_field(openai_server: OpenAIServer) -> None:
     openai_server.reasoning_field = "reasoning"  # OpenRouter's name for it
     openai_server.push(Stream(text="42", reasoning="Let me think."))
-    chunks = collect(presets.OpenRouter, openai_server)
+    chunks = answer(presets.OpenRouter, openai_server)
     assert "".join(str(c) for c in chunks if type(c).__name__ == "Reasoning") == "Let me think."
     assert text_of(chunks) == "42"
 
 
 # ----- Azure -------------------------------------------------------------------------------------
 def test_azure_deployment_url_key_header_and_api_version(openai_server: OpenAIServer) -> None:
-    chunks = collect(
+    chunks = answer(
         AzureOpenAI, openai_server, model="my-gpt4o", base_url=openai_server.azure_endpoint
     )
-    assert text_of(chunks) == "You said: Say hello"
+    assert text_of(chunks) == ECHO
     request = openai_server.last_request
     assert request is not None
     assert request.path == "/openai/deployments/my-gpt4o/chat/completions"
@@ -170,7 +163,7 @@ def test_azure_endpoint_forms(
     monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", openai_server.azure_endpoint + suffix)
     monkeypatch.setenv("AZURE_OPENAI_API_KEY", KEY)
     chunks = asyncio.run(gather(AzureOpenAI.create_async_generator("dep", MESSAGES)))
-    assert text_of(chunks) == "You said: Say hello"
+    assert text_of(chunks) == ECHO
     assert openai_server.last_request.path == "/openai/deployments/dep/chat/completions"  # type: ignore[union-attr]
 
 
@@ -181,13 +174,13 @@ def test_azure_without_endpoint_is_a_clear_error() -> None:
 
 def test_azure_without_deployment_is_a_clear_error(openai_server: OpenAIServer) -> None:
     with pytest.raises(ModelNotFoundError, match="deployment name"):
-        collect(AzureOpenAI, openai_server, model=None, base_url=openai_server.azure_endpoint)
+        answer(AzureOpenAI, openai_server, model=None, base_url=openai_server.azure_endpoint)
     assert openai_server.requests == []
 
 
 def test_azure_unknown_deployment(openai_server: OpenAIServer) -> None:
     openai_server.azure_deployments = {"prod-gpt4o"}
-    _, error = collect_until_error(
+    _, error = collect(
         AzureOpenAI, openai_server, model="typo", base_url=openai_server.azure_endpoint
     )
     assert isinstance(error, ModelNotFoundError)
@@ -195,7 +188,7 @@ def test_azure_unknown_deployment(openai_server: OpenAIServer) -> None:
 
 
 def test_azure_rejected_key(openai_server: OpenAIServer) -> None:
-    _, error = collect_until_error(
+    _, error = collect(
         AzureOpenAI, openai_server, model="dep", base_url=openai_server.azure_endpoint,
         api_key="test-key-777",
     )  # fmt: skip
@@ -206,9 +199,9 @@ def test_azure_rejected_key(openai_server: OpenAIServer) -> None:
 
 def test_azure_rate_limit_is_retried(openai_server: OpenAIServer) -> None:
     openai_server.push(Error(429, retry_after=0.05))
-    chunks = collect(AzureOpenAI, openai_server, model="dep", base_url=openai_server.azure_endpoint)
-    assert text_of(chunks) == "You said: Say hello"
-    assert sum(1 for r in openai_server.requests if r.kind == "chat") == 2
+    chunks = answer(AzureOpenAI, openai_server, model="dep", base_url=openai_server.azure_endpoint)
+    assert text_of(chunks) == ECHO
+    assert chats(openai_server) == 2
 
 
 # ----- local servers --------------------------------------------------------------------------
@@ -216,8 +209,8 @@ def test_azure_rate_limit_is_retried(openai_server: OpenAIServer) -> None:
 def test_local_presets_work_without_a_key(
     provider: type[OpenAI], keyless_server: KeylessServer
 ) -> None:
-    chunks = collect(provider, keyless_server, api_key=None, model="qwen2.5-7b-instruct")
-    assert text_of(chunks) == "You said: Say hello"
+    chunks = answer(provider, keyless_server, api_key=None, model="qwen2.5-7b-instruct")
+    assert text_of(chunks) == ECHO
     request = keyless_server.last_request
     assert request.header("authorization") is None  # type: ignore[union-attr]
     assert request.body_dict["model"] == "qwen2.5-7b-instruct"  # type: ignore[union-attr]
@@ -237,8 +230,8 @@ def test_local_presets_take_a_key_when_the_server_wants_one(
     provider: type[OpenAI], openai_server: OpenAIServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(provider.api_key_env[0], KEY)
-    chunks = collect(provider, openai_server, api_key=None, model="m")
-    assert text_of(chunks) == "You said: Say hello"
+    chunks = answer(provider, openai_server, api_key=None, model="m")
+    assert text_of(chunks) == ECHO
     assert openai_server.last_request.header("authorization") == f"Bearer {KEY}"  # type: ignore[union-attr]
 
 
@@ -249,7 +242,7 @@ def test_local_presets_base_url_variable_and_bare_host(
     bare = keyless_server.base_url.removeprefix("http://")  # "127.0.0.1:PORT/v1"
     monkeypatch.setenv(provider.base_url_env[0], bare)
     chunks = asyncio.run(gather(provider.create_async_generator("m", MESSAGES)))
-    assert text_of(chunks) == "You said: Say hello"
+    assert text_of(chunks) == ECHO
 
 
 @pytest.mark.parametrize(
@@ -286,6 +279,6 @@ def test_local_server_not_running_is_a_connection_error(keyless_server: KeylessS
 def test_local_model_rejected_lists_the_loaded_models(keyless_server: KeylessServer) -> None:
     keyless_server.strict_models = True
     keyless_server.models = ["qwen2.5-7b-instruct"]
-    _, error = collect_until_error(presets.VLLM, keyless_server, api_key=None, model="gpt-4o")
+    _, error = collect(presets.VLLM, keyless_server, api_key=None, model="gpt-4o")
     assert isinstance(error, ModelNotFoundError)
     assert "Valid models: qwen2.5-7b-instruct" in str(error)

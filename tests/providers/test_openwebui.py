@@ -1,16 +1,14 @@
 """Open WebUI, the login-based provider: sign-in, the keyring cache, 401 handling, logout.
 
 Real sockets to tests/servers' Open WebUI server and a real Secret Service
-(scripts/with-keyring.sh). Each test gets its own keyring service
-(``ROUNDTABLE_KEYRING_SERVICE``), removed afterwards.
+(scripts/with-keyring.sh). Each test gets its own keyring service (``keyring_service``), removed
+afterwards.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,31 +17,20 @@ from providers import credentials
 from providers.base import stream_chunks
 from providers.errors import MissingAuthError, ModelNotFoundError, ProviderError
 from providers.response import AuthResult, ProviderInfo, RequestLogin
-from providers.vendors.openwebui import OpenWebUI, OpenWebUIAPI
-from tests.keyring_support import SESSION_BUS, delete_service_items, requires_secret_service
+from providers.vendors.openwebui import OpenWebUI
+from tests.keyring_support import requires_secret_service
+from tests.providers.support import text_of
 from tests.servers.openwebui_server import DEFAULT_USER, OpenWebUIServer
 
-pytestmark = [pytest.mark.keyring, requires_secret_service]
+pytestmark = [
+    pytest.mark.keyring,
+    requires_secret_service,
+    pytest.mark.usefixtures("keyring_service"),
+]
 
 EMAIL, PASSWORD = DEFAULT_USER
 RECORD = "auth_OpenWebUI"
 HI = [{"role": "user", "content": "hi"}]
-
-
-@pytest.fixture(autouse=True)
-def store(monkeypatch: pytest.MonkeyPatch) -> Iterator[credentials.SecretStore]:
-    """The default store on a keyring service of this test's own; model caches start empty."""
-    service = f"roundtable-test-{uuid.uuid4().hex}"
-    monkeypatch.setenv(credentials.SERVICE_ENV, service)
-    monkeypatch.setattr(OpenWebUI, "models", [])
-    monkeypatch.setattr(OpenWebUIAPI, "models", [])
-    credentials.set_default_store(None)
-    try:
-        yield credentials.default_store()
-    finally:
-        credentials.set_default_store(None)
-        if SESSION_BUS:
-            delete_service_items(service)
 
 
 def login(server: OpenWebUIServer, remember: bool = False, password: str = PASSWORD) -> str:
@@ -59,10 +46,6 @@ def chat(model: str = "", **kwargs: Any) -> list[Any]:
         return [chunk async for chunk in stream_chunks(OpenWebUI, model, HI, **kwargs)]
 
     return asyncio.run(collect())
-
-
-def text(chunks: list[Any]) -> str:
-    return "".join(chunk for chunk in chunks if isinstance(chunk, str))
 
 
 def stored_login(store: credentials.SecretStore) -> dict[str, Any]:
@@ -81,33 +64,33 @@ def kinds(server: OpenWebUIServer) -> list[str]:
 
 
 def test_login_signs_in_and_caches_the_token_in_the_keyring(
-    openwebui_server: OpenWebUIServer, store: credentials.SecretStore
+    openwebui_server: OpenWebUIServer, secret_store: credentials.SecretStore
 ) -> None:
     assert login(openwebui_server) == EMAIL
     request = openwebui_server.requests[0]
     assert (request.method, request.path) == ("POST", "/api/v1/auths/signin")
     assert request.json == {"email": EMAIL, "password": PASSWORD}
     (token,) = openwebui_server.tokens
-    record = stored_login(store)
+    record = stored_login(secret_store)
     assert record["token"] == token
     assert PASSWORD not in json.dumps(record)
-    assert store.get_field("openwebui", "email") == EMAIL
-    assert store.get_field("openwebui", "base_url") == openwebui_server.url
-    assert store.get_field("openwebui", credentials.PASSWORD) is None  # not remembered
+    assert secret_store.get_field("openwebui", "email") == EMAIL
+    assert secret_store.get_field("openwebui", "base_url") == openwebui_server.url
+    assert secret_store.get_field("openwebui", credentials.PASSWORD) is None  # not remembered
     assert OpenWebUI.get_auth_result().get_dict()["token"] == token
 
 
 def test_remember_password_keeps_it_and_a_later_login_without_forgets_it(
-    openwebui_server: OpenWebUIServer, store: credentials.SecretStore
+    openwebui_server: OpenWebUIServer, secret_store: credentials.SecretStore
 ) -> None:
     login(openwebui_server, remember=True)
-    assert store.get_field("openwebui", credentials.PASSWORD) == PASSWORD
+    assert secret_store.get_field("openwebui", credentials.PASSWORD) == PASSWORD
     login(openwebui_server, remember=False)
-    assert store.get_field("openwebui", credentials.PASSWORD) is None
+    assert secret_store.get_field("openwebui", credentials.PASSWORD) is None
 
 
 def test_wrong_password_is_a_clear_error_and_nothing_is_stored(
-    openwebui_server: OpenWebUIServer, store: credentials.SecretStore
+    openwebui_server: OpenWebUIServer, secret_store: credentials.SecretStore
 ) -> None:
     wrong = "wrong-password-for-test"
     with pytest.raises(MissingAuthError) as caught:
@@ -115,15 +98,15 @@ def test_wrong_password_is_a_clear_error_and_nothing_is_stored(
     message = str(caught.value)
     assert "The email or password provided is incorrect" in message
     assert wrong not in message
-    assert store.names() == []
+    assert secret_store.names() == []
 
 
 def test_a_server_that_is_not_open_webui_is_named(
-    openai_server: Any, store: credentials.SecretStore
+    openai_server: Any, secret_store: credentials.SecretStore
 ) -> None:
     with pytest.raises(ProviderError, match="not an Open WebUI sign-in address"):
         asyncio.run(OpenWebUI.login_async(EMAIL, PASSWORD, base_url=openai_server.url))
-    assert store.names() == []
+    assert secret_store.names() == []
 
 
 # --- chat -----------------------------------------------------------------------------------------
@@ -136,7 +119,7 @@ def test_chat_streams_with_the_bearer_token_from_the_stored_login(
     (token,) = openwebui_server.tokens
     openwebui_server.reset()
     chunks = chat()  # no base URL, no model: the login's server and its first model
-    assert text(chunks) == "You said: hi"
+    assert text_of(chunks) == "You said: hi"
     assert kinds(openwebui_server) == ["models", "chat"]
     request = openwebui_server.requests[-1]
     assert request.header("authorization") == f"Bearer {token}"
@@ -153,7 +136,7 @@ def test_chat_streams_with_the_bearer_token_from_the_stored_login(
 def test_chat_sends_the_chosen_model_and_parameters(openwebui_server: OpenWebUIServer) -> None:
     login(openwebui_server)
     openwebui_server.reset()
-    assert text(chat("gpt-4o-mini", temperature=0.2, max_tokens=50, stream=False)) == (
+    assert text_of(chat("gpt-4o-mini", temperature=0.2, max_tokens=50, stream=False)) == (
         "You said: hi"
     )
     assert kinds(openwebui_server) == ["chat"]
@@ -192,20 +175,20 @@ def test_parameters_come_from_create_authed() -> None:
 
 
 def test_expired_token_with_remembered_password_signs_in_again_once(
-    openwebui_server: OpenWebUIServer, store: credentials.SecretStore
+    openwebui_server: OpenWebUIServer, secret_store: credentials.SecretStore
 ) -> None:
     login(openwebui_server, remember=True)
-    old = stored_login(store)["token"]
+    old = stored_login(secret_store)["token"]
     openwebui_server.expire_tokens()
     openwebui_server.reset()
     chunks = chat("gpt-4o-mini")
-    assert text(chunks) == "You said: hi"
+    assert text_of(chunks) == "You said: hi"
     assert kinds(openwebui_server) == ["chat", "signin", "chat"]
     assert openwebui_server.requests[0].header("authorization") == f"Bearer {old}"
     (new,) = openwebui_server.tokens
     assert new != old
     assert openwebui_server.requests[-1].header("authorization") == f"Bearer {new}"
-    assert stored_login(store)["token"] == new
+    assert stored_login(secret_store)["token"] == new
     assert not any(isinstance(chunk, RequestLogin) for chunk in chunks)
     # One ProviderInfo: the rejected attempt showed nothing.
     assert sum(isinstance(chunk, ProviderInfo) for chunk in chunks) == 1
@@ -220,7 +203,7 @@ def test_concurrent_requests_after_expiry_share_one_sign_in(
 
     async def both() -> list[str]:
         async def one() -> str:
-            return text([c async for c in stream_chunks(OpenWebUI, "gpt-4o-mini", HI)])
+            return text_of([c async for c in stream_chunks(OpenWebUI, "gpt-4o-mini", HI)])
 
         return list(await asyncio.gather(one(), one()))
 
@@ -229,7 +212,7 @@ def test_concurrent_requests_after_expiry_share_one_sign_in(
 
 
 def test_expired_token_without_remembered_password_says_sign_in_again(
-    openwebui_server: OpenWebUIServer, store: credentials.SecretStore
+    openwebui_server: OpenWebUIServer, secret_store: credentials.SecretStore
 ) -> None:
     login(openwebui_server)
     openwebui_server.expire_tokens()
@@ -254,61 +237,63 @@ def test_expired_token_without_remembered_password_says_sign_in_again(
         "Open WebUI",
         f"{openwebui_server.url}/auth",
     )
-    assert store.get(RECORD) is None  # the rejected token is gone
+    assert secret_store.get(RECORD) is None  # the rejected token is gone
 
 
 def test_a_changed_password_ends_the_automatic_sign_in(
-    openwebui_server: OpenWebUIServer, store: credentials.SecretStore
+    openwebui_server: OpenWebUIServer, secret_store: credentials.SecretStore
 ) -> None:
     login(openwebui_server, remember=True)
     openwebui_server.users[EMAIL] = "changed-on-the-server"
     openwebui_server.expire_tokens()
     with pytest.raises(MissingAuthError, match="The email or password provided is incorrect"):
         chat("gpt-4o-mini")
-    assert store.get_field("openwebui", credentials.PASSWORD) is None
+    assert secret_store.get_field("openwebui", credentials.PASSWORD) is None
     with pytest.raises(MissingAuthError, match="session expired, sign in again"):
         chat("gpt-4o-mini")
 
 
 def test_not_signed_in_at_all(
-    openwebui_server: OpenWebUIServer, store: credentials.SecretStore
+    openwebui_server: OpenWebUIServer, secret_store: credentials.SecretStore
 ) -> None:
     with pytest.raises(MissingAuthError, match="--user EMAIL"):
         chat("gpt-4o-mini", base_url=openwebui_server.url)
     assert openwebui_server.requests == []
-    assert store.names() == []
+    assert secret_store.names() == []
 
 
 def test_explicit_credentials_sign_in_without_a_stored_login(
-    openwebui_server: OpenWebUIServer, store: credentials.SecretStore
+    openwebui_server: OpenWebUIServer, secret_store: credentials.SecretStore
 ) -> None:
     """What a GUI login form does: the request carries the credentials, the token is cached."""
     chunks = chat("gpt-4o-mini", base_url=openwebui_server.url, email=EMAIL, password=PASSWORD)
-    assert text(chunks) == "You said: hi"
+    assert text_of(chunks) == "You said: hi"
     assert kinds(openwebui_server) == ["signin", "chat"]
-    assert stored_login(store)["token"] in openwebui_server.tokens
-    assert store.get_field("openwebui", credentials.PASSWORD) is None
+    assert stored_login(secret_store)["token"] in openwebui_server.tokens
+    assert secret_store.get_field("openwebui", credentials.PASSWORD) is None
 
 
 # --- logout and configuration ---------------------------------------------------------------------
 
 
 def test_logout_deletes_the_token_and_the_remembered_password(
-    openwebui_server: OpenWebUIServer, store: credentials.SecretStore
+    openwebui_server: OpenWebUIServer, secret_store: credentials.SecretStore
 ) -> None:
     login(openwebui_server, remember=True)
     assert OpenWebUI.logout() is True
-    assert store.get(RECORD) is None
-    assert store.get_field("openwebui", credentials.PASSWORD) is None
-    assert sorted(store.names()) == ["openwebui:base_url", "openwebui:email"]
+    assert secret_store.get(RECORD) is None
+    assert secret_store.get_field("openwebui", credentials.PASSWORD) is None
+    assert sorted(secret_store.names()) == ["openwebui:base_url", "openwebui:email"]
     assert OpenWebUI.logout() is False
     with pytest.raises(MissingAuthError, match="session expired, sign in again"):
         chat("gpt-4o-mini")
 
 
-def test_base_url_order(monkeypatch: pytest.MonkeyPatch, store: credentials.SecretStore) -> None:
+def test_base_url_order(
+    monkeypatch: pytest.MonkeyPatch, secret_store: credentials.SecretStore
+) -> None:
     assert OpenWebUI.resolve_base_url() == "http://localhost:3000"
-    store.set_field("openwebui", "base_url", "http://owui.lan:8080")
+    secret_store.set_field("openwebui", "base_url", "http://owui.lan:8080")
     assert OpenWebUI.resolve_base_url() == "http://owui.lan:8080"
     monkeypatch.setenv("OPENWEBUI_BASE_URL", "http://env.lan/")
     assert OpenWebUI.resolve_base_url() == "http://env.lan"

@@ -187,6 +187,12 @@ class MockServer:
         """The URL a client would configure for this vendor."""
         return self.url + self.base_path
 
+    @property
+    def open_connections(self) -> int:
+        """Client connections still served: a handler ends soon after its client goes away."""
+        with self._httpd._conns_lock:
+            return len(self._httpd._conns)
+
     # -- scenario controls ----------------------------------------------
     @property
     def answer(self) -> str | None:

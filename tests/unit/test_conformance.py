@@ -16,7 +16,6 @@ and removes every entry it created afterwards.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import copy
 import inspect
 import json
@@ -28,10 +27,9 @@ import sys
 import sysconfig
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any, Optional
-from uuid import uuid4
 
 import pytest
 
@@ -329,55 +327,21 @@ def _shape(chunks: list[Any]) -> list[Any]:
 # --------------------------------------------------------------------------------------------------
 
 
-# id(store) -> keyring service name of the store the ``store`` fixture installed (item 46 reads the
-# keyring directly, under that service).
-_SERVICE_OF: dict[int, str] = {}
-
-
-def _purge(store: Any, service: str) -> None:
-    """Best-effort removal of every entry the test may have created in its private service.
-
-    ``SecretStore.delete`` removes a record with all its parts; records written around the store
-    (none should be) are caught by deleting the fixtures' record names directly in the keyring.
-    """
-    import keyring
-
-    names = {f"auth_{getattr(cls, 'parent', None) or cls.__name__}" for cls in AUTH_CLASSES}
-    with contextlib.suppress(Exception):
-        names.update(store.names())
-    for name in sorted(names):
-        with contextlib.suppress(Exception):
-            store.delete(name)
-        with contextlib.suppress(Exception):
-            keyring.delete_password(service, name)
-
-
 @pytest.fixture
-def store() -> Iterator[Any]:
-    """A ``SecretStore`` with a unique service, installed as the process-wide default store."""
+def store(secret_store: Any) -> Any:
+    """The default ``SecretStore``, on a keyring service of this test's own (``keyring_service``,
+    swept clean afterwards); the fixture providers' counters start at zero."""
     if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
         pytest.skip(
             "needs a real Secret Service: DBUS_SESSION_BUS_ADDRESS is unset "
             "(run under scripts/with-keyring.sh)"
         )
-    from providers.credentials import SecretStore, default_store, set_default_store
-
-    service = f"roundtable-test-{uuid4().hex}"
-    test_store = SecretStore(service=service)
-    _SERVICE_OF[id(test_store)] = service
-    previous = default_store()
     for cls in AUTH_CLASSES:
         for counter in ("auth_calls", "authed_calls"):
             if counter in cls.__dict__:
                 setattr(cls, counter, 0)
     NoOverride.received = []
-    set_default_store(test_store)
-    try:
-        yield test_store
-    finally:
-        set_default_store(previous)
-        _purge(test_store, service)
-        _SERVICE_OF.pop(id(test_store), None)
+    return secret_store
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1200,7 +1164,7 @@ def test_item_46_long_record_is_chunked(store: Any) -> None:
     entry and all parts."""
     import keyring
 
-    service = _SERVICE_OF[id(store)]
+    service = store.service
     original = AuthResult(token="x" * 4987)
     assert len(json.dumps(original.get_dict())) == 5000
     entry = Auth.get_cache_file()
