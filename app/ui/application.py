@@ -34,7 +34,8 @@ _T = TypeVar("_T")
 
 APP_NAME = "Roundtable"
 #: Icons (SVG) and style sheets, beside the packages in the source tree.
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+# Inside the package so that a wheel carries the icons and styles.
+RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 DESKTOP_ID = "io.github.roundtable.Roundtable"
 FIRST_PAINT_WAIT_MS = 2000  # a window that is never painted (minimised, ...) starts anyway
 

@@ -572,3 +572,24 @@ def test_follows_the_system_scheme_until_the_window_decides(qtbot, view: ChatVie
     view.set_dark(True)  # the user's explicit choice wins from now on
     hints.colorSchemeChanged.emit(Qt.ColorScheme.Light)
     assert view.is_dark()
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_screenshot_uses_the_palette(qtbot, view: ChatView, tmp_path, dark: bool) -> None:
+    palette = DARK if dark else LIGHT
+    view.set_dark(dark)
+    view.add_user_message("How do I read a file?")
+    index = view.begin_answer("OpenAI · gpt-4o-mini")
+    view.append_text(index, ANSWER)
+    view.finish_answer(index, usage={"prompt_tokens": 12, "completion_tokens": 80}, elapsed=1.5)
+    qtbot.waitUntil(lambda: view.is_rendered(index))
+    path = tmp_path / f"chat_{'dark' if dark else 'light'}.png"
+    assert view.grab().save(str(path))
+    image = view.grab().toImage()
+    assert image.pixelColor(2, image.height() - 2).name() == palette.background
+    colours = {
+        image.pixelColor(x, y).name()
+        for x in range(0, image.width(), 7)
+        for y in range(0, image.height(), 7)
+    }
+    assert palette.code_background in colours and palette.user_bubble in colours
