@@ -1,27 +1,39 @@
 """What every vendor's provider does alike, each against its own loopback server over real sockets:
-finish reasons, text split anywhere, broken and stalled streams, and cancellation.
+reasoning, finish and usage chunks; text split anywhere; error statuses and retries; broken and
+stalled streams; cancellation.
 
-Vendor-specific requests, answers and error messages are tested in test_<vendor>.py.
+The vendor-specific knowledge lives in the tables (which status means what, in whose words); how a
+vendor builds its requests and reads its answers is tested in test_<vendor>.py.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
 from providers.chat import HttpChatProvider
-from providers.errors import MissingAuthError, ProviderConnectionError, ProviderTimeoutError
-from providers.response import FinishReason
+from providers.errors import (
+    BadRequestError,
+    MissingAuthError,
+    PaymentRequiredError,
+    ProviderConnectionError,
+    ProviderTimeoutError,
+    RateLimitError,
+    ResponseError,
+    ServiceUnavailableError,
+)
+from providers.response import FinishReason, Reasoning, Usage
 from providers.vendors.anthropic import Anthropic
 from providers.vendors.gemini import Gemini
 from providers.vendors.ollama import Ollama
 from providers.vendors.openai import OpenAI
-from tests.providers.support import KEY, MESSAGES, chats, collect, disconnected, only, text_of
-from tests.servers import MockServer, Stream
+from tests.providers.support import KEY, MESSAGES, chats, collect, disconnected, one, only, text_of
+from tests.servers import Error, MockServer, Stream
 
 
 @dataclass(frozen=True)
@@ -29,18 +41,30 @@ class Vendor:
     provider: type[HttpChatProvider]
     server: str  # the fixture that serves its wire format
     preamble: int  # events of a stream before the first word of the answer
+    thinking: dict[str, Any] = field(default_factory=dict)  # options that make it stream thoughts
 
 
-VENDORS = [
-    Vendor(OpenAI, "openai_server", preamble=1),  # the role
-    Vendor(Anthropic, "anthropic_server", preamble=3),  # message_start, content_block_start, ping
-    Vendor(Gemini, "gemini_server", preamble=0),
-    Vendor(Ollama, "ollama_server", preamble=0),
-]
+OPENAI = Vendor(OpenAI, "openai_server", preamble=1)  # the role
+ANTHROPIC = Vendor(  # message_start, content_block_start, ping
+    Anthropic, "anthropic_server", preamble=3, thinking={"reasoning_effort": "low"}
+)
+GEMINI = Vendor(Gemini, "gemini_server", preamble=0, thinking={"reasoning_effort": "low"})
+OLLAMA = Vendor(
+    Ollama,
+    "ollama_server",
+    preamble=0,
+    thinking={"model": "qwen3:0.6b", "reasoning_effort": "high"},
+)
+VENDORS = [OPENAI, ANTHROPIC, GEMINI, OLLAMA]
 every_vendor = pytest.mark.parametrize("vendor", VENDORS, ids=lambda vendor: vendor.provider.id)
 keyed_vendor = pytest.mark.parametrize(
     "vendor", [v for v in VENDORS if v.provider.needs_auth], ids=lambda vendor: vendor.provider.id
 )
+
+
+def case(vendor: Vendor, *values: Any, name: str = "") -> Any:
+    """One row of a table that starts with the vendor (test id: ``vendor-name``)."""
+    return pytest.param(vendor, *values, id="-".join(filter(None, (vendor.provider.id, name))))
 
 
 @pytest.fixture
@@ -48,6 +72,44 @@ def server(vendor: Vendor, request: pytest.FixtureRequest) -> MockServer:
     """The vendor's server, started for this test."""
     server: MockServer = request.getfixturevalue(vendor.server)
     return server
+
+
+# ----- answers -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("vendor", "usage_details"),
+    [
+        case(OPENAI, {
+            "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+            "completion_tokens_details": {"reasoning_tokens": 5, "audio_tokens": 0,
+                                          "accepted_prediction_tokens": 0,
+                                          "rejected_prediction_tokens": 0},
+        }),
+        case(ANTHROPIC, {}),
+        case(GEMINI, {"reasoning_tokens": 5}),
+        case(OLLAMA, {}),
+    ],
+)  # fmt: skip
+def test_streams_reasoning_then_text_then_finish_and_usage(
+    vendor: Vendor, server: MockServer, usage_details: dict[str, Any]
+) -> None:
+    server.push(Stream(text="Hi! Nice to meet you.", reasoning="The user greets me."))
+    chunks, error = collect(vendor.provider, server, **vendor.thinking)
+    assert error is None
+    assert text_of(chunks) == "Hi! Nice to meet you."
+    thinking = only(chunks, Reasoning)
+    assert "".join(str(chunk) for chunk in thinking) == "The user greets me."
+    first_text = next(i for i, chunk in enumerate(chunks) if isinstance(chunk, str))
+    assert chunks.index(thinking[-1]) < first_text  # thinking comes before the answer
+    assert one(chunks, FinishReason).reason == "stop"
+    prompt_tokens = math.ceil(len("Be brief.Hello there") / 4)
+    output = math.ceil(len("Hi! Nice to meet you.") / 4) + math.ceil(len("The user greets me.") / 4)
+    assert one(chunks, Usage).get_dict() == {
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": output,
+        "total_tokens": prompt_tokens + output,
+        **usage_details,
+    }
+    assert isinstance(chunks[-1], Usage), "usage comes once, at the end"
 
 
 @every_vendor
@@ -105,7 +167,145 @@ def test_unreachable_server(vendor: Vendor) -> None:
         asyncio.run(run())
 
 
+# ----- error statuses ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("vendor", "failure", "expected", "words"),
+    [
+        case(OPENAI, Error(400, code="context_length_exceeded"), BadRequestError,
+             "maximum context length", name="400-context-length"),
+        case(OPENAI, Error(500), ServiceUnavailableError, "500", name="500"),
+        case(ANTHROPIC, Error(401), MissingAuthError, "rejected", name="401"),
+        case(ANTHROPIC, Error(403), MissingAuthError, "permission", name="403"),
+        case(ANTHROPIC, Error(400, message="prompt is too long: 210000 tokens > 200000 maximum"),
+             BadRequestError, "prompt is too long", name="400-prompt-too-long"),
+        case(ANTHROPIC, Error(413), BadRequestError, "maximum allowed number of bytes", name="413"),
+        case(ANTHROPIC, Error(500), ServiceUnavailableError, "Try again", name="500"),
+        case(ANTHROPIC, Error(402, message="Your credit balance is too low"), PaymentRequiredError,
+             "credit", name="402"),
+        case(GEMINI, Error(400, code="API_KEY_INVALID"), MissingAuthError, "API key not valid",
+             name="400-api-key-invalid"),
+        case(GEMINI, Error(403), MissingAuthError, "rejected", name="403"),
+        case(GEMINI, Error(401), MissingAuthError, "rejected", name="401"),
+        case(GEMINI, Error(400, message="The input token count (1200000) exceeds the maximum "
+                                        "number of tokens allowed (1048576)."),
+             BadRequestError, "exceeds the maximum", name="400-too-many-tokens"),
+        case(GEMINI, Error(500), ServiceUnavailableError, "Try again", name="500"),
+        case(OLLAMA, Error(400, message="prompt is too long for the context window"),
+             BadRequestError, "prompt is too long", name="400-prompt-too-long"),
+        case(OLLAMA, Error(500), ServiceUnavailableError,
+             "error was encountered while running the model", name="500"),
+        case(OLLAMA, Error(401), MissingAuthError, "rejected", name="401"),
+    ],
+)  # fmt: skip
+def test_error_status_is_reported_and_not_retried(
+    vendor: Vendor, server: MockServer, failure: Error, expected: type, words: str
+) -> None:
+    server.push(failure)
+    chunks, error = collect(vendor.provider, server)
+    assert type(error) is expected, error
+    assert words in str(error)
+    assert getattr(error, "status", failure.status) == failure.status
+    assert text_of(chunks) == ""
+    assert len(server.requests) == 1, "not retried"
+
+
+@pytest.mark.parametrize(
+    ("vendor", "failure", "least", "most"),
+    [
+        # retry-after: 1, retry-after-ms: 300: the precise retry-after-ms wins
+        case(OPENAI, Error(429, retry_after=0.3), 0.3, 0.9, name="retry-after-ms"),
+        case(OPENAI, Error(429, headers={"retry-after": "1"}), 1.0, 1.7, name="retry-after"),
+        case(ANTHROPIC, Error(429, retry_after=1), 0.9, 5.0, name="retry-after"),
+        case(GEMINI, Error(429, retry_after=0.3), 0.25, 3.0, name="retry-info"),
+    ],
+)
+def test_rate_limit_waits_as_advised_then_succeeds(
+    vendor: Vendor, server: MockServer, failure: Error, least: float, most: float
+) -> None:
+    server.push(failure, Stream(text="after the wait"))
+    started = time.monotonic()
+    chunks, error = collect(vendor.provider, server)
+    elapsed = time.monotonic() - started
+    assert error is None
+    assert text_of(chunks) == "after the wait"
+    assert [request.kind for request in server.requests] == ["chat", "chat"]
+    assert least <= elapsed < most, elapsed
+
+
+@pytest.mark.parametrize(
+    ("vendor", "retry_after", "words"),
+    [
+        case(OPENAI, 0.05, ("Rate limit reached", "Try again in")),
+        case(ANTHROPIC, 0.0, ("rate limit",)),
+        case(GEMINI, 0.05, ("quota", "Try again in 0.05 s")),
+        case(OLLAMA, 0.0, ()),
+    ],
+)
+def test_rate_limit_exhausted(
+    vendor: Vendor, server: MockServer, retry_after: float, words: tuple[str, ...]
+) -> None:
+    attempts = 1 + vendor.provider.retry.max_retries
+    server.push(*[Error(429, retry_after=retry_after)] * attempts)
+    _, error = collect(vendor.provider, server)
+    assert isinstance(error, RateLimitError)
+    assert error.status == 429
+    assert error.retry_after == pytest.approx(retry_after)
+    for word in words:
+        assert word in str(error)
+    assert [request.kind for request in server.requests] == ["chat"] * attempts
+
+
+@pytest.mark.parametrize(
+    ("vendor", "status", "words"),
+    [
+        case(OPENAI, 503, "overloaded"),
+        case(ANTHROPIC, 529, "Overloaded"),
+        case(GEMINI, 503, "overloaded"),
+        case(OLLAMA, 503, "overloaded"),
+    ],
+)
+def test_overloaded_is_retried_then_reported(
+    vendor: Vendor, server: MockServer, status: int, words: str
+) -> None:
+    server.push(Error(status, retry_after=0), Stream(text="back again"))
+    chunks, error = collect(vendor.provider, server)
+    assert error is None and text_of(chunks) == "back again"
+    assert chats(server) == 2
+    server.reset()
+    attempts = 1 + vendor.provider.retry.max_retries
+    server.push(*[Error(status, retry_after=0)] * attempts)
+    _, error = collect(vendor.provider, server)
+    assert isinstance(error, ServiceUnavailableError)
+    assert error.status == status and words in str(error)
+    assert chats(server) == attempts
+
+
 # ----- broken streams ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("vendor", "failure", "expected", "words"),
+    [
+        case(OPENAI, None, ResponseError, "The server had an error"),
+        case(ANTHROPIC, Error(529, code="overloaded_error"), ServiceUnavailableError,
+             "overloaded_error", name="overloaded_error"),
+        case(ANTHROPIC, Error(529, code="api_error"), ResponseError, "api_error",
+             name="api_error"),
+        case(GEMINI, Error(503), ServiceUnavailableError, "overloaded", name="503"),
+        case(GEMINI, Error(429), RateLimitError, "quota", name="429"),
+        case(GEMINI, Error(400), ResponseError, "", name="400"),
+        case(OLLAMA, None, ResponseError, "error was encountered while running the model"),
+    ],
+)  # fmt: skip
+def test_error_event_mid_stream_keeps_the_text(
+    vendor: Vendor, server: MockServer, failure: Error | None, expected: type, words: str
+) -> None:
+    server.push(Stream(text="one two three four", error_after=vendor.preamble + 2, error=failure))
+    chunks, error = collect(vendor.provider, server)
+    assert type(error) is expected, error
+    assert "middle of the answer" in str(error) and words in str(error)
+    assert text_of(chunks) == "one two"
+    assert only(chunks, FinishReason) == []
+
+
 @every_vendor
 def test_dropped_connection_mid_stream(vendor: Vendor, server: MockServer) -> None:
     server.push(Stream(text="one two three four", drop_after=vendor.preamble + 2))
