@@ -1,4 +1,5 @@
-"""Fixtures of the provider tests: the ``roundtable`` command run in this process."""
+"""Fixtures of the provider tests: the ``roundtable`` command run in this process, and the server
+of the vendor a test runs on."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import io
 import pytest
 
 from app import cli
-from tests.providers.support import Roundtable, Run
+from tests.providers.support import Roundtable, Run, Vendor
+from tests.servers import MockServer
 
 
 @pytest.fixture
@@ -21,3 +23,10 @@ def roundtable(capsys: pytest.CaptureFixture[str]) -> Roundtable:
         return Run(code, out.getvalue() + captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture
+def server(vendor: Vendor, request: pytest.FixtureRequest) -> MockServer:
+    """The server of the test's ``vendor`` (a parameter), started for this test."""
+    server: MockServer = request.getfixturevalue(vendor.server)
+    return server

@@ -1,16 +1,23 @@
-"""What the provider tests share: one request run to its end, its chunks picked apart, and what the
-loopback server saw."""
+"""What the provider tests share: the vendors and their servers, one request run to its end, its
+chunks picked apart, what the server saw, and ``roundtable`` runs."""
 
 from __future__ import annotations
 
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
+
+from providers.chat import HttpChatProvider
 from providers.errors import ProviderError
-from tests.servers import DEFAULT_KEY, MockServer
+from providers.vendors.anthropic import Anthropic
+from providers.vendors.gemini import Gemini
+from providers.vendors.ollama import Ollama
+from providers.vendors.openai import OpenAI
+from tests.servers import DEFAULT_KEY, MockServer, Stream
 
 KEY = DEFAULT_KEY  # "test-key-123": what every server accepts by default
 MESSAGES: list[dict[str, Any]] = [
@@ -20,6 +27,46 @@ MESSAGES: list[dict[str, Any]] = [
 ECHO = "You said: Hello there"  # a server's default answer to MESSAGES
 
 
+# ----- vendors -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Vendor:
+    """A vendor's provider and what the tests that run on every vendor need to know of it."""
+
+    provider: type[HttpChatProvider]
+    server: str  # the fixture that serves its wire format (the ``server`` fixture starts it)
+    preamble: int  # events of a stream before the first word of the answer
+    thinking: dict[str, Any] = field(default_factory=dict)  # options that make it stream thoughts
+
+
+OPENAI = Vendor(OpenAI, "openai_server", preamble=1)  # the role
+ANTHROPIC = Vendor(  # message_start, content_block_start, ping
+    Anthropic, "anthropic_server", preamble=3, thinking={"reasoning_effort": "low"}
+)
+GEMINI = Vendor(Gemini, "gemini_server", preamble=0, thinking={"reasoning_effort": "low"})
+OLLAMA = Vendor(
+    Ollama,
+    "ollama_server",
+    preamble=0,
+    thinking={"model": "qwen3:0.6b", "reasoning_effort": "high"},
+)
+VENDORS = [OPENAI, ANTHROPIC, GEMINI, OLLAMA]
+KEYED = [vendor for vendor in VENDORS if vendor.provider.needs_auth]
+
+
+def vendor_id(vendor: Vendor) -> str:
+    return vendor.provider.id
+
+
+every_vendor = pytest.mark.parametrize("vendor", VENDORS, ids=vendor_id)
+every_keyed_vendor = pytest.mark.parametrize("vendor", KEYED, ids=vendor_id)
+
+
+def case(vendor: Vendor, *values: Any, name: str = "") -> Any:
+    """One row of a table that starts with the vendor (test id: ``vendor-name``)."""
+    return pytest.param(vendor, *values, id="-".join(filter(None, (vendor.provider.id, name))))
+
+
+# ----- requests ------------------------------------------------------------------------------
 async def gather(generator: AsyncIterator[Any]) -> list[Any]:
     return [chunk async for chunk in generator]
 
@@ -59,6 +106,7 @@ def answer(provider: Any, server: MockServer, **kwargs: Any) -> list[Any]:
     return chunks
 
 
+# ----- chunks --------------------------------------------------------------------------------
 def text_of(chunks: list[Any]) -> str:
     return "".join(chunk for chunk in chunks if isinstance(chunk, str))
 
@@ -74,6 +122,7 @@ def one(chunks: list[Any], kind: type) -> Any:
     return found[0]
 
 
+# ----- what the server saw -------------------------------------------------------------------
 def last_body(server: MockServer) -> dict[str, Any]:
     assert server.last_request is not None
     return server.last_request.body_dict
@@ -92,6 +141,7 @@ def disconnected(server: MockServer, within: float = 1.0) -> bool:
     return server.open_connections == 0
 
 
+# ----- the command line ----------------------------------------------------------------------
 @dataclass(frozen=True)
 class Run:
     """What one ``roundtable`` command did: its exit code, all it wrote to stdout, its stderr."""
@@ -102,3 +152,16 @@ class Run:
 
 
 Roundtable = Callable[..., Run]  # the ``roundtable`` fixture: runs ``roundtable ARGS...``
+
+
+def chat_with_thoughts(roundtable: Roundtable, server: MockServer, *args: str) -> dict[str, Any]:
+    """``roundtable chat ARGS... --system "Be brief." Salut`` against ``server``, which thinks
+    and answers "Bonjour ✓": stdout carries the answer alone, stderr the thoughts and the usage.
+    Returns the body of the request the server got."""
+    server.push(Stream(text="Bonjour ✓", reasoning="French it is."))
+    run = roundtable("chat", *args, "--system", "Be brief.", "Salut")
+    assert run.code == 0, run.err
+    assert run.out == "Bonjour ✓\n"
+    assert "French it is." in run.err
+    assert "[usage] input=" in run.err
+    return last_body(server)

@@ -6,8 +6,6 @@ the 529 overload, and the CLI. What every vendor does alike is in test_every_ven
 from __future__ import annotations
 
 import asyncio
-import math
-import time
 from typing import Any
 
 import pytest
@@ -15,32 +13,12 @@ import pytest
 from providers import errors
 from providers.response import FinishReason, Reasoning, Usage
 from providers.vendors.anthropic import DEFAULT_MAX_TOKENS, Anthropic
-from tests.providers.support import KEY, Roundtable, collect, one, only, text_of
+from tests.providers.support import KEY, Roundtable, collect, one, text_of
 from tests.servers.anthropic_server import AnthropicServer
 from tests.servers.scenario import Error, Models, Stream
 
 
 # ----- streaming -------------------------------------------------------------------------------
-def test_streams_text_reasoning_finish_and_usage(anthropic_server: AnthropicServer) -> None:
-    anthropic_server.push(Stream(text="Hi! Nice to meet you.", reasoning="The user greets me."))
-    chunks, error = collect(Anthropic, anthropic_server, reasoning_effort="low")
-    assert error is None
-    assert text_of(chunks) == "Hi! Nice to meet you."
-    thinking = only(chunks, Reasoning)
-    assert "".join(str(chunk) for chunk in thinking) == "The user greets me."
-    assert chunks.index(thinking[-1]) < chunks.index("Hi!")
-    assert one(chunks, FinishReason).reason == "stop"
-    usage = one(chunks, Usage).get_dict()
-    prompt_tokens = math.ceil(len("Be brief.Hello there") / 4)
-    output = math.ceil(len("Hi! Nice to meet you.") / 4) + math.ceil(len("The user greets me.") / 4)
-    assert usage == {
-        "prompt_tokens": prompt_tokens,
-        "completion_tokens": output,
-        "total_tokens": prompt_tokens + output,
-    }
-    assert isinstance(chunks[-1], Usage), "usage comes once, at the end"
-
-
 def test_request_places_system_on_top_and_sends_the_headers(
     anthropic_server: AnthropicServer,
 ) -> None:
@@ -175,29 +153,6 @@ def test_listing_failure_falls_back_to_the_built_in_list(
 
 
 # ----- errors ----------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("error", "expected", "words"),
-    [
-        (Error(401), errors.MissingAuthError, "rejected"),
-        (Error(403), errors.MissingAuthError, "permission"),
-        (Error(400, message="prompt is too long: 210000 tokens > 200000 maximum"),
-         errors.BadRequestError, "prompt is too long"),
-        (Error(413), errors.BadRequestError, "maximum allowed number of bytes"),
-        (Error(500), errors.ServiceUnavailableError, "Try again"),
-        (Error(402, message="Your credit balance is too low"), errors.ProviderError, "credit"),
-    ],
-)  # fmt: skip
-def test_error_statuses(
-    anthropic_server: AnthropicServer, error: Error, expected: type, words: str
-) -> None:
-    anthropic_server.push(error)
-    chunks, raised = collect(Anthropic, anthropic_server)
-    assert isinstance(raised, expected), raised
-    assert words in str(raised)
-    assert text_of(chunks) == ""
-    assert len(anthropic_server.requests) == 1, "not retried"
-
-
 def test_unknown_model(anthropic_server: AnthropicServer) -> None:
     anthropic_server.strict_models = True
     _, error = collect(Anthropic, anthropic_server, model="claude-nonexistent")
@@ -213,55 +168,6 @@ def test_a_rejected_key_is_never_shown(anthropic_server: AnthropicServer) -> Non
     assert isinstance(error, errors.MissingAuthError)
     assert secret not in str(error) and secret[:-4] not in str(error)
     assert "roundtable keys set -p anthropic" in str(error)
-
-
-def test_rate_limit_honours_retry_after_then_succeeds(anthropic_server: AnthropicServer) -> None:
-    anthropic_server.push(Error(429, retry_after=1), Stream(text="after the wait"))
-    started = time.monotonic()
-    chunks, error = collect(Anthropic, anthropic_server)
-    elapsed = time.monotonic() - started
-    assert error is None
-    assert text_of(chunks) == "after the wait"
-    assert len(anthropic_server.requests) == 2
-    assert 0.9 <= elapsed < 5, elapsed
-
-
-def test_rate_limit_exhausted(anthropic_server: AnthropicServer) -> None:
-    anthropic_server.push(*[Error(429, retry_after=0)] * 3)
-    _, error = collect(Anthropic, anthropic_server)
-    assert isinstance(error, errors.RateLimitError)
-    assert error.retry_after == 0
-    assert error.status == 429
-    assert "rate limit" in str(error)
-    assert len(anthropic_server.requests) == 3, "two retries, then the error"
-
-
-def test_overloaded_529_is_retried(anthropic_server: AnthropicServer) -> None:
-    anthropic_server.push(Error(529, retry_after=0), Stream(text="back again"))
-    chunks, error = collect(Anthropic, anthropic_server)
-    assert error is None and text_of(chunks) == "back again"
-    anthropic_server.push(*[Error(529, retry_after=0)] * 3)
-    _, error = collect(Anthropic, anthropic_server)
-    assert isinstance(error, errors.ServiceUnavailableError)
-    assert error.status == 529 and "Overloaded" in str(error)
-
-
-@pytest.mark.parametrize(
-    ("kind", "expected"),
-    [("overloaded_error", errors.ServiceUnavailableError), ("api_error", errors.ResponseError)],
-)
-def test_error_event_mid_stream_keeps_the_text(
-    anthropic_server: AnthropicServer, kind: str, expected: type
-) -> None:
-    # events: message_start, content_block_start, ping, then one delta per word
-    anthropic_server.push(
-        Stream(text="one two three four", error_after=5, error=Error(529, code=kind))
-    )
-    chunks, error = collect(Anthropic, anthropic_server)
-    assert type(error) is expected
-    assert kind in str(error) and "middle of the answer" in str(error)
-    assert text_of(chunks) == "one two"
-    assert not any(isinstance(chunk, FinishReason) for chunk in chunks)
 
 
 # ----- command line ----------------------------------------------------------------------------

@@ -11,12 +11,10 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
-from providers.chat import HttpChatProvider
 from providers.errors import (
     BadRequestError,
     MissingAuthError,
@@ -28,50 +26,25 @@ from providers.errors import (
     ServiceUnavailableError,
 )
 from providers.response import FinishReason, Reasoning, Usage
-from providers.vendors.anthropic import Anthropic
-from providers.vendors.gemini import Gemini
-from providers.vendors.ollama import Ollama
-from providers.vendors.openai import OpenAI
-from tests.providers.support import KEY, MESSAGES, chats, collect, disconnected, one, only, text_of
+from tests.providers.support import (
+    ANTHROPIC,
+    GEMINI,
+    KEY,
+    MESSAGES,
+    OLLAMA,
+    OPENAI,
+    Vendor,
+    case,
+    chats,
+    collect,
+    disconnected,
+    every_keyed_vendor,
+    every_vendor,
+    one,
+    only,
+    text_of,
+)
 from tests.servers import Error, MockServer, Stream
-
-
-@dataclass(frozen=True)
-class Vendor:
-    provider: type[HttpChatProvider]
-    server: str  # the fixture that serves its wire format
-    preamble: int  # events of a stream before the first word of the answer
-    thinking: dict[str, Any] = field(default_factory=dict)  # options that make it stream thoughts
-
-
-OPENAI = Vendor(OpenAI, "openai_server", preamble=1)  # the role
-ANTHROPIC = Vendor(  # message_start, content_block_start, ping
-    Anthropic, "anthropic_server", preamble=3, thinking={"reasoning_effort": "low"}
-)
-GEMINI = Vendor(Gemini, "gemini_server", preamble=0, thinking={"reasoning_effort": "low"})
-OLLAMA = Vendor(
-    Ollama,
-    "ollama_server",
-    preamble=0,
-    thinking={"model": "qwen3:0.6b", "reasoning_effort": "high"},
-)
-VENDORS = [OPENAI, ANTHROPIC, GEMINI, OLLAMA]
-every_vendor = pytest.mark.parametrize("vendor", VENDORS, ids=lambda vendor: vendor.provider.id)
-keyed_vendor = pytest.mark.parametrize(
-    "vendor", [v for v in VENDORS if v.provider.needs_auth], ids=lambda vendor: vendor.provider.id
-)
-
-
-def case(vendor: Vendor, *values: Any, name: str = "") -> Any:
-    """One row of a table that starts with the vendor (test id: ``vendor-name``)."""
-    return pytest.param(vendor, *values, id="-".join(filter(None, (vendor.provider.id, name))))
-
-
-@pytest.fixture
-def server(vendor: Vendor, request: pytest.FixtureRequest) -> MockServer:
-    """The vendor's server, started for this test."""
-    server: MockServer = request.getfixturevalue(vendor.server)
-    return server
 
 
 # ----- answers -------------------------------------------------------------------------------
@@ -143,7 +116,7 @@ def test_close_delimited_stream(vendor: Vendor, server: MockServer) -> None:
 
 
 # ----- no connection -------------------------------------------------------------------------
-@keyed_vendor
+@every_keyed_vendor
 def test_no_key_anywhere_is_a_clear_error_without_a_request(
     vendor: Vendor, server: MockServer
 ) -> None:

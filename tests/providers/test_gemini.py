@@ -7,41 +7,18 @@ test_every_vendor.py.
 from __future__ import annotations
 
 import asyncio
-import math
-import time
 
 import pytest
 
 from providers import errors
 from providers.response import FinishReason, Reasoning, Usage
 from providers.vendors.gemini import Gemini
-from tests.providers.support import KEY, Roundtable, collect, last_body, one, only, text_of
+from tests.providers.support import KEY, Roundtable, collect, last_body, one, text_of
 from tests.servers.gemini_server import GeminiServer
 from tests.servers.scenario import Error, Models, Raw, Stream
 
 
 # ----- streaming -------------------------------------------------------------------------------
-def test_streams_thoughts_text_finish_and_usage(gemini_server: GeminiServer) -> None:
-    gemini_server.push(Stream(text="Hi! Nice to meet you.", reasoning="The user greets me."))
-    chunks, error = collect(Gemini, gemini_server, reasoning_effort="low")
-    assert error is None
-    assert text_of(chunks) == "Hi! Nice to meet you."
-    thoughts = only(chunks, Reasoning)
-    assert "".join(str(chunk) for chunk in thoughts) == "The user greets me."
-    assert chunks.index(thoughts[-1]) < chunks.index("Hi!")
-    assert one(chunks, FinishReason).reason == "stop"
-    usage = one(chunks, Usage).get_dict()
-    prompt_tokens = math.ceil(len("Be brief.Hello there") / 4)
-    answer, thinking = math.ceil(21 / 4), math.ceil(19 / 4)
-    assert usage == {
-        "prompt_tokens": prompt_tokens,
-        "completion_tokens": answer + thinking,
-        "reasoning_tokens": thinking,
-        "total_tokens": prompt_tokens + answer + thinking,
-    }
-    assert isinstance(chunks[-1], Usage), "usage comes once, at the end"
-
-
 def test_request_shape(gemini_server: GeminiServer) -> None:
     messages = [
         {"role": "system", "content": "Be brief."},
@@ -175,29 +152,6 @@ def test_listing_failure_falls_back_to_the_built_in_list(gemini_server: GeminiSe
 
 
 # ----- errors ----------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("error", "expected", "words"),
-    [
-        (Error(400, code="API_KEY_INVALID"), errors.MissingAuthError, "API key not valid"),
-        (Error(403), errors.MissingAuthError, "rejected"),
-        (Error(401), errors.MissingAuthError, "rejected"),
-        (Error(400, message="The input token count (1200000) exceeds the maximum number of "
-                            "tokens allowed (1048576)."),
-         errors.BadRequestError, "exceeds the maximum"),
-        (Error(500), errors.ServiceUnavailableError, "Try again"),
-    ],
-)  # fmt: skip
-def test_error_statuses(
-    gemini_server: GeminiServer, error: Error, expected: type, words: str
-) -> None:
-    gemini_server.push(error)
-    chunks, raised = collect(Gemini, gemini_server)
-    assert type(raised) is expected, raised
-    assert words in str(raised)
-    assert text_of(chunks) == ""
-    assert len(gemini_server.requests) == 1, "not retried"
-
-
 def test_a_bad_key_is_an_auth_error_and_never_shown(gemini_server: GeminiServer) -> None:
     secret = "AIzaSyWRONG-wrong-wrong-0123456789"
     _, error = collect(Gemini, gemini_server, api_key=secret)
@@ -216,53 +170,6 @@ def test_unknown_model_names_the_available_ones(gemini_server: GeminiServer) -> 
     assert isinstance(error, errors.ModelNotFoundError)
     assert "gemini-9-ultra" in str(error)
     assert "gemini-2.5-flash" in str(error)
-
-
-def test_rate_limit_honours_retry_info_then_succeeds(gemini_server: GeminiServer) -> None:
-    gemini_server.push(Error(429, retry_after=0.3), Stream(text="after the wait"))
-    started = time.monotonic()
-    chunks, error = collect(Gemini, gemini_server)
-    elapsed = time.monotonic() - started
-    assert error is None and text_of(chunks) == "after the wait"
-    assert len(gemini_server.requests) == 2
-    assert 0.25 <= elapsed < 3, elapsed
-
-
-def test_rate_limit_exhausted(gemini_server: GeminiServer) -> None:
-    gemini_server.push(*[Error(429, retry_after=0.05)] * 3)
-    _, error = collect(Gemini, gemini_server)
-    assert isinstance(error, errors.RateLimitError)
-    assert error.retry_after == pytest.approx(0.05)
-    assert "quota" in str(error) and "Try again in 0.05 s" in str(error)
-    assert len(gemini_server.requests) == 3
-
-
-def test_overloaded_503_is_retried(gemini_server: GeminiServer) -> None:
-    gemini_server.push(Error(503, retry_after=0), Stream(text="back again"))
-    chunks, error = collect(Gemini, gemini_server)
-    assert error is None and text_of(chunks) == "back again"
-    gemini_server.push(*[Error(503, retry_after=0)] * 3)
-    _, error = collect(Gemini, gemini_server)
-    assert isinstance(error, errors.ServiceUnavailableError)
-    assert error.status == 503 and "overloaded" in str(error)
-
-
-@pytest.mark.parametrize(
-    ("status", "expected"),
-    [
-        (503, errors.ServiceUnavailableError),
-        (429, errors.RateLimitError),
-        (400, errors.ResponseError),
-    ],
-)
-def test_error_mid_stream_keeps_the_text(
-    gemini_server: GeminiServer, status: int, expected: type
-) -> None:
-    gemini_server.push(Stream(text="one two three four", error_after=2, error=Error(status)))
-    chunks, error = collect(Gemini, gemini_server)
-    assert type(error) is expected
-    assert "middle of the answer" in str(error)
-    assert text_of(chunks) == "one two"
 
 
 # ----- command line ----------------------------------------------------------------------------
