@@ -1,5 +1,5 @@
 """What the provider tests share: the vendors and their servers, one request run to its end, its
-chunks picked apart, what the server saw, and ``roundtable`` runs."""
+chunks picked apart, what the server saw, and what a ``roundtable`` run did."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from providers.vendors.anthropic import Anthropic
 from providers.vendors.gemini import Gemini
 from providers.vendors.ollama import Ollama
 from providers.vendors.openai import OpenAI
-from tests.servers import DEFAULT_KEY, MockServer, Stream
+from tests.servers import DEFAULT_KEY, MockServer
 
 KEY = DEFAULT_KEY  # "test-key-123": what every server accepts by default
 MESSAGES: list[dict[str, Any]] = [
@@ -152,16 +152,3 @@ class Run:
 
 
 Roundtable = Callable[..., Run]  # the ``roundtable`` fixture: runs ``roundtable ARGS...``
-
-
-def chat_with_thoughts(roundtable: Roundtable, server: MockServer, *args: str) -> dict[str, Any]:
-    """``roundtable chat ARGS... --system "Be brief." Salut`` against ``server``, which thinks
-    and answers "Bonjour ✓": stdout carries the answer alone, stderr the thoughts and the usage.
-    Returns the body of the request the server got."""
-    server.push(Stream(text="Bonjour ✓", reasoning="French it is."))
-    run = roundtable("chat", *args, "--system", "Be brief.", "Salut")
-    assert run.code == 0, run.err
-    assert run.out == "Bonjour ✓\n"
-    assert "French it is." in run.err
-    assert "[usage] input=" in run.err
-    return last_body(server)

@@ -1,6 +1,7 @@
 """The Anthropic provider against the loopback Messages API server, over real sockets: the
-Messages request (system on top, thinking budgets), usage, dated model aliases, error statuses and
-the 529 overload, and the CLI. What every vendor does alike is in test_every_vendor.py.
+Messages request (system on top, headers, parameters, thinking budgets), paged model listing and
+dated aliases, and a rejected key that is never shown. What every vendor does alike (answers,
+error statuses, retries, broken streams, cancellation, the CLI) is in test_every_vendor*.py.
 """
 
 from __future__ import annotations
@@ -10,15 +11,14 @@ from typing import Any
 
 import pytest
 
-from providers import errors
-from providers.response import FinishReason, Reasoning, Usage
+from providers.errors import MissingAuthError, ParameterError
 from providers.vendors.anthropic import DEFAULT_MAX_TOKENS, Anthropic
-from tests.providers.support import KEY, Roundtable, collect, one, text_of
+from tests.providers.support import KEY, collect
 from tests.servers.anthropic_server import AnthropicServer
-from tests.servers.scenario import Error, Models, Stream
+from tests.servers.scenario import Error
 
 
-# ----- streaming -------------------------------------------------------------------------------
+# ----- requests --------------------------------------------------------------------------------
 def test_request_places_system_on_top_and_sends_the_headers(
     anthropic_server: AnthropicServer,
 ) -> None:
@@ -96,20 +96,9 @@ def test_impossible_thinking_settings_fail_before_any_request(
     anthropic_server: AnthropicServer, options: dict[str, Any]
 ) -> None:
     chunks, error = collect(Anthropic, anthropic_server, **options)
-    assert isinstance(error, errors.ParameterError)
+    assert isinstance(error, ParameterError)
     assert ("max_tokens" in str(error)) or ("reasoning_effort" in str(error))
     assert chunks == [] and anthropic_server.requests == []
-
-
-def test_complete_answer_without_streaming(anthropic_server: AnthropicServer) -> None:
-    anthropic_server.push(Stream(text="Whole answer.", reasoning="Short thought."))
-    chunks, error = collect(Anthropic, anthropic_server, stream=False, reasoning_effort="low")
-    assert error is None
-    assert anthropic_server.last_request.body_dict["stream"] is False  # type: ignore[union-attr]
-    assert text_of(chunks) == "Whole answer."
-    assert str(one(chunks, Reasoning)) == "Short thought."
-    assert one(chunks, FinishReason).reason == "stop"
-    assert one(chunks, Usage).get_dict()["completion_tokens"] > 0
 
 
 # ----- models ----------------------------------------------------------------------------------
@@ -146,73 +135,17 @@ def test_listing_failure_falls_back_to_the_built_in_list(
     assert models == Anthropic.fallback_models
     assert Anthropic.default_model in models
     anthropic_server.push(Error(401, on="models"))
-    with pytest.raises(errors.MissingAuthError):
+    with pytest.raises(MissingAuthError):
         asyncio.run(
             Anthropic.get_models_async(api_key=KEY, base_url=anthropic_server.url, strict=True)
         )
 
 
 # ----- errors ----------------------------------------------------------------------------------
-def test_unknown_model(anthropic_server: AnthropicServer) -> None:
-    anthropic_server.strict_models = True
-    _, error = collect(Anthropic, anthropic_server, model="claude-nonexistent")
-    assert isinstance(error, errors.ModelNotFoundError)
-    assert "claude-nonexistent" in str(error)
-    assert "roundtable models -p anthropic" in str(error)
-
-
 def test_a_rejected_key_is_never_shown(anthropic_server: AnthropicServer) -> None:
     secret = "sk-ant-api03-SECRETSECRETSECRET-000111222"
     anthropic_server.push(Error(401, message=f"invalid x-api-key: {secret}"))
     _, error = collect(Anthropic, anthropic_server, api_key=secret)
-    assert isinstance(error, errors.MissingAuthError)
+    assert isinstance(error, MissingAuthError)
     assert secret not in str(error) and secret[:-4] not in str(error)
     assert "roundtable keys set -p anthropic" in str(error)
-
-
-# ----- command line ----------------------------------------------------------------------------
-def test_cli_chat(
-    anthropic_server: AnthropicServer, monkeypatch: pytest.MonkeyPatch, roundtable: Roundtable
-) -> None:
-    monkeypatch.setenv("ANTHROPIC_API_KEY", KEY)
-    monkeypatch.setenv("ANTHROPIC_BASE_URL", anthropic_server.url + "/v1")
-    anthropic_server.push(Stream(text="Bonjour ✓", reasoning="French it is."))
-    run = roundtable(
-        "chat", "-p", "anthropic", "--system", "Be brief.", "--param", "reasoning_effort=low",
-        "--param", "temperature=1", "--param", "stop=END", "Salut",
-    )  # fmt: skip
-    assert run.code == 0, run.err
-    assert run.out == "Bonjour ✓\n"
-    assert "French it is." in run.err
-    assert "[usage] input=" in run.err
-    body = anthropic_server.last_request.body_dict  # type: ignore[union-attr]
-    assert body["system"] == "Be brief."
-    assert body["stop_sequences"] == ["END"] and body["temperature"] == 1
-
-
-def test_cli_chat_error_exit_code_and_no_key(
-    anthropic_server: AnthropicServer, monkeypatch: pytest.MonkeyPatch, roundtable: Roundtable
-) -> None:
-    secret = "sk-ant-wrong-key-5566778899"
-    monkeypatch.setenv("ANTHROPIC_API_KEY", secret)
-    run = roundtable("chat", "-p", "anthropic", "--base-url", anthropic_server.url, "Hi")
-    assert run.code == 1
-    assert run.out == ""
-    assert run.err.startswith("roundtable: error: The API key for Anthropic was rejected")
-    assert secret not in run.err + run.out
-
-
-def test_cli_models_live_and_fallback(
-    anthropic_server: AnthropicServer, monkeypatch: pytest.MonkeyPatch, roundtable: Roundtable
-) -> None:
-    monkeypatch.setenv("ANTHROPIC_API_KEY", KEY)
-    models = ("models", "-p", "anthropic", "--base-url", anthropic_server.url)
-    anthropic_server.push(Models(["claude-x-20250101", "claude-y-20250202"]))
-    run = roundtable(*models)
-    assert run.code == 0
-    assert run.out.split() == ["claude-x-20250101", "claude-y-20250202"]
-    anthropic_server.push(*[Error(503, retry_after=0, on="models")] * 3)
-    run = roundtable(*models)
-    assert run.code == 0
-    assert "claude-sonnet-4-5  (default)" in run.out.splitlines()
-    assert "could not list live models" in run.err

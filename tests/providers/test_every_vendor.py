@@ -1,6 +1,7 @@
 """What every vendor's provider does alike, each against its own loopback server over real sockets:
-reasoning, finish and usage chunks; text split anywhere; error statuses and retries; broken and
-stalled streams; cancellation.
+reasoning, finish and usage chunks; complete answers; text split anywhere; a missing key and an
+unreachable server; unknown models; error statuses and retries; broken and stalled streams;
+cancellation.
 
 The vendor-specific knowledge lives in the tables (which status means what, in whose words); how a
 vendor builds its requests and reads its answers is tested in test_<vendor>.py.
@@ -18,6 +19,7 @@ import pytest
 from providers.errors import (
     BadRequestError,
     MissingAuthError,
+    ModelNotFoundError,
     PaymentRequiredError,
     ProviderConnectionError,
     ProviderTimeoutError,
@@ -85,6 +87,31 @@ def test_streams_reasoning_then_text_then_finish_and_usage(
     assert isinstance(chunks[-1], Usage), "usage comes once, at the end"
 
 
+@pytest.mark.parametrize(
+    ("vendor", "path", "body"),
+    [
+        case(OPENAI, "/v1/chat/completions", {"stream": False}),
+        case(ANTHROPIC, "/v1/messages", {"stream": False}),
+        case(GEMINI, "/v1beta/models/gemini-2.5-flash:generateContent", {}),
+        case(OLLAMA, "/api/chat", {"stream": False}),
+    ],
+)
+def test_complete_answer_without_streaming(
+    vendor: Vendor, server: MockServer, path: str, body: dict[str, Any]
+) -> None:
+    server.push(Stream(text="Whole answer.", reasoning="Short thought."))
+    chunks, error = collect(vendor.provider, server, stream=False, **vendor.thinking)
+    assert error is None
+    request = server.last_request
+    assert request is not None and request.path == path
+    assert {name: request.body_dict[name] for name in body} == body
+    assert only(chunks, str) == ["Whole answer."]  # in one piece
+    assert str(one(chunks, Reasoning)) == "Short thought."
+    assert one(chunks, FinishReason).reason == "stop"
+    usage = one(chunks, Usage).get_dict()
+    assert usage["prompt_tokens"] > 0 and usage["completion_tokens"] > 0
+
+
 @every_vendor
 def test_length_finish_reason(vendor: Vendor, server: MockServer) -> None:
     server.push(Stream(text="cut sho", finish="length"))
@@ -138,6 +165,31 @@ def test_unreachable_server(vendor: Vendor) -> None:
         ProviderConnectionError, match=f"Could not connect to {vendor.provider.label}"
     ):
         asyncio.run(run())
+
+
+# ----- unknown models ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("vendor", "model", "words"),
+    [
+        case(OPENAI, "gpt-nope", ("404", "Valid models: gpt-4o-mini, gpt-4o, o3-mini")),
+        case(ANTHROPIC, "claude-nonexistent", ("roundtable models -p anthropic",)),
+        case(GEMINI, "gemini-9-ultra", ("gemini-2.5-flash",)),
+        case(OLLAMA, "mistral", ("ollama pull mistral", "llama3.2:latest")),
+    ],
+)
+def test_model_the_service_rejects_is_named_with_what_to_do(
+    vendor: Vendor, server: MockServer, model: str, words: tuple[str, ...]
+) -> None:
+    """The service's 404 for a model it does not have names the model, and the models it has or
+    how to get one."""
+    server.strict_models = True
+    chunks, error = collect(vendor.provider, server, model=model)
+    assert isinstance(error, ModelNotFoundError)
+    assert model in str(error)
+    for word in words:
+        assert word in str(error)
+    assert KEY not in str(error)
+    assert text_of(chunks) == ""
 
 
 # ----- error statuses ------------------------------------------------------------------------
@@ -255,23 +307,23 @@ def test_overloaded_is_retried_then_reported(
 
 # ----- broken streams ------------------------------------------------------------------------
 @pytest.mark.parametrize(
-    ("vendor", "failure", "expected", "words"),
+    ("vendor", "expected", "words", "event"),
     [
-        case(OPENAI, None, ResponseError, "The server had an error"),
-        case(ANTHROPIC, Error(529, code="overloaded_error"), ServiceUnavailableError,
-             "overloaded_error", name="overloaded_error"),
-        case(ANTHROPIC, Error(529, code="api_error"), ResponseError, "api_error",
-             name="api_error"),
-        case(GEMINI, Error(503), ServiceUnavailableError, "overloaded", name="503"),
-        case(GEMINI, Error(429), RateLimitError, "quota", name="429"),
-        case(GEMINI, Error(400), ResponseError, "", name="400"),
-        case(OLLAMA, None, ResponseError, "error was encountered while running the model"),
+        case(OPENAI, ResponseError, "The server had an error", None),
+        case(ANTHROPIC, ServiceUnavailableError, "overloaded_error",
+             Error(529, code="overloaded_error"), name="overloaded_error"),
+        case(ANTHROPIC, ResponseError, "api_error", Error(529, code="api_error"), name="api_error"),
+        case(GEMINI, ServiceUnavailableError, "overloaded", Error(503), name="503"),
+        case(GEMINI, RateLimitError, "quota", Error(429), name="429"),
+        case(GEMINI, ResponseError, "", Error(400), name="400"),
+        case(OLLAMA, ResponseError, "error was encountered while running the model", None),
     ],
 )  # fmt: skip
 def test_error_event_mid_stream_keeps_the_text(
-    vendor: Vendor, server: MockServer, failure: Error | None, expected: type, words: str
+    vendor: Vendor, server: MockServer, expected: type, words: str, event: Error | None
 ) -> None:
-    server.push(Stream(text="one two three four", error_after=vendor.preamble + 2, error=failure))
+    """``event``: the error the server sends (None: its vendor's usual one)."""
+    server.push(Stream(text="one two three four", error_after=vendor.preamble + 2, error=event))
     chunks, error = collect(vendor.provider, server)
     assert type(error) is expected, error
     assert "middle of the answer" in str(error) and words in str(error)
