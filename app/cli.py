@@ -99,7 +99,7 @@ def cmd_models(args: argparse.Namespace, out: TextIO) -> int:
         models = list(getattr(provider, "fallback_models", []) or provider.get_models())  # type: ignore[attr-defined]
     default = getattr(provider, "default_model", None)
     match = getattr(provider, "match_model", None)
-    if default and match is not None:
+    if default and default not in models and match is not None:
         default = match(default)  # the vendor's spelling, e.g. Ollama's "llama3.2:latest"
     for model in models:
         out.write(f"{model}  (default)\n" if model == default else f"{model}\n")
