@@ -4,16 +4,21 @@ A ``ChatSession`` holds the turns of a chat (user messages and answers), its sys
 request configuration, and runs one answer at a time as an asyncio task on the running loop (the
 qasync loop in the app, ``asyncio.run`` in tests). What happens is reported to a
 ``SessionListener``; the window's listener mirrors it into the chat view. Qt-free.
+
+Given a ``History``, the session saves the conversation as it happens (DESIGN.md "Storage"): the
+conversation is created on the first send, each user message when it is sent, each answer while
+it streams (``AnswerRecorder``), and regenerate/edit drop the stored messages the view drops.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from providers.base import stream_chunks
 from providers.errors import ProviderError
@@ -31,7 +36,14 @@ from providers.types import BaseProvider, Message, Messages
 
 from . import secrets
 
+if TYPE_CHECKING:
+    from .history import AnswerRecorder, Conversation, History, StoredMessage
+
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
+
+TITLE_WORDS = 8  # a new conversation's title: the first words of its first prompt...
+TITLE_CHARS = 60  # ...at most this long
 
 #: Looks up a request's secret keyword arguments (``api_key``, ...) when it starts.
 SecretLookup = Callable[[type[BaseProvider], str], Awaitable[dict[str, str]]]
@@ -52,6 +64,7 @@ class Turn:
     error: str | None = None
     stopped: bool = False
     streaming: bool = False
+    message_id: int | None = None  # its row in the history, once saved
 
 
 @dataclass
@@ -106,6 +119,12 @@ class SessionListener:
 
     def busy_changed(self, busy: bool) -> None: ...
 
+    def conversation_saved(self, conversation_id: int) -> None:
+        """The conversation was created or got a new message in the history."""
+
+    def history_failed(self, message: str) -> None:
+        """Saving to the history failed; the conversation goes on, no longer saved."""
+
 
 class ChatSession:
     """A conversation; ``send``/``regenerate``/``retry``/``edit_and_resend`` start an answer."""
@@ -117,11 +136,13 @@ class ChatSession:
         system_prompt: str = "",
         listener: SessionListener | None = None,
         secret_lookup: SecretLookup = secrets.request_secrets,
+        history: History | None = None,
     ) -> None:
         self.config = config
         self.system_prompt = system_prompt
         self.listener = listener or SessionListener()
         self.turns: list[Turn] = []
+        self._saved = _Saver(history, lambda message: self.listener.history_failed(message))
         self._secret_lookup = secret_lookup
         self._task: asyncio.Task[None] | None = None
         self._running = False  # cleared before the end is reported, so handlers may send again
@@ -135,6 +156,16 @@ class ChatSession:
     @property
     def task(self) -> asyncio.Task[None] | None:
         return self._task
+
+    @property
+    def conversation_id(self) -> int | None:
+        """The stored conversation this session writes to (None: not saved yet, or no history)."""
+        return self._saved.conversation_id
+
+    @property
+    def history(self) -> History | None:
+        """Where the conversation is saved; None without a history or after a failed write."""
+        return self._saved.history
 
     async def wait(self) -> None:
         """Until the current answer (if any) has ended, however it ends."""
@@ -193,15 +224,37 @@ class ChatSession:
         return True
 
     def clear(self) -> None:
-        """Forget the conversation (a new chat); a running answer is stopped and forgotten."""
+        """Start a new conversation; the stored one stays in the history. A running answer is
+        stopped and forgotten (its stored copy ends as stopped)."""
         if self.busy and self._task is not None:
             self._generation += 1  # orphans the running answer: it reports nothing more
             self._task.cancel()
             self._running = False
             self.listener.busy_changed(False)
         self._task = None
+        self._saved.detach()
         if self.turns:
             self._truncate(0)
+
+    def open_conversation(self, conversation_id: int) -> Conversation:
+        """Continue a stored conversation: its messages and system prompt become this session's.
+
+        Reads first, so a failed read (``KeyError``, ``sqlite3.Error``, ``HistoryError``) leaves
+        the current conversation as it was. The caller restores the provider and model from the
+        returned ``Conversation``.
+        """
+        from .history import HistoryError
+
+        history = self._saved.history
+        if history is None:
+            raise HistoryError("The history is not available.")
+        conversation = history.conversation(conversation_id)
+        stored = history.messages(conversation_id)
+        self.clear()
+        self.turns = [_turn_from(message) for message in stored if message.role != "system"]
+        self.system_prompt = conversation.system_prompt
+        self._saved.attach(conversation)
+        return conversation
 
     # ----- the request -------------------------------------------------------------------------
     def request_messages(self, upto: int | None = None) -> Messages:
@@ -235,9 +288,15 @@ class ChatSession:
     def _add_user(self, text: str) -> None:
         turn = Turn(role="user", content=text)
         self.turns.append(turn)
+        saved_in = self._saved.user_message(turn, self.system_prompt, self.config)
         self.listener.message_added(len(self.turns) - 1, turn)
+        if saved_in is not None:
+            self.listener.conversation_saved(saved_in)
 
     def _truncate(self, index: int) -> None:
+        stored = next((t.message_id for t in self.turns[index:] if t.message_id is not None), None)
+        if stored is not None:
+            self._saved.truncate_from(stored)
         del self.turns[index:]
         self.listener.truncated(index)
 
@@ -248,16 +307,24 @@ class ChatSession:
         turn.streaming = True
         self.turns.append(turn)
         index = len(self.turns) - 1
+        recorder = self._saved.answer(turn, config)
         self.listener.answer_started(index, turn)
         self._generation += 1
         self._task = asyncio.get_event_loop().create_task(
-            self._run(index, turn, config, messages, self._generation), name=f"answer {index}"
+            self._run(index, turn, config, messages, self._generation, recorder),
+            name=f"answer {index}",
         )
         self._running = True
         self.listener.busy_changed(True)
 
     async def _run(
-        self, index: int, turn: Turn, config: RequestConfig, messages: Messages, generation: int
+        self,
+        index: int,
+        turn: Turn,
+        config: RequestConfig,
+        messages: Messages,
+        generation: int,
+        recorder: AnswerRecorder | None,
     ) -> None:
         started = time.monotonic()
         failed = False
@@ -275,7 +342,7 @@ class ChatSession:
             async for chunk in stream_chunks(config.provider, config.model, messages, **kwargs):
                 if generation != self._generation:
                     raise asyncio.CancelledError  # orphaned by clear(): stop reading at once
-                self._dispatch(index, turn, chunk)
+                self._dispatch(index, turn, chunk, recorder)
         except asyncio.CancelledError:
             # Stopping is how this task is meant to end early: report it, do not propagate.
             turn.stopped = True
@@ -288,6 +355,8 @@ class ChatSession:
             failed = True
         turn.elapsed = time.monotonic() - started
         turn.streaming = False
+        # Saved even when orphaned: the stored conversation keeps what arrived.
+        self._saved.answer_ended(recorder, turn)
         if generation != self._generation:
             return  # orphaned by clear(): the conversation it belonged to is gone
         self._running = False
@@ -297,15 +366,19 @@ class ChatSession:
         else:
             self.listener.answer_finished(index, turn)
 
-    def _dispatch(self, index: int, turn: Turn, chunk: object) -> None:
+    def _dispatch(
+        self, index: int, turn: Turn, chunk: object, recorder: AnswerRecorder | None
+    ) -> None:
         if isinstance(chunk, str):
             if chunk:
                 turn.content += chunk
+                self._saved.text(recorder, chunk)
                 self.listener.text_received(index, chunk)
         elif isinstance(chunk, Reasoning):
             text = str(chunk)
             if text:
                 turn.reasoning += text
+                self._saved.reasoning(recorder, text)
                 self.listener.reasoning_received(index, text)
         elif isinstance(chunk, Usage):
             turn.usage = chunk.get_dict()
@@ -321,8 +394,139 @@ class ChatSession:
             text = str(chunk)  # citations are markdown text in the answer
             if text:
                 turn.content += text
+                self._saved.text(recorder, text)
                 self.listener.text_received(index, text)
         elif isinstance(chunk, ResponseType):
             log.debug("ignoring a %s chunk", type(chunk).__name__)
         else:
             log.debug("ignoring an unknown chunk of type %s", type(chunk).__name__)
+
+
+# ----- saving to the history ----------------------------------------------------------------------
+
+
+def title_from_prompt(text: str) -> str:
+    """A new conversation's title: the first words of its first prompt (the user may rename)."""
+    words = text.split()
+    title = " ".join(words[:TITLE_WORDS])
+    if len(title) > TITLE_CHARS:
+        return title[: TITLE_CHARS - 1].rstrip() + "…"
+    return title + "…" if len(words) > TITLE_WORDS else title
+
+
+class _Saver:
+    """Writes one session's conversation to the history as it happens.
+
+    Each write is one small statement on the calling (GUI) thread. A failing write (disk full,
+    database removed) turns saving off for this session and is reported once: the chat goes on.
+    Only message text and non-secret metadata are written (provider id, model, usage, timing).
+    """
+
+    def __init__(self, history: History | None, failed: Callable[[str], None]) -> None:
+        self.history = history
+        self.conversation_id: int | None = None
+        self._failed = failed
+        self._stored_meta: tuple[str, str, str] | None = None  # system prompt, provider, model
+
+    def attach(self, conversation: Conversation) -> None:
+        self.conversation_id = conversation.id
+        self._stored_meta = (conversation.system_prompt, conversation.provider, conversation.model)
+
+    def detach(self) -> None:
+        self.conversation_id = None
+        self._stored_meta = None
+
+    def _write(self, action: Callable[[History], _T]) -> _T | None:
+        history = self.history
+        if history is None:
+            return None
+        try:
+            return action(history)
+        except sqlite3.Error as error:
+            self.history = None
+            log.info("history write failed: %s", error)
+            self._failed(
+                f"Conversations can no longer be saved to the history ({error}). "
+                "Chatting goes on without saving."
+            )
+            return None
+
+    def user_message(self, turn: Turn, system_prompt: str, config: RequestConfig) -> int | None:
+        """Save a sent message (creating the conversation on the first); the conversation id."""
+        meta = (system_prompt, config.provider_id, config.model_name)
+
+        def write(history: History) -> int:
+            if self.conversation_id is None:
+                self.conversation_id = history.create_conversation(
+                    title_from_prompt(turn.content), *meta
+                )
+            elif meta != self._stored_meta:
+                system, provider, model = meta
+                history.update_conversation(
+                    self.conversation_id, system_prompt=system, provider=provider, model=model
+                )
+            self._stored_meta = meta
+            turn.message_id = history.add_message(self.conversation_id, "user", turn.content)
+            return self.conversation_id
+
+        return self._write(write)
+
+    def answer(self, turn: Turn, config: RequestConfig) -> AnswerRecorder | None:
+        """Save an answer that starts streaming; its recorder keeps it up to date."""
+        from .history import AnswerRecorder
+
+        conversation_id = self.conversation_id
+        if conversation_id is None:
+            return None
+
+        def write(history: History) -> AnswerRecorder:
+            turn.message_id = history.add_message(
+                conversation_id, "assistant", provider=config.provider_id,
+                model=config.model_name, status="streaming",
+            )  # fmt: skip
+            return AnswerRecorder(history, turn.message_id)
+
+        return self._write(write)
+
+    def text(self, recorder: AnswerRecorder | None, text: str) -> None:
+        if recorder is not None and self.history is not None:
+            self._write(lambda _history: recorder.add_text(text))
+
+    def reasoning(self, recorder: AnswerRecorder | None, text: str) -> None:
+        if recorder is not None and self.history is not None:
+            self._write(lambda _history: recorder.add_reasoning(text))
+
+    def answer_ended(self, recorder: AnswerRecorder | None, turn: Turn) -> None:
+        if recorder is None:
+            return
+        status = "error" if turn.error else "stopped" if turn.stopped else "complete"
+        self._write(
+            lambda _history: recorder.finish(
+                status, error=turn.error or "", usage=turn.usage, elapsed=turn.elapsed
+            )
+        )
+
+    def truncate_from(self, message_id: int) -> None:
+        if self.conversation_id is not None:
+            self._write(lambda history: history.truncate_from(message_id))
+
+
+def _turn_from(message: StoredMessage) -> Turn:
+    """A stored message as a turn; an answer cut off by a crash (still "streaming") is shown
+    as stopped."""
+    if message.role == "user":
+        return Turn(role="user", content=message.content, message_id=message.id)
+    return Turn(
+        role="assistant", content=message.content, reasoning=message.reasoning,
+        title=_answer_title(message.provider, message.model), model=message.model or None,
+        usage=message.usage or None, elapsed=message.elapsed, error=message.error or None,
+        stopped=message.status in ("stopped", "streaming"), message_id=message.id,
+    )  # fmt: skip
+
+
+def _answer_title(provider_id: str, model: str) -> str:
+    from providers.registry import all_providers, provider_label
+
+    provider = all_providers().get(provider_id)
+    label = provider_label(provider) if provider is not None else provider_id or "Assistant"
+    return f"{label} · {model}" if model else label

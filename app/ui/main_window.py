@@ -7,12 +7,17 @@ threads). Network work (model lists, answers) runs as asyncio tasks on the qasyn
 Two steps (``application.start_window``): the constructor builds and shows the window's shell
 with Qt and the settings only; ``start()``, called once the shell has been painted and the
 asyncio loop exists, adds the chat view, the session and the providers. So the modules behind
-those (asyncio, Markdown, Pygments, httpx, keyring) are imported inside methods here.
+those (asyncio, Markdown, Pygments, httpx, keyring, sqlite3) are imported inside methods here.
+
+History: the session saves the conversation as it happens (``app.core.history``, opened in
+``start()``); the history panel on the left lists, searches and reopens conversations. A
+history that cannot be opened (damaged, newer) is reported and the window works without it.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from string import Template
 from typing import TYPE_CHECKING, Any
 
@@ -57,16 +62,23 @@ if TYPE_CHECKING:
     import asyncio
     from types import ModuleType
 
+    from app.core.history import History
     from app.core.session import ChatSession, RequestConfig, Turn
     from providers.types import BaseProvider
 
     from .chat_view import ChatView
+    from .history_panel import HistoryPanel
     from .settings_form import SettingsForm
 
 log = logging.getLogger(__name__)
 
 COMPOSER_MAX_LINES = 8
 DEFAULT_SIZE = QSize(1180, 780)
+# Reopening a conversation rebuilds its bubbles; the chat view costs ~5-15 ms per message
+# (widgets, Markdown), so they are added a frame's budget at a time, and only the most recent
+# ones until the user asks for the rest.
+RESTORE_RECENT = 40
+RESTORE_BUDGET_MS = 25
 
 
 # ----- look ---------------------------------------------------------------------------------------
@@ -284,16 +296,48 @@ class _ViewListener:
     def truncated(self, index: int) -> None:
         if self.window.chat_view is None:
             return
-        view_index = self.to_view.get(index, self.view.message_count())
+        # The first bubble of turn ``index`` or later (earlier turns may not be shown at all).
+        shown = [view_index for turn, view_index in self.to_view.items() if turn >= index]
+        view_index = min(shown, default=self.view.message_count())
         if view_index == 0:
             self.view.clear()
         else:
             self.view.remove_from(view_index)
         self.to_view = {k: v for k, v in self.to_view.items() if k < index}
         self.window.empty_state.setVisible(index == 0)
+        if index == 0:
+            self.window.show_earlier_strip(0)
 
     def busy_changed(self, busy: bool) -> None:
         self.window.set_busy(busy)
+
+    def conversation_saved(self, conversation_id: int) -> None:
+        panel = self.window.history_panel
+        if panel is not None:
+            panel.refresh()
+            panel.set_current(conversation_id)
+
+    def history_failed(self, message: str) -> None:
+        self.window.banner.show_message("history", "warning", message)
+
+    def restore(self, index: int, turn: Turn) -> None:
+        """Show a stored turn as it ended: an answer gets its one final Markdown render."""
+        view = self.view
+        if turn.role == "user":
+            self.to_view[index] = view.add_user_message(turn.content)
+            return
+        shown = self.to_view[index] = view.begin_answer(turn.title)
+        if turn.reasoning:
+            view.append_reasoning(shown, turn.reasoning)
+        if turn.content:
+            view.append_text(shown, turn.content)
+        if turn.error:
+            view.fail_answer(shown, turn.error)
+        else:
+            view.finish_answer(
+                shown, usage=turn.usage, elapsed=turn.elapsed or 0.0,
+                finish_reason=turn.finish_reason, stopped=turn.stopped,
+            )  # fmt: skip
 
     def session_index(self, view_index: int) -> int | None:
         for session_index, shown in self.to_view.items():
@@ -313,6 +357,7 @@ class MainWindow(QMainWindow):
     firstPainted = Signal()  # noqa: N815 - Qt signal naming
     answerEnded = Signal(int)  # noqa: N815 - Qt signal naming; a session index (tests wait on it)
     modelsLoaded = Signal(str)  # noqa: N815 - a provider id
+    conversationOpened = Signal(int)  # noqa: N815 - a stored conversation is fully shown
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -322,7 +367,15 @@ class MainWindow(QMainWindow):
         self.credentials_task: asyncio.Task[Any] | None = None
         self.credentials_dialog: Any = None
         self.keyring_error: str | None = None
+        self.history: History | None = None  # from start(); None when it cannot be opened
+        self.history_error: str | None = None
         self._editing: int | None = None  # session index of the user message being edited
+        self._restore_next = 0  # the next session turn to show while a conversation is restored
+        self._restore_end = 0
+        self._restore_timer = QTimer(self)
+        self._restore_timer.setSingleShot(True)
+        self._restore_timer.setInterval(0)
+        self._restore_timer.timeout.connect(self._restore_step)
         self._dark = False
         self._applying_theme = False
         self._params_owner: str | None = None
@@ -393,6 +446,10 @@ class MainWindow(QMainWindow):
         self.new_chat_action = QAction("New chat", self)
         self.new_chat_action.setShortcut(QKeySequence.StandardKey.New)
         self.new_chat_action.setToolTip("Start a new conversation (Ctrl+N)")
+        self.history_action = QAction("History", self)
+        self.history_action.setCheckable(True)
+        self.history_action.setShortcut(QKeySequence("Ctrl+H"))
+        self.history_action.setToolTip("Show the saved conversations (Ctrl+H)")
         bar.addWidget(self.provider_picker)
         bar.addWidget(self.model_picker)
         bar.addAction(self.reload_models_action)
@@ -418,6 +475,19 @@ class MainWindow(QMainWindow):
         self._chat_placeholder.setObjectName("chatPlaceholder")
         self.empty_state = EmptyState()
         self.banner = Banner()
+        self.earlier_strip = QFrame()
+        self.earlier_strip.setObjectName("earlierStrip")
+        earlier = QHBoxLayout(self.earlier_strip)
+        earlier.setContentsMargins(16, 4, 16, 4)
+        self.earlier_label = QLabel()
+        self.earlier_label.setProperty("role", "hint")
+        self.show_earlier_button = QPushButton("Show them")
+        self.show_earlier_button.setObjectName("showEarlier")
+        self.show_earlier_button.setFlat(True)
+        self.show_earlier_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        earlier.addWidget(self.earlier_label, 1)
+        earlier.addWidget(self.show_earlier_button)
+        self.earlier_strip.hide()
 
         self.composer = Composer()
         self.send_button = QToolButton()
@@ -475,6 +545,7 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.banner)
+        column.addWidget(self.earlier_strip)
         column.addWidget(self._chat_placeholder, 1)
         self._chat_column = column
         column.addLayout(bottom)
@@ -509,19 +580,30 @@ class MainWindow(QMainWindow):
         self.side_panel.setWidget(panel_content)
         self.side_panel.setMinimumWidth(280)
 
+        # The history panel is created after the first paint too (start()); this holds its place.
+        self.history_panel: HistoryPanel | None = None
+        self._history_placeholder = QWidget()
+        self._history_placeholder.setObjectName("historyPlaceholder")
+        self._history_placeholder.setMinimumWidth(200)
+
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setHandleWidth(1)
+        self.splitter.addWidget(self._history_placeholder)
         self.splitter.addWidget(chat_column)
         self.splitter.addWidget(self.side_panel)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 0)
-        self.splitter.setSizes([800, 380])
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
+        self.splitter.setSizes([240, 800, 380])
         self.setCentralWidget(self.splitter)
         shown = self.settings.get("panel_visible", True) is not False
         self.side_panel.setVisible(shown)
         self.panel_action.setChecked(shown)
+        history_shown = self.settings.get("history_visible", True) is not False
+        self._history_placeholder.setVisible(history_shown)
+        self.history_action.setChecked(history_shown)
 
     def _build_menus(self) -> None:
         menu = self.menuBar()
@@ -537,6 +619,7 @@ class MainWindow(QMainWindow):
         provider_menu.addAction(self.reload_models_action)
 
         view_menu = menu.addMenu("&View")
+        view_menu.addAction(self.history_action)
         view_menu.addAction(self.panel_action)
         theme_menu = view_menu.addMenu("&Theme")
         self.theme_actions: dict[str, QAction] = {}
@@ -565,6 +648,8 @@ class MainWindow(QMainWindow):
         self.credentials_action.triggered.connect(lambda: self.open_credentials())
         self.reload_models_action.triggered.connect(lambda: self.load_models())
         self.panel_action.toggled.connect(self._toggle_panel)
+        self.history_action.toggled.connect(self._toggle_history)
+        self.show_earlier_button.clicked.connect(lambda: self.show_all_messages())
         stop = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         stop.setContext(Qt.ShortcutContext.WindowShortcut)
         stop.activated.connect(self._escape)
@@ -587,8 +672,45 @@ class MainWindow(QMainWindow):
         self.is_started = True
         self._create_chat_view()
         self._create_settings_form()
-        self.session = ChatSession(self._placeholder_config(), listener=self.listener)  # type: ignore[arg-type]  # a SessionListener by duck typing
+        self._create_history_panel()
+        self._open_history()
+        self.session = ChatSession(
+            self._placeholder_config(), listener=self.listener,  # type: ignore[arg-type]  # a SessionListener by duck typing
+            history=self.history,
+        )  # fmt: skip
         self.load_providers()
+        if self.history_error:
+            self.banner.show_message("history", "warning", self.history_error)
+
+    def _create_history_panel(self) -> None:
+        from .history_panel import HistoryPanel
+
+        panel = HistoryPanel()
+        panel.setMinimumWidth(200)
+        panel.set_dark(self._dark)
+        panel.new_button.setIcon(icon("new-chat", theme.palette_for(self._dark).text))
+        panel.openRequested.connect(self.open_conversation)
+        panel.newChatRequested.connect(self.new_chat)
+        panel.conversationDeleted.connect(self._conversation_deleted)
+        panel.notice.connect(lambda kind, text: self.banner.show_message("history", kind, text))
+        self.splitter.replaceWidget(0, panel)  # first: shown without a parent it is a window
+        panel.setVisible(self.history_action.isChecked())
+        self._history_placeholder.deleteLater()
+        self.history_panel = panel
+
+    def _open_history(self) -> None:
+        """Open the history database; if it cannot be used, say why and go on without it (the
+        file is left as it is: it may be recoverable, or belong to a newer version)."""
+        from app.core.history import History, HistoryError
+
+        try:
+            self.history = History()
+        except HistoryError as error:
+            self.history_error = f"History is off: {error}"
+        except OSError as error:
+            self.history_error = f"History is off: its folder cannot be used ({error})."
+        if self.history_panel is not None:
+            self.history_panel.set_history(self.history, self.history_error or "")
 
     def _create_settings_form(self) -> None:
         from .settings_form import SettingsForm
@@ -866,6 +988,7 @@ class MainWindow(QMainWindow):
         """Bring the session up to date with the controls; False (with a message) if it cannot."""
         if self.settings_form is None or self.session is None:
             return False  # not started yet
+        self._finish_restore()  # what follows must land after every restored bubble
         errors = self.settings_form.errors()
         if errors:
             names = ", ".join(errors)
@@ -913,11 +1036,127 @@ class MainWindow(QMainWindow):
 
     def new_chat(self) -> None:
         """A fresh conversation; the system prompt stays as the new one's starting point."""
+        self._restore_timer.stop()
         if self.session is not None:
             self.session.clear()
         self.cancel_edit()
         self.composer.clear()
         self.composer.setFocus()
+        if self.history_panel is not None:
+            self.history_panel.set_current(None)
+
+    # ----- history --------------------------------------------------------------------------------
+    def open_conversation(self, conversation_id: int) -> bool:
+        """Continue a saved conversation: its messages, system prompt, provider and model."""
+        import sqlite3
+
+        from app.core.history import HistoryError
+
+        session, panel = self.session, self.history_panel
+        if session is None or self.chat_view is None or panel is None:
+            return False
+        if conversation_id == session.conversation_id:
+            return True
+        self._restore_timer.stop()
+        try:
+            conversation = session.open_conversation(conversation_id)
+        except (sqlite3.Error, KeyError, HistoryError) as error:
+            self.banner.show_message(
+                "history", "error", f"The conversation could not be opened: {error}"
+            )
+            panel.refresh()
+            panel.set_current(session.conversation_id)
+            return False
+        self.cancel_edit()
+        self.system_prompt.setPlainText(conversation.system_prompt)
+        self._select_target(conversation.provider, conversation.model)
+        panel.set_current(conversation_id)
+        self._restore_view(max(0, len(session.turns) - RESTORE_RECENT))
+        self.composer.setFocus()
+        return True
+
+    def _select_target(self, pid: str, model: str) -> None:
+        """Pick the provider and model a conversation was held with, as the user would."""
+        if not pid:
+            return
+        provider = self.providers.get(pid)
+        if provider is None:
+            current = self.current_provider()
+            instead = f" New answers come from {_label(current[1])}." if current else ""
+            self.banner.show_message(
+                "history", "info",
+                f"This conversation was held with “{pid}”, which is not installed.{instead}",
+            )  # fmt: skip
+            return
+        if model:
+            self.settings.set_model_for(pid, model)  # what the model list preselects
+        if self.provider_picker.current_id() != pid:
+            self.provider_picker.select(pid)  # lists its models, preselecting ``model``
+            return
+        index = self.model_picker.findText(model)
+        if index >= 0:
+            self.model_picker.setCurrentIndex(index)
+        elif model:
+            self.model_picker.setEditText(model)
+        self._model_changed()
+
+    def _restore_view(self, first: int) -> None:
+        """Show the session's turns from ``first`` on, starting now and continuing a frame's
+        budget at a time (so a long conversation never freezes the window)."""
+        view, session = self.chat_view, self.session
+        if view is None or session is None:
+            return
+        self._restore_timer.stop()
+        view.clear()
+        self.listener.to_view = {}
+        self.show_earlier_strip(first)
+        self.empty_state.setVisible(not session.turns)
+        self._restore_next, self._restore_end = first, len(session.turns)
+        self._restore_step()
+
+    def _restore_step(self, budget_ms: float | None = RESTORE_BUDGET_MS) -> None:
+        session = self.session
+        if session is None:
+            return
+        deadline = None if budget_ms is None else time.perf_counter() + budget_ms / 1000
+        while self._restore_next < self._restore_end:
+            index = self._restore_next
+            self._restore_next += 1
+            self.listener.restore(index, session.turns[index])
+            if deadline is not None and time.perf_counter() >= deadline:
+                break
+        if self._restore_next < self._restore_end:
+            self._restore_timer.start()
+            return
+        if self.chat_view is not None:
+            self.chat_view.scroll_to_bottom()
+        self.conversationOpened.emit(session.conversation_id or 0)
+
+    def _finish_restore(self) -> None:
+        if self._restore_timer.isActive():
+            self._restore_timer.stop()
+            self._restore_step(None)
+
+    def show_earlier_strip(self, hidden: int) -> None:
+        """Say that the first ``hidden`` messages of the conversation are not shown (0: hide)."""
+        self.earlier_strip.setVisible(hidden > 0)
+        plural = "s" if hidden != 1 else ""
+        self.earlier_label.setText(f"{hidden} earlier message{plural} not shown.")
+
+    def show_all_messages(self) -> None:
+        """Show the whole conversation (not while an answer streams into it)."""
+        if self.session is not None and not self.session.busy:
+            self._restore_view(0)
+
+    def _conversation_deleted(self, conversation_id: int) -> None:
+        if self.session is not None and self.session.conversation_id == conversation_id:
+            self.new_chat()
+
+    def _toggle_history(self, shown: bool) -> None:
+        panel = self.history_panel
+        (panel if panel is not None else self._history_placeholder).setVisible(shown)
+        if self.settings.get("history_visible", True) is not shown:
+            self.settings.set("history_visible", None if shown else False)
 
     def _retry(self, view_index: int) -> None:
         index = self.listener.session_index(view_index)
@@ -933,6 +1172,7 @@ class MainWindow(QMainWindow):
         index = self.listener.session_index(view_index)
         if index is None or self.session is None or self.session.busy:
             return
+        self._finish_restore()
         self._editing = index
         self.composer.setPlainText(text)
         cursor = self.composer.textCursor()
@@ -948,6 +1188,7 @@ class MainWindow(QMainWindow):
     def set_busy(self, busy: bool) -> None:
         self.send_button.setVisible(not busy)
         self.stop_button.setVisible(busy)
+        self.show_earlier_button.setEnabled(not busy)
 
     def open_link(self, url: str) -> bool:
         """Open a web link the user clicked; anything but http(s) is refused."""
@@ -973,6 +1214,8 @@ class MainWindow(QMainWindow):
         if self.chat_view is not None:
             self.chat_view.set_dark(self._dark)
         self.setStyleSheet(window_style(self._dark))
+        if self.history_panel is not None:
+            self.history_panel.set_dark(self._dark)
         self._apply_icons()
 
     def _system_scheme_changed(self, _scheme: Qt.ColorScheme) -> None:
@@ -984,6 +1227,8 @@ class MainWindow(QMainWindow):
         self.credentials_action.setIcon(icon("key", text))
         self.panel_action.setIcon(icon("sliders", text))
         self.new_chat_action.setIcon(icon("new-chat", text))
+        if self.history_panel is not None:
+            self.history_panel.new_button.setIcon(icon("new-chat", text))
         self.reload_models_action.setIcon(icon("refresh", text))
         self.send_button.setIcon(icon("send", "#ffffff"))
         background = QColor(theme.palette_for(self._dark).background).name()
@@ -1007,8 +1252,23 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop what still runs (answers close their responses); used on close and on quit."""
         self.stop()
+        self._restore_timer.stop()
         if self.models_task is not None and not self.models_task.done():
             self.models_task.cancel()
+        if self.history_panel is not None:
+            self.history_panel.shutdown()
+        self._close_history()
+
+    def _close_history(self) -> None:
+        """Close the database once the stopped answer has saved its end (the task's last step)."""
+        history, self.history = self.history, None
+        if history is None:
+            return
+        task = self.session.task if self.session is not None else None
+        if task is not None and not task.done():
+            task.add_done_callback(lambda _task: history.close())
+        else:
+            history.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self._params_owner is not None:

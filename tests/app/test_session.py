@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import time
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
 
-from app.core.session import ChatSession, RequestConfig, SessionListener, Turn
+from app.core.history import History
+from app.core.session import ChatSession, RequestConfig, SessionListener, Turn, title_from_prompt
 from providers.base import AsyncGeneratorProvider
 from providers.registry import get_provider
 from providers.response import HiddenResponse, RequestLogin, Usage
@@ -61,6 +64,12 @@ class Recorder(SessionListener):
     def busy_changed(self, busy: bool) -> None:
         self.events.append(("busy", busy))
 
+    def conversation_saved(self, conversation_id: int) -> None:
+        self.events.append(("saved", conversation_id))
+
+    def history_failed(self, message: str) -> None:
+        self.events.append(("history failed", message))
+
 
 @pytest.fixture
 def server(openai_server: OpenAIServer, monkeypatch: pytest.MonkeyPatch) -> OpenAIServer:
@@ -68,13 +77,15 @@ def server(openai_server: OpenAIServer, monkeypatch: pytest.MonkeyPatch) -> Open
     return openai_server
 
 
-def make_session(server: OpenAIServer, **params: Any) -> tuple[ChatSession, Recorder]:
+def make_session(
+    server: OpenAIServer, history: History | None = None, **params: Any
+) -> tuple[ChatSession, Recorder]:
     recorder = Recorder()
     config = RequestConfig(
         provider=get_provider("openai"), provider_id="openai", model="gpt-4o-mini",
         params=params, base_url=server.base_url,
     )  # fmt: skip
-    return ChatSession(config, listener=recorder), recorder
+    return ChatSession(config, listener=recorder, history=history), recorder
 
 
 async def answer(session: ChatSession, recorder: Recorder, action: Any) -> tuple[str, int, Turn]:
@@ -290,3 +301,212 @@ def test_unknown_chunks_are_ignored_and_login_requests_reported() -> None:
     assert messages == [{"role": "user", "content": "Rules.\n\nhello"}]
     assert kwargs == {} and model == ""
     assert turn.title == "Scripted"
+
+
+# ----- saving to the history ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> Any:
+    store = History(tmp_path / "history.sqlite3")
+    yield store
+    store.close()
+
+
+def stored(history: History, conversation_id: int) -> list[tuple[str, str, str, str]]:
+    return [(m.role, m.content, m.status, m.error) for m in history.messages(conversation_id)]
+
+
+def test_titles_are_the_first_words_of_the_prompt() -> None:
+    assert title_from_prompt("  How do I\nread a file?  ") == "How do I read a file?"
+    assert title_from_prompt("one two three four five six seven eight nine") == (
+        "one two three four five six seven eight…"
+    )
+    assert len(title_from_prompt("x" * 200)) == 60
+
+
+def test_a_conversation_is_saved_as_it_happens(server: OpenAIServer, history: History) -> None:
+    server.answer = "Platypuses lay eggs."
+    session, recorder = make_session(server, history, temperature=0.5)
+    session.system_prompt = "Be brief."
+    assert history.conversations() == []  # nothing before the first send
+
+    async def run() -> tuple[str, int, Turn]:
+        return await answer(session, recorder, lambda: session.send("Do platypuses lay eggs?"))
+
+    outcome, _, turn = asyncio.run(run())
+    conversation_id = session.conversation_id
+    assert outcome == "finished" and conversation_id is not None
+    assert ("saved", conversation_id) in recorder.events
+    conversation = history.conversation(conversation_id)
+    assert (conversation.title, conversation.system_prompt) == (
+        "Do platypuses lay eggs?",
+        "Be brief.",
+    )
+    assert (conversation.provider, conversation.model) == ("openai", "gpt-4o-mini")
+    assert stored(history, conversation_id) == [
+        ("user", "Do platypuses lay eggs?", "complete", ""),
+        ("assistant", "Platypuses lay eggs.", "complete", ""),
+    ]
+    answer_row = history.messages(conversation_id)[1]
+    assert (answer_row.provider, answer_row.model) == ("openai", "gpt-4o-mini")
+    assert answer_row.usage == turn.usage and answer_row.elapsed == pytest.approx(turn.elapsed)
+
+
+def test_a_streaming_answer_is_on_disk_within_a_second(
+    server: OpenAIServer, history: History
+) -> None:
+    """A crash mid-answer loses at most the last second: the text is saved while it streams."""
+    server.push(Stream(text="a b c d e f", chunk_count=6, delay=0.3))
+    session, recorder = make_session(server, history)
+    seen: list[tuple[str, str]] = []
+
+    async def run() -> None:
+        recorder.arm()
+        session.send("go")
+        assert session.conversation_id is not None
+        started = time.monotonic()
+        while session.busy:
+            await asyncio.sleep(0.02)
+            if time.monotonic() - started > 1.3 and not seen:
+                message = history.messages(session.conversation_id)[1]
+                seen.append((message.status, message.content))
+        await session.wait()
+
+    asyncio.run(run())
+    assert seen and seen[0][0] == "streaming" and seen[0][1]  # saved before the end
+    assert "a b c d e f".startswith(seen[0][1])
+    assert stored(history, session.conversation_id or 0)[1][1:3] == ("a b c d e f", "complete")
+
+
+def test_stopped_and_failed_answers_are_stored_with_what_arrived(
+    server: OpenAIServer, history: History
+) -> None:
+    server.push(
+        Stream(text="alpha beta gamma delta", chunk_count=4, stall_after=3),
+        Stream(text="partial answer here", chunk_count=3, error_after=2),
+    )
+    session, recorder = make_session(server, history)
+
+    async def run() -> tuple[Turn, Turn]:
+        recorder.arm()
+        session.send("first")
+        assert recorder.first_text is not None and recorder.ended is not None
+        await asyncio.wait_for(recorder.first_text, 10)
+        session.stop()
+        stopped = (await asyncio.wait_for(recorder.ended, 2))[2]
+        failed = (await answer(session, recorder, lambda: session.send("second")))[2]
+        return stopped, failed
+
+    stopped, failed = asyncio.run(run())
+    rows = stored(history, session.conversation_id or 0)
+    assert rows[1] == ("assistant", stopped.content, "stopped", "")
+    assert stopped.content and stopped.content != "alpha beta gamma delta"
+    assert rows[3] == ("assistant", failed.content, "error", failed.error)
+    assert failed.content and "Try again" in rows[3][3]
+
+
+def test_regenerate_and_edit_drop_the_stored_messages_too(
+    server: OpenAIServer, history: History
+) -> None:
+    server.push(Stream(text="one"), Stream(text="two"), Stream(text="three"), Stream(text="four"))
+    session, recorder = make_session(server, history)
+
+    async def run() -> None:
+        await answer(session, recorder, lambda: session.send("first"))
+        await answer(session, recorder, lambda: session.send("second"))
+        await answer(session, recorder, session.regenerate)
+        await answer(session, recorder, lambda: session.edit_and_resend(0, "edited"))
+
+    asyncio.run(run())
+    conversation_id = session.conversation_id or 0
+    assert [(role, content) for role, content, *_ in stored(history, conversation_id)] == [
+        ("user", "edited"), ("assistant", "four"),
+    ]  # fmt: skip
+    assert [m.position for m in history.messages(conversation_id)] == [0, 1]
+    assert history.conversation(conversation_id).title == "first"  # the title stays
+
+
+def test_a_new_chat_keeps_the_stored_one_and_reopening_continues_it(
+    server: OpenAIServer, history: History
+) -> None:
+    session, recorder = make_session(server, history)
+    session.system_prompt = "Answer in French."
+
+    async def first_chat() -> None:
+        await answer(session, recorder, lambda: session.send("Hello"))
+
+    asyncio.run(first_chat())
+    first = session.conversation_id
+    session.clear()
+    assert session.conversation_id is None and session.turns == []
+    assert len(history.messages(first or 0)) == 2  # a new chat deletes nothing
+
+    session.system_prompt = ""
+    asyncio.run(first_chat())
+    assert session.conversation_id not in (None, first)
+
+    conversation = session.open_conversation(first or 0)
+    assert conversation.id == first and session.system_prompt == "Answer in French."
+    assert [(t.role, t.content) for t in session.turns] == [
+        ("user", "Hello"), ("assistant", "You said: Hello"),
+    ]  # fmt: skip
+    assert session.turns[1].title == "OpenAI · gpt-4o-mini" and session.turns[1].usage
+
+    async def go_on() -> None:
+        await answer(session, recorder, lambda: session.send("Again"))
+
+    asyncio.run(go_on())
+    assert server.last_request.body_dict["messages"] == [
+        {"role": "system", "content": "Answer in French."},
+        {"role": "user", "content": "Hello"},
+        {"role": "assistant", "content": "You said: Hello"},
+        {"role": "user", "content": "Again"},
+    ]
+    assert [m.position for m in history.messages(first or 0)] == [0, 1, 2, 3]
+    assert session.conversation_id == first
+
+
+def test_an_answer_cut_off_by_a_crash_reopens_as_stopped(history: History) -> None:
+    conversation = history.create_conversation("Crash", "", "openai", "gpt-4o")
+    history.add_message(conversation, "user", "Tell me")
+    message = history.add_message(conversation, "assistant", "half", status="streaming")
+    history.update_message(message, content="half an answer")
+    config = RequestConfig(provider=get_provider("openai"), provider_id="openai")
+    session = ChatSession(config, history=history)
+    session.open_conversation(conversation)
+    turn = session.turns[1]
+    assert (turn.content, turn.stopped, turn.error) == ("half an answer", True, None)
+
+
+def test_a_failing_history_is_reported_once_and_the_chat_goes_on(
+    server: OpenAIServer, history: History
+) -> None:
+    session, recorder = make_session(server, history)
+    history.close()  # every write now fails, as on a vanished or full disk
+
+    async def run() -> tuple[str, int, Turn]:
+        return await answer(session, recorder, lambda: session.send("Still there?"))
+
+    outcome, _, turn = asyncio.run(run())
+    assert outcome == "finished" and turn.content == "You said: Still there?"
+    failures = [event for event in recorder.events if event[0] == "history failed"]
+    assert len(failures) == 1 and "no longer be saved" in failures[0][1]
+    assert session.history is None and session.conversation_id is None
+
+
+def test_nothing_secret_reaches_the_history(
+    server: OpenAIServer, history: History, tmp_path: Path
+) -> None:
+    server.push(Error(401, code="invalid_api_key"))
+    session, recorder = make_session(server, history)
+
+    async def run() -> None:
+        await answer(session, recorder, lambda: session.send("q1"))
+        await answer(session, recorder, lambda: session.send("q2"))
+
+    asyncio.run(run())
+    assert server.requests[0].header("authorization") == f"Bearer {DEFAULT_KEY}"
+    history.close()
+    for path in tmp_path.glob("history.sqlite3*"):
+        assert DEFAULT_KEY.encode() not in path.read_bytes(), path.name
