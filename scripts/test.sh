@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-DEBIAN_PACKAGES=(gnome-keyring dbus dbus-x11 libsecret-tools python3-venv procps)
+DEBIAN_PACKAGES=(gnome-keyring dbus dbus-x11 libsecret-tools python3-venv procps
+    desktop-file-utils appstream shellcheck)
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

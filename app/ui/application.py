@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import signal
 import sys
 from collections.abc import Awaitable, Coroutine, Sequence
 from pathlib import Path
@@ -238,6 +239,10 @@ def create_application(argv: Sequence[str]) -> QApplication:
     app.setApplicationDisplayName(APP_NAME)
     app.setOrganizationName("roundtable")
     app.setDesktopFileName(DESKTOP_ID)
+    # The installed theme icon when there is one (packaging/), else the one we ship.
+    app.setWindowIcon(
+        QIcon.fromTheme(DESKTOP_ID, QIcon(str(RESOURCES / "icons" / "roundtable.svg")))
+    )
     return app
 
 
@@ -281,6 +286,9 @@ def start_window(
 def run_app(argv: Sequence[str] | None = None) -> int:
     """Open the window and run until it is closed; returns the exit code."""
     app = create_application(sys.argv if argv is None else argv)
+    # Ctrl+C in the terminal ends the app as it does any other program (the Qt loop would
+    # otherwise keep Python's handler from running). History is saved as it streams.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     window, loop = start_window(app)
     with loop:  # type: ignore[attr-defined]  # qasync's loop is a context manager
         loop.run_forever()

@@ -29,7 +29,6 @@ from PySide6.QtGui import (
     QColor,
     QDesktopServices,
     QGuiApplication,
-    QIcon,
     QKeyEvent,
     QKeySequence,
     QShortcut,
@@ -386,7 +385,6 @@ class MainWindow(QMainWindow):
 
         self.setObjectName("mainWindow")
         self.setWindowTitle("Roundtable")
-        self.setWindowIcon(QIcon(str(RESOURCES / "icons" / "app.svg")))
         self.setUnifiedTitleAndToolBarOnMac(True)
         # The style sheet first: the widgets built below are then polished once, not twice.
         self._dark = application.apply_theme(self.settings.theme)
