@@ -49,13 +49,40 @@ TITLE_CHARS = 60  # ...at most this long
 SecretLookup = Callable[[type[BaseProvider], str], Awaitable[dict[str, str]]]
 
 
+class GrowingText:
+    """A text attribute that grows in O(1) per append: the parts are joined only when read.
+
+    ``turn.content += chunk`` copies the whole answer on every chunk (O(n²) over a stream).
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.key = f"_{name}_parts"
+
+    def __get__(self, turn: object, owner: type | None = None) -> str:
+        if turn is None:
+            return ""  # the dataclass default
+        parts: list[str] = turn.__dict__.setdefault(self.key, [])
+        if len(parts) > 1:
+            parts[:] = ["".join(parts)]
+        return parts[0] if parts else ""
+
+    def __set__(self, turn: object, value: str) -> None:
+        turn.__dict__[self.key] = [value] if value else []
+
+    def append(self, turn: object, text: str) -> None:
+        turn.__dict__.setdefault(self.key, []).append(text)
+
+
+_CONTENT, _REASONING = GrowingText(), GrowingText()
+
+
 @dataclass
 class Turn:
     """One message of the conversation; answers also carry how their request went."""
 
     role: Literal["user", "assistant"]
-    content: str = ""
-    reasoning: str = ""
+    content: GrowingText = _CONTENT
+    reasoning: GrowingText = _REASONING
     title: str = ""
     model: str | None = None
     usage: dict[str, Any] | None = None
@@ -65,6 +92,12 @@ class Turn:
     stopped: bool = False
     streaming: bool = False
     message_id: int | None = None  # its row in the history, once saved
+
+    def add_content(self, text: str) -> None:
+        _CONTENT.append(self, text)
+
+    def add_reasoning(self, text: str) -> None:
+        _REASONING.append(self, text)
 
 
 @dataclass
@@ -371,13 +404,13 @@ class ChatSession:
     ) -> None:
         if isinstance(chunk, str):
             if chunk:
-                turn.content += chunk
+                turn.add_content(chunk)
                 self._saved.text(recorder, chunk)
                 self.listener.text_received(index, chunk)
         elif isinstance(chunk, Reasoning):
             text = str(chunk)
             if text:
-                turn.reasoning += text
+                turn.add_reasoning(text)
                 self._saved.reasoning(recorder, text)
                 self.listener.reasoning_received(index, text)
         elif isinstance(chunk, Usage):
@@ -393,7 +426,7 @@ class ChatSession:
         elif isinstance(chunk, Sources | SourceLink):
             text = str(chunk)  # citations are markdown text in the answer
             if text:
-                turn.content += text
+                turn.add_content(text)
                 self._saved.text(recorder, text)
                 self.listener.text_received(index, text)
         elif isinstance(chunk, ResponseType):

@@ -619,6 +619,12 @@ class MainWindow(QMainWindow):
         view_menu = menu.addMenu("&View")
         view_menu.addAction(self.history_action)
         view_menu.addAction(self.panel_action)
+        compare_action = view_menu.addAction("&Compare side by side…")
+        compare_action.setShortcut(QKeySequence("Ctrl+Shift+K"))
+        compare_action.setToolTip("Put one prompt to several providers and models at once")
+        compare_action.triggered.connect(self.open_compare)
+        self.compare_action = compare_action
+        view_menu.addSeparator()
         theme_menu = view_menu.addMenu("&Theme")
         self.theme_actions: dict[str, QAction] = {}
         group = QActionGroup(self)
@@ -633,6 +639,12 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, c=choice: self.set_theme(c))
             group.addAction(action)
             self.theme_actions[choice] = action
+
+    def open_compare(self) -> QWidget:
+        """The side-by-side window, prefilled with what is in the composer."""
+        from .compare_view import open_compare_window  # built on demand, not at start-up
+
+        return open_compare_window(self, self.composer.toPlainText())
 
     def _connect(self) -> None:
         self.provider_picker.providerChanged.connect(self._provider_changed)

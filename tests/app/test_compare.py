@@ -697,3 +697,17 @@ def test_opened_from_the_main_window_it_shares_settings_and_theme(
     loop.until(compare.is_dark)
     assert open_compare_window(main) is compare
     main.set_theme("system")
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")  # offscreen cannot raise
+def test_view_menu_action_opens_it_with_the_composer_text(
+    open_window: Any, openai_server: OpenAIServer, loop: Loop, qtbot: Any
+) -> None:
+    main = open_window()
+    main.composer.setPlainText("Which is faster?")
+    assert main.compare_action.shortcut().toString() == "Ctrl+Shift+K"
+    main.compare_action.trigger()
+    compare = open_compare_window(main)  # the one the action opened, reused
+    settle(compare, loop)
+    assert compare.isVisible()
+    assert compare.composer.toPlainText() == "Which is faster?"

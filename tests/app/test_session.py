@@ -510,3 +510,19 @@ def test_nothing_secret_reaches_the_history(
     history.close()
     for path in tmp_path.glob("history.sqlite3*"):
         assert DEFAULT_KEY.encode() not in path.read_bytes(), path.name
+
+
+def test_answer_text_grows_without_copying_the_whole_answer_per_chunk() -> None:
+    from app.core.session import Turn
+
+    turn = Turn(role="assistant", content="Hel")
+    parts = turn.__dict__["_content_parts"]
+    for _ in range(3):
+        turn.add_content("lo")
+    assert len(parts) == 4  # appended, not re-joined: O(1) per chunk
+    assert turn.content == "Hellololo"
+    assert len(parts) == 1  # joined once when read
+    turn.add_reasoning("hmm")
+    turn.content = ""
+    assert (turn.content, turn.reasoning) == ("", "hmm")
+    assert Turn(role="user") == Turn(role="user", content="")
