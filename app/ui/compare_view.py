@@ -297,7 +297,7 @@ class CompareWindow(QWidget):
         from app.core.compare import CompareRun
         from providers import registry
 
-        from .main_window import Composer  # the chat's message box: Enter sends, Shift+Enter
+        from .composer import ComposerBar, hint_label
 
         self.settings = settings
         self.providers: dict[str, type[BaseProvider]] = dict(registry.all_providers())
@@ -348,37 +348,18 @@ class CompareWindow(QWidget):
         self.system_prompt.setTabChangesFocus(True)
         self.system_prompt.setFixedHeight(self.system_prompt.fontMetrics().lineSpacing() * 2 + 14)
 
-        self.composer = Composer()
+        composer_frame = ComposerBar(
+            "Send to every column (Enter)", "Stop every column (Esc)", stop_name="Stop all"
+        )
+        self.composer = composer_frame.composer
         self.composer.setAccessibleName("Prompt")
         self.composer.setPlaceholderText("Ask every column the same question…")
         self.composer.setPlainText(prompt)
-        self.send_button = QToolButton()
-        self.send_button.setObjectName("sendButton")
-        self.send_button.setToolTip("Send to every column (Enter)")
-        self.send_button.setAccessibleName("Send")
-        self.stop_button = QToolButton()
-        self.stop_button.setObjectName("stopButton")
-        self.stop_button.setToolTip("Stop every column (Esc)")
-        self.stop_button.setAccessibleName("Stop all")
-        for button in (self.send_button, self.stop_button):
-            button.setFixedSize(32, 32)
-            button.setIconSize(QSize(18, 18))
-            button.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.stop_button.hide()
-        composer_frame = QFrame()
-        composer_frame.setObjectName("composerFrame")
-        composer_row = QHBoxLayout(composer_frame)
-        composer_row.setContentsMargins(6, 4, 6, 4)
-        composer_row.setSpacing(6)
-        composer_row.addWidget(self.composer, 1)
-        composer_row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
-        composer_row.addWidget(self.stop_button, 0, Qt.AlignmentFlag.AlignBottom)
-        hint = QLabel("Enter to send to every column · Shift+Enter for a new line · Esc stops all")
-        hint.setObjectName("composerHint")
-        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        font = hint.font()
-        font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
-        hint.setFont(font)
+        self.send_button = composer_frame.send_button
+        self.stop_button = composer_frame.stop_button
+        hint = hint_label(
+            "Enter to send to every column · Shift+Enter for a new line · Esc stops all"
+        )
 
         bottom = QWidget()
         bottom.setObjectName("chatColumn")  # the main window's look for its composer area

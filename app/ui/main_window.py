@@ -29,7 +29,6 @@ from PySide6.QtGui import (
     QColor,
     QDesktopServices,
     QGuiApplication,
-    QKeyEvent,
     QKeySequence,
     QShortcut,
 )
@@ -55,6 +54,7 @@ from app.core.settings import Settings
 
 from . import application, theme
 from .application import RESOURCES, icon
+from .composer import ComposerBar, hint_label
 from .provider_picker import NEEDS_KEY, NEEDS_SIGN_IN, ProviderPicker
 
 if TYPE_CHECKING:
@@ -71,7 +71,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-COMPOSER_MAX_LINES = 8
 DEFAULT_SIZE = QSize(1180, 780)
 # Reopening a conversation rebuilds its bubbles; the chat view costs ~5-15 ms per message
 # (widgets, Markdown), so they are added a frame's budget at a time, and only the most recent
@@ -108,47 +107,6 @@ def window_style(dark: bool) -> str:
 
 
 # ----- small widgets ------------------------------------------------------------------------------
-
-
-class Composer(QPlainTextEdit):
-    """The message box: Enter sends, Shift+Enter starts a new line; grows up to a few lines."""
-
-    submitted = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("composer")
-        self.setAccessibleName("Message")
-        self.setTabChangesFocus(True)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.document().setDocumentMargin(6)
-        self.document().documentLayout().documentSizeChanged.connect(self._fit)
-        self._fit()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            modifiers = event.modifiers()
-            if modifiers & Qt.KeyboardModifier.ShiftModifier:
-                self.insertPlainText("\n")
-                return
-            if not modifiers & (Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier):
-                self.submitted.emit()
-                return
-        super().keyPressEvent(event)
-
-    def _fit(self, *_: object) -> None:
-        line = self.fontMetrics().lineSpacing()
-        wanted = max(1, int(self.document().size().height()))
-        lines = min(COMPOSER_MAX_LINES, wanted)
-        margins = self.contentsMargins()
-        extra = int(self.document().documentMargin() * 2) + margins.top() + margins.bottom() + 4
-        self.setVerticalScrollBarPolicy(
-            Qt.ScrollBarPolicy.ScrollBarAsNeeded
-            if wanted > COMPOSER_MAX_LINES
-            else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
-        )
-        self.setFixedHeight(lines * line + extra)
 
 
 class EmptyState(QLabel):
@@ -487,29 +445,10 @@ class MainWindow(QMainWindow):
         earlier.addWidget(self.show_earlier_button)
         self.earlier_strip.hide()
 
-        self.composer = Composer()
-        self.send_button = QToolButton()
-        self.send_button.setObjectName("sendButton")
-        self.send_button.setToolTip("Send (Enter)")
-        self.send_button.setAccessibleName("Send")
-        self.stop_button = QToolButton()
-        self.stop_button.setObjectName("stopButton")
-        self.stop_button.setToolTip("Stop the answer (Esc)")
-        self.stop_button.setAccessibleName("Stop")
-        for button in (self.send_button, self.stop_button):
-            button.setFixedSize(32, 32)
-            button.setIconSize(QSize(18, 18))
-            button.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.stop_button.hide()
-
-        composer_frame = QFrame()
-        composer_frame.setObjectName("composerFrame")
-        composer_row = QHBoxLayout(composer_frame)
-        composer_row.setContentsMargins(6, 4, 6, 4)
-        composer_row.setSpacing(6)
-        composer_row.addWidget(self.composer, 1)
-        composer_row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
-        composer_row.addWidget(self.stop_button, 0, Qt.AlignmentFlag.AlignBottom)
+        composer_frame = ComposerBar("Send (Enter)", "Stop the answer (Esc)")
+        self.composer = composer_frame.composer
+        self.send_button = composer_frame.send_button
+        self.stop_button = composer_frame.stop_button
 
         self.edit_strip = QFrame()
         self.edit_strip.setObjectName("editStrip")
@@ -523,12 +462,7 @@ class MainWindow(QMainWindow):
         strip.addWidget(self.cancel_edit_button)
         self.edit_strip.hide()
 
-        self.composer_hint = QLabel("Enter to send · Shift+Enter for a new line · Esc to stop")
-        self.composer_hint.setObjectName("composerHint")
-        self.composer_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        font = self.composer_hint.font()
-        font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
-        self.composer_hint.setFont(font)
+        self.composer_hint = hint_label("Enter to send · Shift+Enter for a new line · Esc to stop")
 
         bottom = QVBoxLayout()
         bottom.setContentsMargins(14, 6, 14, 8)
