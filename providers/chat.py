@@ -56,7 +56,12 @@ def redact(text: str, *secrets: str | None) -> str:
 
 
 class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMixin):
-    """Base of the vendor providers: a chat endpoint reached over HTTP with httpx."""
+    """Base of the vendor providers: a chat endpoint reached over HTTP with httpx.
+
+    Each vendor spells out ``create_async_generator``'s full signature although the bodies look
+    alike: the signature *is* the provider's parameter list (``get_parameters`` inspects it and
+    the settings form is generated from it), so it must name exactly what that API accepts.
+    """
 
     id: ClassVar[str] = ""
     label: ClassVar[str] = ""
