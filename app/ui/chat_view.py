@@ -2,17 +2,25 @@
 
 Streaming contract (DESIGN.md "Streaming into the UI"): ``append_text`` only stores the chunk
 and pokes a per-answer ``Throttle``; at most once per frame (30 ms) the answer's flush moves
-finished Markdown blocks (found by ``markdown.BlockScanner``) into the rendered pages, each
+finished pieces of Markdown (found by ``markdown.PieceSplitter``) into the rendered pages, each
 rendered exactly once, and re-renders only the open tail. Nothing per chunk or per frame depends
-on the answer's total length:
+on the answer's total length, whatever its shape:
+- the tail stays short: a block still open after ``markdown.CUT_CHARS`` (one huge paragraph,
+  list, table or code block without a blank line) is cut into pieces (``markdown.find_cut``)
+  that render as one block (``markdown.Seam``: no margin between them, one numbering, the same
+  table columns, one code box); a paragraph goes on in the same text block, and where it is
+  too long for that (``MERGE_CHARS``) or reaches a new page it is broken where it wraps;
+- pieces are appended so that the pages look exactly like one document of the whole answer
+  (``_append_html``, ``_space_pages``): measured pixel-identical for lists, paragraphs and
+  mixed answers of 60 KB;
 - long answers are spread over "pages" (one QTextBrowser per ~16k characters), because
   appending HTML to a QTextDocument gets slower as the document grows (measured: 4 KB of
   Markdown ~6 ms to append to an empty page, ~12 ms to a 150 KB one);
-- a flush renders finished blocks for at most ``FLUSH_BUDGET_MS`` and leaves the rest for the
-  next one, 8 ms later, so a burst (or the end of a long answer, or a theme change) never
-  freezes the window for more than about one budget;
+- a flush cuts and renders finished pieces for at most ``FLUSH_BUDGET_MS`` and leaves the rest
+  for the next one, 8 ms later, so a burst (or the end of a long answer, or a theme change)
+  never freezes the window for more than about one budget;
 - answers up to 16k characters get one final render of the whole text at the end (exact
-  CommonMark, one document to select in); longer ones keep their block-by-block render.
+  CommonMark, one document to select in); longer ones keep their piece-by-piece render.
 
 Model output is untrusted: see ``markdown.py``; ``MessageBrowser`` additionally refuses to load
 any resource that is not inline ``data:``, and links reach ``linkActivated`` only on a click.
@@ -23,10 +31,11 @@ from __future__ import annotations
 import math
 import time
 from collections import deque
+from functools import cache
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QGuiApplication, QTextCursor
+from PySide6.QtGui import QGuiApplication, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -43,10 +52,12 @@ from PySide6.QtWidgets import (
 from . import theme
 from .markdown import (
     COPY_SCHEME,
-    BlockScanner,
+    PARAGRAPH,
     MarkdownRenderer,
+    Piece,
+    PieceSplitter,
     is_safe_link,
-    split_blocks,
+    join_pieces,
     warm_up_lexers,
 )
 from .throttle import Throttle
@@ -56,8 +67,12 @@ FLUSH_BUDGET_MS = 15  # rendering finished blocks stops before this long in one 
 BACKLOG_GAP_MS = 8  # ...and continues after this much time for the event loop
 GROUP_CHARS = 2_000  # finished blocks rendered (and inserted) together
 PAGE_CHARS = 16_000  # source characters per page (QTextBrowser) of a long answer
-LIVE_MARKDOWN_LIMIT = 8_000  # an open tail longer than this streams as plain text
 FULL_RENDER_CHARS = 16_000  # finished answers up to this size are re-rendered whole, once
+# A paragraph's pieces join into one text block up to this size: Qt lays out a whole block
+# again when text is added to it (measured ~0.55 ms a KB), so a longer one starts a new line.
+MERGE_CHARS = 8_000
+SPLIT_SHARE = 0.5  # of a flush's budget, at most, for cutting the tail (a burst of text)
+ZERO_WIDTH_SPACE = "\u200b"
 TRUNCATED = frozenset({"length", "max_tokens", "MAX_TOKENS"})
 FILTERED = frozenset({"content_filter", "SAFETY", "RECITATION", "refusal"})
 
@@ -74,7 +89,10 @@ class MessageBrowser(QTextBrowser):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.DefaultContextMenu)
-        self.document().setDocumentMargin(2)
+        # The margin beside the text, not above and below it: pages of one answer (and its
+        # live tail) stack without a gap, so a block cut across two of them looks whole.
+        self.document().setDocumentMargin(0)
+        self.setViewportMargins(2, 0, 2, 0)
         self.document().setUndoRedoEnabled(False)  # read-only: an undo stack only costs memory
         self.document().setIndentWidth(18)  # Qt's 40 px list indent looks lost in a bubble
         self.document().documentLayout().documentSizeChanged.connect(self._fit_height)
@@ -163,18 +181,20 @@ class _AnswerBubble(_Bubble):
         self.failed = False
         self.started = time.monotonic()
         self.flush_count = 0  # flushes that rendered something (tests and the benchmark read it)
-        self._rendered: list[str] = []  # source already rendered into pages, piece by piece
-        self._ready: deque[str] = deque()  # finished blocks waiting for their one render
-        self._tail = ""  # source after the last finished block, re-rendered per flush
+        self.longest_flush = 0.0  # seconds, the longest flush so far (tests read it)
+        self.most_rendered = 0  # Markdown characters rendered in one flush, at most (tests)
+        self._rendered: list[Piece] = []  # source already rendered into pages, group by group
+        self._ready: deque[Piece] = deque()  # finished pieces waiting for their one render
+        self._tail = ""  # source after the last finished piece, re-rendered per flush
         self._tail_dirty = False  # the tail view does not show ``_tail`` yet
-        self._seconds_per_char = 5e-6  # render + insert cost of finished blocks (running mean)
-        self._scanner = BlockScanner()  # finds the finished blocks at the front of the tail
+        self._seconds_per_char = 5e-6  # render + insert cost of finished pieces (running mean)
+        self._splitter = PieceSplitter()  # finds the finished pieces at the front of the tail
         self._pending: list[str] = []  # chunks since the last flush
         self._pending_reasoning: list[str] = []
         self._reasoning: list[str] = []
-        self._tail_plain: int | None = None  # chars of an over-long tail shown as plain text
         self.code_blocks: list[str] = []  # sources of code blocks in the pages, by copy number
         self._tail_code: list[str] = []
+        self._tail_continued_code = ""  # what the tail adds to the last code block of the pages
         self._pages: list[MessageBrowser] = []
         self._page_chars = 0
         self._throttle = Throttle(self._flush, FLUSH_INTERVAL_MS, self)
@@ -258,18 +278,21 @@ class _AnswerBubble(_Bubble):
         self.retry_button.show()
 
     def text(self) -> str:
-        parts = [*self._rendered, *self._ready, self._tail, *self._pending]
-        return "".join(parts)
+        pieces = [p.source for p in self._rendered] + [p.source for p in self._ready]
+        return "".join([*pieces, self._tail, *self._pending])
 
     def is_rendered(self) -> bool:
         """Everything received so far is on screen (nothing buffered, no backlog)."""
-        return not self._pending and not self._ready and not self._throttle.pending
+        idle = not self._pending and not self._ready and not self._throttle.pending
+        return idle and (self.live or not self._tail)
 
     def reasoning_text(self) -> str:
         return "".join(self._reasoning) + "".join(self._pending_reasoning)
 
     def code_block(self, number: int) -> str | None:
         if 0 <= number < len(self.code_blocks):
+            if number == len(self.code_blocks) - 1 and not self._ready:  # may go on in the tail
+                return self.code_blocks[number] + self._tail_continued_code
             return self.code_blocks[number]
         number -= len(self.code_blocks)
         return self._tail_code[number] if 0 <= number < len(self._tail_code) else None
@@ -286,11 +309,11 @@ class _AnswerBubble(_Bubble):
             if self.text():
                 self._render_whole(self.text())
             return
-        # Long answers re-render block by block, a frame's budget at a time, like a stream.
-        source = "".join([*self._rendered, *self._ready])
+        # Long answers re-render piece by piece, a frame's budget at a time, like a stream.
+        pieces = [*self._rendered, *self._ready]
         self._clear_pages()
         self._rendered = []
-        self._ready = deque(split_blocks(source))
+        self._ready = deque(pieces)
         self._tail_dirty = True
         self._throttle.call_now()
 
@@ -311,23 +334,25 @@ class _AnswerBubble(_Bubble):
             self._pending_reasoning.clear()
             self._reasoning.append(chunk)
             self._append_reasoning_view(chunk)
-        if not (self._pending or self._ready or self._tail_dirty):
+        if not (self._pending or self._ready or self._tail_dirty or self._tail_backlog()):
             return
         started = time.perf_counter()
         budget = FLUSH_BUDGET_MS / 1000
-        self._take_pending()
+        characters = self._take_pending(started + budget * SPLIT_SHARE)
         first = True
         while self._ready:
             group = self._next_group()
+            size = len(group.source)
             elapsed = time.perf_counter() - started
-            if not first and elapsed + len(group) * self._seconds_per_char > budget:
+            if not first and elapsed + size * self._seconds_per_char > budget:
                 self._ready.appendleft(group)  # would overrun this frame's budget: next flush
                 break
             first = False
             self._append_to_page(group)
+            characters += size
             spent = time.perf_counter() - started - elapsed
-            self._seconds_per_char += (spent / len(group) - self._seconds_per_char) / 4
-        if self._ready:
+            self._seconds_per_char += (spent / size - self._seconds_per_char) / 4
+        if self._ready or self._tail_backlog():
             self._tail_dirty = True
             self.tail_view.hide()  # shown again below the pages once they have caught up
             self._throttle.set_interval(BACKLOG_GAP_MS)
@@ -335,71 +360,90 @@ class _AnswerBubble(_Bubble):
         else:
             self._throttle.set_interval(FLUSH_INTERVAL_MS)
             if self._tail_dirty:
-                self._show_tail()
+                characters += self._show_tail()
         self.flush_count += 1
+        self.longest_flush = max(self.longest_flush, time.perf_counter() - started)
+        self.most_rendered = max(self.most_rendered, characters)
         self.view.follow_bottom()
 
-    def _take_pending(self) -> None:
-        """Move new chunks to the tail and finished blocks from the tail to the backlog."""
-        if not self._pending:
-            return
-        self._tail += "".join(self._pending)
-        self._pending.clear()
-        self._tail_dirty = True
-        cut = self._scanner.scan(self._tail)
-        if cut:
-            self._ready.extend(split_blocks(self._tail[:cut]))
-            self._tail = self._tail[cut:]
-            self._scanner.drop_prefix(cut)
-            self._tail_plain = None
+    def _take_pending(self, deadline: float) -> int:
+        """Move new chunks to the tail and finished pieces from the tail to the backlog; once
+        the answer has ended, the rest of the tail too. Returns the characters parsed."""
+        if self._pending:
+            self._tail += "".join(self._pending)
+            self._pending.clear()
+            self._tail_dirty = True
+        if not self._tail:
+            return 0
+        pieces = self._splitter.split(self._tail, deadline=deadline)
+        if pieces:
+            self._ready.extend(pieces)
+            self._tail = self._tail[sum(len(p.source) for p in pieces) :]
+            self._tail_dirty = True
+        if not self.live and not self._tail_backlog() and self._tail:
+            self._ready.append(Piece(self._tail, self._splitter.seam))
+            self._tail = ""
+        # A cut parses what it looks at once more, at most its window per piece cut inside.
+        return sum(len(p.source) for p in pieces if p.closes is not None)
 
-    def _next_group(self) -> str:
-        """Finished blocks from the backlog, about ``GROUP_CHARS`` of them (at least one)."""
+    def _tail_backlog(self) -> bool:
+        """Whether the tail holds finished pieces a deadline left there (a burst of text)."""
+        return bool(self._tail) and self._splitter.backlog(self._tail)
+
+    def _next_group(self) -> Piece:
+        """Finished pieces from the backlog, about ``GROUP_CHARS`` of them (at least one)."""
         group = [self._ready.popleft()]
-        size = len(group[0])
-        while self._ready and size + len(self._ready[0]) <= GROUP_CHARS:
-            size += len(self._ready[0])
+        size = len(group[0].source)
+        while self._ready and size + len(self._ready[0].source) <= GROUP_CHARS:
+            size += len(self._ready[0].source)
             group.append(self._ready.popleft())
-        return "".join(group)
+        return join_pieces(group)
 
-    def _show_tail(self) -> None:
+    def _show_tail(self) -> int:
+        """Render the open tail (never longer than a cut) again; returns its length."""
         self._tail_dirty = False
         tail = self._tail
         view = self.tail_view
+        self._tail_code = []
+        self._tail_continued_code = ""
         if not tail:
-            self._tail_code = []
             view.hide()
             view.clear()
-            return
+            return 0
         view.show()
-        if len(tail) <= LIVE_MARKDOWN_LIMIT:
-            rendered = self.view.renderer.render(tail, first_code_index=len(self.code_blocks))
-            self._tail_code = rendered.code_blocks
-            view.setHtml(rendered.html)
-            self._tail_plain = None
-            return
-        # One open block this long (a huge code block, say) is too costly to re-render per
-        # frame: append its new text plainly until it finishes and gets rendered once.
-        if self._tail_plain is None:
-            self._tail_code = []
-            view.setPlainText(tail)
-        else:
-            cursor = QTextCursor(view.document())
-            cursor.movePosition(QTextCursor.MoveOperation.End)
-            cursor.insertText(tail[self._tail_plain :])
-        self._tail_plain = len(tail)
+        rendered = self.view.renderer.render(
+            tail, first_code_index=len(self.code_blocks), opens=self._splitter.seam
+        )
+        self._tail_code = rendered.code_blocks
+        self._tail_continued_code = rendered.continued_code or ""
+        view.setHtml(rendered.html.rstrip())
+        if self._pages:
+            _space_pages(self._pages[-1].document(), view.document())
+        return len(tail)
 
-    def _append_to_page(self, source: str) -> None:
-        """Render finished blocks once and append them to the last page (or a new one)."""
-        rendered = self.view.renderer.render(source, first_code_index=len(self.code_blocks))
+    def _append_to_page(self, piece: Piece) -> None:
+        """Render finished pieces once and append them to the last page (or a new one)."""
+        rendered = self.view.renderer.render(
+            piece.source,
+            first_code_index=len(self.code_blocks),
+            opens=piece.opens,
+            closes=piece.closes,
+        )
+        if rendered.continued_code is not None and self.code_blocks:
+            self.code_blocks[-1] += rendered.continued_code
         self.code_blocks.extend(rendered.code_blocks)
-        if not self._pages or (self._page_chars and self._page_chars + len(source) > PAGE_CHARS):
+        size = len(piece.source)
+        new = not self._pages or (self._page_chars and self._page_chars + size > PAGE_CHARS)
+        if new:
             self._new_page()
-        cursor = QTextCursor(self._pages[-1].document())
-        cursor.movePosition(QTextCursor.MoveOperation.End)
-        cursor.insertHtml(rendered.html)
-        self._page_chars += len(source)
-        self._rendered.append(source)
+            joined = piece.opens is not None and piece.opens.kind == PARAGRAPH
+            if joined and len(self._pages) > 1:
+                _move_last_line(self._pages[-2].document(), self._pages[-1].document())
+        _append_html(self._pages[-1].document(), rendered.html, piece)
+        if new and len(self._pages) > 1:
+            _space_pages(self._pages[-2].document(), self._pages[-1].document())
+        self._page_chars += size
+        self._rendered.append(piece)
 
     def _render_whole(self, source: str) -> None:
         """One document for the whole answer, replacing the pages (reusing the first one)."""
@@ -413,7 +457,7 @@ class _AnswerBubble(_Bubble):
         page.setHtml(rendered.html)
         self.code_blocks = rendered.code_blocks
         self._page_chars = len(source)
-        self._rendered = [source]
+        self._rendered = [Piece(source)]
         self._ready.clear()
 
     def _end(self) -> None:
@@ -430,13 +474,12 @@ class _AnswerBubble(_Bubble):
             self._pending_reasoning.clear()
         self._tail += "".join(self._pending)
         self._pending.clear()
-        tail, self._tail = self._tail, ""
-        self._tail_dirty = True  # an empty tail: the live view goes away
-        whole = "".join([*self._rendered, *self._ready, tail])
+        self._tail_dirty = True  # the tail goes into the pages: the live view goes away
+        whole = self.text()
         if whole and len(whole) <= FULL_RENDER_CHARS:
+            self._tail = ""
             self._render_whole(whole)
-        else:
-            self._ready.extend(split_blocks(tail))
+        # else the flush cuts the rest of the tail into pieces, a frame's budget at a time
         self._throttle.call_now()
 
     # -- pages ---------------------------------------------------------------------------
@@ -448,6 +491,11 @@ class _AnswerBubble(_Bubble):
 
     def _new_page(self) -> MessageBrowser:
         page = self._browser()
+        # Lay text out at the width it will have before the layout gets round to sizing the
+        # page: a paragraph is broken where it wraps (``_split_last_line``), at this width.
+        above = self._pages[-1] if self._pages else self.tail_view
+        if above.viewport().width() > 0:
+            page.document().setTextWidth(above.viewport().width())
         self.body.insertWidget(self.body.count() - 1, page)  # above the live tail
         page.show()
         self._pages.append(page)
@@ -478,6 +526,119 @@ class _AnswerBubble(_Bubble):
         self.reasoning_toggle.setArrowType(
             Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
         )
+
+
+def _append_html(document: QTextDocument, html: str, piece: Piece) -> None:
+    """Append rendered HTML to a page exactly as one ``setHtml`` of it all would show it.
+
+    ``QTextCursor.insertHtml`` merges the first block it inserts into the block at the cursor
+    (keeping that block's format): appended as is, a heading's paragraph became part of the
+    heading. A zero-width space in a paragraph of its own takes that place and is removed.
+    The one merge wanted: a paragraph cut in two goes on in its first piece's text block.
+    """
+    html = html.rstrip()
+    if document.isEmpty():
+        document.setHtml(html)
+        return
+    cursor = QTextCursor(document)
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+    seam = piece.opens
+    if seam is not None and seam.kind == PARAGRAPH:
+        last = document.lastBlock()
+        if last.length() > MERGE_CHARS and _split_last_line(document):
+            last = document.lastBlock()  # long enough: go on in a new block (see there)
+        if last.length() <= MERGE_CHARS:
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            cursor.insertText(seam.joiner, last.charFormat())  # not the code span's before it
+            cursor.insertHtml(html)
+            if last.next().isValid() or piece.closes is None or piece.closes.kind != PARAGRAPH:
+                _set_margin(last, bottom=_paragraph_margin())  # the paragraph ends in this piece
+            return
+    position = cursor.position()
+    cursor.insertHtml(f"<p>{ZERO_WIDTH_SPACE}</p>{html}")
+    cursor.setPosition(position)
+    cursor.setPosition(position + 1, QTextCursor.MoveMode.KeepAnchor)
+    if cursor.selectedText() == ZERO_WIDTH_SPACE:
+        cursor.removeSelectedText()
+
+
+def _last_line_start(document: QTextDocument) -> int | None:
+    """Where the last line of the last block starts as laid out now, if it has two lines."""
+    block = document.lastBlock()
+    document.documentLayout().blockBoundingRect(block)  # lays the block out if need be
+    layout = block.layout()
+    if layout is None or layout.lineCount() < 2:
+        return None
+    return block.position() + layout.lineAt(layout.lineCount() - 1).textStart()
+
+
+def _split_last_line(document: QTextDocument) -> bool:
+    """Start a new text block with the last line of the last one, where the text wraps anyway.
+
+    Qt lays out a whole block again when text is added to it, so a paragraph too long for
+    that goes on in a new block; broken where it wraps, it looks the same (at this width).
+    """
+    start = _last_line_start(document)
+    if start is None:
+        return False
+    cursor = QTextCursor(document)
+    cursor.setPosition(start)
+    cursor.insertBlock()  # the same format for both halves; no margin between them
+    _set_margin(cursor.block(), top=0)
+    _set_margin(cursor.block().previous(), bottom=0)
+    return True
+
+
+def _move_last_line(upper: QTextDocument, lower: QTextDocument) -> None:
+    """Begin an empty page with the last line of the paragraph the page above ends with, so
+    that a paragraph going on from one page to the next looks unbroken (at this width)."""
+    start = _last_line_start(upper)
+    if start is None:
+        return
+    block_format = upper.lastBlock().blockFormat()
+    cursor = QTextCursor(upper)
+    cursor.setPosition(start)
+    cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+    line = cursor.selection()
+    cursor.removeSelectedText()
+    below = QTextCursor(lower)
+    below.insertFragment(line)
+    block_format.setTopMargin(0)
+    below.setBlockFormat(block_format)
+
+
+def _set_margin(block: Any, *, top: float | None = None, bottom: float | None = None) -> None:
+    block_format = block.blockFormat()
+    if top is not None:
+        block_format.setTopMargin(top)
+    if bottom is not None:
+        block_format.setBottomMargin(bottom)
+    QTextCursor(block).setBlockFormat(block_format)
+
+
+def _space_pages(upper: QTextDocument, lower: QTextDocument) -> None:
+    """Keep the space between two blocks that fall on two pages.
+
+    A document leaves out the top margin of its first block and the bottom margin of its last
+    (between blocks it keeps the larger of the two); a table keeps its margins. The page below
+    gets what one document would have had there as its top margin (cheap: it has one piece).
+    """
+    first = lower.firstBlock()
+    if QTextCursor(first).currentTable() is not None:
+        return
+    space = max(upper.lastBlock().blockFormat().bottomMargin(), first.blockFormat().topMargin())
+    frame = lower.rootFrame()
+    frame_format = frame.frameFormat()
+    frame_format.setTopMargin(space)
+    frame.setFrameFormat(frame_format)
+
+
+@cache
+def _paragraph_margin() -> float:
+    """The bottom margin QTextDocument gives a paragraph (<p>) of rich text."""
+    document = QTextDocument()
+    document.setHtml("<p>x</p>")
+    return document.firstBlock().blockFormat().bottomMargin()
 
 
 def format_footer(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import socket
 import time
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from app.ui.chat_view import (
     MessageBrowser,
     format_footer,
 )
+from app.ui.markdown import CUT_CHARS
 from app.ui.theme import DARK, LIGHT
 from app.ui.throttle import Throttle
 
@@ -200,7 +202,10 @@ def test_finished_blocks_render_once_and_only_the_tail_rerenders(qtbot, view: Ch
     qtbot.waitUntil(lambda: "Third" in shown_text(view, index))
     assert pages(view, index)[0] is page and page.toHtml().startswith(first_page_html[:200])
     # each finished block went into the pages exactly once, in order; "Third" is the tail
-    assert bubble._rendered == ["First paragraph.\n\n", "Second paragraph, still open and more\n\n"]
+    assert [piece.source for piece in bubble._rendered] == [
+        "First paragraph.\n\n",
+        "Second paragraph, still open and more\n\n",
+    ]
 
 
 def test_long_answers_are_spread_over_pages(qtbot, view: ChatView) -> None:
@@ -593,3 +598,137 @@ def test_screenshot_uses_the_palette(qtbot, view: ChatView, tmp_path, dark: bool
         for y in range(0, image.height(), 7)
     }
     assert palette.code_background in colours and palette.user_bubble in colours
+
+
+# -- answers without a blank line: one huge paragraph, list, code block or table ----------
+#
+# No block finishes before the end, so the view must cut the open block itself: every flush
+# must stay short and render a bounded amount of Markdown, and the pieces must look like one
+# block (the same height as the answer rendered as one document).
+
+FLUSH_BOUND = 0.030  # seconds, the longest any flush may take
+MOST_RENDERED = 4 * CUT_CHARS  # Markdown characters one flush may render (and parse), at most
+
+
+@pytest.fixture
+def quiet_gc() -> Iterator[None]:
+    """No cyclic collection while we time flushes: a full one over pytest's and Qt's objects
+    takes tens of milliseconds whatever the view does (the app freezes its start-up objects)."""
+    gc.collect()
+    gc.disable()
+    yield
+    gc.enable()
+
+
+def warm_up(qtbot, view: ChatView, sample: str) -> None:
+    """Render a bit of the shape once, as any session has by then (lexers, fonts, tables)."""
+    index = view.begin_answer("warm-up")
+    view.append_text(index, sample)
+    view.finish_answer(index)
+    qtbot.waitUntil(lambda: view.is_rendered(index))
+    view.remove_from(index)
+
+
+def stream_answer(qtbot, view: ChatView, text: str) -> int:
+    index = view.begin_answer("t")
+    stream(qtbot, view, index, text, piece=50, per_tick=2)
+    view.finish_answer(index)
+    qtbot.waitUntil(lambda: view.is_rendered(index), timeout=30_000)
+    bubble = view.bubble(index)
+    assert bubble.longest_flush < FLUSH_BOUND
+    assert bubble.most_rendered <= MOST_RENDERED
+    assert view.message_text(index) == text
+    return index
+
+
+def whole_document(view: ChatView, index: int, text: str) -> QTextDocument:
+    """``text`` rendered as one document, laid out like the answer's pages."""
+    page = pages(view, index)[0].document()
+    document = QTextDocument()
+    document.setDocumentMargin(page.documentMargin())
+    document.setIndentWidth(page.indentWidth())
+    document.setDefaultFont(page.defaultFont())
+    document.setDefaultStyleSheet(page.defaultStyleSheet())
+    document.setTextWidth(page.textWidth())
+    document.setHtml(view.renderer.render(text).html)
+    return document
+
+
+def assert_shows_like_one_document(view: ChatView, index: int, text: str, *, same_height: bool):
+    whole = whole_document(view, index, text)
+    shown = " ".join(shown_text(view, index).split())
+    assert shown == " ".join(whole.toPlainText().split())  # every word, once, in order
+    if same_height:  # no seam: no margin, no broken line, no gap between pages
+        height = sum(page.document().size().height() for page in pages(view, index))
+        assert height == whole.size().height()
+
+
+def test_one_huge_paragraph_streams_in_bounded_flushes(qtbot, view: ChatView, quiet_gc) -> None:
+    sentences = [f"Sentence {i} has **bold {i}**, `code {i}` and more words." for i in range(1900)]
+    lines = "\n".join(" ".join(sentences[i : i + 4]) for i in range(0, 950, 4))
+    text = lines + " " + " ".join(sentences[950:])  # ~50 KB of lines, then ~50 KB in one line
+    assert len(text) > 100_000 and "\n\n" not in text
+    warm_up(qtbot, view, text[:3000])
+    index = stream_answer(qtbot, view, text)
+    assert len(pages(view, index)) > 5
+    assert_shows_like_one_document(view, index, text, same_height=True)
+
+
+@pytest.mark.parametrize("marker", ["-", "1."])
+def test_a_thousand_list_items_stream_in_bounded_flushes(
+    qtbot, view: ChatView, quiet_gc, marker: str
+) -> None:
+    def item(n: int) -> str:
+        number = f"{n + 1}." if marker == "1." else marker
+        return f"{number} Point {n}: a **bold** claim, then `code` and a few more words.\n"
+
+    text = "".join(item(n) for n in range(1000))
+    warm_up(qtbot, view, text[:3000])
+    index = stream_answer(qtbot, view, text)
+    assert_shows_like_one_document(view, index, text, same_height=True)
+    items = [b for p in pages(view, index) for b in _blocks(p.document()) if b.textList()]
+    assert len(items) == 1000
+    if marker == "1.":  # the numbering goes on from piece to piece
+        assert items[-1].textList().itemText(items[-1]) == "1000."
+
+
+def test_a_huge_code_block_streams_in_bounded_flushes_and_copies_whole(
+    qtbot, view: ChatView, quiet_gc
+) -> None:
+    code = "".join(
+        f"def step_{i}(value):\n    return value * {i}  # step {i}\n" for i in range(1000)
+    )
+    text = f"Here it is:\n```python\n{code}```\nThat was all.\n"
+    assert len(code) > 50_000
+    warm_up(qtbot, view, "```python\nx = 1\n```\n")
+    index = stream_answer(qtbot, view, text)
+    assert_shows_like_one_document(view, index, text, same_height=False)  # highlighted: taller
+    assert len(view.bubble(index).code_blocks) == 1  # one box, one Copy
+    click_anchor(qtbot, view, index, "copy:0")
+    assert QGuiApplication.clipboard().text() == code
+    view.set_dark(not view.is_dark())  # re-rendered piece by piece: still one block
+    qtbot.waitUntil(lambda: view.is_rendered(index))
+    QGuiApplication.clipboard().clear()
+    click_anchor(qtbot, view, index, "copy:0")
+    assert QGuiApplication.clipboard().text() == code
+
+
+def test_a_long_table_streams_in_bounded_flushes(qtbot, view: ChatView, quiet_gc) -> None:
+    rows = "".join(
+        f"| row-{i} | {i * 7} | {'a note that wraps ' * (i % 3 + 1)}|\n" for i in range(300)
+    )
+    text = "| Key | Value | Note |\n|---|--:|---|\n" + rows
+    assert len(text) > FULL_RENDER_CHARS  # so that the pieces stay: no final render
+    warm_up(qtbot, view, text[:2000])
+    index = stream_answer(qtbot, view, text)
+    assert_shows_like_one_document(view, index, text, same_height=False)  # fixed widths
+    shown = shown_text(view, index)
+    assert shown.count("Key") == 1  # the header once, not once a piece
+    assert all(f"row-{i}\n" in shown for i in range(300))
+
+
+def _blocks(document: QTextDocument) -> Iterator:
+    block = document.begin()
+    while block.isValid():
+        yield block
+        block = block.next()

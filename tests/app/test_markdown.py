@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import itertools
+import time
+
 import pytest
 
 from app.ui.markdown import (
+    CUT_CHARS,
     HIGHLIGHT_LIMIT,
+    LINE_SEPARATOR,
+    PARAGRAPH,
     BlockScanner,
     MarkdownRenderer,
+    PieceSplitter,
+    Seam,
+    find_cut,
     is_safe_link,
     split_blocks,
+    split_pieces,
     split_point,
 )
 from app.ui.theme import DARK, LIGHT
@@ -239,3 +249,172 @@ def test_huge_code_blocks_stay_plain(renderer: MarkdownRenderer) -> None:
     assert rendered.code_blocks == [code]
     assert "<font" not in rendered.html  # too long to highlight within a frame's budget
     assert 'href="copy:0"' in rendered.html
+
+
+# -- cutting open blocks that grow too long ------------------------------------------------
+
+
+def _sentences(count: int, per_line: int = 0) -> str:
+    """One paragraph: markup in every sentence, a soft break every ``per_line`` sentences."""
+    parts = []
+    for i in range(count):
+        parts.append(f"Sentence {i} has **bold {i}**, `code {i}` and a [link](https://x.org/{i}).")
+        if per_line and i % per_line == per_line - 1:
+            parts.append("\n")
+        else:
+            parts.append(" ")
+    return "".join(parts).rstrip() + "\n"
+
+
+def _rows(count: int) -> str:
+    rows = "".join(f"| row-{i} | {i} | {'cell text ' * (i % 4 + 1)}|\n" for i in range(count))
+    return "| Key | Number | Note |\n|---|--:|:--|\n" + rows
+
+
+CODE = "".join(f"def f_{i}(x):\n    return x * {i}  # `not` **markdown**\n" for i in range(900))
+SHAPES = {
+    "paragraph": _sentences(1500, per_line=3),
+    "one line": _sentences(1500),
+    "list": "".join(f"- item {i} with **bold** and `code`\n" for i in range(1000)),
+    "ordered": "".join(f"{i + 1}. step {i} with *emphasis*\n" for i in range(1000)),
+    "code": f"```python\n{CODE}```\n",
+    "indented code": "".join(f"    line {i} of code\n" for i in range(2000)),
+    "table": _rows(600),
+    "quote": "".join(f"> quoted line {i} goes on a while\n" for i in range(1500)),
+}
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_open_blocks_are_cut_into_bounded_pieces(shape: str) -> None:
+    text = SHAPES[shape]
+    pieces = split_pieces(text)
+    assert "".join(p.source for p in pieces) == text
+    assert len(pieces) > 5
+    assert max(len(p.source) for p in pieces) <= CUT_CHARS * 3 // 2
+    for before, after in itertools.pairwise(pieces):
+        assert before.closes == after.opens  # each seam is told to both of its sides
+
+
+def test_pieces_fed_as_a_stream_stay_bounded() -> None:
+    text = SHAPES["one line"] + SHAPES["list"] + SHAPES["table"] + SHAPES["code"]
+    splitter = PieceSplitter()
+    tail, longest, pieces = "", 0, []
+    for i in range(0, len(text), 37):
+        tail += text[i : i + 37]
+        found = splitter.split(tail)
+        tail = tail[sum(len(p.source) for p in found) :]
+        pieces += found
+        longest = max(longest, len(tail))
+    assert "".join(p.source for p in pieces) + tail == text
+    assert longest <= CUT_CHARS + 37  # the open tail never grows past the cut size
+
+
+def test_list_pieces_continue_the_list(renderer: MarkdownRenderer) -> None:
+    pieces = split_pieces(SHAPES["ordered"])
+    html = [renderer.render(p.source, opens=p.opens, closes=p.closes).html for p in pieces]
+    assert html[0].startswith('<ol style="margin-bottom: 0px;">')
+    second = pieces[1].source.split(".", 1)[0]
+    assert html[1].startswith(f'<ol start="{second}" style="margin-top: 0px;margin-bottom: 0px;">')
+    assert html[-1].startswith(f'<ol start="{pieces[-1].source.split(".", 1)[0]}" style')
+    assert sum(h.count("<li>") for h in html) == 1000
+
+
+def test_code_pieces_are_one_box_that_copies_whole(renderer: MarkdownRenderer) -> None:
+    pieces = split_pieces(SHAPES["code"])
+    blocks: list[str] = []
+    for piece in pieces:
+        rendered = renderer.render(
+            piece.source, first_code_index=len(blocks), opens=piece.opens, closes=piece.closes
+        )
+        if rendered.continued_code is not None:
+            blocks[-1] += rendered.continued_code
+        blocks += rendered.code_blocks
+        # one header (language, Copy) for the whole block; highlighted piece by piece
+        assert ('href="copy:0"' in rendered.html) == (piece is pieces[0])
+        assert "<font" in rendered.html
+    assert blocks == [CODE]
+
+
+def test_table_pieces_share_widths_and_drop_the_repeated_header(
+    renderer: MarkdownRenderer,
+) -> None:
+    pieces = split_pieces(SHAPES["table"])
+    seams = {p.closes for p in pieces[:-1]}
+    assert len(seams) == 1  # one seam (header, widths) for every cut of the table
+    (seam,) = seams
+    assert seam.prefix == "| Key | Number | Note |\n|---|--:|:--|\n"
+    html = [renderer.render(p.source, opens=p.opens, closes=p.closes).html for p in pieces]
+    assert "<thead>" in html[0] and all("<thead>" not in h for h in html[1:])
+    assert all(f'width="{seam.width}%"' in h for h in html)
+    assert all('class="cutjoin"' in h for h in html[1:])
+    assert sum(h.count("<tr>") for h in html) == 601
+    assert '<td align="right" class="cut">7</td>' in "".join(html)  # alignment kept
+
+
+@pytest.mark.parametrize("shape", ["paragraph", "one line"])
+def test_paragraph_cuts_never_split_a_span(renderer: MarkdownRenderer, shape: str) -> None:
+    pieces = split_pieces(SHAPES[shape])
+    for piece in pieces:
+        html = renderer.render(piece.source, opens=piece.opens, closes=piece.closes).html
+        assert "**" not in html and "`" not in html and "](" not in html
+        assert piece.source[:1] != " "  # the space of a cut stays with the piece before
+    assert all(p.closes == Seam(PARAGRAPH, joiner=" ") for p in pieces[:-1])
+    assert renderer.render(pieces[1].source, opens=pieces[1].opens).html.startswith(
+        '<p style="margin-top: 0px;">'
+    )
+
+
+def test_a_paragraph_is_not_cut_before_what_would_start_another_block(
+    renderer: MarkdownRenderer,
+) -> None:
+    # Inside a paragraph these lines are text; starting a piece, each would start something else.
+    lines = ["2. not a list", "| no | table |", "    no code", "[x]: /no-definition", "=== no"]
+    text = "Start.\n" + "\n".join(f"{lines[i % 5]} filler words {i}" for i in range(1500)) + "\n"
+    pieces = split_pieces(text)
+    assert len(pieces) > 3
+    for piece in pieces:
+        html = renderer.render(piece.source, opens=piece.opens, closes=piece.closes).html
+        assert html.count("<p") == 1 and html.strip().endswith("</p>"), html[:80]
+
+
+def test_hard_breaks_are_kept_across_a_cut() -> None:
+    text = "".join(f"line-{i}-of-a-poem\\\n" for i in range(400))  # breaks, no spaces
+    pieces = split_pieces(text)
+    assert pieces[0].closes == Seam(PARAGRAPH, joiner=LINE_SEPARATOR)
+
+
+def test_a_cut_always_moves_forward() -> None:
+    # No space, no line break: nothing better than the end of the window.
+    text = "x" * 20_000
+    cut = find_cut(text, 0, len(text), None)
+    assert 0 < cut.position <= CUT_CHARS * 3 // 2
+    assert "".join(p.source for p in split_pieces(text)) == text
+
+
+def test_between_blocks_without_a_blank_line_no_seam_is_needed(
+    renderer: MarkdownRenderer,
+) -> None:
+    text = "".join(f"## Heading {i}\nSome text under it, {i}.\n- a\n- b\n" for i in range(900))
+    pieces = split_pieces(text)
+    assert len(pieces) > 5
+    assert all(p.closes is None for p in pieces)
+    html = "".join(renderer.render(p.source).html for p in pieces)
+    assert html == renderer.render(text).html
+
+
+def test_scanning_a_huge_unfinished_line_is_linear() -> None:
+    scanner = BlockScanner()
+    text = "word " * 40_000  # 200 KB, no line break
+    started = time.perf_counter()
+    for end in range(10_000, len(text), 10_000):
+        scanner.scan(text[:end])
+    assert time.perf_counter() - started < 0.5  # the old regex took ~1 s per scan at 40 KB
+
+
+def test_scanner_after_a_cut_inside_a_line() -> None:
+    scanner = BlockScanner()
+    assert scanner.scan("```\ncode\nmore code that goes on") == 0
+    scanner.drop_prefix(20)  # cut inside the unfinished line
+    assert scanner.in_fence
+    tail = "code that goes on\n```\n\nafter\n"
+    assert tail[scanner.scan(tail) :] == "after\n"

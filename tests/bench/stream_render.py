@@ -21,7 +21,16 @@ lexer tables) and pause the event loop for 20-50 ms now and then, whatever the w
 
 Run:  QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.bench.stream_render
       [--size 1000000] [--chunks 20000] [--rate 2000] [--runs 1] [--profile] [--no-gc-freeze]
-The last lines are ``BENCH <name> ours=<v> baseline=<v> ratio=<r> target=<t> ok|miss``.
+      [--shape mixed|paragraph|list|code|table|all, or several joined by commas]
+``--shape`` picks what the answer is made of: ``mixed`` (the default) has headings, paragraphs,
+lists, code and tables between blank lines; the other shapes are ONE block without any blank
+line (a huge paragraph, a list of bullets, a code block, a table), where no block finishes
+until the end: the view must cut the open block itself to keep each frame's work bounded.
+Several shapes run one after the other, each in a window process of its own (as if run alone).
+Per run, ours also prints the view's own figures: its longest flush and the most Markdown
+characters it rendered in one flush (both bounded by a constant, whatever the shape).
+The last lines are ``BENCH <name> ours=<v> baseline=<v> ratio=<r> target=<t> ok|miss``, one
+set per shape (``stream_render.<shape>.<figure>``; plain ``stream_render.<figure>`` for mixed).
 """
 
 from __future__ import annotations
@@ -54,17 +63,62 @@ WARM_UP = "warm-up request"
 
 
 # ----- the answer --------------------------------------------------------------------------------
-def answer_text(size: int, seed: int = 7) -> str:
-    """Deterministic Markdown of about ``size`` characters, a third of it code."""
+SHAPES = ("mixed", "paragraph", "list", "code", "table")
+WORDS = [
+    "model", "token", "stream", "render", "widget", "layout", "python", "async", "event",
+    "loop", "frame", "paint", "block", "parser", "buffer", "chunk", "answer", "latency",
+]  # fmt: skip
+
+
+def answer_text(size: int, seed: int = 7, shape: str = "mixed") -> str:
+    """Deterministic Markdown of about ``size`` characters in one of ``SHAPES``.
+
+    ``mixed`` is a third code, with blank lines between blocks; the others are one block with
+    no blank line at all (what a model streams as one huge paragraph, list, code block or
+    table), so that no block ever finishes before the end of the answer.
+    """
     rnd = random.Random(seed)
-    words = [
-        "model", "token", "stream", "render", "widget", "layout", "python", "async", "event",
-        "loop", "frame", "paint", "block", "parser", "buffer", "chunk", "answer", "latency",
-    ]  # fmt: skip
 
     def sentence(n: int) -> str:
-        return " ".join(rnd.choice(words) for _ in range(n)).capitalize() + "."
+        return " ".join(rnd.choice(WORDS) for _ in range(n)).capitalize() + "."
 
+    if shape == "mixed":
+        return mixed_text(size, rnd, sentence)
+    lines: list[str] = []
+    length = 0
+    i = 0
+    if shape == "code":
+        lines.append("```python")
+    elif shape == "table":
+        lines += ["| name | value | note |", "|---|---:|---|"]
+    while length < size:
+        i += 1
+        if shape == "paragraph":  # long lines, a soft break now and then
+            line = " ".join(
+                f"{sentence(rnd.randint(6, 20))} See `call_{i}({j})` and **bold {j}**."
+                for j in range(rnd.randint(1, 8))
+            )
+        elif shape == "list":
+            line = f"- {sentence(rnd.randint(6, 14))} Uses `item_{i}` and **{rnd.choice(WORDS)}**."
+        elif shape == "code":
+            word, comment = rnd.choice(WORDS), sentence(3)
+            line = (
+                f"def step_{i}(value: int) -> int:\n"
+                f"    result_{i} = compute(value, {i}) + len({word!r})  # {comment}\n"
+                f"    return result_{i}"
+            )
+        else:
+            line = f"| {rnd.choice(WORDS)} | {i} | {sentence(rnd.randint(3, 8))} |"
+        lines.append(line)
+        length += len(line) + 1
+    if shape == "code":
+        lines.append("```")
+    return "\n".join(lines) + "\n"
+
+
+def mixed_text(size: int, rnd: random.Random, sentence: Callable[[int], str]) -> str:
+    """Headings, paragraphs, lists, code blocks and tables, separated by blank lines."""
+    words = WORDS
     parts: list[str] = []
     length = 0
     i = 0
@@ -109,9 +163,9 @@ def split_chunks(text: str, count: int) -> list[str]:
 
 
 # ----- the paced server (subprocess) -------------------------------------------------------------
-def serve(size: int, chunks: int, rate: float) -> None:
+def serve(size: int, chunks: int, rate: float, shape: str = "mixed") -> None:
     """OpenAI chat-completions SSE at an exact pace; prints ``PORT <n>``; runs until killed."""
-    pieces = split_chunks(answer_text(size), chunks)
+    pieces = split_chunks(answer_text(size, shape=shape), chunks)
     head = {"id": "chatcmpl-bench", "object": "chat.completion.chunk", "created": 1_700_000_000}
     head["model"] = "gpt-4o-mini"
 
@@ -162,10 +216,11 @@ def serve(size: int, chunks: int, rate: float) -> None:
     server.serve_forever()
 
 
-def start_server(args: argparse.Namespace) -> tuple[subprocess.Popen[str], str]:
+def start_server(args: argparse.Namespace, shape: str) -> tuple[subprocess.Popen[str], str]:
     command = [
         sys.executable, "-m", "tests.bench.stream_render", "--serve",
         "--size", str(args.size), "--chunks", str(args.chunks), "--rate", str(args.rate),
+        "--shape", shape,
     ]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None
@@ -281,7 +336,13 @@ async def run_ours(window: Any, base_url: str, text: str, args: argparse.Namespa
     if view.message_text(index) != text:
         raise SystemExit("ours: the answer differs from what the server sent")
     early, late = per_chunk_us(stamps, args.chunks)
-    extra = {"flushes": bubble.flush_count, "pages": len(bubble.pages()), "gaps": beat.long_gaps}
+    extra = {
+        "flushes": bubble.flush_count,
+        "longest_flush_ms": round(bubble.longest_flush * 1000, 1),
+        "most_rendered": bubble.most_rendered,
+        "pages": len(bubble.pages()),
+        "gaps": beat.long_gaps,
+    }
     return Run("ours", total, stall, early, late, count, extra)
 
 
@@ -374,8 +435,9 @@ def line(name: str, ours: float, baseline: float, ratio: float, target: str, ok:
 
 
 async def bench(args: argparse.Namespace) -> list[str]:
-    text = answer_text(args.size)
-    process, base_url = start_server(args)
+    shape = args.shape
+    text = answer_text(args.size, shape=shape)
+    process, base_url = start_server(args, shape)
     window = Window()
     ours: list[Run] = []
     baselines: list[Run] = []
@@ -386,6 +448,7 @@ async def bench(args: argparse.Namespace) -> list[str]:
             gc.freeze()
         for round_ in range(args.runs):
             for runner, results in ((run_baseline, baselines), (run_ours, ours)):
+                gc.collect()  # what earlier runs and shapes left is no one's pause
                 profile = cProfile.Profile() if args.profile and runner is run_ours else None
                 if profile:
                     profile.enable()
@@ -397,7 +460,7 @@ async def bench(args: argparse.Namespace) -> list[str]:
                     pstats.Stats(profile).sort_stats("tottime").print_stats(25)
                 results.append(result)
                 print(
-                    f"run {round_ + 1} {result.name:8} total={result.total:6.2f}s "
+                    f"{shape} run {round_ + 1} {result.name:8} total={result.total:6.2f}s "
                     f"stall={result.longest_stall_ms:6.1f}ms chunk early={result.early_us:6.1f}us "
                     f"late={result.late_us:6.1f}us {result.extra or ''}",
                     flush=True,
@@ -414,22 +477,23 @@ async def bench(args: argparse.Namespace) -> list[str]:
     growth = median(ours, "growth"), median(baselines, "growth")
     early = median(ours, "early_us"), median(baselines, "early_us")
     late = median(ours, "late_us"), median(baselines, "late_us")
+    name = "stream_render" if shape == "mixed" else f"stream_render.{shape}"
     print(
-        f"answer {len(text):,} characters in {args.chunks:,} chunks at {args.rate:g}/s; "
+        f"{shape} answer {len(text):,} characters in {args.chunks:,} chunks at {args.rate:g}/s; "
         f"GUI-thread CPU per chunk: ours {early[0]:.0f} -> {late[0]:.0f} us, "
         f"baseline {early[1]:.0f} -> {late[1]:.0f} us (first -> last 10 %)"
     )
     return [
         line(
-            "stream_render.longest_stall_ms", *stall, stall[0] / stall[1],
+            f"{name}.longest_stall_ms", *stall, stall[0] / stall[1],
             f"<={STALL_TARGET_MS:g}ms", stall[0] <= STALL_TARGET_MS,
         ),
         line(
-            "stream_render.total_s", *total, total[0] / total[1],
+            f"{name}.total_s", *total, total[0] / total[1],
             f"<={TOTAL_TARGET:g}x", total[0] / total[1] <= TOTAL_TARGET,
         ),
         line(
-            "stream_render.chunk_cost_growth", *growth, growth[0] / growth[1],
+            f"{name}.chunk_cost_growth", *growth, growth[0] / growth[1],
             f"late/early<={GROWTH_TARGET:g}", growth[0] <= GROWTH_TARGET,
         ),
     ]  # fmt: skip
@@ -441,14 +505,27 @@ def main() -> None:
     parser.add_argument("--chunks", type=int, default=20_000, help="content events")
     parser.add_argument("--rate", type=float, default=2000.0, help="events per second")
     parser.add_argument("--runs", type=int, default=1, help="rounds (median is reported)")
+    parser.add_argument(
+        "--shape",
+        default="mixed",
+        help=f"what the answer is made of: {'|'.join(SHAPES)}, or several joined by commas, or all",
+    )
     parser.add_argument("--profile", action="store_true", help="cProfile ours, top 25")
     parser.add_argument(
         "--no-gc-freeze", action="store_true", help="leave start-up objects to the collector"
     )
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.shape == "all":
+        args.shape = ",".join(SHAPES)
+    unknown = set(args.shape.split(",")) - set(SHAPES)
+    if unknown:
+        parser.error(f"unknown shape {', '.join(sorted(unknown))}; choose from {', '.join(SHAPES)}")
     if args.serve:
-        serve(args.size, args.chunks, args.rate)
+        serve(args.size, args.chunks, args.rate, args.shape)
+        return
+    if "," in args.shape:
+        each_shape(args.shape.split(","))
         return
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -466,6 +543,30 @@ def main() -> None:
         loop.close()
     for text in lines:
         print(text)
+
+
+def each_shape(shapes: list[str]) -> None:
+    """One window process per shape, as if run one by one: a process that streamed the shapes
+    before carries their leftovers (e.g. tens of thousands of httpx read-timeout handles that
+    qasync keeps until they expire) into every full collection of the garbage collector."""
+    argv: list[str] = []
+    skip = False
+    for argument in sys.argv[1:]:  # all but --shape
+        if not skip and not argument.startswith("--shape"):
+            argv.append(argument)
+        skip = argument == "--shape"
+    summary: list[str] = []
+    for shape in shapes:
+        command = [sys.executable, "-m", "tests.bench.stream_render", *argv, "--shape", shape]
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        assert process.stdout is not None
+        for output in process.stdout:
+            print(output, end="", flush=True)
+            if output.startswith("BENCH "):
+                summary.append(output.rstrip("\n"))
+        if process.wait():
+            raise SystemExit(f"the {shape} run failed")
+    print("\n".join(summary))
 
 
 if __name__ == "__main__":
