@@ -55,7 +55,7 @@ def files_containing(root: Path, secret: str) -> list[Path]:
 def test_a_key_goes_to_the_keyring_and_comes_back_only_masked(
     open_dialog: Any, loop: Loop, qtbot: Any, tmp_path: Path
 ) -> None:
-    secret = "sk-roundtable-test-key-A1b2"  # fake, but long enough to be masked with a prefix
+    secret = "test-roundtable-key-A1b2"  # fake, but long enough to be masked with a prefix
     dialog = open_dialog("openai")
     assert not dialog.keyring_message.isVisible()
     assert dialog.api_key.echoMode() == QLineEdit.EchoMode.Password

@@ -143,7 +143,7 @@ def test_listing_failure_falls_back_to_the_built_in_list(
 
 # ----- errors ----------------------------------------------------------------------------------
 def test_a_rejected_key_is_never_shown(anthropic_server: AnthropicServer) -> None:
-    secret = "sk-ant-api03-SECRETSECRETSECRET-000111222"
+    secret = "test-anthropic-SECRETSECRET-000111222"
     anthropic_server.push(Error(401, message=f"invalid x-api-key: {secret}"))
     _, error = collect(Anthropic, anthropic_server, api_key=secret)
     assert isinstance(error, MissingAuthError)

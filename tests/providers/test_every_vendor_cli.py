@@ -69,7 +69,7 @@ def test_chat_through_the_vendors_variables(
     ("vendor", "secret"),
     [
         case(OPENAI, "test-key-wrong-5566778899"),
-        case(ANTHROPIC, "sk-ant-wrong-key-5566778899"),
+        case(ANTHROPIC, "test-anthropic-wrong-5566778899"),
         case(GEMINI, "AIzaSyWRONG-key-abcdef123456"),
     ],
 )

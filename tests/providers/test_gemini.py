@@ -143,7 +143,7 @@ def test_listing_failure_falls_back_to_the_built_in_list(gemini_server: GeminiSe
 
 # ----- errors ----------------------------------------------------------------------------------
 def test_a_bad_key_is_an_auth_error_and_never_shown(gemini_server: GeminiServer) -> None:
-    secret = "AIzaSyWRONG-wrong-wrong-0123456789"
+    secret = "test-gemini-WRONG-wrong-0123456789"
     _, error = collect(Gemini, gemini_server, api_key=secret)
     assert isinstance(error, MissingAuthError)
     assert "roundtable keys set -p gemini" in str(error)
