@@ -13,6 +13,9 @@ another: ratio ~N). ``--window`` runs "together" once more inside a real ``Compa
 (offscreen, qasync loop, Markdown rendering in every column) and reports the longest gap between
 two ticks of a 5 ms timer: how long the window stopped answering while N columns streamed.
 
+The last lines are ``BENCH <name> ours=... baseline=... ratio=... target=... ok|miss``
+(``stream_overhead.Figure``).
+
     .venv/bin/python -m tests.bench.compare_columns
     .venv/bin/python -m tests.bench.compare_columns --columns openai,anthropic,ollama,openai \
         --window
