@@ -181,7 +181,8 @@ class _AnswerBubble(_Bubble):
         self.failed = False
         self.started = time.monotonic()
         self.flush_count = 0  # flushes that rendered something (tests and the benchmark read it)
-        self.longest_flush = 0.0  # seconds, the longest flush so far (tests read it)
+        self.longest_flush = 0.0  # seconds, the longest flush so far (tests read it)...
+        self.longest_flush_cpu = 0.0  # ...and in CPU time of this thread (no other process's)
         self.most_rendered = 0  # Markdown characters rendered in one flush, at most (tests)
         self._rendered: list[Piece] = []  # source already rendered into pages, group by group
         self._ready: deque[Piece] = deque()  # finished pieces waiting for their one render
@@ -336,7 +337,7 @@ class _AnswerBubble(_Bubble):
             self._append_reasoning_view(chunk)
         if not (self._pending or self._ready or self._tail_dirty or self._tail_backlog()):
             return
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.thread_time()
         budget = FLUSH_BUDGET_MS / 1000
         characters = self._take_pending(started + budget * SPLIT_SHARE)
         first = True
@@ -363,6 +364,7 @@ class _AnswerBubble(_Bubble):
                 characters += self._show_tail()
         self.flush_count += 1
         self.longest_flush = max(self.longest_flush, time.perf_counter() - started)
+        self.longest_flush_cpu = max(self.longest_flush_cpu, time.thread_time() - cpu)
         self.most_rendered = max(self.most_rendered, characters)
         self.view.follow_bottom()
 
@@ -436,8 +438,8 @@ class _AnswerBubble(_Bubble):
         new = not self._pages or (self._page_chars and self._page_chars + size > PAGE_CHARS)
         if new:
             self._new_page()
-            joined = piece.opens is not None and piece.opens.kind == PARAGRAPH
-            if joined and len(self._pages) > 1:
+            seam = piece.opens
+            if seam is not None and seam.kind == PARAGRAPH and not seam.depth and self._pages[:-1]:
                 _move_last_line(self._pages[-2].document(), self._pages[-1].document())
         _append_html(self._pages[-1].document(), rendered.html, piece)
         if new and len(self._pages) > 1:
@@ -543,7 +545,7 @@ def _append_html(document: QTextDocument, html: str, piece: Piece) -> None:
     cursor = QTextCursor(document)
     cursor.movePosition(QTextCursor.MoveOperation.End)
     seam = piece.opens
-    if seam is not None and seam.kind == PARAGRAPH:
+    if seam is not None and seam.kind == PARAGRAPH and not seam.depth:  # not in a list item
         last = document.lastBlock()
         if last.length() > MERGE_CHARS and _split_last_line(document):
             last = document.lastBlock()  # long enough: go on in a new block (see there)

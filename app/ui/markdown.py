@@ -18,7 +18,7 @@ import threading
 import time
 from bisect import bisect_right
 from collections.abc import Callable, MutableMapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from html import escape
 from typing import Any
@@ -126,16 +126,21 @@ class MarkdownRenderer:
     def _fence(
         self, r: Any, tokens: Sequence[Token], idx: int, options: Any, env: MutableMapping[str, Any]
     ) -> str:
-        # One box: a header row (language, Copy) and the code, drawn with cell borders rather
-        # than the table's, so that the pieces of a code block cut in two join seamlessly:
-        # the later piece has no header and no top edge, the earlier no bottom edge.
+        # One box: a header (language, Copy) and the code, as two tables drawn with cell borders
+        # rather than the table's, so that the pieces of a code block cut in two join without a
+        # seam: a later piece has no header and no top edge, an earlier one no bottom edge.
+        # (With the header in a row of the same table, Qt painted each line of code over the
+        # underscores of the line above: ``value_1`` showed as ``value 1``.)
         token = tokens[idx]
         language = token.info.strip().split(maxsplit=1)[0] if token.info.strip() else ""
         code = token.content
         opens, closes = "opens" in token.meta, "closes" in token.meta
         p = self.palette
         line = f"1px solid {p.code_border}"
-        sides = f"border-left: {line}; border-right: {line};"
+        table = (
+            '<table width="100%" cellspacing="0" cellpadding="0" border="0"'
+            ' style="border-collapse: collapse;'
+        )
         header = ""
         if opens:
             env["continued"] = code
@@ -144,12 +149,12 @@ class MarkdownRenderer:
             env["code_blocks"].append(code)
             label = escape(language) if language else "&nbsp;"
             header = (
-                f'<tr><td bgcolor="{p.code_header}" style="padding: 3px 8px; {sides}'
-                f' border-top: {line}; border-bottom: {line};">'
+                f'{table} margin-top: 6px; margin-bottom: 0px;"><tr><td bgcolor="{p.code_header}"'
+                f' style="padding: 3px 8px; border: {line};">'
                 f'<table width="100%" cellspacing="0" cellpadding="0" border="0"><tr>'
                 f'<td><span style="color: {p.muted};">{label}</span></td>'
                 f'<td align="right"><a href="{COPY_SCHEME}:{number}">Copy</a></td>'
-                f"</tr></table></td></tr>"
+                f"</tr></table></td></tr></table>"
             )
         lexer = _lexer(language.lower()) if language and len(code) <= HIGHLIGHT_LIMIT else None
         body = highlight(code, lexer, self._formatter) if lexer else escape(code)
@@ -157,11 +162,9 @@ class MarkdownRenderer:
         top, bottom = (0 if opens else 6), (0 if closes else 6)
         bottom_edge = "" if closes else f" border-bottom: {line};"
         return (
-            f'<table width="100%" cellspacing="0" cellpadding="0" border="0"'
-            f' style="border-collapse: collapse; margin-top: {top}px;'
-            f' margin-bottom: {bottom}px;">{header}'
-            f'<tr><td bgcolor="{p.code_background}"'
-            f' style="padding: {top}px 8px {bottom}px 8px; {sides}{bottom_edge}">'
+            f'{header}{table} margin-top: 0px; margin-bottom: {bottom}px;">'
+            f'<tr><td bgcolor="{p.code_background}" style="padding: {top}px 8px {bottom}px 8px;'
+            f' border-left: {line}; border-right: {line};{bottom_edge}">'
             f'<pre style="white-space: pre-wrap;">{body}</pre></td></tr></table>\n'
         )
 
@@ -262,31 +265,97 @@ class QtRichTextFormatter(Formatter):  # type: ignore[misc]
 
 
 def _mark_seams(tokens: list[Token], opens: Seam | None, closes: Seam | None) -> list[Token]:
-    """Tell the render rules which blocks continue across a cut (see ``Seam``); a continued
-    table loses the header its prefix brought in."""
-    tops = [i for i, t in enumerate(tokens) if t.level == 0 and t.nesting >= 0]
-    if not tops:
-        return tokens
-    drop: tuple[int, int] | None = None
-    for index, seam, side in ((tops[0], opens, "opens"), (tops[-1], closes, "closes")):
-        token = tokens[index]
-        if seam is None or _KINDS.get(token.type) != seam.kind:
-            continue
-        token.meta[side] = seam
-        if seam.kind in (PARAGRAPH, LIST, QUOTE):
-            margin = "margin-top" if side == "opens" else "margin-bottom"
-            token.attrSet("style", f"{token.attrGet('style') or ''}{margin}: 0px;")
-        elif seam.kind == TABLE:
-            token.meta["seam"] = seam
-            end = _mark_table_cells(tokens, index, seam.widths, "opens" in token.meta)
-            if side == "opens":
-                heads = [
-                    i for i in range(index, end) if tokens[i].type in ("thead_open", "thead_close")
-                ]
-                drop = (heads[0], heads[-1] + 1) if heads else None
-    if drop is not None:
-        tokens = tokens[: drop[0]] + tokens[drop[1] :]
+    """Tell the render rules which blocks continue across a cut (see ``Seam``): the first
+    block continues the last piece's (inside the first item of ``opens.depth`` lists, whose
+    markers are hidden), the last goes on in the next piece."""
+    if opens is not None:  # first: it may split a list in two
+        index = _top_block(tokens, last=False)
+        for _ in range(opens.depth):
+            if index is None or tokens[index].type not in _LIST_OPENS:
+                break
+            tokens = _hide_first_item(tokens, index)
+            index = _item_block(tokens, index, last=False)
+        else:
+            if index is not None:
+                tokens = _mark_block(tokens, index, opens, "opens")
+    if closes is not None:
+        index = _top_block(tokens, last=True)
+        for _ in range(closes.depth):  # down the last items of the lists around the cut
+            if index is None or tokens[index].type not in _LIST_OPENS:
+                break
+            _add_style(tokens[index], "margin-bottom: 0px;")
+            index = _item_block(tokens, index, last=True)
+        else:
+            if index is not None:
+                tokens = _mark_block(tokens, index, closes, "closes")
     return tokens
+
+
+_LIST_OPENS = ("bullet_list_open", "ordered_list_open")
+
+
+def _mark_block(tokens: list[Token], index: int, seam: Seam, side: str) -> list[Token]:
+    token = tokens[index]
+    if _KINDS.get(token.type) != seam.kind:
+        return tokens
+    token.meta[side] = seam
+    if seam.kind in (PARAGRAPH, LIST, QUOTE):
+        _add_style(token, "margin-top: 0px;" if side == "opens" else "margin-bottom: 0px;")
+    elif seam.kind == TABLE:
+        token.meta["seam"] = seam
+        end = _mark_table_cells(tokens, index, seam.widths, "opens" in token.meta)
+        heads = [i for i in range(index, end) if tokens[i].type in ("thead_open", "thead_close")]
+        if side == "opens" and heads:  # the header the prefix brought in: shown once, above
+            return tokens[: heads[0]] + tokens[heads[-1] + 1 :]
+    return tokens
+
+
+def _top_block(tokens: list[Token], *, last: bool) -> int | None:
+    tops = [i for i, t in enumerate(tokens) if t.level == 0 and t.nesting >= 0]
+    return (tops[-1] if last else tops[0]) if tops else None
+
+
+def _item_block(tokens: list[Token], index: int, *, last: bool) -> int | None:
+    """The first block of the first item (or the last of the last) of the list at ``index``."""
+    level = tokens[index].level
+    found = None
+    for i in range(index + 1, len(tokens)):
+        token = tokens[i]
+        if token.level <= level or (not last and found is not None):
+            break
+        if token.type == "list_item_open" and token.level == level + 1:
+            found = None
+        elif token.level == level + 2 and token.nesting >= 0 and (last or found is None):
+            found = i
+            if not last:
+                break
+    return found
+
+
+def _hide_first_item(tokens: list[Token], index: int) -> list[Token]:
+    """The first item of the list at ``index`` only holds the rest of an item cut in two: no
+    marker, no margin; the items after it go on in a list of their own, numbered as before."""
+    opening = tokens[index]
+    _add_style(opening, "list-style-type: none; margin-top: 0px; margin-bottom: 0px;")
+    level = opening.level
+    for i in range(index + 1, len(tokens)):
+        token = tokens[i]
+        if token.type == "list_item_close" and token.level == level + 1:
+            following = tokens[i + 1] if i + 1 < len(tokens) else None
+            if following is None or following.type != "list_item_open":
+                return tokens
+            close_type = opening.type.replace("_open", "_close")
+            closing = Token(close_type, opening.tag, -1, level=level, block=True)
+            attrs: dict[str, str | int | float] = {"style": "margin-top: 0px;"}
+            if opening.type == "ordered_list_open" and following.info.isdigit():
+                attrs = {"start": int(following.info), **attrs}
+            again = replace(opening, attrs=attrs, meta={})
+            return [*tokens[: i + 1], closing, again, *tokens[i + 1 :]]
+    return tokens
+
+
+def _add_style(token: Token, style: str) -> None:
+    token.attrSet("style", f"{token.attrGet('style') or ''}{style}")
 
 
 def _mark_table_cells(tokens: list[Token], index: int, widths: Sequence[int], joins: bool) -> int:
@@ -516,6 +585,9 @@ class Seam:
     delimiter rows, a fence's opening line). ``joiner`` is what stands between the halves of
     a paragraph (a space for a soft break, a line separator for a hard one). A cut table's
     pieces share fixed column ``widths`` and ``width`` (percent) so that their columns line up.
+    A block cut inside the last item of a list (code in a numbered step) has ``depth`` list
+    items around it: ``prefix`` starts with a marker line for each (``1.``), whose marker the
+    later piece hides, so that the rest lands in a list item indented as before.
     """
 
     kind: str  # PARAGRAPH, LIST, QUOTE, TABLE, CODE, or "" (pieces simply follow each other)
@@ -523,6 +595,7 @@ class Seam:
     joiner: str = ""
     widths: tuple[int, ...] = ()
     width: int = 100
+    depth: int = 0
 
 
 @dataclass(frozen=True)
@@ -621,7 +694,7 @@ def find_cut(text: str, start: int, end: int, opens: Seam | None, limit: int = C
     ``start``, however odd the text (in the worst case it falls anywhere in a line).
     """
     window = _Window(text, start, end, opens, limit)
-    if opens is not None and opens.kind in (TABLE, CODE):
+    if opens is not None and opens.kind in (TABLE, CODE) and not opens.depth:
         along = window.along(opens)
         if along is not None:
             return window.cut(along, opens)
@@ -636,7 +709,9 @@ def find_cut(text: str, start: int, end: int, opens: Seam | None, limit: int = C
     kind = _KINDS.get(last.type, "")
     if kind == PARAGRAPH:
         found = window.in_paragraph(last)
-    elif kind in (LIST, TABLE):
+    elif kind == LIST:
+        found = window.in_list(blocks[-1])
+    elif kind == TABLE:
         found = window.between_children(blocks[-1], kind)
     elif kind == CODE:
         found = window.in_code(last)
@@ -708,14 +783,15 @@ class _Window:
                 best = self.lines[number]
         return best
 
-    def in_paragraph(self, block: Token) -> tuple[int, Seam] | None:
+    def in_paragraph(self, block: Token, column: int = 0) -> tuple[int, Seam] | None:
         """At a line break or a space, where no code span, link or emphasis is still open and
-        the text after the cut alone starts a paragraph (not a list, heading, table...)."""
+        the text after the cut alone starts a paragraph (not a list, heading, table...);
+        ``column``: where the paragraph's lines start (in a list item)."""
         assert block.map is not None
         low = max(self.lines[block.map[0]], self.head)
         high = len(self.source) if block.map[1] > self.unfinished else self.lines[block.map[1]]
         closed = self._inline_closed(low, high)
-        candidates = [p for p in closed if self._paragraph_may_start(p, block)]
+        candidates = [p for p in closed if self._paragraph_may_start(p, block, column)]
         limit, tries = len(self.source), 0
         for position in reversed(candidates):
             if position > limit:
@@ -739,14 +815,54 @@ class _Window:
             return earlier[-1], Seam(PARAGRAPH, joiner=self._joiner(earlier[-1]))
         return None
 
+    def in_list(self, index: int, items: str = "") -> tuple[int, Seam] | None:
+        """Between the list's last items; if one item is all there is, inside its last block
+        (a paragraph, code, a list), the seam led by ``items`` marker lines for the items
+        around it (``1.`` for a numbered one: an item that starts with a blank line)."""
+        found = self.between_children(index, LIST)
+        if found is not None:
+            return found[0], replace(found[1], prefix=items, depth=items.count("\n"))
+        level = self.tokens[index].level
+        item = inside = -1
+        for i in range(index + 1, len(self.tokens)):
+            token = self.tokens[i]
+            if token.level <= level:
+                break
+            if token.type == "list_item_open" and token.level == level + 1:
+                item = i
+            elif token.level == level + 2 and token.nesting >= 0 and token.map:
+                inside = i  # the last block of the last item
+        if item < 0 or inside < item:
+            return None
+        marker = self.tokens[item]
+        assert marker.map is not None
+        line = self.line(marker.map[0])
+        number = marker.info if self.tokens[index].type == "ordered_list_open" else ""
+        items += f"{line[: len(line) - len(line.lstrip())]}{number}{marker.markup}\n"
+        block = self.tokens[inside]
+        kind = _KINDS.get(block.type, "")
+        if kind == LIST:
+            return self.in_list(inside, items)
+        column = len(line) - len(line.lstrip()) + len(number) + len(marker.markup) + 1
+        if kind == PARAGRAPH:
+            found = self.in_paragraph(block, column)
+        elif kind == CODE:
+            found = self.in_code(block)
+        else:
+            return None
+        if found is None:
+            return None
+        seam = found[1]
+        return found[0], replace(seam, prefix=items + seam.prefix, depth=items.count("\n"))
+
     def between_children(self, index: int, kind: str) -> tuple[int, Seam] | None:
         """At the start of the last list item or table row that starts on a finished line."""
         block = self.tokens[index]
         child = "list_item_open" if kind == LIST else "tr_open"
-        level = 1 if kind == LIST else 2
+        level = block.level + (1 if kind == LIST else 2)
         best = None
         for token in self.tokens[index + 1 :]:
-            if token.level == 0:
+            if token.level <= block.level:
                 break
             if token.type == child and token.level == level and token.map:
                 at = self.lines[token.map[0]]
@@ -834,7 +950,7 @@ class _Window:
                 found.append(space.end())
         return found
 
-    def _paragraph_may_start(self, position: int, block: Token) -> bool:
+    def _paragraph_may_start(self, position: int, block: Token, column: int) -> bool:
         """Whether the text from ``position`` alone starts a paragraph (and its line cannot turn
         into a table header when the next line comes)."""
         if _UNSAFE_START.match(self.source, position):
@@ -844,9 +960,11 @@ class _Window:
         line = self.line(number)
         if position > line_start + len(line) - len(line.lstrip(" ")):  # inside the line
             # What stays of the line must not end the paragraph as a setext underline, or
-            # become a table's header row when the next piece brings a delimiter row.
-            return "|" not in line and not line.lstrip(" ").startswith(("=", "-"))
-        return position - line_start < 4  # an indented line alone would be code
+            # become a table's header row when the next piece brings a delimiter row (its
+            # first line cannot be an underline, and may start with the list marker).
+            first = block.map is not None and number == block.map[0]
+            return "|" not in line and (first or not line.lstrip(" ").startswith(("=", "-")))
+        return position - line_start < column + 4  # an indented line alone would be code
 
     def _joiner(self, position: int) -> str:
         """What stood between the two halves of the paragraph at a cut at ``position``."""

@@ -8,9 +8,11 @@ import time
 import pytest
 
 from app.ui.markdown import (
+    CODE,
     CUT_CHARS,
     HIGHLIGHT_LIMIT,
     LINE_SEPARATOR,
+    LIST,
     PARAGRAPH,
     BlockScanner,
     MarkdownRenderer,
@@ -271,13 +273,13 @@ def _rows(count: int) -> str:
     return "| Key | Number | Note |\n|---|--:|:--|\n" + rows
 
 
-CODE = "".join(f"def f_{i}(x):\n    return x * {i}  # `not` **markdown**\n" for i in range(900))
+SCRIPT = "".join(f"def f_{i}(x):\n    return x * {i}  # `not` **markdown**\n" for i in range(900))
 SHAPES = {
     "paragraph": _sentences(1500, per_line=3),
     "one line": _sentences(1500),
     "list": "".join(f"- item {i} with **bold** and `code`\n" for i in range(1000)),
     "ordered": "".join(f"{i + 1}. step {i} with *emphasis*\n" for i in range(1000)),
-    "code": f"```python\n{CODE}```\n",
+    "code": f"```python\n{SCRIPT}```\n",
     "indented code": "".join(f"    line {i} of code\n" for i in range(2000)),
     "table": _rows(600),
     "quote": "".join(f"> quoted line {i} goes on a while\n" for i in range(1500)),
@@ -313,8 +315,9 @@ def test_list_pieces_continue_the_list(renderer: MarkdownRenderer) -> None:
     pieces = split_pieces(SHAPES["ordered"])
     html = [renderer.render(p.source, opens=p.opens, closes=p.closes).html for p in pieces]
     assert html[0].startswith('<ol style="margin-bottom: 0px;">')
-    second = pieces[1].source.split(".", 1)[0]
-    assert html[1].startswith(f'<ol start="{second}" style="margin-top: 0px;margin-bottom: 0px;">')
+    second, opening = pieces[1].source.split(".", 1)[0], html[1].split(">", 1)[0]
+    assert opening.startswith(f'<ol start="{second}" style=')
+    assert "margin-top: 0px;" in opening and "margin-bottom: 0px;" in opening
     assert html[-1].startswith(f'<ol start="{pieces[-1].source.split(".", 1)[0]}" style')
     assert sum(h.count("<li>") for h in html) == 1000
 
@@ -332,7 +335,7 @@ def test_code_pieces_are_one_box_that_copies_whole(renderer: MarkdownRenderer) -
         # one header (language, Copy) for the whole block; highlighted piece by piece
         assert ('href="copy:0"' in rendered.html) == (piece is pieces[0])
         assert "<font" in rendered.html
-    assert blocks == [CODE]
+    assert blocks == [SCRIPT]
 
 
 def test_table_pieces_share_widths_and_drop_the_repeated_header(
@@ -418,3 +421,37 @@ def test_scanner_after_a_cut_inside_a_line() -> None:
     assert scanner.in_fence
     tail = "code that goes on\n```\n\nafter\n"
     assert tail[scanner.scan(tail) :] == "after\n"
+
+
+def test_code_in_a_numbered_step_is_cut_inside_the_item(renderer: MarkdownRenderer) -> None:
+    code = "".join(f"value_{i} = compute({i})\n" for i in range(600))
+    indented = "".join(f"   {line}\n" for line in code.splitlines())
+    text = f"1. First\n2. Create it:\n   ```python\n{indented}   ```\n3. Run it\n4. Done\n"
+    pieces = split_pieces(text)
+    inside = [p for p in pieces if p.opens is not None and p.opens.depth]
+    assert inside and all(p.opens == Seam(CODE, "2.\n   ```python\n", depth=1) for p in inside)
+    blocks: list[str] = []
+    html = []
+    for piece in pieces:
+        rendered = renderer.render(
+            piece.source, first_code_index=len(blocks), opens=piece.opens, closes=piece.closes
+        )
+        if rendered.continued_code is not None:
+            blocks[-1] += rendered.continued_code
+        blocks += rendered.code_blocks
+        html.append(rendered.html)
+    assert blocks == [code]  # Copy copies the whole block, cut or not
+    continued = html[pieces.index(inside[0])]
+    # the rest of step 2 sits in an item whose marker is hidden; step 3 is numbered 3
+    assert continued.startswith('<ol start="2" style="list-style-type: none; margin-top: 0px;')
+    assert 'href="copy:' not in continued
+    assert '<ol start="3" style="margin-top: 0px;' in "".join(html)
+
+
+def test_a_long_sub_list_is_cut_between_its_items(renderer: MarkdownRenderer) -> None:
+    subs = "".join(f"  - sub item {k} with a few words\n" for k in range(400))
+    text = f"- first\n- second\n{subs}- third\n"
+    pieces = split_pieces(text)
+    assert any(p.opens == Seam(LIST, "-\n", depth=1) for p in pieces)
+    html = "".join(renderer.render(p.source, opens=p.opens, closes=p.closes).html for p in pieces)
+    assert html.count("<li>") == 403 + sum(1 for p in pieces if p.opens and p.opens.depth)

@@ -339,6 +339,7 @@ async def run_ours(window: Any, base_url: str, text: str, args: argparse.Namespa
     extra = {
         "flushes": bubble.flush_count,
         "longest_flush_ms": round(bubble.longest_flush * 1000, 1),
+        "longest_flush_cpu_ms": round(bubble.longest_flush_cpu * 1000, 1),
         "most_rendered": bubble.most_rendered,
         "pages": len(bubble.pages()),
         "gaps": beat.long_gaps,
