@@ -911,7 +911,7 @@ class _Window:
             position -= 1
         return max(position, self.head + 1)
 
-    def seam(self, block: Token, kind: str, position: int) -> Seam | None:
+    def seam(self, block: Token, kind: str, position: int) -> Seam:
         """The seam for a cut at ``position`` inside ``block``, whatever made it."""
         if kind == PARAGRAPH:
             return Seam(PARAGRAPH, joiner=self._joiner(position))
