@@ -698,8 +698,8 @@ class TestNoLeaks:
         ("abcdefghi", "…fghi"),
         ("sk-abcdefghijkl", "…ijkl"),  # 15 characters: no prefix yet
         ("sk-abcdefghijklma1B2", "sk-…a1B2"),
-        ("sk-proj-abcdefghijklmnopqrstuvwxyz0123", "sk-…0123"),
-        ("sk-ant-api03-abcdefghijklmnopqrstuvwxyzWXYZ", "sk-…WXYZ"),
+        ("sk-test-fake-key-0123", "sk-…0123"),
+        ("sk-ant-fake-key-WXYZ", "sk-…WXYZ"),
         ("AIzaSyAbcdefghijklmnopqrstuvw", "AIz…tuvw"),
         ("ghp_abcdefghijklmnopqrstuvwxyz", "ghp…wxyz"),
         ("a-bcdefghijklmnopqrstu", "a-…rstu"),
