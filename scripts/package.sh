@@ -101,8 +101,8 @@ SHARE=$STAGE/share
 mkdir -p "$SHARE/applications" "$SHARE/metainfo" "$SHARE/icons/hicolor/scalable/apps"
 cp "packaging/linux/$APP_ID.desktop" "$SHARE/applications/"
 cp "packaging/linux/$APP_ID.metainfo.xml" "$SHARE/metainfo/"
-cp app/resources/icons/roundtable.svg "$SHARE/icons/hicolor/scalable/apps/$APP_ID.svg"
-QT_QPA_PLATFORM=offscreen "$PY" packaging/render_icons.py app/resources/icons/roundtable.svg \
+cp resources/icons/roundtable.svg "$SHARE/icons/hicolor/scalable/apps/$APP_ID.svg"
+QT_QPA_PLATFORM=offscreen "$PY" packaging/render_icons.py resources/icons/roundtable.svg \
     "$SHARE/icons/hicolor" >/dev/null
 
 step "tarball"

@@ -8,14 +8,13 @@ through ``app.core.secrets`` in worker threads. Each column shows its answer in 
 (one answer per run: the same throttled Markdown streaming as the chat) and a footer with time to
 first token, total time, output tokens and tokens per second.
 
-Heavy modules (asyncio, the chat view's Markdown and Pygments, the provider registry) are
-imported inside methods, so the main window can import this module without slowing its start.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
@@ -39,18 +38,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.compare import Column, CompareRun, RequestConfig
 from app.core.settings import Settings
+from providers import registry
+from providers.errors import ProviderError
+from providers.types import BaseProvider
 
-from . import application, pickers, theme
+from . import pickers, theme
+from .chat_view import ChatView
+from .composer import ComposerBar, hint_label
 from .provider_picker import ProviderPicker
-
-if TYPE_CHECKING:
-    import asyncio
-
-    from app.core.compare import Column, CompareRun, RequestConfig
-    from providers.types import BaseProvider
-
-    from .chat_view import ChatView
+from .resources import icon
+from .tasks import spawn
 
 log = logging.getLogger(__name__)
 
@@ -137,8 +136,6 @@ class CompareColumn(QFrame):
     """One column: provider and model pickers, Stop/Retry/remove, the answer and its figures."""
 
     def __init__(self, key: int, dark: bool, parent: QWidget | None = None) -> None:
-        from .chat_view import ChatView  # Markdown and Pygments: only once a column exists
-
         super().__init__(parent)
         self.key = key
         self.setObjectName("compareColumn")
@@ -225,7 +222,7 @@ class CompareColumn(QFrame):
 
 class _RunListener:
     """Mirrors what the run reports into the columns (an ``app.core.compare.CompareListener``
-    by duck typing, so that the core is imported only when the window opens)."""
+    by duck typing)."""
 
     def __init__(self, window: CompareWindow) -> None:
         self.window = window
@@ -294,11 +291,6 @@ class CompareWindow(QWidget):
         self, settings: Settings, parent: QWidget | None = None, *, prompt: str = ""
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
-        from app.core.compare import CompareRun
-        from providers import registry
-
-        from .composer import ComposerBar, hint_label
-
         self.settings = settings
         self.providers: dict[str, type[BaseProvider]] = dict(registry.all_providers())
         self.column_widgets: dict[int, CompareColumn] = {}
@@ -396,7 +388,7 @@ class CompareWindow(QWidget):
         escape.setContext(Qt.ShortcutContext.WindowShortcut)
         escape.activated.connect(self.stop_all)
         # The main window switches the theme through the colour scheme or, where the platform
-        # cannot, the application palette (``application.apply_theme``): follow either.
+        # cannot, the application palette (``theme.apply_theme``): follow either.
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._theme_changed)
 
         self._apply_style()
@@ -494,8 +486,6 @@ class CompareWindow(QWidget):
 
     # ----- pickers --------------------------------------------------------------------------------
     def _spec(self, provider_id: str, model: str) -> RequestConfig:
-        from app.core.compare import RequestConfig
-
         connection = self.settings.connection_for(provider_id)
         return RequestConfig(
             provider=self.providers[provider_id], provider_id=provider_id, model=model,
@@ -537,13 +527,11 @@ class CompareWindow(QWidget):
         provider_id = widget.provider_picker.current_id()
         if provider_id not in self.providers:
             return
-        widget.models_task = application.spawn(
+        widget.models_task = spawn(
             self._list_models(widget, provider_id), name=f"compare models {provider_id}"
         )
 
     async def _list_models(self, widget: CompareColumn, provider_id: str) -> None:
-        from providers.errors import ProviderError
-
         provider = self.providers[provider_id]
         try:
             models = await pickers.live_models(
@@ -562,7 +550,7 @@ class CompareWindow(QWidget):
 
     def refresh_credentials(self) -> None:
         """Mark providers that still need a key (one keyring round trip, in a worker thread)."""
-        self.credentials_task = application.spawn(self._check_credentials(), name="compare keys")
+        self.credentials_task = spawn(self._check_credentials(), name="compare keys")
 
     async def _check_credentials(self) -> None:
         self.marks = await pickers.credential_marks(self.providers)
@@ -647,17 +635,15 @@ class CompareWindow(QWidget):
         return self._dark
 
     def _apply_style(self) -> None:
-        from .main_window import window_style  # the main window's QSS, so both windows agree
-
         p = theme.palette_for(self._dark)
         window = self.palette().window().color().name()
         extra = _EXTRA_STYLE.format(
             window=window, border=p.answer_border, text=p.text, muted=p.muted,
             error_text=p.error_text, chat_background=p.background, hover=p.button_hover,
         )  # fmt: skip
-        self.setStyleSheet(window_style(self._dark) + extra)
-        self.send_button.setIcon(application.icon("send", "#ffffff"))
-        self.stop_button.setIcon(application.icon("stop", QColor(p.background).name()))
+        self.setStyleSheet(theme.window_style(self._dark) + extra)
+        self.send_button.setIcon(icon("send", "#ffffff"))
+        self.stop_button.setIcon(icon("stop", QColor(p.background).name()))
         for widget in self.columns():
             widget.view.set_dark(self._dark)
 
@@ -695,7 +681,7 @@ def _is_dark(settings: Settings, parent: QWidget | None) -> bool:
     if callable(is_dark):
         return bool(is_dark())
     if settings.theme == "system":
-        return application.system_is_dark()
+        return theme.system_is_dark()
     return settings.theme == "dark"
 
 

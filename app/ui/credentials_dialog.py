@@ -31,7 +31,8 @@ from app.core import secrets
 from app.core.settings import SecretInSettingsError, Settings, url_has_password
 from providers.errors import ProviderError, SecretStoreError
 
-from .application import icon, spawn
+from .resources import icon
+from .tasks import spawn
 
 log = logging.getLogger(__name__)
 

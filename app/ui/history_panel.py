@@ -4,22 +4,20 @@ It reads and changes the ``app.core.history.History`` the window gives it (singl
 statements on the GUI thread: measured ~3 ms to list 500 conversations of a 2,000-conversation,
 95 MB history); search runs on ``SearchWorker``'s thread, because ranking the matches of a
 common word is a scan. The window reacts to its signals (open, new chat, deleted, renamed).
-
-Built with the window's shell (before the first paint), so ``app.core.history`` (sqlite3) is
-imported only when a history is attached.
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
+import sqlite3
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -59,10 +57,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from . import theme
+from app.core.history import Conversation, History, SearchHit, SearchWorker
 
-if TYPE_CHECKING:
-    from app.core.history import Conversation, History, SearchHit, SearchWorker
+from . import theme
 
 LIST_LIMIT = 500  # conversations listed; older ones are found by search
 SEARCH_LIMIT = 200  # matching messages asked for (several may share a conversation)
@@ -347,8 +344,6 @@ class HistoryPanel(QWidget):
     # ----- what the window calls ------------------------------------------------------------------
     def set_history(self, history: History | None, error: str = "") -> None:
         """Show ``history``; without one, ``error`` says why there is no history."""
-        from app.core.history import SearchWorker
-
         self.shutdown()
         self.history = history
         self._error = "" if history is not None else error or "The history is not available."
@@ -362,8 +357,6 @@ class HistoryPanel(QWidget):
         if history is None:
             self._show_items([], self._error)
             return
-        import sqlite3
-
         try:
             conversations = history.conversations(LIST_LIMIT)
         except sqlite3.Error as error:
@@ -582,8 +575,6 @@ class HistoryPanel(QWidget):
     def _renamed(self, item: QListWidgetItem) -> None:
         if self._filling or self.history is None:
             return
-        import sqlite3
-
         conversation_id = int(item.data(_ID_ROLE))
         known = self._conversations.get(conversation_id)
         title = " ".join(item.text().split())
@@ -623,8 +614,6 @@ class HistoryPanel(QWidget):
     def delete(self, conversation_id: int) -> None:
         if self.history is None:
             return
-        import sqlite3
-
         try:
             self.history.delete_conversation(conversation_id)
         except sqlite3.Error as error:
@@ -659,8 +648,6 @@ class HistoryPanel(QWidget):
     def write_export(self, conversation_id: int, path: str) -> bool:
         if self.history is None:
             return False
-        import sqlite3
-
         try:
             text = self.history.export_markdown(conversation_id)
             Path(path).write_text(text, encoding="utf-8")

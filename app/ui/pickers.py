@@ -1,30 +1,26 @@
 """What fills a provider picker and a model picker, for any window that has a pair of them.
 
-The comparison's columns use it; the main window's toolbar keeps its own copy of the same rules
-for now (``MainWindow._offline_models``/``_fill_models``/``_list_models``) and can adopt these
-helpers as they are: the offline list first, the live list (keys looked up off the GUI thread)
-replacing it, the remembered or default model preselected, "needs key" marks from one keyring
-round trip.
+The comparison's columns and the main window's target bar use it: the offline list first, the
+live list (keys looked up off the GUI thread) replacing it, the remembered or default model
+preselected, "needs key" marks from one keyring round trip.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QWidget
 
+from app.core import secrets
+from providers.errors import MissingAuthError
+from providers.registry import provider_label
+from providers.types import BaseProvider
+
 from .provider_picker import NEEDS_KEY, NEEDS_SIGN_IN, ProviderPicker
 
-if TYPE_CHECKING:
-    from providers.types import BaseProvider
-
-
-def provider_label(provider: type[BaseProvider]) -> str:
-    from providers.registry import provider_label as label
-
-    return label(provider)
+__all__ = ["ModelPicker", "credential_marks", "live_models", "offline_models", "provider_label"]
 
 
 def default_model(provider: type[BaseProvider]) -> str:
@@ -54,9 +50,6 @@ async def live_models(
     Keys are looked up off the GUI thread. Raises ``providers.errors.ProviderError`` (a
     ``MissingAuthError`` when no key is available) so the caller can say why.
     """
-    from app.core import secrets
-    from providers.errors import MissingAuthError
-
     lister = getattr(provider, "get_models_async", None)
     if lister is None:
         return None
@@ -81,8 +74,6 @@ async def credential_marks(providers: Mapping[str, type[BaseProvider]]) -> dict[
     One keyring round trip (in a worker thread) for all of them; an unusable keyring counts
     as "nothing stored".
     """
-    from app.core import secrets
-
     try:
         names = await secrets.stored_names()
     except secrets.SecretStoreError:

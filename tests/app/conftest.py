@@ -27,7 +27,7 @@ class Loop:
 
     def run(self, awaitable: Awaitable[Any] | None, timeout: float = DEFAULT_TIMEOUT) -> Any:
         """Run the loop until ``awaitable`` (a coroutine, task or future) is done."""
-        from app.ui.application import run_until_done
+        from app.ui.tasks import run_until_done
 
         if awaitable is None:
             return None
@@ -72,7 +72,7 @@ def session_loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
     collected by the garbage collector on a worker thread destroys them there ("Timers cannot be
     stopped from another thread", then a crash).
     """
-    from app.ui.application import create_event_loop
+    from app.ui.tasks import create_event_loop
 
     # Closing a test's only window (a dialog) must not quit the application under the loop.
     qapp.setQuitOnLastWindowClosed(False)
@@ -86,7 +86,7 @@ def session_loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
 @pytest.fixture
 def loop(session_loop: asyncio.AbstractEventLoop) -> Iterator[Loop]:
     """The qasync loop, made current for this test; what the test started is ended afterwards."""
-    from app.ui.application import drain
+    from app.ui.tasks import drain
 
     asyncio.set_event_loop(session_loop)
     try:
@@ -110,7 +110,7 @@ def open_window(
     """Opens the main window on OpenAI pointed at the loopback server; waits for its start-up
     (model list, credential check) unless ``wait=False``."""
     from app.core.settings import Settings
-    from app.ui import application
+    from app.ui import theme
     from app.ui.main_window import MainWindow
     from providers.vendors.openai import OpenAI
     from tests.servers import DEFAULT_KEY
@@ -125,11 +125,11 @@ def open_window(
         window = MainWindow(settings)
         qtbot.addWidget(window)
         window.show()
-        window.start()  # as application.start_window does once the shell is painted
+        window.start()  # as application.start_window does once the loop exists
         if wait:
             loop.run(window.models_task)
             loop.run(window.credentials_task)
         return window
 
     yield open_
-    application.apply_theme("system")  # the palette is application-wide
+    theme.apply_theme("system")  # the palette is application-wide

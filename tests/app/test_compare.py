@@ -372,7 +372,7 @@ def open_compare(
 ) -> Iterator[Any]:
     """Opens the comparison window with the given columns, pointed at the loopback servers, and
     waits for its start-up (model lists, credential marks)."""
-    from app.ui import application
+    from app.ui import theme
 
     def open_(columns: Columns, *, settings: Settings | None = None) -> CompareWindow:
         settings = settings or Settings.load()
@@ -391,7 +391,7 @@ def open_compare(
     for window in opened:  # a failed test may leave a column streaming: end it on the loop
         window.run.stop()
         loop.run(window.run.wait())
-    application.apply_theme("system")
+    theme.apply_theme("system")
 
 
 def settle(window: CompareWindow, loop: Loop) -> None:
@@ -585,16 +585,16 @@ def test_a_provider_without_a_key_is_marked_in_every_column(open_compare: Any, l
 def test_the_window_follows_the_theme_chosen_in_the_main_window(
     open_compare: Any, loop: Loop
 ) -> None:
-    from app.ui import application
+    from app.ui import theme
 
     window = open_compare([("openai", "gpt-4o-mini"), ("anthropic", "claude-haiku-4-5")])
     assert not window.is_dark()
     window.settings.theme = "dark"  # as the main window's View → Theme does
-    application.apply_theme("dark")
+    theme.apply_theme("dark")
     loop.until(window.is_dark)
     assert all(widget.view.is_dark() for widget in window.columns())
     window.settings.theme = "light"
-    application.apply_theme("light")
+    theme.apply_theme("light")
     loop.until(lambda: not window.is_dark())
     assert not any(widget.view.is_dark() for widget in window.columns())
 

@@ -23,6 +23,7 @@ from xml.etree import ElementTree
 import pytest
 
 from app.ui.application import APP_NAME, DESKTOP_ID
+from app.ui.resources import resource_path
 from providers import registry
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,7 +31,7 @@ LINUX = ROOT / "packaging" / "linux"
 DESKTOP_FILE = LINUX / f"{DESKTOP_ID}.desktop"
 METAINFO = LINUX / f"{DESKTOP_ID}.metainfo.xml"
 SPEC = ROOT / "packaging" / "roundtable.spec"
-ICON = ROOT / "app" / "resources" / "icons" / "roundtable.svg"
+ICON = resource_path("icons", "roundtable.svg")
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
 
@@ -142,7 +143,7 @@ def test_wheel_carries_resources_and_entry_points_but_no_tests(tmp_path: Path) -
     # Build from a copy: setuptools writes build/ and *.egg-info beside the sources.
     source = tmp_path / "src"
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for name in ("app", "providers"):
+    for name in ("app", "providers", "resources"):
         shutil.copytree(ROOT / name, source / name, ignore=ignore)
     for name in ("pyproject.toml", "README.md"):
         shutil.copy2(ROOT / name, source / name)
@@ -157,11 +158,17 @@ def test_wheel_carries_resources_and_entry_points_but_no_tests(tmp_path: Path) -
     (wheel,) = (tmp_path / "out").glob("roundtable-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
 
-    resources = ROOT / "app" / "resources"
-    expected = {f"app/{path.relative_to(ROOT / 'app').as_posix()}" for path in
+    # The top-level resources/ folder is installed as app/resources (the package-dir mapping),
+    # where resource_path() looks in an installed copy.
+    resources = ROOT / "resources"
+    expected = {f"app/resources/{path.relative_to(resources).as_posix()}" for path in
                 resources.rglob("*") if path.is_file()}  # fmt: skip
     assert "app/resources/icons/roundtable.svg" in expected
+    assert "app/resources/styles/window.qss" in expected
     assert expected <= names, f"missing: {sorted(expected - names)}"
+    modules = {path.relative_to(ROOT).as_posix() for name in ("app", "providers")
+               for path in (ROOT / name).rglob("__init__.py")}  # fmt: skip
+    assert modules <= names, f"add to [tool.setuptools] packages: {sorted(modules - names)}"
     assert {name.split("/")[0] for name in names if not name.startswith("roundtable-")} == {
         "app",
         "providers",

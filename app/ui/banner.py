@@ -1,0 +1,107 @@
+"""Two small widgets of the conversation pane: the message banner and the empty-state text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
+
+#: A banner button: its label and what a click does.
+BannerAction = tuple[str, Callable[[], Any]]
+
+
+class EmptyState(QLabel):
+    """What an empty conversation shows, centred over the chat view (which it follows)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("emptyState")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.hide()
+
+    def set_target(self, label: str, model: str) -> None:
+        who = _html(f"{label} · {model}" if model else label)
+        self.setText(
+            f"<p style='font-size:15pt; font-weight:600'>Start a conversation</p>"
+            f"<p>Ask {who} anything.</p>"
+        )
+
+    def fit(self) -> None:
+        parent = self.parentWidget()
+        if parent is not None:
+            self.setGeometry(parent.rect().adjusted(40, 40, -40, -40))
+
+    def eventFilter(self, watched: Any, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return False
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class Banner(QFrame):
+    """One message above the conversation (model list failed, key missing, ...), with actions."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("banner")
+        self.tag = ""
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 6, 6)
+        layout.setSpacing(8)
+        self.text = QLabel()
+        self.text.setObjectName("bannerText")
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.PlainText)  # messages may quote a server
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.text, 1)
+        self._actions = QHBoxLayout()
+        self._actions.setSpacing(6)
+        layout.addLayout(self._actions)
+        self.close_button = QToolButton()
+        self.close_button.setObjectName("bannerClose")
+        self.close_button.setAutoRaise(True)
+        self.close_button.setText("✕")
+        self.close_button.setToolTip("Dismiss")
+        self.close_button.clicked.connect(lambda: self.dismiss())
+        layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.hide()
+
+    def show_message(
+        self, tag: str, kind: str, text: str, actions: list[BannerAction] | None = None
+    ) -> None:
+        self.tag = tag
+        self.setProperty("kind", kind)
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self.text.setText(text)
+        for button in self.action_buttons():
+            self._actions.removeWidget(button)
+            button.deleteLater()
+        for label, callback in actions or []:
+            button = QPushButton(label)
+            button.setObjectName(f"bannerAction_{label.strip('.…').replace(' ', '_')}")
+            button.clicked.connect(callback)
+            self._actions.addWidget(button)
+        self.show()
+
+    def dismiss(self, tag: str | None = None) -> None:
+        """Hide the banner (only if it shows ``tag``, when given)."""
+        if tag is None or tag == self.tag:
+            self.tag = ""
+            self.hide()
+
+    def action_buttons(self) -> list[QPushButton]:
+        items = (self._actions.itemAt(i) for i in range(self._actions.count()))
+        return [
+            widget
+            for item in items
+            if item is not None and isinstance(widget := item.widget(), QPushButton)
+        ]

@@ -1,0 +1,243 @@
+"""The target bar: which provider and model answer next, the live model list, credential marks.
+
+It owns the provider and model pickers (and the reload action beside them), the installed
+providers, the background model listing and the "needs key" marks. It talks to app/core through
+``Settings`` and ``app.core.secrets`` and to its neighbours only through signals: what to show in
+the banner (``notice``/``noticeDismissed``), which credentials to ask for
+(``credentialsRequested``), which target was chosen (``providerChanged``/``modelChanged``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from PySide6.QtCore import QSize, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QToolButton, QWidget
+
+from app.core import secrets
+from app.core.settings import Settings
+from providers import registry
+from providers.errors import MissingAuthError, ProviderError, SecretStoreError
+from providers.types import BaseProvider
+
+from .banner import BannerAction
+from .pickers import ModelPicker, default_model, live_models, offline_models, provider_label
+from .provider_picker import NEEDS_KEY, NEEDS_SIGN_IN, ProviderPicker
+from .tasks import spawn
+
+
+class TargetBar(QWidget):
+    """Provider picker, model picker, reload button and a busy bar while models are listed."""
+
+    providerChanged = Signal(str)  # noqa: N815 - Qt signal naming; the user chose a provider id
+    modelChanged = Signal(str)  # noqa: N815 - the model name now chosen (may be typed)
+    modelsLoaded = Signal(str)  # noqa: N815 - a provider id whose live list is shown
+    notice = Signal(str, str, str, object)  # tag, kind, text, list[BannerAction]
+    noticeDismissed = Signal(str)  # noqa: N815 - a tag ("" dismisses whatever is shown)
+    credentialsRequested = Signal(str)  # noqa: N815 - a provider id
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("targetBar")
+        self.settings = settings
+        self.providers: dict[str, type[BaseProvider]] = {}
+        self.models_task: asyncio.Task[Any] | None = None
+        self.credentials_task: asyncio.Task[Any] | None = None
+        self.keyring_error: str | None = None
+
+        self.provider_picker = ProviderPicker()
+        self.model_picker = ModelPicker()
+        self.reload_action = QAction("Reload models", self)
+        self.reload_action.setToolTip("List the provider's models again")
+        reload_button = QToolButton()
+        reload_button.setObjectName("reloadModelsButton")
+        reload_button.setDefaultAction(self.reload_action)
+        reload_button.setIconSize(QSize(18, 18))
+        reload_button.setAutoRaise(True)
+        self.models_busy = QProgressBar()
+        self.models_busy.setObjectName("modelsBusy")
+        self.models_busy.setRange(0, 0)
+        self.models_busy.setTextVisible(False)
+        self.models_busy.setFixedSize(56, 6)
+        self.models_busy.setToolTip("Loading the model list…")
+        self.models_busy.hide()
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(8)
+        for widget in (self.provider_picker, self.model_picker, reload_button, self.models_busy):
+            row.addWidget(widget)
+
+        self.provider_picker.providerChanged.connect(self._provider_chosen)
+        self.model_picker.currentIndexChanged.connect(lambda _index: self.commit_model())
+        line = self.model_picker.lineEdit()
+        assert line is not None  # an editable combo box has one
+        line.editingFinished.connect(self.commit_model)
+        self.reload_action.triggered.connect(lambda: self.load_models())
+
+    # ----- providers ------------------------------------------------------------------------------
+    def load_providers(self) -> None:
+        """Fill the picker from the registry; then check credentials and list models."""
+        self.providers = dict(registry.all_providers())
+        entries = [(pid, provider_label(p)) for pid, p in self.providers.items()]
+        self.provider_picker.set_providers(entries)
+        wanted = self.settings.provider_id
+        if wanted not in self.providers:
+            wanted = next(iter(self.providers), None)
+        if wanted is None:
+            self.notice.emit("providers", "error", "No provider is installed.", [])
+            return
+        self.provider_picker.select(wanted, emit=False)
+        self._provider_chosen(wanted, save=False)
+        self.refresh_credentials()
+
+    def current_provider(self) -> tuple[str, type[BaseProvider]] | None:
+        pid = self.provider_picker.current_id()
+        if pid is None or pid not in self.providers:
+            return None
+        return pid, self.providers[pid]
+
+    def current_label(self) -> str:
+        current = self.current_provider()
+        return provider_label(current[1]) if current is not None else ""
+
+    def current_model(self) -> str:
+        return self.model_picker.current_model()
+
+    def select(self, pid: str, model: str) -> bool:
+        """Pick ``pid`` and ``model`` as the user would; False when ``pid`` is not installed."""
+        if pid not in self.providers:
+            return False
+        if model:
+            self.settings.set_model_for(pid, model)  # what the model list preselects
+        if self.provider_picker.current_id() != pid:
+            self.provider_picker.select(pid)  # lists its models, preselecting ``model``
+            return True
+        index = self.model_picker.findText(model)
+        if index >= 0:
+            self.model_picker.setCurrentIndex(index)
+        elif model:
+            self.model_picker.setEditText(model)
+        self.commit_model()
+        return True
+
+    def _provider_chosen(self, pid: str, *, save: bool = True) -> None:
+        provider = self.providers.get(pid)
+        if provider is None:
+            return
+        if save:
+            self.settings.provider_id = pid
+        self.noticeDismissed.emit("")
+        self.providerChanged.emit(pid)
+        self._fill_models(provider, pid, [])
+        self.load_models()
+
+    # ----- models ---------------------------------------------------------------------------------
+    def _fill_models(self, provider: type[BaseProvider], pid: str, models: list[str]) -> None:
+        wanted = self.settings.model_for(pid) or default_model(provider)
+        self.model_picker.fill(models, wanted, default_model(provider))
+        self.modelChanged.emit(self.current_model())
+
+    def commit_model(self) -> None:
+        """Remember the chosen (or typed) model for the current provider."""
+        current = self.current_provider()
+        if current is None:
+            return
+        model = self.current_model()
+        self.modelChanged.emit(model)
+        if self.settings.model_for(current[0]) != (model or None):
+            self.settings.set_model_for(current[0], model or None)
+
+    def load_models(self) -> None:
+        """List the current provider's models in the background (the old listing is dropped)."""
+        current = self.current_provider()
+        if current is None:
+            return
+        if self.models_task is not None and not self.models_task.done():
+            self.models_task.cancel()
+        pid, provider = current
+        self.models_task = spawn(self._list_models(pid, provider), name=f"models {pid}")
+
+    async def _list_models(self, pid: str, provider: type[BaseProvider]) -> None:
+        self._fill_models(provider, pid, offline_models(provider))
+        if getattr(provider, "get_models_async", None) is None:
+            return
+        self._set_busy(True)
+        label = provider_label(provider)
+        try:
+            connection = self.settings.connection_for(pid)
+            models = await live_models(provider, pid, connection)
+        except MissingAuthError as error:
+            self._offer_credentials(pid, label, f"{error}")
+            return
+        except ProviderError as error:
+            if self.provider_picker.current_id() == pid:
+                actions: list[BannerAction] = [
+                    ("Retry", lambda: self.load_models()),
+                    ("Credentials…", lambda: self.credentialsRequested.emit(pid)),
+                ]
+                self.notice.emit(
+                    "models", "warning",
+                    f"Could not list the models of {label}: {error} The built-in list is shown.",
+                    actions,
+                )  # fmt: skip
+            return
+        finally:
+            if self.provider_picker.current_id() == pid:
+                self._set_busy(False)
+        if self.provider_picker.current_id() != pid or models is None:
+            return
+        self.noticeDismissed.emit("models")
+        if models:
+            self._fill_models(provider, pid, models)
+        self.modelsLoaded.emit(pid)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.models_busy.setVisible(busy)
+        self.reload_action.setEnabled(not busy)
+
+    # ----- credentials ----------------------------------------------------------------------------
+    def refresh_credentials(self) -> None:
+        """Mark providers that still need a key (one keyring round trip, in a worker thread)."""
+        self.credentials_task = spawn(self._check_credentials(), name="credentials")
+
+    async def _check_credentials(self) -> None:
+        try:
+            names = await secrets.stored_names()
+            self.keyring_error = None
+        except SecretStoreError as error:
+            names = set()
+            self.keyring_error = str(error)
+        for pid, provider in self.providers.items():
+            ready = secrets.credential_status(provider, pid, names)
+            mark = NEEDS_SIGN_IN if secrets.is_login_provider(provider) else NEEDS_KEY
+            self.provider_picker.set_needs_key(pid, not ready, mark)
+        current = self.current_provider()
+        if current is not None and self.provider_picker.needs_key(current[0]):
+            self._offer_credentials(current[0], provider_label(current[1]))
+
+    def _offer_credentials(self, pid: str, label: str, detail: str | None = None) -> None:
+        if self.provider_picker.current_id() != pid:
+            return
+        login = secrets.is_login_provider(self.providers[pid])
+        what = "a sign-in" if login else "an API key"
+        text = detail or f"{label} needs {what} before it can answer."
+        if self.keyring_error:
+            text += f" {self.keyring_error}"
+        action: BannerAction = (
+            "Sign in…" if login else "Add key…",
+            lambda: self.credentialsRequested.emit(pid),
+        )
+        self.notice.emit("credentials", "info", text, [action])
+
+    def credentials_saved(self, pid: str) -> None:
+        """New credentials for ``pid``: re-check the marks, list its models if it is current."""
+        self.noticeDismissed.emit("credentials")
+        self.refresh_credentials()
+        if pid == self.provider_picker.current_id():
+            self.load_models()
+
+    def shutdown(self) -> None:
+        if self.models_task is not None and not self.models_task.done():
+            self.models_task.cancel()
