@@ -24,7 +24,6 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QRect,
     QSize,
-    QStandardPaths,
     Qt,
     QTimer,
     Signal,
@@ -41,7 +40,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -60,6 +58,7 @@ from PySide6.QtWidgets import (
 from app.core.history import Conversation, History, SearchHit, SearchWorker
 
 from . import theme
+from .history_menu import choose_export_path, context_menu, export_file_name
 
 LIST_LIMIT = 500  # conversations listed; older ones are found by search
 SEARCH_LIMIT = 200  # matching messages asked for (several may share a conversation)
@@ -109,13 +108,6 @@ def snippet_pieces(snippet: str) -> list[tuple[str, bool]]:
         elif part:
             pieces.append((part.replace(MARK_START, "").replace(MARK_END, ""), False))
     return pieces
-
-
-def export_file_name(title: str) -> str:
-    """A file name for a conversation's Markdown export."""
-    name = re.sub(r"[^\w\- ]+", " ", title, flags=re.UNICODE)
-    name = " ".join(name.split())[:60].strip()
-    return f"{name or 'conversation'}.md"
 
 
 @dataclass(frozen=True)
@@ -533,26 +525,15 @@ class HistoryPanel(QWidget):
 
     def menu_for(self, conversation_id: int) -> QMenu:
         """The context menu of one conversation (not shown yet)."""
-        menu = QMenu(self)
-        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        actions: list[tuple[str, Callable[[], Any]] | None] = [
+        self.menu = context_menu(self, [
             ("Open", lambda: self.openRequested.emit(conversation_id)),
             None,
             ("Rename", lambda: self.rename(conversation_id)),
             ("Export as Markdown…", lambda: self.export(conversation_id)),
             None,
             ("Delete…", lambda: self.confirm_delete(conversation_id)),
-        ]
-        for entry in actions:
-            if entry is None:
-                menu.addSeparator()
-                continue
-            text, callback = entry
-            action = QAction(text, menu)
-            action.triggered.connect(callback)
-            menu.addAction(action)
-        self.menu = menu
-        return menu
+        ])  # fmt: skip
+        return self.menu
 
     def action(self, text: str) -> QAction:
         """An action of the last context menu, by its text (tests)."""
@@ -634,16 +615,7 @@ class HistoryPanel(QWidget):
             if path:
                 self.write_export(conversation_id, path)
             return
-        folder = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation
-        ) or str(Path.home())
-        dialog = QFileDialog(self, "Export as Markdown", str(Path(folder) / suggested))
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setDefaultSuffix("md")
-        dialog.setNameFilters(["Markdown (*.md)", "All files (*)"])
-        dialog.fileSelected.connect(lambda path: self.write_export(conversation_id, path))
-        dialog.finished.connect(lambda _result: dialog.deleteLater())
-        dialog.open()
+        choose_export_path(self, suggested, lambda path: self.write_export(conversation_id, path))
 
     def write_export(self, conversation_id: int, path: str) -> bool:
         if self.history is None:

@@ -20,8 +20,6 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
     QCloseEvent,
     QColor,
     QDesktopServices,
@@ -46,6 +44,7 @@ from .history_panel import HistoryPanel
 from .resources import icon
 from .side_panel import SidePanel
 from .target_bar import TargetBar
+from .window_actions import WindowActions
 
 __all__ = ["RESTORE_RECENT", "MainWindow"]
 
@@ -85,11 +84,11 @@ class MainWindow(QMainWindow):
         self.history_panel.setMinimumWidth(200)
         self.conversation.set_dark(self._dark)
         self.history_panel.set_dark(self._dark)
+        self.actions = WindowActions(self, settings.theme)
         self._alias_pieces()
-        self._build_actions()
         self._build_toolbar()
         self._build_splitter()
-        self._build_menus()
+        self.actions.fill_menus(self.menuBar(), self.reload_models_action)
         self._restore_geometry()
         self._connect()
         self._apply_icons()
@@ -114,22 +113,12 @@ class MainWindow(QMainWindow):
         self.reload_models_action = self.target.reload_action
         self.system_prompt = self.side_panel.system_prompt
         self.settings_form = self.side_panel.settings_form
+        actions = self.actions
+        self.credentials_action, self.panel_action = actions.credentials, actions.panel
+        self.new_chat_action, self.history_action = actions.new_chat, actions.history
+        self.compare_action, self.theme_actions = actions.compare, actions.themes
 
     # ----- construction ---------------------------------------------------------------------------
-    def _build_actions(self) -> None:
-        self.credentials_action = QAction("Credentials…", self)
-        self.credentials_action.setToolTip("API key, base URL, proxy or sign-in for this provider")
-        self.panel_action = QAction("Parameters", self)
-        self.panel_action.setCheckable(True)
-        self.panel_action.setToolTip("Show the system prompt and the parameters")
-        self.new_chat_action = QAction("New chat", self)
-        self.new_chat_action.setShortcut(QKeySequence.StandardKey.New)
-        self.new_chat_action.setToolTip("Start a new conversation (Ctrl+N)")
-        self.history_action = QAction("History", self)
-        self.history_action.setCheckable(True)
-        self.history_action.setShortcut(QKeySequence("Ctrl+H"))
-        self.history_action.setToolTip("Show the saved conversations (Ctrl+H)")
-
     def _build_toolbar(self) -> None:
         bar = QToolBar("Main")
         bar.setObjectName("mainToolbar")
@@ -172,43 +161,6 @@ class MainWindow(QMainWindow):
             widget.setVisible(shown)
             action.setChecked(shown)
 
-    def _build_menus(self) -> None:
-        menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
-        file_menu.addAction(self.new_chat_action)
-        file_menu.addSeparator()
-        quit_action = file_menu.addAction("&Quit")
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-
-        provider_menu = menu.addMenu("&Provider")
-        provider_menu.addAction(self.credentials_action)
-        provider_menu.addAction(self.reload_models_action)
-
-        view_menu = menu.addMenu("&View")
-        view_menu.addAction(self.history_action)
-        view_menu.addAction(self.panel_action)
-        compare_action = view_menu.addAction("&Compare side by side…")
-        compare_action.setShortcut(QKeySequence("Ctrl+Shift+K"))
-        compare_action.setToolTip("Put one prompt to several providers and models at once")
-        compare_action.triggered.connect(self.open_compare)
-        self.compare_action = compare_action
-        view_menu.addSeparator()
-        theme_menu = view_menu.addMenu("&Theme")
-        self.theme_actions: dict[str, QAction] = {}
-        group = QActionGroup(self)
-        for choice, text in (
-            ("system", "Follow the &system"),
-            ("light", "&Light"),
-            ("dark", "&Dark"),
-        ):
-            action = theme_menu.addAction(text)
-            action.setCheckable(True)
-            action.setChecked(choice == self.settings.theme)
-            action.triggered.connect(lambda _=False, c=choice: self.set_theme(c))
-            group.addAction(action)
-            self.theme_actions[choice] = action
-
     def _connect(self) -> None:
         target, conversation, panel = self.target, self.conversation, self.history_panel
         target.providerChanged.connect(self._provider_changed)
@@ -234,6 +186,10 @@ class MainWindow(QMainWindow):
         self.history_action.toggled.connect(
             lambda shown: self._toggle(self.history_panel, "history_visible", shown)
         )
+        self.compare_action.triggered.connect(self.open_compare)
+        self.actions.quit.triggered.connect(self.close)
+        for choice, action in self.theme_actions.items():
+            action.triggered.connect(lambda _=False, c=choice: self.set_theme(c))
         stop = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         stop.setContext(Qt.ShortcutContext.WindowShortcut)
         stop.activated.connect(conversation.escape)

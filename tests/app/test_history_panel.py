@@ -13,7 +13,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QMessageBox, QToolButton
 
 from app.core.history import History, SearchWorker, default_path
-from app.ui.history_panel import HistoryPanel, export_file_name, relative_time
+from app.ui.history_menu import export_file_name
+from app.ui.history_panel import HistoryPanel, relative_time
 from app.ui.main_window import RESTORE_RECENT, MainWindow
 from tests.app.conftest import Loop, OpenWindow
 from tests.servers import DEFAULT_KEY, OllamaServer, OpenAIServer, Stream

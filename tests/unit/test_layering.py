@@ -84,3 +84,162 @@ def test_core_imports_no_widgets() -> None:
 
 def test_test_servers_never_import_the_code_they_test() -> None:
     assert _violations("tests/servers", ("providers", "app")) == []
+
+
+# ----- the import graph of app/: no circle, counting imports inside functions -------------------
+
+MAX_CLASS_LINES = 400
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _runtime_imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
+    """Every import that can run: at the top, in functions, in methods (``if TYPE_CHECKING:``
+    blocks never run, so they are left out)."""
+    found: list[ast.Import | ast.ImportFrom] = []
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and _is_type_checking(node.test):
+            for child in node.orelse:
+                visit(child)
+            return
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            found.append(node)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(tree)
+    return found
+
+
+def import_edges(module: str, source: str, known: set[str], *, package: bool = False) -> set[str]:
+    """The modules of ``known`` that ``module`` imports (relative imports resolved; ``from a
+    import b`` is an edge to ``a.b`` when that is a module, else to ``a``)."""
+    tree = ast.parse(source)
+    parts = module.split(".")
+    edges: set[str] = set()
+    for node in _runtime_imports(tree):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        else:
+            if node.level:
+                base_parts = parts if package else parts[:-1]
+                base_parts = base_parts[: len(base_parts) - (node.level - 1)]
+                base = ".".join(base_parts + ([node.module] if node.module else []))
+            else:
+                base = node.module or ""
+            targets = [f"{base}.{alias.name}" for alias in node.names] + [base]
+            targets = [t for t in targets[:-1] if t in known] or [base]
+        for target in targets:
+            while target and target not in known:
+                target = target.rpartition(".")[0]
+            if target and target != module:
+                edges.add(target)
+    return edges
+
+
+def app_import_graph(root: Path = ROOT) -> dict[str, set[str]]:
+    paths = {_module_name(path): path for path in sorted((root / "app").rglob("*.py"))}
+    known = set(paths)
+    return {
+        name: import_edges(
+            name, path.read_text(encoding="utf-8"), known, package=path.name == "__init__.py"
+        )
+        for name, path in paths.items()
+    }
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import circle as ``[a, b, ..., a]``, or None."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for target in sorted(graph.get(node, ())):
+            if state.get(target) == 1:
+                return [*path[path.index(target) :], target]
+            if target not in state and (cycle := visit(target)):
+                return cycle
+        path.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (cycle := visit(node)):
+            return cycle
+    return None
+
+
+def test_the_import_graph_sees_imports_inside_functions() -> None:
+    known = {"app.ui.main_window", "app.ui.application", "app.ui.theme", "app.core.settings"}
+    source = (
+        "from typing import TYPE_CHECKING\n"
+        "from . import theme\n"
+        "if TYPE_CHECKING:\n"
+        "    from app.core.settings import Settings\n"
+        "def later():\n"
+        "    from .application import spawn\n"
+        "class Window:\n"
+        "    def start(self):\n"
+        "        import app.core.settings\n"
+    )
+    assert import_edges("app.ui.main_window", source, known) == {
+        "app.ui.theme",
+        "app.ui.application",
+        "app.core.settings",
+    }
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_no_import_circle_among_app_modules() -> None:
+    graph = app_import_graph()
+    assert "app.ui.main_window" in graph and graph["app.ui.main_window"], "the graph is read"
+    cycle = find_cycle(graph)
+    assert cycle is None, "import circle: " + " → ".join(cycle or [])
+
+
+def test_windows_never_import_the_application_module() -> None:
+    graph = app_import_graph()
+    importers = sorted(name for name, edges in graph.items() if "app.ui.application" in edges)
+    assert importers == ["app.main"], "only the entry point creates the application"
+
+
+def test_no_class_in_app_is_longer_than_the_limit() -> None:
+    too_long = []
+    for path in sorted((ROOT / "app").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and node.end_lineno is not None:
+                lines = node.end_lineno - node.lineno + 1
+                if lines > MAX_CLASS_LINES:
+                    too_long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name} {lines}")
+    assert too_long == [], f"split by job (at most {MAX_CLASS_LINES} lines a class)"
+
+
+def test_app_ui_imports_at_the_top() -> None:
+    """A reader sees what a UI module depends on from its first lines: no imports inside
+    functions (start-up is measured to a usable window, so deferring them gains nothing)."""
+    inside = []
+    for path in sorted((ROOT / "app" / "ui").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for function in ast.walk(tree):
+            if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                inside += [
+                    f"{path.relative_to(ROOT)}:{node.lineno} in {function.name}()"
+                    for node in ast.walk(function)
+                    if isinstance(node, ast.Import | ast.ImportFrom)
+                ]
+    assert inside == []
