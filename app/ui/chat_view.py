@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
 )
 
 from . import theme
+from .deferred import after_first_paint
 from .markdown import (
     COPY_SCHEME,
     PARAGRAPH,
@@ -685,7 +686,8 @@ class ChatView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("chatView")
-        warm_up_lexers()
+        # Lexers load on a thread that competes with building the window: only once it shows.
+        after_first_paint(self, warm_up_lexers)
         self._dark = theme.system_is_dark()
         self._follow_system = True  # until the window decides with set_dark()
         self.renderer = MarkdownRenderer(theme.palette_for(self._dark))

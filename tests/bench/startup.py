@@ -1,14 +1,18 @@
-"""Start-up: process start to the first painted main window, beside a bare PySide6 QMainWindow.
+"""Start-up: process start to a usable main window, beside a bare PySide6 window.
 
-Not a pass/fail test. Each run is a fresh ``python`` subprocess (offscreen Qt, empty user
-directories, no D-Bus: like a first start): ``ours`` builds the window the way ``roundtable``
-does (``app.ui.application``: QApplication, the qasync loop, the theme, ``MainWindow``); the
-baseline is a QApplication with an empty ``QMainWindow``. Both report when their window's first
-paint pass has finished (the first ``Paint`` event of the window or a child, then a zero-delay
-timer so the whole pass is done) and their resident set size at that moment. The parent measures
-from just before it starts the process (``time.monotonic`` is one system-wide clock on Linux).
+Not a pass/fail test. Each run is a fresh ``python`` subprocess for both (offscreen Qt, empty
+user directories, no D-Bus: like a first start). ``ours`` builds the window the way ``roundtable``
+does (``app.ui.application.start_window``: the qasync loop, the theme, ``MainWindow``, its
+``start()``); it counts as usable at the end of the first paint pass of the main window after
+the providers are listed in the picker and the history panel has its history (a list or its
+reason to be off): not the first paint of an empty frame. The baseline is a QApplication with a
+``QMainWindow`` holding a ``QTextBrowser`` and a ``QComboBox`` (in a toolbar), timed to the end of
+its first paint pass. Both report the time and their resident set size at that moment; the
+parent measures from just before it starts the process (``time.monotonic`` is one system-wide
+clock on Linux). ``--importtime`` runs ours once more under ``python -X importtime`` and lists the
+imports that cost most (where the time goes).
 
-Run:  .venv/bin/python -m tests.bench.startup [--runs 5]
+Run:  .venv/bin/python -m tests.bench.startup [--runs 5] [--importtime]
 The last lines are ``BENCH startup_time ...`` and ``BENCH startup_rss ...``.
 """
 
@@ -40,14 +44,15 @@ def rss_kb():
     return -1
 
 class FirstPaint(QObject):
-    def __init__(self, window, app, name=""):
+    # Ends the run after the first paint pass of the window named `name` once `ready(window)`.
+
+    def __init__(self, name, ready=lambda window: True):
         super().__init__()
-        self.window, self.app, self.seen, self.name = window, app, False, name
+        self.seen, self.name, self.ready = False, name, ready
 
     def eventFilter(self, obj, event):
         if (not self.seen and event.type() == QEvent.Type.Paint and hasattr(obj, "window")
-                and (self.window is None or obj.window() is self.window)
-                and obj.window().objectName() == self.name):
+                and obj.window().objectName() == self.name and self.ready(obj.window())):
             self.seen = True
             QTimer.singleShot(0, self.done)
         return False
@@ -59,23 +64,34 @@ class FirstPaint(QObject):
 
 BASELINE = (
     "import sys\n"
-    "from PySide6.QtWidgets import QApplication, QMainWindow\n"
+    "from PySide6.QtWidgets import QApplication, QComboBox, QMainWindow, QTextBrowser\n"
     + _PAINT_PROBE
     + "app = QApplication(sys.argv)\n"
-    "window = QMainWindow()\n"
-    "window.resize(1180, 780)\n"
-    "probe = FirstPaint(window, app)\n"
+    "probe = FirstPaint('baseline')\n"
     "app.installEventFilter(probe)\n"
+    "window = QMainWindow()\n"
+    "window.setObjectName('baseline')\n"
+    "window.setCentralWidget(QTextBrowser())\n"
+    "combo = QComboBox()\n"
+    "combo.addItems(['OpenAI', 'Anthropic'])\n"
+    "window.addToolBar('Main').addWidget(combo)\n"
+    "window.resize(1180, 780)\n"
     "window.show()\n"
     "app.exec()\n"
 )
 
+# Usable: the providers are in the picker and the history panel holds its history (or says why
+# it is off); then the next completed paint pass of the window ends the run.
 OURS = (
     "import sys\n"
     "from app.ui.application import create_application, start_window\n"
     + _PAINT_PROBE
-    + "app = create_application(sys.argv)\n"
-    "probe = FirstPaint(None, app, 'mainWindow')  # ours, created inside start_window\n"
+    + "def usable(window):\n"
+    "    panel = getattr(window, 'history_panel', None)\n"
+    "    return (window.provider_picker.count() > 0 and panel is not None\n"
+    "            and (panel.history is not None or bool(window.history_error)))\n"
+    "app = create_application(sys.argv)\n"
+    "probe = FirstPaint('mainWindow', usable)\n"
     "app.installEventFilter(probe)\n"
     "window, loop = start_window(app)  # what run_app does before its loop runs\n"
     "loop.run_forever()\n"
@@ -100,11 +116,11 @@ def child_env(home: Path) -> dict[str, str]:
     return env
 
 
-def run_once(code: str, home: Path) -> tuple[float, int]:
-    """Seconds from process start to the first painted window, and RSS (KiB) then."""
+def run_once(code: str, home: Path, *flags: str) -> tuple[float, int]:
+    """Seconds from process start to the (usable) painted window, and RSS (KiB) then."""
     started = time.monotonic()
     result = subprocess.run(
-        [sys.executable, "-c", code],
+        [sys.executable, *flags, "-c", code],
         env=child_env(home),
         cwd=ROOT,
         capture_output=True,
@@ -122,7 +138,13 @@ def run_once(code: str, home: Path) -> tuple[float, int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="measured runs of each (median)")
+    parser.add_argument(
+        "--importtime", action="store_true", help="also list ours' costliest imports"
+    )
     args = parser.parse_args(argv)
+    if args.importtime:
+        with tempfile.TemporaryDirectory(prefix="roundtable-importtime-") as tmp:
+            print_import_times(Path(tmp))
 
     times: dict[str, list[float]] = {"ours": [], "baseline": []}
     rss: dict[str, list[int]] = {"ours": [], "baseline": []}
@@ -152,6 +174,24 @@ def main(argv: list[str] | None = None) -> int:
         f"ratio={ours_rss / base_rss:.2f} target=none info"
     )
     return 0
+
+
+def print_import_times(home: Path, top: int = 25) -> None:
+    """Ours once under ``-X importtime``: the top-level imports by cumulative time."""
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", OURS], env=child_env(home), cwd=ROOT,
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    rows: list[tuple[int, int, str]] = []  # cumulative µs, nesting depth, module
+    for line in result.stderr.splitlines():
+        if not line.startswith("import time:") or "cumulative" in line:
+            continue
+        _own, cumulative, name = line.removeprefix("import time:").split("|")
+        depth = (len(name) - len(name.lstrip()) - 1) // 2
+        rows.append((int(cumulative), depth, name.strip()))
+    print(f"imports by cumulative time (top-level ones, of {len(rows)}):")
+    for cumulative, _depth, name in sorted((r for r in rows if r[1] == 0), reverse=True)[:top]:
+        print(f"  {cumulative / 1000:7.1f} ms  {name}")
 
 
 if __name__ == "__main__":
