@@ -358,3 +358,14 @@ def test_a_key_entered_in_the_dialog_unlocks_the_provider(
     send(window, loop, qtbot, "Hello Groq")
     assert window.chat_view.message_text(1) == "You said: Hello Groq"
     assert chat_requests(openai_server)[-1].header("authorization") == f"Bearer {DEFAULT_KEY}"
+
+
+def test_a_parameter_edited_just_before_switching_provider_is_kept(
+    window: MainWindow, loop: Loop
+) -> None:
+    temperature = window.settings_form.fields["temperature"].editor
+    assert isinstance(temperature, QDoubleSpinBox)
+    temperature.setValue(0.3)  # the settings file is written once typing pauses...
+    window.provider_picker.select("anthropic")  # ...but the user switches first
+    loop.run(window.models_task)
+    assert Settings.load().params_for("openai").get("temperature") == pytest.approx(0.3)
