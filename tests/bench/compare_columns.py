@@ -129,8 +129,8 @@ def in_window(configs: list[Any], expected: int) -> tuple[Outcome, float]:
     from PySide6.QtWidgets import QApplication
 
     from app.core.settings import Settings
-    from app.ui.application import create_event_loop, drain, run_until_done
     from app.ui.compare_view import COLUMNS_KEY, CompareWindow
+    from app.ui.tasks import create_event_loop, drain, run_until_done
 
     app = QApplication.instance() or QApplication([])
     loop = create_event_loop(app)  # type: ignore[arg-type]

@@ -532,7 +532,7 @@ def main() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from app.ui.application import create_event_loop, drain, run_until_done
+    from app.ui.tasks import create_event_loop, drain, run_until_done
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     loop = create_event_loop(app)  # the window's own loop: qasync plus async-generator hooks
