@@ -176,22 +176,31 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def print_import_times(home: Path, top: int = 25) -> None:
-    """Ours once under ``-X importtime``: the top-level imports by cumulative time."""
+def print_import_times(home: Path, top: int = 15) -> None:
+    """Ours once under ``-X importtime``: import time (each module's own) summed by top-level
+    package, and the app's and providers' own modules by cumulative time."""
     result = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", OURS], env=child_env(home), cwd=ROOT,
         capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
-    rows: list[tuple[int, int, str]] = []  # cumulative µs, nesting depth, module
+    by_package: dict[str, int] = {}
+    ours: list[tuple[int, str]] = []
     for line in result.stderr.splitlines():
         if not line.startswith("import time:") or "cumulative" in line:
             continue
-        _own, cumulative, name = line.removeprefix("import time:").split("|")
-        depth = (len(name) - len(name.lstrip()) - 1) // 2
-        rows.append((int(cumulative), depth, name.strip()))
-    print(f"imports by cumulative time (top-level ones, of {len(rows)}):")
-    for cumulative, _depth, name in sorted((r for r in rows if r[1] == 0), reverse=True)[:top]:
-        print(f"  {cumulative / 1000:7.1f} ms  {name}")
+        own, cumulative, name = line.removeprefix("import time:").split("|")
+        module = name.strip()
+        package = module.split(".")[0]
+        by_package[package] = by_package.get(package, 0) + int(own)
+        if package in ("app", "providers"):
+            ours.append((int(cumulative), module))
+    total = sum(by_package.values())
+    print(f"import time by top-level package (own time; all imports {total / 1000:.0f} ms):")
+    for package, micros in sorted(by_package.items(), key=lambda item: -item[1])[:top]:
+        print(f"  {micros / 1000:7.1f} ms  {package}")
+    print("our modules by cumulative import time:")
+    for micros, module in sorted(ours, reverse=True)[:top]:
+        print(f"  {micros / 1000:7.1f} ms  {module}")
 
 
 if __name__ == "__main__":

@@ -308,3 +308,15 @@ def test_shell_scripts_pass_shellcheck() -> None:
         [_tool("shellcheck"), *map(str, scripts)], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout
+
+
+def test_shipped_files_are_found_through_one_lookup() -> None:
+    """The app, the wheel and the PyInstaller build all put resources/ where resource_path()
+    looks: the source tree's top-level folder, installed as app/resources."""
+    assert resource_path("icons", "send.svg").is_file()
+    assert resource_path("styles", "window.qss").is_file()
+    assert resource_path().resolve() == (ROOT / "resources").resolve()  # this checkout
+    assert '(str(ROOT / "resources"), "app/resources")' in SPEC.read_text(encoding="utf-8")
+    setuptools = PYPROJECT["tool"]["setuptools"]
+    assert setuptools["package-dir"]["app.resources"] == "resources"
+    assert "app.resources" in setuptools["packages"]
