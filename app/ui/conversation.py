@@ -13,13 +13,16 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.core.session import ChatSession, Turn
 
+from . import theme
 from .banner import Banner, EmptyState
 from .chat_view import ChatView
 from .composer import ComposerBar, hint_label
+from .resources import icon
 
 # Reopening a conversation rebuilds its bubbles; the chat view costs ~5-15 ms per message
 # (widgets, Markdown), so they are added a frame's budget at a time, and only the most recent
@@ -345,3 +348,6 @@ class ConversationPane(QWidget):
 
     def set_dark(self, dark: bool) -> None:
         self.chat_view.set_dark(dark)
+        self.send_button.setIcon(icon("send", "#ffffff"))
+        background = QColor(theme.palette_for(dark).background).name()
+        self.stop_button.setIcon(icon("stop", background))

@@ -59,6 +59,7 @@ from app.core.history import Conversation, History, SearchHit, SearchWorker
 
 from . import theme
 from .history_menu import choose_export_path, context_menu, export_file_name
+from .resources import icon
 
 LIST_LIMIT = 500  # conversations listed; older ones are found by search
 SEARCH_LIMIT = 200  # matching messages asked for (several may share a conversation)
@@ -400,6 +401,7 @@ class HistoryPanel(QWidget):
             QToolButton#historyNewChat:hover {{ background: {p.button_hover}; }}
             """  # noqa: E501
         )
+        self.new_button.setIcon(icon("new-chat", p.text))
         self.list.viewport().update()
 
     def is_searching(self) -> bool:

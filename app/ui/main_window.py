@@ -21,7 +21,6 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QCloseEvent,
-    QColor,
     QDesktopServices,
     QGuiApplication,
     QKeySequence,
@@ -82,8 +81,6 @@ class MainWindow(QMainWindow):
         self.side_panel = SidePanel(settings)
         self.history_panel = HistoryPanel()
         self.history_panel.setMinimumWidth(200)
-        self.conversation.set_dark(self._dark)
-        self.history_panel.set_dark(self._dark)
         self.actions = WindowActions(self, settings.theme)
         self._alias_pieces()
         self._build_toolbar()
@@ -91,7 +88,7 @@ class MainWindow(QMainWindow):
         self.actions.fill_menus(self.menuBar(), self.reload_models_action)
         self._restore_geometry()
         self._connect()
-        self._apply_icons()
+        self._show_theme()
 
     def _alias_pieces(self) -> None:
         """The pieces' widgets under the names the window always had (tests and callers)."""
@@ -388,25 +385,21 @@ class MainWindow(QMainWindow):
             self._dark = theme.apply_theme(choice)
         finally:
             self._applying_theme = False
-        self.conversation.set_dark(self._dark)
         self.setStyleSheet(theme.window_style(self._dark))
-        self.history_panel.set_dark(self._dark)
-        self._apply_icons()
+        self._show_theme()
 
     def _system_scheme_changed(self, _scheme: Qt.ColorScheme) -> None:
         if not self._applying_theme and self.settings.theme == "system":
             QTimer.singleShot(0, lambda: self._apply_theme("system"))
 
-    def _apply_icons(self) -> None:
+    def _show_theme(self) -> None:
+        """Each piece draws its own icons and colours for the current theme."""
+        for piece in (self.target, self.conversation, self.history_panel):
+            piece.set_dark(self._dark)
         text = theme.palette_for(self._dark).text
         self.credentials_action.setIcon(icon("key", text))
         self.panel_action.setIcon(icon("sliders", text))
         self.new_chat_action.setIcon(icon("new-chat", text))
-        self.history_panel.new_button.setIcon(icon("new-chat", text))
-        self.reload_models_action.setIcon(icon("refresh", text))
-        self.send_button.setIcon(icon("send", "#ffffff"))
-        background = QColor(theme.palette_for(self._dark).background).name()
-        self.stop_button.setIcon(icon("stop", background))
 
     def is_dark(self) -> bool:
         return self._dark

@@ -22,9 +22,11 @@ from providers import registry
 from providers.errors import MissingAuthError, ProviderError, SecretStoreError
 from providers.types import BaseProvider
 
+from . import theme
 from .banner import BannerAction
 from .pickers import ModelPicker, default_model, live_models, offline_models, provider_label
 from .provider_picker import NEEDS_KEY, NEEDS_SIGN_IN, ProviderPicker
+from .resources import icon
 from .tasks import spawn
 
 
@@ -75,6 +77,9 @@ class TargetBar(QWidget):
         assert line is not None  # an editable combo box has one
         line.editingFinished.connect(self.commit_model)
         self.reload_action.triggered.connect(lambda: self.load_models())
+
+    def set_dark(self, dark: bool) -> None:
+        self.reload_action.setIcon(icon("refresh", theme.palette_for(dark).text))
 
     # ----- providers ------------------------------------------------------------------------------
     def load_providers(self) -> None:
