@@ -6,8 +6,9 @@ It only shows state and forwards intent: the run is an ``app.core.compare.Compar
 parameters and connection settings are the ones the main window keeps per provider), secrets go
 through ``app.core.secrets`` in worker threads. Each column shows its answer in a ``ChatView``
 (one answer per run: the same throttled Markdown streaming as the chat) and a footer with time to
-first token, total time, output tokens and tokens per second.
-
+first token, total time, output tokens and tokens per second. Each column owns its own target
+and figures (``compare_column.CompareColumn``); this window owns the run, the columns' layout, the
+prompt and what is remembered.
 """
 
 from __future__ import annotations
@@ -26,14 +27,11 @@ from PySide6.QtGui import (
     QShortcut,
 )
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QSizePolicy,
     QSplitter,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -41,13 +39,11 @@ from PySide6.QtWidgets import (
 from app.core.compare import Column, CompareRun, RequestConfig
 from app.core.settings import Settings
 from providers import registry
-from providers.errors import ProviderError
 from providers.types import BaseProvider
 
 from . import pickers, theme
-from .chat_view import ChatView
+from .compare_column import CompareColumn
 from .composer import ComposerBar, hint_label
-from .provider_picker import ProviderPicker
 from .resources import icon
 from .tasks import spawn
 
@@ -87,137 +83,6 @@ QToolButton#columnStop:hover, QToolButton#columnRetry:hover, QToolButton#columnR
     background: {hover}; border-color: {border};
 }}
 """
-
-
-def format_seconds(seconds: float) -> str:
-    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
-
-
-def format_stats(column: Column) -> str:
-    """The column's footer: ``First token 210 ms · Total 1.84 s · 57 tokens · 31.0 tok/s``."""
-    state = column.state
-    if state == "idle":
-        return ""
-    parts: list[str] = []
-    ttft = column.time_to_first_token
-    elapsed = column.elapsed or 0.0
-    if ttft is not None:
-        parts.append(f"First token {format_seconds(ttft)}")
-    if state == "running":
-        parts.append(f"{format_seconds(elapsed)}…" if ttft is not None else "Waiting…")
-        return " · ".join(parts)
-    parts.append(f"Total {format_seconds(elapsed)}")
-    tokens = column.output_tokens
-    if tokens is not None:
-        parts.append(f"{tokens:,} tokens")
-    speed = column.tokens_per_second
-    if speed is not None:
-        parts.append(f"{speed:,.0f} tok/s" if speed >= 100 else f"{speed:.1f} tok/s")
-    if state == "stopped":
-        parts.append("stopped")
-    elif state == "failed":
-        parts.append("failed")
-    elif column.finish_reason in ("length", "max_tokens", "MAX_TOKENS"):
-        parts.append("truncated")
-    return " · ".join(parts)
-
-
-def _button(text: str, name: str, tip: str) -> QToolButton:
-    button = QToolButton()
-    button.setText(text)
-    button.setObjectName(name)
-    button.setToolTip(tip)
-    button.setAccessibleName(tip)
-    button.setCursor(Qt.CursorShape.PointingHandCursor)
-    return button
-
-
-class CompareColumn(QFrame):
-    """One column: provider and model pickers, Stop/Retry/remove, the answer and its figures."""
-
-    def __init__(self, key: int, dark: bool, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.key = key
-        self.setObjectName("compareColumn")
-        self.setMinimumWidth(260)
-        self.answer_index: int | None = None  # the run's answer in ``view``
-        self.models_task: asyncio.Task[Any] | None = None
-
-        header = QFrame()
-        header.setObjectName("columnHeader")
-        row = QHBoxLayout(header)
-        row.setContentsMargins(8, 6, 6, 6)
-        row.setSpacing(6)
-        self.provider_picker = ProviderPicker()
-        self.provider_picker.setSizeAdjustPolicy(
-            ProviderPicker.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.provider_picker.setMinimumContentsLength(8)
-        self.provider_picker.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        self.model_picker = pickers.ModelPicker(min_chars=10)
-        self.model_picker.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.stop_button = _button("Stop", "columnStop", "Stop this column")
-        self.retry_button = _button("Retry", "columnRetry", "Ask this column again")
-        self.remove_button = _button("✕", "columnRemove", "Remove this column")
-        self.stop_button.hide()
-        self.retry_button.hide()
-        row.addWidget(self.provider_picker)
-        row.addWidget(self.model_picker, 1)
-        row.addWidget(self.remove_button)
-
-        self.view: ChatView = ChatView()
-        self.view.set_dark(dark)
-
-        footer = QFrame()
-        footer.setObjectName("columnFooter")
-        footer_row = QHBoxLayout(footer)
-        footer_row.setContentsMargins(10, 3, 6, 3)
-        footer_row.setSpacing(4)
-        self.stats = QLabel()
-        self.stats.setObjectName("columnStats")
-        self.stats.setTextFormat(Qt.TextFormat.PlainText)
-        self.stats.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.stats.setWordWrap(True)  # four narrow columns: wrap rather than widen the window
-        self.stats.setText("Not asked yet")
-        footer_row.addWidget(self.stats, 1)
-        footer_row.addWidget(self.stop_button, 0, Qt.AlignmentFlag.AlignVCenter)
-        footer_row.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignVCenter)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(1, 1, 1, 1)
-        layout.setSpacing(0)
-        layout.addWidget(header)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(footer)
-
-    def choice(self) -> tuple[str | None, str]:
-        return self.provider_picker.current_id(), self.model_picker.current_model()
-
-    def show_stats(self, column: Column) -> None:
-        self.stats.setText(format_stats(column) or "Not asked yet")
-        usage = column.usage or {}
-        self.stats.setToolTip(
-            "\n".join(
-                f"{name.replace('_', ' ').capitalize()}: {value:,}"
-                for name, value in usage.items()
-                if isinstance(value, int) and not isinstance(value, bool)
-            )
-        )
-        state = column.state
-        if self.stats.property("state") != state:
-            self.stats.setProperty("state", state)
-            self.stats.style().unpolish(self.stats)
-            self.stats.style().polish(self.stats)
-        self.stop_button.setVisible(state == "running")
-        self.retry_button.setVisible(state in ("finished", "stopped", "failed"))
-
-    def begin(self, title: str) -> None:
-        self.view.clear()
-        self.answer_index = self.view.begin_answer(title)
-
-    def shutdown(self) -> None:
-        if self.models_task is not None and not self.models_task.done():
-            self.models_task.cancel()
 
 
 class _RunListener:
@@ -418,22 +283,11 @@ class CompareWindow(QWidget):
             model = self._unused_model(provider_id, provider)
         spec = self._spec(provider_id, model)
         key = self.run.add_column(spec).key
-        widget = CompareColumn(key, self._dark)
+        widget = CompareColumn(key, self._dark, self.providers, self.settings)
         self.column_widgets[key] = widget
-        picker = widget.provider_picker
-        picker.set_providers(
-            [(pid, pickers.provider_label(p)) for pid, p in self.providers.items()]
-        )
-        picker.select(provider_id, emit=False)
-        pickers.apply_marks(picker, self.marks)
-        self._fill_models(widget, pickers.offline_models(provider), model)
-        picker.providerChanged.connect(lambda _pid, w=widget: self._provider_changed(w))
-        widget.model_picker.currentIndexChanged.connect(
-            lambda _i, w=widget: self._choice_changed(w)
-        )
-        line = widget.model_picker.lineEdit()
-        assert line is not None
-        line.editingFinished.connect(lambda w=widget: self._choice_changed(w))
+        widget.choiceChanged.connect(lambda _key, w=widget: self._choice_changed(w))
+        widget.modelsLoaded.connect(self.modelsLoaded.emit)
+        widget.select(provider_id, model, self.marks)
         widget.stop_button.clicked.connect(lambda _=False, k=key: self.stop_column(k))
         widget.retry_button.clicked.connect(lambda _=False, k=key: self.retry_column(k))
         widget.remove_button.clicked.connect(lambda _=False, k=key: self.remove_column(k))
@@ -445,7 +299,6 @@ class CompareWindow(QWidget):
         self.splitter.setStretchFactor(self.splitter.count() - 1, 1)
         self._equalize()
         self._columns_changed()
-        self.load_models(widget)
         return widget
 
     def remove_column(self, key: int) -> None:
@@ -501,52 +354,9 @@ class CompareWindow(QWidget):
         self.run.set_spec(widget.key, self._spec(provider_id, model))
         return True
 
-    def _provider_changed(self, widget: CompareColumn) -> None:
-        provider_id = widget.provider_picker.current_id()
-        if provider_id not in self.providers:
-            return
-        provider = self.providers[provider_id]
-        model = self.settings.model_for(provider_id) or pickers.default_model(provider)
-        self._fill_models(widget, pickers.offline_models(provider), model)
-        self._choice_changed(widget)
-        self.load_models(widget)
-
     def _choice_changed(self, widget: CompareColumn) -> None:
         self._update_spec(widget)
         self._save_columns()
-
-    def _fill_models(self, widget: CompareColumn, models: list[str], wanted: str) -> None:
-        provider_id = widget.provider_picker.current_id()
-        provider = self.providers.get(provider_id or "")
-        default = pickers.default_model(provider) if provider is not None else ""
-        widget.model_picker.fill(models, wanted, default)
-
-    def load_models(self, widget: CompareColumn) -> None:
-        """List the column's provider's models in the background (the old listing is dropped)."""
-        widget.shutdown()
-        provider_id = widget.provider_picker.current_id()
-        if provider_id not in self.providers:
-            return
-        widget.models_task = spawn(
-            self._list_models(widget, provider_id), name=f"compare models {provider_id}"
-        )
-
-    async def _list_models(self, widget: CompareColumn, provider_id: str) -> None:
-        provider = self.providers[provider_id]
-        try:
-            models = await pickers.live_models(
-                provider, provider_id, self.settings.connection_for(provider_id)
-            )
-        except ProviderError as error:
-            tip = f"Could not list the models: {error} The built-in list is shown."
-            widget.model_picker.setToolTip(tip)
-            return
-        if widget.provider_picker.current_id() != provider_id or not models:
-            return
-        widget.model_picker.setToolTip("Model (you can also type a model name)")
-        self._fill_models(widget, models, widget.model_picker.current_model())
-        self._update_spec(widget)
-        self.modelsLoaded.emit(widget.key)
 
     def refresh_credentials(self) -> None:
         """Mark providers that still need a key (one keyring round trip, in a worker thread)."""
@@ -555,7 +365,7 @@ class CompareWindow(QWidget):
     async def _check_credentials(self) -> None:
         self.marks = await pickers.credential_marks(self.providers)
         for widget in self.columns():
-            pickers.apply_marks(widget.provider_picker, self.marks)
+            widget.set_marks(self.marks)
 
     # ----- asking ---------------------------------------------------------------------------------
     def send(self) -> bool:

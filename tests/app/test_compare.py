@@ -19,14 +19,8 @@ from PySide6.QtWidgets import QToolButton, QWidget
 
 from app.core.compare import Column, CompareListener, CompareRun, RequestConfig
 from app.core.settings import Settings
-from app.ui.compare_view import (
-    COLUMNS_KEY,
-    MAX_COLUMNS,
-    CompareColumn,
-    CompareWindow,
-    format_stats,
-    open_compare_window,
-)
+from app.ui.compare_column import CompareColumn, format_stats
+from app.ui.compare_view import COLUMNS_KEY, MAX_COLUMNS, CompareWindow, open_compare_window
 from providers import credentials
 from providers.registry import get_provider
 from tests.app.conftest import Loop
