@@ -12,7 +12,7 @@ import contextlib
 import re
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
@@ -236,6 +236,51 @@ class _Delegate(QStyledItemDelegate):
         editor.setGeometry(QRect(inner.left() - 5, inner.top() - 4, inner.width() + 10, height))
 
 
+def search_rows(
+    query: str, conversations: Iterable[Conversation], hits: Iterable[SearchHit]
+) -> list[_Row]:
+    """The rows a search shows: conversations whose title has every word first (titles are not in
+    the full-text index, and a renamed title is chosen), then the full-text hits with snippets."""
+    words = query.casefold().split()
+    known = {c.id: c for c in conversations}
+    rows: list[_Row] = []
+    seen: set[int] = set()
+    for c in known.values():
+        if all(word in c.title.casefold() for word in words):
+            rows.append(_Row(c.id, c.title, c.updated_at, c.model))
+            seen.add(c.id)
+    for hit in hits:
+        if hit.conversation_id in seen:
+            continue
+        seen.add(hit.conversation_id)
+        conversation = known.get(hit.conversation_id)
+        updated = conversation.updated_at if conversation is not None else None
+        rows.append(
+            _Row(hit.conversation_id, hit.title, updated, snippet=snippet_pieces(hit.snippet))
+        )
+    return rows
+
+
+def _panel_style(p: theme.Palette, window: str) -> str:
+    """The panel's QSS for palette ``p`` (``window``: the window's background, as its panels)."""
+    return f"""
+            QWidget#historyPanel {{ background: {window}; border-right: 1px solid {p.answer_border}; }}
+            QLabel#historyHeading {{ font-weight: 600; color: {p.text}; }}
+            QLabel#historyEmpty {{ color: {p.muted}; padding: 24px 8px; }}
+            QLineEdit#historySearch {{
+                background: {p.answer_bubble}; color: {p.text};
+                border: 1px solid {p.answer_border}; border-radius: 6px; padding: 4px 6px;
+            }}
+            QListWidget#historyList {{ background: transparent; border: none; outline: 0; }}
+            QListWidget#historyList QLineEdit {{
+                background: {p.answer_bubble}; color: {p.text};
+                border: 1px solid {p.link}; border-radius: 4px; padding: 0 4px;
+            }}
+            QToolButton#historyNewChat {{ border: none; border-radius: 4px; padding: 3px; }}
+            QToolButton#historyNewChat:hover {{ background: {p.button_hover}; }}
+            """  # noqa: E501
+
+
 # ----- the panel ----------------------------------------------------------------------------------
 
 
@@ -383,24 +428,7 @@ class HistoryPanel(QWidget):
     def set_dark(self, dark: bool) -> None:
         p = self.palette_colors = theme.palette_for(dark)
         window = QGuiApplication.palette().window().color().name()  # as the window's panels
-        self.setStyleSheet(
-            f"""
-            QWidget#historyPanel {{ background: {window}; border-right: 1px solid {p.answer_border}; }}
-            QLabel#historyHeading {{ font-weight: 600; color: {p.text}; }}
-            QLabel#historyEmpty {{ color: {p.muted}; padding: 24px 8px; }}
-            QLineEdit#historySearch {{
-                background: {p.answer_bubble}; color: {p.text};
-                border: 1px solid {p.answer_border}; border-radius: 6px; padding: 4px 6px;
-            }}
-            QListWidget#historyList {{ background: transparent; border: none; outline: 0; }}
-            QListWidget#historyList QLineEdit {{
-                background: {p.answer_bubble}; color: {p.text};
-                border: 1px solid {p.link}; border-radius: 4px; padding: 0 4px;
-            }}
-            QToolButton#historyNewChat {{ border: none; border-radius: 4px; padding: 3px; }}
-            QToolButton#historyNewChat:hover {{ background: {p.button_hover}; }}
-            """  # noqa: E501
-        )
+        self.setStyleSheet(_panel_style(p, window))
         self.new_button.setIcon(icon("new-chat", p.text))
         self.list.viewport().update()
 
@@ -460,22 +488,7 @@ class HistoryPanel(QWidget):
             self._show_items([], f"The search failed: {error}")
             self.searchFinished.emit()
             return
-        words = query.casefold().split()
-        rows: list[_Row] = []
-        seen: set[int] = set()
-        # Titles first (they are not in the full-text index, and a renamed title is chosen).
-        for c in self._conversations.values():
-            if all(word in c.title.casefold() for word in words):
-                rows.append(_Row(c.id, c.title, c.updated_at, c.model))
-                seen.add(c.id)
-        for hit in future.result():
-            if hit.conversation_id in seen:
-                continue
-            seen.add(hit.conversation_id)
-            known = self._conversations.get(hit.conversation_id)
-            updated = known.updated_at if known is not None else None
-            pieces = snippet_pieces(hit.snippet)
-            rows.append(_Row(hit.conversation_id, hit.title, updated, snippet=pieces))
+        rows = search_rows(query, self._conversations.values(), future.result())
         self._show_items(rows, f"Nothing matches “{query}”.")
         self.set_current(self._current)
         self.searchFinished.emit()
