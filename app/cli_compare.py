@@ -19,7 +19,7 @@ import asyncio
 import json
 import re
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, TextIO
 
 from providers.errors import ParameterError
@@ -27,6 +27,7 @@ from providers.errors import ParameterError
 from .cli import EXIT_FAILURE, EXIT_OK, UsageError, find_provider, read_prompt
 from .cli_connection import connection_options
 from .core.compare import Column, CompareListener, CompareRun, RequestConfig
+from .core.settings import Settings
 from .params import editable_parameters, parse_assignments
 
 #: The keys of a ``--json`` line, in this order.
@@ -122,15 +123,11 @@ def cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(f"Compare needs at least two columns: -c {SYNTAX} -c {SYNTAX}.")
     specs = [parse_column(text, position) for position, text in enumerate(args.columns, 1)]
     prompt = read_prompt(args.prompt)
-    specs = [
-        ColumnSpec(
-            spec.text,
-            replace(
-                spec.config, **connection_options(spec.config.provider, spec.config.provider_id)
-            ),
-        )
-        for spec in specs
-    ]
+    settings = Settings.load()
+    for spec in specs:
+        config = spec.config
+        connection = connection_options(config.provider, config.provider_id, settings=settings)
+        config.base_url, config.proxy = connection.get("base_url"), connection.get("proxy")
     printer = JsonPrinter(out) if args.json else TextPrinter(out)
     run = asyncio.run(compare(specs, prompt, args.system or "", printer))
     return EXIT_FAILURE if any(column.state == "failed" for column in run.columns) else EXIT_OK

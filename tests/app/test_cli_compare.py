@@ -14,6 +14,8 @@ from __future__ import annotations
 import io
 import json
 import os
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,9 +23,10 @@ import pytest
 
 from app import cli
 from app.cli_compare import JSON_KEYS, split_column
-from tests.app.test_cli import KEY, bare_env, error_line, roundtable
+from tests.app.test_cli import KEY, ROOT, bare_env, error_line, roundtable
 from tests.keyring_support import requires_secret_service
 from tests.servers import AnthropicServer, OllamaServer, OpenAIServer, Stream
+from tests.unit.test_layering import BLOCK_QT
 
 PROMPT = "Name three rivers."
 
@@ -393,3 +396,20 @@ def test_help_lists_compare(home: Path) -> None:
     result = roundtable("compare", "--help", env=bare_env(home))
     assert result.returncode == 0
     assert "PROVIDER:MODEL[:KEY=VALUE,...]" in result.stdout and "--json" in result.stdout
+
+
+def test_compare_runs_with_qt_unimportable(
+    openai_server: OpenAIServer, anthropic_server: AnthropicServer, home: Path
+) -> None:
+    script = BLOCK_QT + (  # importing PySide6 or qasync now fails
+        "from app import cli\n"
+        "code = cli.run(['compare', '--json', '-c', 'openai:gpt-4o-mini', "
+        "'-c', 'anthropic:claude-sonnet-4-5', 'hi'])\n"
+        "raise SystemExit(code)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env_for(home, openai_server, anthropic_server),
+        capture_output=True, text=True, cwd=ROOT, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert len(json_lines(result.stdout)) == 2
