@@ -130,6 +130,8 @@ def cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
         config.base_url, config.proxy = connection.get("base_url"), connection.get("proxy")
     printer = JsonPrinter(out) if args.json else TextPrinter(out)
     run = asyncio.run(compare(specs, prompt, args.system or "", printer))
+    if printer.closed:
+        raise BrokenPipeError  # `run` ends quietly, as for any command whose reader left
     return EXIT_FAILURE if any(column.state == "failed" for column in run.columns) else EXIT_OK
 
 
@@ -139,6 +141,7 @@ async def compare(
     """Run every column at once until all have ended; the printer reports each."""
     run = CompareRun([spec.config for spec in specs], listener=printer)
     printer.names = {column.key: spec.text for column, spec in zip(run.columns, specs, strict=True)}
+    printer.run = run
     run.start(prompt, system)
     await run.wait()
     return run
@@ -181,23 +184,40 @@ def summary(column: Column) -> str:
 
 
 class Printer(CompareListener):
-    """Reports each column as it ends; ``names`` maps a column's key to its ``-c`` text."""
+    """Reports each column as it ends; ``names`` maps a column's key to its ``-c`` text.
+
+    When the reader goes away (``| head``), ``closed`` is set and the other columns are stopped:
+    nobody reads them. ``cmd_compare`` then ends as the other commands do on a closed pipe.
+    """
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
         self.names: dict[int, str] = {}
+        self.run: CompareRun | None = None
+        self.closed = False
 
     def column_finished(self, column: Column) -> None:
-        self.ended(column)
+        self._report(column)
 
     def column_failed(self, column: Column) -> None:
         name = self.names.get(column.key, "")
         print(f"roundtable: error: {name}: {_first_line(column.error)}", file=sys.stderr)
-        self.ended(column)
+        self._report(column)
 
     def login_requested(self, column: Column, label: str, url: str) -> None:
         name = self.names.get(column.key, "")
         print(f"roundtable: {name}: {label} asks to sign in: {url}", file=sys.stderr)
+
+    def _report(self, column: Column) -> None:
+        # Called from inside a column's task: an exception here would only be logged by asyncio.
+        if self.closed:
+            return
+        try:
+            self.ended(column)
+        except BrokenPipeError:
+            self.closed = True
+            if self.run is not None:
+                self.run.stop()
 
     def ended(self, column: Column) -> None:
         raise NotImplementedError

@@ -23,7 +23,7 @@ import pytest
 
 from app import cli
 from app.cli_compare import JSON_KEYS, split_column
-from tests.app.test_cli import KEY, ROOT, bare_env, error_line, roundtable
+from tests.app.test_cli import ENTRY_POINT, KEY, ROOT, bare_env, error_line, roundtable
 from tests.keyring_support import requires_secret_service
 from tests.servers import AnthropicServer, OllamaServer, OpenAIServer, Stream
 from tests.unit.test_layering import BLOCK_QT
@@ -290,6 +290,27 @@ def test_entry_point_bad_column_exits_2_and_sends_nothing(
     assert result.stdout == ""
     assert "top_p" in error_line(result.stderr)
     assert openai_server.requests == [] and anthropic_server.requests == []
+
+
+@pytest.mark.parametrize("mode", [[], ["--json"]])
+def test_a_closed_pipe_is_not_an_error(
+    openai_server: OpenAIServer, anthropic_server: AnthropicServer, home: Path, mode: list[str]
+) -> None:
+    """Like `| head -c 10`: the reader leaves after the first column; the second ends later."""
+    anthropic_server.push(Stream(text="slow " * 50, stall_after=2, stall_seconds=1.0))
+    process = subprocess.Popen(
+        [str(ENTRY_POINT), "compare", *mode, "-c", "openai:gpt-4o-mini",
+         "-c", "anthropic:claude-sonnet-4-5", PROMPT],
+        env=env_for(home, openai_server, anthropic_server),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stdout is not None and process.stderr is not None
+    assert len(process.stdout.read(10)) == 10
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=30) == 0, stderr
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr
+    assert "never retrieved" not in stderr
 
 
 # ----- prompt, connection ---------------------------------------------------------------------
