@@ -55,8 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     chat.add_argument("prompt", metavar="PROMPT", help="the prompt; - reads it from stdin")
 
-    from . import cli_secrets  # the keys/login commands live beside the secret store code
+    from . import cli_compare, cli_secrets  # keys/login live beside the secret store code
 
+    cli_compare.add_command(commands)
     cli_secrets.add_commands(commands)
     return parser
 
@@ -191,9 +192,10 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     parser = build_parser()
     args = parser.parse_args(argv)
-    from . import cli_secrets
+    from . import cli_compare, cli_secrets
 
     handler = COMMANDS.get(args.command) or cli_secrets.COMMANDS.get(args.command)
+    handler = handler or cli_compare.COMMANDS.get(args.command)
     if handler is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE

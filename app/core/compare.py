@@ -8,7 +8,7 @@ others (DESIGN.md "Errors"). Two columns may use the same provider: their reques
 independent, and login providers share one login through the framework's per-record lock.
 
 What this module adds is the comparison: timing per column (time to first token, total time,
-output tokens per second) and one listener for all columns. Qt-free.
+output tokens per second), its cost (``pricing``) and one listener for all columns. Qt-free.
 """
 
 from __future__ import annotations
@@ -19,10 +19,13 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any, Literal
 
+from providers.helpers import to_string
+
 from . import secrets
+from .pricing import Cost, answer_cost
 from .session import ChatSession, RequestConfig, SecretLookup, SessionListener, Turn
 
-__all__ = ["Column", "ColumnState", "CompareListener", "CompareRun", "RequestConfig"]
+__all__ = ["Column", "ColumnState", "CompareListener", "CompareRun", "Cost", "RequestConfig"]
 
 ColumnState = Literal["idle", "running", "finished", "stopped", "failed"]
 
@@ -162,6 +165,21 @@ class Column:
         if seconds < MIN_GENERATION_SECONDS:
             seconds = elapsed
         return tokens / seconds if seconds > 0 else None
+
+    @property
+    def cost(self) -> Cost | None:
+        """What the last answer cost at the provider's published prices, estimated from the text
+        when the provider reported no usage; None while it runs or when the price is unknown."""
+        answer = self.answer
+        if answer is None or answer.streaming:
+            return None
+        index = self.session.last_answer_index()
+        messages = self.session.request_messages(upto=index)
+        prompt = "\n".join(to_string(message["content"]) for message in messages)
+        return answer_cost(
+            self.spec.provider_id, self.model or "", answer.usage,
+            prompt_text=prompt, answer_text=answer.content,
+        )  # fmt: skip
 
 
 class _ColumnListener(SessionListener):
