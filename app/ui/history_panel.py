@@ -2,8 +2,9 @@
 
 It reads and changes the ``app.core.history.History`` the window gives it (single small
 statements on the GUI thread: measured ~3 ms to list 500 conversations of a 2,000-conversation,
-95 MB history); search runs on ``SearchWorker``'s thread, because ranking the matches of a
-common word is a scan. The window reacts to its signals (open, new chat, deleted, renamed).
+95 MB history); search runs on ``SearchWorker``'s thread, a page of conversations at a time
+("Show more results" asks for the next), so the GUI thread never waits on the disk. The window
+reacts to its signals (open, new chat, deleted, renamed).
 
 Built with the window's shell (before the first paint), so ``app.core.history`` (sqlite3) is
 imported only when a history is attached.
@@ -51,6 +52,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMenu,
     QMessageBox,
+    QPushButton,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -65,7 +67,7 @@ if TYPE_CHECKING:
     from app.core.history import Conversation, History, SearchHit, SearchWorker
 
 LIST_LIMIT = 500  # conversations listed; older ones are found by search
-SEARCH_LIMIT = 200  # matching messages asked for (several may share a conversation)
+SEARCH_PAGE = 50  # conversations shown per page of search results
 SEARCH_DELAY_MS = 150  # typing pauses this long before a search runs
 CLOCK_TICK_MS = 60_000  # relative times ("5 min ago") are repainted this often
 # Private-use characters around matched words in snippets: they cannot be confused with the
@@ -274,6 +276,8 @@ class HistoryPanel(QWidget):
         self._current: int | None = None
         self._conversations: dict[int, Conversation] = {}
         self._generation = 0  # which search's results are wanted
+        self._search_offset = 0  # where the page asked for starts (0: a new search)
+        self._hits_shown = 0  # search hits shown so far (the next page's offset)
         self._error = ""
         self._filling = False
 
@@ -321,6 +325,12 @@ class HistoryPanel(QWidget):
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self._delete_selected)
 
+        self.more = QPushButton(self.tr("Show more results"))
+        self.more.setObjectName("historyMore")
+        self.more.setFlat(True)
+        self.more.clicked.connect(self.search_more)
+        self.more.hide()
+
         self.empty = QLabel()
         self.empty.setObjectName("historyEmpty")
         self.empty.setWordWrap(True)
@@ -334,6 +344,7 @@ class HistoryPanel(QWidget):
         layout.addLayout(header)
         layout.addWidget(self.search)
         layout.addWidget(self.list, 1)
+        layout.addWidget(self.more)
         layout.addWidget(self.empty, 1)
         self.list.hide()
 
@@ -411,6 +422,10 @@ class HistoryPanel(QWidget):
                 background: {p.answer_bubble}; color: {p.text};
                 border: 1px solid {p.link}; border-radius: 4px; padding: 0 4px;
             }}
+            QPushButton#historyMore {{
+                color: {p.link}; border: none; border-radius: 4px; padding: 4px;
+            }}
+            QPushButton#historyMore:hover {{ background: {p.button_hover}; }}
             QToolButton#historyNewChat {{ border: none; border-radius: 4px; padding: 3px; }}
             QToolButton#historyNewChat:hover {{ background: {p.button_hover}; }}
             """  # noqa: E501
@@ -449,14 +464,30 @@ class HistoryPanel(QWidget):
         """Search for the field's text now (typing runs this after a short pause)."""
         self._search_timer.stop()
         self._generation += 1
+        self.more.hide()
         query = self.search.text().strip()
         if not query or self._worker is None:
             self.refresh()
             self.set_current(self._current)
             self.searchFinished.emit()
             return
+        self._ask(query, 0)
+
+    def search_more(self) -> None:
+        """Show the next page of results of the search shown."""
+        query = self.search.text().strip()
+        if not query or self._worker is None:
+            return
+        self._generation += 1
+        self.more.setEnabled(False)
+        self._ask(query, self._hits_shown)
+
+    def _ask(self, query: str, offset: int) -> None:
+        assert self._worker is not None
         generation = self._generation
-        future = self._worker.search(query, SEARCH_LIMIT, marks=(MARK_START, MARK_END))
+        self._search_offset = offset
+        # One more than a page: whether there is a next page is known without asking again.
+        future = self._worker.search(query, SEARCH_PAGE + 1, offset, marks=(MARK_START, MARK_END))
         future.add_done_callback(lambda done: self._search_done(generation, done))
 
     def _search_done(self, generation: int, future: Future[list[SearchHit]]) -> None:
@@ -468,20 +499,30 @@ class HistoryPanel(QWidget):
         if generation != self._generation:
             return  # a newer search (or none) is wanted
         query = self.search.text().strip()
+        appending = self._search_offset > 0
+        self.more.setEnabled(True)
         error = future.exception()
         if error is not None:
-            self._show_items([], f"The search failed: {error}")
+            self.more.hide()
+            if appending:
+                self.notice.emit("error", f"The search failed: {error}")
+            else:
+                self._show_items([], f"The search failed: {error}")
             self.searchFinished.emit()
             return
-        words = query.casefold().split()
+        hits = future.result()
+        more = len(hits) > SEARCH_PAGE
+        hits = hits[:SEARCH_PAGE]
+        seen = set(self.ids()) if appending else set()
         rows: list[_Row] = []
-        seen: set[int] = set()
-        # Titles first (they are not in the full-text index, and a renamed title is chosen).
-        for c in self._conversations.values():
-            if all(word in c.title.casefold() for word in words):
-                rows.append(_Row(c.id, c.title, c.updated_at, c.model))
-                seen.add(c.id)
-        for hit in future.result():
+        if not appending:
+            # Titles first (they are not in the full-text index, and a renamed title is chosen).
+            words = query.casefold().split()
+            for c in self._conversations.values():
+                if all(word in c.title.casefold() for word in words):
+                    rows.append(_Row(c.id, c.title, c.updated_at, c.model))
+                    seen.add(c.id)
+        for hit in hits:
             if hit.conversation_id in seen:
                 continue
             seen.add(hit.conversation_id)
@@ -489,16 +530,31 @@ class HistoryPanel(QWidget):
             updated = known.updated_at if known is not None else None
             pieces = snippet_pieces(hit.snippet)
             rows.append(_Row(hit.conversation_id, hit.title, updated, snippet=pieces))
-        self._show_items(rows, f"Nothing matches “{query}”.")
+        self._hits_shown = self._search_offset + len(hits)
+        if appending:
+            self._add_items(rows)
+        else:
+            self._show_items(rows, f"Nothing matches “{query}”.")
+        self.more.setVisible(more)
         self.set_current(self._current)
         self.searchFinished.emit()
 
     # ----- the list -------------------------------------------------------------------------------
     def _show_items(self, rows: list[_Row], empty_text: str) -> None:
+        self.more.hide()
+        self.list.clear()
+        self._add_items(rows)
+        self.list.setVisible(bool(rows))
+        self.empty.setVisible(not rows)
+        self.empty.setText(empty_text)
+        if self._current is not None:
+            self.set_current(self._current)
+
+    def _add_items(self, rows: list[_Row]) -> None:
+        """Rows added at the end of the list (a new list, or the next page of results)."""
         self._filling = True
         self.list.setUpdatesEnabled(False)
         try:
-            self.list.clear()
             for row in rows:
                 item = QListWidgetItem(row.title)
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
@@ -511,11 +567,6 @@ class HistoryPanel(QWidget):
         finally:
             self.list.setUpdatesEnabled(True)
             self._filling = False
-        self.list.setVisible(bool(rows))
-        self.empty.setVisible(not rows)
-        self.empty.setText(empty_text)
-        if self._current is not None:
-            self.set_current(self._current)
 
     def _activated(self, item: QListWidgetItem) -> None:
         conversation_id = int(item.data(_ID_ROLE))
