@@ -90,14 +90,23 @@ class SearchHit:
 
 @functools.cache
 def _tokens() -> re.Pattern[str]:
-    """Words (letters, digits and combining marks, as the FTS5 tokenizer counts them) or runs of
-    unspaced script. Built on first use: listing the marks costs ~10 ms."""
-    marks = "".join(
-        re.escape(chr(cp))
-        for cp in (*range(0x300, 0x10000), *range(0x10000, 0x20000))
-        if unicodedata.category(chr(cp))[0] == "M"
-    )
-    return re.compile(f"(?P<run>[{_UNSPACED}]+)|(?P<word>(?:[^\\W_{_UNSPACED}]|[{marks}])+)")
+    """Words (letters and digits, with the combining marks inside them, as the FTS5 tokenizer
+    counts them) or runs of unspaced script. Built on first use: listing the marks costs ~5 ms.
+
+    Marks are those of the Basic Multilingual Plane (every living script's), as ranges: with a
+    supplementary-plane range in the class, Python's regex engine no longer uses its fast
+    table and tokenizing takes twice as long. They are tried only where a letter run ends.
+    """
+    marks = [cp for cp in range(0x300, 0x10000) if unicodedata.category(chr(cp))[0] == "M"]
+    ranges: list[tuple[int, int]] = []
+    for cp in marks:
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1] = (ranges[-1][0], cp)
+        else:
+            ranges.append((cp, cp))
+    mark = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    letters = f"[^\\W_{_UNSPACED}]"
+    return re.compile(f"(?P<run>[{_UNSPACED}]+)|(?P<word>{letters}++(?:[{mark}]++{letters}*+)*+)")
 
 
 _STEMMERS = {"en": Stemmer.Stemmer("english"), "ru": Stemmer.Stemmer("russian")}
@@ -127,11 +136,9 @@ def _run_text(run: str) -> str:
 def _run_keys(run: str) -> list[str]:
     """``abc`` → ``a ab b bc c``: a substring's keys are a contiguous part of the text's keys."""
     chars = _run_text(run)
-    keys: list[str] = []
-    for index, char in enumerate(chars):
-        if index:
-            keys.append(chars[index - 1] + char)
-        keys.append(char)
+    keys = [""] * (2 * len(chars) - 1)
+    keys[0::2] = chars
+    keys[1::2] = map(str.__add__, chars, chars[1:])
     return keys
 
 
@@ -140,9 +147,8 @@ def index_terms(text: str) -> str:
     if not text:
         return ""
     keys: list[str] = []
-    for match in _tokens().finditer(text):
-        word = match.group("word")
-        keys.extend(word_keys(word) if word is not None else _run_keys(match.group("run")))
+    for run, word in _tokens().findall(text):
+        keys.extend(word_keys(word) if word else _run_keys(run))
     return " ".join(keys)
 
 
@@ -235,8 +241,9 @@ def search(
         " JOIN conversations c ON c.id = m.conversation_id WHERE m.id IN ({})"
     )
     found = {row[0]: row for row in db.execute(sql.format(",".join("?" * len(page))), page)}
+    matcher = _Matcher(terms)
     return [
-        SearchHit(row[1], row[0], row[2], snippet(row[3], terms, marks))
+        SearchHit(row[1], row[0], row[2], _snippet(row[3], matcher, marks))
         for row in (found[message_id] for message_id in page if message_id in found)
     ]
 
@@ -244,36 +251,56 @@ def search(
 # ----- snippets ------------------------------------------------------------------------------
 
 
-def _word_matches(word: str, terms: list[_Term]) -> bool:
-    keys = word_keys(word)
-    for term in terms:
-        if term.run:
-            continue
-        if term.prefix:
-            if any(key.startswith(t) for key in keys for t in term.keys):
-                return True
-        elif term.keys[0] in keys:
+class _Matcher:
+    """Finds the query's matches in a message, as the index would (for snippets)."""
+
+    BACK_UP = 200  # characters looked back from a candidate for the start of its word
+
+    def __init__(self, terms: list[_Term]) -> None:
+        self.exact = frozenset(t.keys[0] for t in terms if not t.run and not t.prefix)
+        self.prefixes = tuple(key for t in terms if t.prefix for key in t.keys)
+        self.runs = [t.run for t in terms if t.run]
+        # Where a match may be: a stem is inside most forms of its word (книг in книги), so a
+        # regex search in C finds the first match without stemming every word before it.
+        needles = {key for t in terms for key in ((t.run,) if t.run else t.keys)}
+        pattern = "|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True))
+        self.candidates = re.compile(pattern, re.IGNORECASE) if pattern else None
+
+    def word(self, word: str) -> bool:
+        keys = word_keys(word)
+        if not self.exact.isdisjoint(keys):
             return True
-    return False
+        return bool(self.prefixes) and any(key.startswith(self.prefixes) for key in keys)
 
+    def spans(self, text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
+        """Where the terms match in ``text[start:end]``, in order."""
+        for match in _tokens().finditer(text, start, len(text) if end is None else end):
+            word, run = match.group("word", "run")
+            if word is not None:
+                if self.word(word):
+                    yield match.span()
+                continue
+            folded = _run_text(run)
+            if len(folded) != len(run):  # NFKC changed the length: mark the whole run
+                if any(r in folded for r in self.runs):
+                    yield match.span()
+                continue
+            found = sorted((at, at + len(r)) for r in self.runs for at in _occurrences(folded, r))
+            yield from ((match.start() + a, match.start() + b) for a, b in found)
 
-def _spans(text: str, terms: list[_Term], start: int = 0) -> Iterator[tuple[int, int]]:
-    """Where the terms match in ``text`` from ``start``, in order."""
-    runs = [term.run for term in terms if term.run]
-    for match in _tokens().finditer(text, start):
-        word = match.group("word")
-        if word is not None:
-            if _word_matches(word, terms):
-                yield match.span()
-            continue
-        run = match.group("run")
-        folded = _run_text(run)
-        if len(folded) != len(run):  # NFKC changed the length: mark the whole run
-            if any(r in folded for r in runs):
-                yield match.span()
-            continue
-        found = sorted((at, at + len(r)) for r in runs for at in _occurrences(folded, r))
-        yield from ((match.start() + a, match.start() + b) for a, b in found)
+    def first(self, text: str) -> tuple[int, int] | None:
+        """The first match, found from the first candidate on (else by reading every word)."""
+        candidate = self.candidates.search(text) if self.candidates is not None else None
+        if candidate is None:
+            return next(self.spans(text), None)
+        start = candidate.start()
+        limit = max(0, start - self.BACK_UP)
+        while start > limit and (
+            text[start - 1].isalnum() or unicodedata.combining(text[start - 1])
+        ):
+            start -= 1
+        # A form that does not contain its stem (happy → happi) may come before the candidate.
+        return next(self.spans(text, start), None) or next(self.spans(text, 0, start), None)
 
 
 def _occurrences(text: str, part: str) -> Iterator[int]:
@@ -284,25 +311,29 @@ def _occurrences(text: str, part: str) -> Iterator[int]:
 
 
 def snippet(content: str, terms: list[_Term], marks: tuple[str, str]) -> str:
-    """A piece of ``content`` around its first match, the matches between ``marks``."""
+    """A piece of ``content`` around a match (the first, nearly always), matches between
+    ``marks``."""
+    return _snippet(content, _Matcher(terms), marks)
+
+
+def _snippet(content: str, matcher: _Matcher, marks: tuple[str, str]) -> str:
     start_mark, end_mark = marks
     text = content
     for mark in {start_mark, end_mark} - {""}:
         text = text.replace(mark, "")  # the message cannot fake a highlight
-    spans = _spans(text, terms)
-    first = next(spans, None)
+    first = matcher.first(text)
     begin = 0
     if first is not None and first[0] > SNIPPET_BEFORE:
         begin = first[0] - SNIPPET_BEFORE
         space = text.find(" ", begin, first[0])  # start at a word, where there are spaces
         begin = space + 1 if space >= 0 else begin
     end = min(len(text), begin + SNIPPET_LENGTH)
-    chosen = [first] if first is not None else []
-    for span in spans if first is not None else ():
-        if span[0] >= end:
-            break
-        if span[0] >= chosen[-1][1]:
-            chosen.append(span)
+    chosen: list[tuple[int, int]] = []
+    if first is not None:
+        chosen.append(first)
+        for span in matcher.spans(text, first[1], end):
+            if span[0] >= chosen[-1][1]:
+                chosen.append(span)
     pieces = ["…" if begin else ""]
     at = begin
     for span_start, span_end in chosen:
