@@ -128,6 +128,7 @@ class History:
             self._db.execute("PRAGMA foreign_keys=ON")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._migrate()
+            history_search.check_index(self._db)  # rebuilt if another stemmer made it
         except sqlite3.DatabaseError as error:
             raise HistoryError(
                 f"The history database {self.path} cannot be opened ({error}). "

@@ -45,26 +45,44 @@ from dataclasses import dataclass
 import Stemmer
 
 #: Added to ``app.core.history``'s migrations: schema 1 → 2.
+#:
+#: The index keeps no copy of the index text (it was larger than the messages themselves, CJK
+#: pairs most of all): its content table is a view computing it from ``messages``, and a
+#: removed message's entries are removed by computing its index text again. That is exact only
+#: while ``index_terms`` gives the same text as when the message was indexed, so the
+#: ``search_meta`` row ``terms`` records what it depends on and ``check_index`` rebuilds the
+#: index when that changes (another stemmer, Unicode or SQLite version; ``TERMS_VERSION``).
+#: Prefix indexes of 2 and 3 characters make the word being typed cheap to expand.
 MIGRATION = """
     DROP TRIGGER IF EXISTS messages_ai;
     DROP TRIGGER IF EXISTS messages_ad;
     DROP TRIGGER IF EXISTS messages_au;
     DROP TABLE IF EXISTS messages_fts;
+    CREATE VIEW search_source AS SELECT id, search_terms(content) AS terms FROM messages;
     CREATE VIRTUAL TABLE search_index USING fts5(
-        terms, tokenize="unicode61 remove_diacritics 0 categories 'L* N* Co M*'"
+        terms, content='search_source', content_rowid='id', prefix='2 3',
+        tokenize="unicode61 remove_diacritics 0 categories 'L* N* Co M*'"
     );
-    INSERT INTO search_index(rowid, terms) SELECT id, search_terms(content) FROM messages;
+    INSERT INTO search_index(search_index) VALUES ('rebuild');
+    CREATE TABLE search_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO search_meta (key, value) VALUES ('terms', search_terms_version());
     CREATE TRIGGER search_index_ai AFTER INSERT ON messages BEGIN
         INSERT INTO search_index(rowid, terms) VALUES (new.id, search_terms(new.content));
     END;
     CREATE TRIGGER search_index_ad AFTER DELETE ON messages BEGIN
-        DELETE FROM search_index WHERE rowid = old.id;
+        INSERT INTO search_index(search_index, rowid, terms)
+            VALUES ('delete', old.id, search_terms(old.content));
     END;
     CREATE TRIGGER search_index_au AFTER UPDATE OF content ON messages BEGIN
-        DELETE FROM search_index WHERE rowid = old.id;
+        INSERT INTO search_index(search_index, rowid, terms)
+            VALUES ('delete', old.id, search_terms(old.content));
         INSERT INTO search_index(rowid, terms) VALUES (new.id, search_terms(new.content));
     END;
 """
+
+#: Raise when ``index_terms`` changes what it gives for some text: indexes are rebuilt.
+TERMS_VERSION = 1
+_PREFIX_MIN = 2  # a shorter last word is matched whole: one letter would expand to most words
 
 SNIPPET_BEFORE = 30  # characters of context shown before the first match (about four words)
 SNIPPET_LENGTH = 160  # characters in a snippet: more than one line of the panel shows
@@ -152,9 +170,31 @@ def index_terms(text: str) -> str:
     return " ".join(keys)
 
 
+def terms_version() -> str:
+    """Everything ``index_terms``'s output depends on besides this module's code."""
+    return (
+        f"{TERMS_VERSION} pystemmer={Stemmer.version()} unicode={unicodedata.unidata_version}"
+        f" sqlite={sqlite3.sqlite_version}"
+    )
+
+
 def register(db: sqlite3.Connection) -> None:
     """Let ``db`` run the index triggers (call before migrating or writing)."""
     db.create_function("search_terms", 1, index_terms, deterministic=True)
+    db.create_function("search_terms_version", 0, terms_version, deterministic=True)
+
+
+def check_index(db: sqlite3.Connection) -> None:
+    """Rebuild the index if it was made by another ``index_terms`` (once, after an update
+    of PyStemmer, Python's Unicode data or SQLite): removals must compute the same text."""
+    row = db.execute("SELECT value FROM search_meta WHERE key = 'terms'").fetchone()
+    if row is not None and row[0] == terms_version():
+        return
+    db.executescript(
+        "BEGIN IMMEDIATE; INSERT INTO search_index(search_index) VALUES ('rebuild');"
+        " INSERT OR REPLACE INTO search_meta (key, value) VALUES ('terms', search_terms_version());"
+        " COMMIT;"
+    )
 
 
 # ----- the query -----------------------------------------------------------------------------
@@ -176,7 +216,7 @@ def parse_query(query: str, prefix: bool = False) -> list[_Term]:
             terms.append(_Term(word_keys(word), "", False))
         else:
             terms.append(_Term(tuple(_run_keys(run)), _run_text(run), False))
-    if prefix and terms and not terms[-1].run:
+    if prefix and terms and not terms[-1].run and len(terms[-1].keys[-1]) >= _PREFIX_MIN:
         terms[-1] = _Term(terms[-1].keys, "", True)
     return terms
 
