@@ -6,8 +6,8 @@ word forms to each other, and ranking every match of a common word took 111-210 
 messages. Here:
 
 * Each message gets an *index text* (``index_terms``), indexed by triggers in the FTS5 table
-  ``search_index`` (see ``MIGRATION``): per word its Snowball stem (Cyrillic words → Russian, Latin → English; other
-  scripts as they are), plus the word itself when the stem differs (so a half-typed word still
+  ``search_index`` (see ``MIGRATION``): per word its Snowball stem (Cyrillic words → Russian,
+  Latin → English; other scripts as they are), plus the word itself when the stem differs (so a half-typed word still
   prefix-matches); Latin words lose their accents (``café`` = ``cafe``), everything is NFKC-
   and case-folded (full-width ``ＰＹＴＨＯＮ`` = ``python``).
 * Scripts written without spaces (Han, kana, Hangul, Thai, Lao, Khmer, Myanmar) are indexed as
