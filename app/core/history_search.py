@@ -7,9 +7,9 @@ messages. Here:
 
 * Each message gets an *index text* (``index_terms``), indexed by triggers in the FTS5 table
   ``search_index`` (see ``MIGRATION``): per word its Snowball stem (Cyrillic words → Russian,
-  Latin → English; other scripts as they are), plus the word itself when the stem differs (so a half-typed word still
-  prefix-matches); Latin words lose their accents (``café`` = ``cafe``), everything is NFKC-
-  and case-folded (full-width ``ＰＹＴＨＯＮ`` = ``python``).
+  Latin → English; other scripts as they are), plus the word itself when the stem differs (so
+  a half-typed word still prefix-matches); Latin words lose their accents (``café`` =
+  ``cafe``), everything is NFKC- and case-folded (full-width ``ＰＹＴＨＯＮ`` = ``python``).
 * Scripts written without spaces (Han, kana, Hangul, Thai, Lao, Khmer, Myanmar) are indexed as
   overlapping characters and character pairs: ``東京都`` → ``東 東京 京 京都 都``. A query run is
   turned into the same sequence and asked for as an FTS5 *phrase*, which matches exactly where
