@@ -20,9 +20,7 @@ from typing import Any
 import platformdirs
 
 from app.core import history_search
-from app.core.history_search import SearchHit
-
-__all__ = ["SearchHit"]  # re-exported: callers import it from here
+from app.core.history_search import SearchHit as SearchHit  # callers import it from here
 
 SCHEMA_VERSION = 2
 

@@ -255,6 +255,7 @@ def search(
     walked to fill the page, never with all the matches of a common word.
     """
     terms = parse_query(query, prefix)
+    offset = max(0, offset)
     if not terms or limit <= 0:
         return []
     newest: dict[int, int] = {}  # conversation → its newest matching message, in order
