@@ -19,7 +19,10 @@ from typing import Any
 
 import platformdirs
 
-SCHEMA_VERSION = 1
+from app.core import history_search
+from app.core.history_search import SearchHit as SearchHit  # callers import it from here
+
+SCHEMA_VERSION = 2
 
 #: Forward migrations: index i takes the database from version i to i + 1.
 _MIGRATIONS: list[str] = [
@@ -68,6 +71,7 @@ _MIGRATIONS: list[str] = [
         INSERT INTO messages_fts(rowid, content) VALUES (new.id, new.content);
     END;
     """,
+    history_search.MIGRATION,  # the search index for every language (schema 2)
 ]
 
 
@@ -102,14 +106,6 @@ class StoredMessage:
     elapsed: float | None
 
 
-@dataclass(frozen=True)
-class SearchHit:
-    conversation_id: int
-    message_id: int
-    title: str
-    snippet: str
-
-
 def default_path() -> Path:
     return Path(platformdirs.user_data_dir("roundtable")) / "history.sqlite3"
 
@@ -124,11 +120,13 @@ class History:
         try:
             self._db = sqlite3.connect(self.path, isolation_level=None)
             self._db.row_factory = sqlite3.Row
+            history_search.register(self._db)  # the search index's triggers call it
             self._refuse_newer()  # before switching to WAL: a newer version's file is left as is
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA foreign_keys=ON")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._migrate()
+            history_search.check_index(self._db)  # rebuilt if another stemmer made it
         except sqlite3.DatabaseError as error:
             raise HistoryError(
                 f"The history database {self.path} cannot be opened ({error}). "
@@ -311,30 +309,18 @@ class History:
         self,
         query: str,
         limit: int = 50,
+        offset: int = 0,
         *,
         prefix: bool = False,
         marks: tuple[str, str] = ("[", "]"),
     ) -> list[SearchHit]:
-        """Messages matching every word of ``query`` (words are quoted: no FTS syntax errors).
+        """Conversations whose messages match every word of ``query``, newest first, one hit
+        each (``app.core.history_search.search``: any language, word forms, paged).
 
         ``prefix``: the last word also matches longer words (search as you type); ``marks``
-        surround the matched words in the snippet.
+        surround the matches in the snippet.
         """
-        words = [word.replace('"', '""') for word in query.split()]
-        if not words:
-            return []
-        terms = [f'"{word}"' for word in words]
-        if prefix:
-            terms[-1] += "*"
-        rows = self._db.execute(
-            "SELECT m.conversation_id, m.id, c.title,"
-            " snippet(messages_fts, 0, ?, ?, '…', 12) AS snippet"
-            " FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid"
-            " JOIN conversations c ON c.id = m.conversation_id"
-            " WHERE messages_fts MATCH ? ORDER BY rank LIMIT ?",
-            (*marks, " ".join(terms), limit),
-        )
-        return [SearchHit(row[0], row[1], row[2], row[3]) for row in rows]
+        return history_search.search(self._db, query, limit, offset, prefix=prefix, marks=marks)
 
     def interrupt(self) -> None:
         """Abort the query this connection runs now (safe to call from another thread)."""
@@ -427,9 +413,10 @@ class AnswerRecorder:
 class SearchWorker:
     """Full-text search on a worker thread, with the worker's own connection.
 
-    Ranking every match of a common word is a scan: measured ~65-110 ms for 40k matching
-    messages (a 95 MB history), too long for the GUI thread. WAL lets this reader run beside
-    the writer without blocking it. A new search interrupts the one still running.
+    A page of hits is a few milliseconds (tests/bench/history_search.py), but a deep page or a
+    word in thousands of messages of few conversations walks many matches, and the GUI thread
+    must never wait on the disk. WAL lets this reader run beside the writer without blocking
+    it. A new search interrupts the one still running.
     """
 
     def __init__(self, path: Path) -> None:
@@ -439,12 +426,18 @@ class SearchWorker:
         self._used = False  # the worker thread exists (it starts with the first search)
 
     def search(
-        self, query: str, limit: int = 200, *, prefix: bool = True, marks: tuple[str, str]
+        self,
+        query: str,
+        limit: int = 50,
+        offset: int = 0,
+        *,
+        prefix: bool = True,
+        marks: tuple[str, str],
     ) -> Future[list[SearchHit]]:
         """The hits, later; a search that a newer one interrupted ends with ``sqlite3.Error``."""
         self.interrupt()
         self._used = True
-        return self._executor.submit(self._search, query, limit, prefix, marks)
+        return self._executor.submit(self._search, query, limit, offset, prefix, marks)
 
     def interrupt(self) -> None:
         store = self._store
@@ -460,11 +453,11 @@ class SearchWorker:
         self._executor.shutdown(wait=True)
 
     def _search(
-        self, query: str, limit: int, prefix: bool, marks: tuple[str, str]
+        self, query: str, limit: int, offset: int, prefix: bool, marks: tuple[str, str]
     ) -> list[SearchHit]:
         if self._store is None:
             self._store = History(self.path)
-        return self._store.search(query, limit, prefix=prefix, marks=marks)
+        return self._store.search(query, limit, offset, prefix=prefix, marks=marks)
 
     def _close(self) -> None:
         if self._store is not None:

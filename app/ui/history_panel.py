@@ -2,8 +2,12 @@
 
 It reads and changes the ``app.core.history.History`` the window gives it (single small
 statements on the GUI thread: measured ~3 ms to list 500 conversations of a 2,000-conversation,
-95 MB history); search runs on ``SearchWorker``'s thread, because ranking the matches of a
-common word is a scan. The window reacts to its signals (open, new chat, deleted, renamed).
+95 MB history); search runs on ``SearchWorker``'s thread, a page of conversations at a time
+("Show more results" asks for the next), so the GUI thread never waits on the disk. The window
+reacts to its signals (open, new chat, deleted, renamed).
+
+Built with the window's shell (before the first paint), so ``app.core.history`` (sqlite3) is
+imported only when a history is attached.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMenu,
     QMessageBox,
+    QPushButton,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -62,7 +67,7 @@ from .history_menu import choose_export_path, context_menu, export_file_name
 from .resources import icon
 
 LIST_LIMIT = 500  # conversations listed; older ones are found by search
-SEARCH_LIMIT = 200  # matching messages asked for (several may share a conversation)
+SEARCH_PAGE = 50  # conversations shown per page of search results
 SEARCH_DELAY_MS = 150  # typing pauses this long before a search runs
 CLOCK_TICK_MS = 60_000  # relative times ("5 min ago") are repainted this often
 # Private-use characters around matched words in snippets: they cannot be confused with the
@@ -237,15 +242,21 @@ class _Delegate(QStyledItemDelegate):
 
 
 def search_rows(
-    query: str, conversations: Iterable[Conversation], hits: Iterable[SearchHit]
+    query: str,
+    conversations: Iterable[Conversation],
+    hits: Iterable[SearchHit],
+    *,
+    titles: bool = True,
+    seen: set[int] | None = None,
 ) -> list[_Row]:
     """The rows a search shows: conversations whose title has every word first (titles are not in
-    the full-text index, and a renamed title is chosen), then the full-text hits with snippets."""
+    the full-text index, and a renamed title is chosen), then the full-text hits with snippets.
+    A further page passes ``titles=False`` and the ids already shown as ``seen``."""
     words = query.casefold().split()
     known = {c.id: c for c in conversations}
     rows: list[_Row] = []
-    seen: set[int] = set()
-    for c in known.values():
+    seen = set() if seen is None else seen
+    for c in known.values() if titles else ():
         if all(word in c.title.casefold() for word in words):
             rows.append(_Row(c.id, c.title, c.updated_at, c.model))
             seen.add(c.id)
@@ -276,6 +287,10 @@ def _panel_style(p: theme.Palette, window: str) -> str:
                 background: {p.answer_bubble}; color: {p.text};
                 border: 1px solid {p.link}; border-radius: 4px; padding: 0 4px;
             }}
+            QPushButton#historyMore {{
+                color: {p.link}; border: none; border-radius: 4px; padding: 4px;
+            }}
+            QPushButton#historyMore:hover {{ background: {p.button_hover}; }}
             QToolButton#historyNewChat {{ border: none; border-radius: 4px; padding: 3px; }}
             QToolButton#historyNewChat:hover {{ background: {p.button_hover}; }}
             """  # noqa: E501
@@ -309,6 +324,8 @@ class HistoryPanel(QWidget):
         self._current: int | None = None
         self._conversations: dict[int, Conversation] = {}
         self._generation = 0  # which search's results are wanted
+        self._search_offset = 0  # where the page asked for starts (0: a new search)
+        self._hits_shown = 0  # search hits shown so far (the next page's offset)
         self._error = ""
         self._filling = False
 
@@ -356,6 +373,12 @@ class HistoryPanel(QWidget):
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self._delete_selected)
 
+        self.more = QPushButton(self.tr("Show more results"))
+        self.more.setObjectName("historyMore")
+        self.more.setFlat(True)
+        self.more.clicked.connect(self.search_more)
+        self.more.hide()
+
         self.empty = QLabel()
         self.empty.setObjectName("historyEmpty")
         self.empty.setWordWrap(True)
@@ -369,6 +392,7 @@ class HistoryPanel(QWidget):
         layout.addLayout(header)
         layout.addWidget(self.search)
         layout.addWidget(self.list, 1)
+        layout.addWidget(self.more)
         layout.addWidget(self.empty, 1)
         self.list.hide()
 
@@ -464,14 +488,30 @@ class HistoryPanel(QWidget):
         """Search for the field's text now (typing runs this after a short pause)."""
         self._search_timer.stop()
         self._generation += 1
+        self.more.hide()
         query = self.search.text().strip()
         if not query or self._worker is None:
             self.refresh()
             self.set_current(self._current)
             self.searchFinished.emit()
             return
+        self._ask(query, 0)
+
+    def search_more(self) -> None:
+        """Show the next page of results of the search shown."""
+        query = self.search.text().strip()
+        if not query or self._worker is None:
+            return
+        self._generation += 1
+        self.more.setEnabled(False)
+        self._ask(query, self._hits_shown)
+
+    def _ask(self, query: str, offset: int) -> None:
+        assert self._worker is not None
         generation = self._generation
-        future = self._worker.search(query, SEARCH_LIMIT, marks=(MARK_START, MARK_END))
+        self._search_offset = offset
+        # One more than a page: whether there is a next page is known without asking again.
+        future = self._worker.search(query, SEARCH_PAGE + 1, offset, marks=(MARK_START, MARK_END))
         future.add_done_callback(lambda done: self._search_done(generation, done))
 
     def _search_done(self, generation: int, future: Future[list[SearchHit]]) -> None:
@@ -483,22 +523,49 @@ class HistoryPanel(QWidget):
         if generation != self._generation:
             return  # a newer search (or none) is wanted
         query = self.search.text().strip()
+        appending = self._search_offset > 0
+        self.more.setEnabled(True)
         error = future.exception()
         if error is not None:
-            self._show_items([], f"The search failed: {error}")
+            self.more.hide()
+            if appending:
+                self.notice.emit("error", f"The search failed: {error}")
+            else:
+                self._show_items([], f"The search failed: {error}")
             self.searchFinished.emit()
             return
-        rows = search_rows(query, self._conversations.values(), future.result())
-        self._show_items(rows, f"Nothing matches “{query}”.")
+        hits = future.result()
+        more = len(hits) > SEARCH_PAGE
+        hits = hits[:SEARCH_PAGE]
+        seen = set(self.ids()) if appending else set()
+        rows = search_rows(
+            query, self._conversations.values(), hits, titles=not appending, seen=seen
+        )
+        self._hits_shown = self._search_offset + len(hits)
+        if appending:
+            self._add_items(rows)
+        else:
+            self._show_items(rows, f"Nothing matches “{query}”.")
+        self.more.setVisible(more)
         self.set_current(self._current)
         self.searchFinished.emit()
 
     # ----- the list -------------------------------------------------------------------------------
     def _show_items(self, rows: list[_Row], empty_text: str) -> None:
+        self.more.hide()
+        self.list.clear()
+        self._add_items(rows)
+        self.list.setVisible(bool(rows))
+        self.empty.setVisible(not rows)
+        self.empty.setText(empty_text)
+        if self._current is not None:
+            self.set_current(self._current)
+
+    def _add_items(self, rows: list[_Row]) -> None:
+        """Rows added at the end of the list (a new list, or the next page of results)."""
         self._filling = True
         self.list.setUpdatesEnabled(False)
         try:
-            self.list.clear()
             for row in rows:
                 item = QListWidgetItem(row.title)
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
@@ -511,11 +578,6 @@ class HistoryPanel(QWidget):
         finally:
             self.list.setUpdatesEnabled(True)
             self._filling = False
-        self.list.setVisible(bool(rows))
-        self.empty.setVisible(not rows)
-        self.empty.setText(empty_text)
-        if self._current is not None:
-            self.set_current(self._current)
 
     def _activated(self, item: QListWidgetItem) -> None:
         conversation_id = int(item.data(_ID_ROLE))

@@ -510,3 +510,56 @@ def test_history_panel_screenshot(
     window.set_theme("dark")
     loop.idle(0.1)
     assert window.grab().save("/tmp/history_panel_dark.png")
+
+
+# ----- search in every language, paged ------------------------------------------------------------
+
+
+def type_query(panel: HistoryPanel, loop: Loop, text: str) -> None:
+    """As an input method commits text (QTest's key clicks abort on non-Latin-1 characters)."""
+    done = loop.expect(panel.searchFinished)
+    panel.search.setText(text)
+    loop.run(done)
+
+
+def test_search_pages_languages_and_plain_text_snippets(
+    tmp_path: Path, loop: Loop, qtbot: Any
+) -> None:
+    from app.ui.history_panel import MARK_END, MARK_START, SEARCH_PAGE
+
+    clock = iter(range(10_000))
+    store = History(tmp_path / "h.sqlite3", clock=lambda: float(next(clock)))
+    count = SEARCH_PAGE + 5
+    for number in range(count):
+        conversation = store.create_conversation(f"Chat {number}")
+        store.add_message(conversation, "user", f"У меня нет книги номер {number}")
+    japanese = store.create_conversation("旅行")
+    store.add_message(japanese, "assistant", "私は東京都庁に行きました。")
+    risky = store.create_conversation("Markup")
+    store.add_message(risky, "assistant", f"<b>not bold</b> {MARK_START}fake{MARK_END} wombat")
+    panel = HistoryPanel()
+    qtbot.addWidget(panel)
+    panel.resize(320, 600)
+    panel.show()
+    panel.set_history(store)
+    try:
+        type_query(panel, loop, "книга")  # another form of the word, page by page
+        first_page = panel.ids()
+        assert len(first_page) == SEARCH_PAGE and panel.more.isVisible()
+        assert first_page[0] == count and "[книги]" in panel.snippet(first_page[0])
+        done = loop.expect(panel.searchFinished)
+        qtbot.mouseClick(panel.more, Qt.MouseButton.LeftButton)
+        loop.run(done)
+        assert panel.ids() == first_page + list(range(5, 0, -1))  # appended, none twice
+        assert not panel.more.isVisible()
+
+        type_query(panel, loop, "都庁")  # inside a sentence without spaces
+        assert panel.ids() == [japanese] and "[都庁]" in panel.snippet(japanese)
+        assert not panel.more.isVisible()
+
+        type_query(panel, loop, "wombat")
+        assert panel.snippet(risky) == "<b>not bold</b> fake [wombat]"  # text, not markup
+        assert panel.list.grab().save(str(tmp_path / "drawn.png"))  # drawn without errors
+    finally:
+        panel.shutdown()
+        store.close()
