@@ -7,7 +7,7 @@ with ``"done": true`` and the token counts); ``GET {host}/api/tags`` lists the p
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 
@@ -21,8 +21,9 @@ from ..errors import (
 )
 from ..helpers import filter_none, to_string
 from ..http import HTTPStatusFailure, iter_ndjson
+from ..media import ImageLimits, image_parts
 from ..response import FinishReason, Reasoning, Usage
-from ..types import AsyncResult, Messages
+from ..types import AsyncResult, MediaListType, Messages
 
 DEFAULT_PORT = 11434
 #: Addresses a server listens on that a client cannot connect to as such.
@@ -43,6 +44,16 @@ class Ollama(HttpChatProvider):
     needs_auth = False
     default_model = "llama3.2"
     fallback_models = ["llama3.2", "qwen3", "gemma3", "gpt-oss", "deepseek-r1", "mistral"]
+    #: No documented limit: a sane cap (vision encoders work at 336-1344 px).
+    image_limits = ImageLimits("Ollama", 20 * 1024 * 1024, 2048, 2048)
+    vision_models: ClassVar[list[str]] = [
+        "gemma3", "gemma3:latest", "llava", "llava:latest", "llama3.2-vision",
+        "llama3.2-vision:latest", "qwen2.5vl", "qwen2.5vl:latest", "minicpm-v", "moondream",
+    ]  # fmt: skip
+    text_only_models = (
+        "llama3.2", "llama3.2:*", "qwen3", "qwen3:*", "gpt-oss*", "deepseek-r1*", "mistral",
+        "mistral:*", "gemma3:1b*",
+    )  # fmt: skip
 
     @classmethod
     async def create_async_generator(  # type: ignore[override]
@@ -63,6 +74,7 @@ class Ollama(HttpChatProvider):
         response_format: dict[str, Any] | None = None,
         num_ctx: int | None = None,
         think: bool | None = None,
+        media: MediaListType | None = None,
         api_key: str | None = None,
         base_url: str | None = None,
         proxy: str | None = None,
@@ -86,7 +98,7 @@ class Ollama(HttpChatProvider):
         )
         async for chunk in cls.chat(
             model, messages, stream=stream, options=options,
-            api_key=api_key, base_url=base_url, proxy=proxy, timeout=timeout,
+            api_key=api_key, base_url=base_url, proxy=proxy, timeout=timeout, media=media,
         ):  # fmt: skip
             yield chunk
 
@@ -131,11 +143,15 @@ class Ollama(HttpChatProvider):
         api_key: str | None,
         stream: bool,
     ) -> tuple[str, dict[str, str], dict[str, Any]]:
-        turns = [
+        turns: list[dict[str, Any]] = [
             {"role": "system" if m.get("role") == "developer" else m.get("role", "user"),
              "content": to_string(m.get("content"))}
             for m in messages
         ]  # fmt: skip
+        for turn, message in zip(turns, messages, strict=True):
+            images = image_parts(message.get("content"))
+            if images:  # Ollama wants the bare base64 of each image beside the text
+                turn["images"] = [data for _, data in images]
         body: dict[str, Any] = {"model": model, "messages": turns, "stream": stream, **options}
         headers = {"Accept": "application/x-ndjson" if stream else "application/json"}
         headers.update(cls.headers(api_key))
