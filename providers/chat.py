@@ -364,9 +364,10 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
     def prepare_media(cls, messages: Messages, items: Any, model: str) -> Messages:
         """``messages`` with the ``media`` items attached to the last user turn and every image
         fitted to this vendor's limits; a ``MediaError`` before sending when they cannot go."""
-        messages = media_module.attach(messages, media_module.load(items or ()))
-        if not media_module.has_images(messages):
-            return messages
+        parts = media_module.load(items or ())
+        images = [part for part in parts if part.kind == "image"]
+        if not images and not media_module.has_images(messages):
+            return media_module.attach(messages, parts)
         if cls.accepts_images(model) is False:
             known = ", ".join(cls.vision_models[:3])
             example = f" (for example {known})" if known else ""
@@ -374,7 +375,8 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
                 f"The {cls.label} model {model!r} does not take images. Pick a model that "
                 f"does{example}, or send the text without the image."
             )
-        return media_module.fit_messages(messages, cls.image_limits)
+        parts = [media_module.fit_image(p, cls.image_limits) if p in images else p for p in parts]
+        return media_module.fit_messages(media_module.attach(messages, parts), cls.image_limits)
 
     @classmethod
     def image_hint(cls, error: Exception, images: bool) -> Exception:

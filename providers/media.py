@@ -145,8 +145,8 @@ def read_file(path: Path) -> bytes:
             raise MediaError(f"{path} is not a file: attach a file, not a folder.")
         if size > MAX_IMAGE_BYTES:
             raise MediaError(
-                f"{path.name} is {megabytes(size)}; attachments are limited to "
-                f"{megabytes(MAX_IMAGE_BYTES)}. Attach a smaller file."
+                f"{path.name} is {size_text(size)}; attachments are limited to "
+                f"{size_text(MAX_IMAGE_BYTES)}. Attach a smaller file."
             )
         return path.read_bytes()
     except FileNotFoundError:
@@ -215,8 +215,8 @@ def looks_like_text(data: bytes) -> bool:
 def text_part(data: bytes, name: str) -> MediaPart:
     if len(data) > MAX_TEXT_BYTES:
         raise MediaError(
-            f"{name} is {kilobytes(len(data))}; text files are sent whole and are limited to "
-            f"{kilobytes(MAX_TEXT_BYTES)}. Attach the part that matters."
+            f"{name} is {size_text(len(data))}; text files are sent whole and are limited to "
+            f"{size_text(MAX_TEXT_BYTES)}. Attach the part that matters."
         )
     try:
         text = data.decode("utf-8-sig")
@@ -304,7 +304,7 @@ def fit_image(part: MediaPart, limits: ImageLimits) -> MediaPart:
                 return MediaPart("image", part.name, mime, data, width=size[0], height=size[1])
             side = int(side * 0.75)
     raise MediaError(
-        f"{part.name} does not fit {limits.label}'s limit of {megabytes(limits.max_bytes)} and "
+        f"{part.name} does not fit {limits.label}'s limit of {size_text(limits.max_bytes)} and "
         f"{limits.max_side} px per side per image, even downscaled. Attach a smaller image."
     )
 
@@ -344,11 +344,12 @@ def image_tokens(width: int, height: int) -> int:
     return min(math.ceil(width * height / 750), 1600) if width and height else 0
 
 
-def kilobytes(size: int) -> str:
-    return f"{size / 1024:.0f} KB"
-
-
-def megabytes(size: int) -> str:
+def size_text(size: int) -> str:
+    """``size`` bytes for people: ``512 B``, ``12 KB``, ``4.5 MB``."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
     return f"{size / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")
 
 
@@ -397,8 +398,8 @@ def fit_messages(messages: Messages, limits: ImageLimits) -> Messages:
         result.append(Message(**{**message, "content": fitted}))  # type: ignore[typeddict-item]
     if limits.max_total is not None and total > limits.max_total:
         raise MediaError(
-            f"The images of this request take {megabytes(total)}, more than the "
-            f"{megabytes(limits.max_total)} {limits.label} accepts in one request. "
+            f"The images of this request take {size_text(total)}, more than the "
+            f"{size_text(limits.max_total)} {limits.label} accepts in one request. "
             "Send fewer or smaller images."
         )
     return result
@@ -411,11 +412,12 @@ def fit_part(part: dict[str, Any], limits: ImageLimits) -> dict[str, Any]:
             f"An image given as {url[:60]!r} would have to be downloaded: Roundtable sends only "
             "images it holds. Attach the file instead."
         )
-    _, data = parse_data_uri(url)
+    name = "An image earlier in the conversation"
+    _, data = parse_data_uri(url, name)
     mime = sniff_image(data)
-    original = image_part(data, "image", mime) if mime else None
+    original = image_part(data, name, mime) if mime else None
     if original is None:
-        original = convert_image(data, "image")
+        original = convert_image(data, name)
         if original is None:
             raise MediaError("An attached image is not in a format Roundtable can read.")
     fitted = fit_image(original, limits)
