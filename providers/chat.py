@@ -298,8 +298,13 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
         images = False
         if media or any(isinstance(m.get("content"), list) for m in messages):
             # Files are read and images re-encoded off the loop: a window stays responsive.
-            messages = await asyncio.to_thread(cls.prepare_media, messages, media, name)
-            images = media_module.has_images(messages)
+            parts = await asyncio.to_thread(media_module.load, media or ())
+            images = media_module.has_images(messages) or any(p.kind == "image" for p in parts)
+            if images:
+                live = {"api_key": key, "base_url": url_base, "proxy": proxy, "timeout": timeout}
+                if await cls.takes_images(name, **live) is False:
+                    raise cls.no_images_error(name)
+            messages = await asyncio.to_thread(cls.prepare_media, messages, parts)
         url, headers, body = cls.build_request(name, messages, options, url_base, key, stream)
         yield ProviderInfo(name=cls.__name__, label=cls.label, model=name)
         answering = False
@@ -361,22 +366,30 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
         return None
 
     @classmethod
-    def prepare_media(cls, messages: Messages, items: Any, model: str) -> Messages:
-        """``messages`` with the ``media`` items attached to the last user turn and every image
-        fitted to this vendor's limits; a ``MediaError`` before sending when they cannot go."""
-        parts = media_module.load(items or ())
-        images = [part for part in parts if part.kind == "image"]
-        if not images and not media_module.has_images(messages):
-            return media_module.attach(messages, parts)
-        if cls.accepts_images(model) is False:
-            known = ", ".join(cls.vision_models[:3])
-            example = f" (for example {known})" if known else ""
-            raise media_module.MediaError(
-                f"The {cls.label} model {model!r} does not take images. Pick a model that "
-                f"does{example}, or send the text without the image."
-            )
-        parts = [media_module.fit_image(p, cls.image_limits) if p in images else p for p in parts]
-        return media_module.fit_messages(media_module.attach(messages, parts), cls.image_limits)
+    async def takes_images(cls, model: str, **connection: Any) -> bool | None:
+        """Vendor hook: ask the service whether ``model`` takes images (Ollama can tell);
+        by default what the class knows (``accepts_images``)."""
+        return cls.accepts_images(model)
+
+    @classmethod
+    def no_images_error(cls, model: str) -> media_module.MediaError:
+        known = ", ".join(cls.vision_models[:3])
+        example = f" (for example {known})" if known else ""
+        return media_module.MediaError(
+            f"The {cls.label} model {model!r} does not take images. Pick a model that "
+            f"does{example}, or send the text without the image."
+        )
+
+    @classmethod
+    def prepare_media(cls, messages: Messages, parts: list[media_module.MediaPart]) -> Messages:
+        """``messages`` with ``parts`` attached to the last user turn and every image fitted to
+        this vendor's limits; a ``MediaError`` (before sending) when one cannot be."""
+        limits = cls.image_limits
+        parts = [media_module.fit_image(p, limits) if p.kind == "image" else p for p in parts]
+        messages = media_module.attach(messages, parts)
+        if not media_module.has_images(messages):
+            return messages
+        return media_module.fit_messages(messages, limits)
 
     @classmethod
     def image_hint(cls, error: Exception, images: bool) -> Exception:

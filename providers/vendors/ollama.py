@@ -6,6 +6,7 @@ with ``"done": true`` and the token counts); ``GET {host}/api/tags`` lists the p
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from typing import Any, ClassVar
 
@@ -20,10 +21,12 @@ from ..errors import (
     ResponseError,
 )
 from ..helpers import filter_none, to_string
-from ..http import HTTPStatusFailure, iter_ndjson
+from ..http import HTTPStatusFailure, create_client, iter_ndjson, open_stream
 from ..media import ImageLimits, image_parts
 from ..response import FinishReason, Reasoning, Usage
 from ..types import AsyncResult, MediaListType, Messages
+
+log = logging.getLogger(__name__)
 
 DEFAULT_PORT = 11434
 #: Addresses a server listens on that a client cannot connect to as such.
@@ -201,6 +204,39 @@ class Ollama(HttpChatProvider):
             if counts:
                 items.append(Usage(**counts))
         return items
+
+    # ----- images ----------------------------------------------------------------------------
+    @classmethod
+    async def takes_images(
+        cls,
+        model: str,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        proxy: str | None = None,
+        timeout: float | None = None,
+        **connection: Any,
+    ) -> bool | None:
+        """What the server says (``POST /api/show`` lists ``vision`` among a model's
+        capabilities); an older server without capabilities: what the class knows."""
+        url = f"{base_url or cls.resolve_base_url()}/api/show"
+        try:
+            async with (
+                create_client(proxy=proxy, timeout=timeout or 30) as client,
+                open_stream(
+                    client, "POST", url, json={"model": model}, headers=cls.headers(api_key),
+                    on_error=lambda failure: cls.map_error(failure, model, api_key),
+                    label=cls.label,
+                ) as response,
+            ):  # fmt: skip
+                await response.aread()
+            capabilities = response.json().get("capabilities")
+        except (ProviderError, ValueError, AttributeError) as error:
+            # The chat request itself will say what is wrong (an unknown model lists the others).
+            log.debug("%s: /api/show for %s failed: %s", cls.label, model, error)
+            capabilities = None
+        if isinstance(capabilities, list):
+            return "vision" in capabilities
+        return cls.accepts_images(model)
 
     # ----- errors ----------------------------------------------------------------------------
     @classmethod

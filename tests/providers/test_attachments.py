@@ -37,7 +37,7 @@ from tests.providers.support import (
     case,
     collect,
 )
-from tests.servers import Error, MockServer, OpenWebUIServer, Stream
+from tests.servers import Error, MockServer, OpenWebUIServer, Raw, Stream
 
 CODE = b"print('hi')\n"
 BLOCK = "File: hello.py\n```python\nprint('hi')\n```\n\n"
@@ -172,6 +172,30 @@ def test_a_model_known_to_take_no_images_is_refused_before_sending(
     assert f"model {model!r} does not take images" in str(error)
     assert "Pick a model that does" in str(error)
     assert [r for r in server.requests if r.kind == "chat"] == []
+
+
+def test_ollama_asks_the_server_which_models_take_images(ollama_server: MockServer) -> None:
+    """``/api/show`` lists a model's capabilities: the server's word beats any built-in list."""
+    chunks, error = collect(Ollama, ollama_server, model="my-finetune", media=MEDIA)
+    assert isinstance(error, MediaError) and "'my-finetune' does not take images" in str(error)
+    assert [r.kind for r in ollama_server.requests] == ["show"]
+    assert ollama_server.requests[0].body_dict == {"model": "my-finetune"}
+    ollama_server.reset()
+    answer(Ollama, ollama_server, model="llava:13b", media=MEDIA)
+    assert [r.kind for r in ollama_server.requests] == ["show", "chat"]
+    assert ollama_server.last_request.body_dict["messages"][-1]["images"] == [PNG64]
+
+
+def test_an_ollama_without_capabilities_falls_back_to_the_known_models(
+    ollama_server: MockServer,
+) -> None:
+    old_server = Raw(200, {"modelfile": "FROM x\n", "details": {}}, on="show")
+    ollama_server.push(old_server)
+    chunks, error = collect(Ollama, ollama_server, model="qwen3:8b", media=MEDIA)
+    assert isinstance(error, MediaError) and "does not take images" in str(error)
+    ollama_server.push(old_server)
+    answer(Ollama, ollama_server, model="some-new-model", media=MEDIA)  # unknown: sent
+    assert ollama_server.last_request.body_dict["messages"][-1]["images"] == [PNG64]
 
 
 def test_text_files_alone_go_to_a_text_only_model(ollama_server: MockServer) -> None:
