@@ -180,6 +180,11 @@ def classify(data: bytes, name: str) -> MediaPart:
         raise MediaError(
             f"{name} is empty (0 bytes): there is nothing to send. Attach another file."
         )
+    if len(data) > MAX_IMAGE_BYTES:
+        raise MediaError(
+            f"{name} is {size_text(len(data))}; attachments are limited to "
+            f"{size_text(MAX_IMAGE_BYTES)}. Attach a smaller file."
+        )
     mime = sniff_image(data)
     if mime is not None:
         return image_part(data, name, mime)

@@ -95,6 +95,12 @@ def test_what_cannot_be_sent_is_refused_naming_the_file_and_the_reason(
         media.classify(data, name)
 
 
+def test_an_oversized_file_is_refused_naming_the_limit() -> None:
+    data = b"\x89PNG\r\n\x1a\n" + bytes(media.MAX_IMAGE_BYTES)
+    with pytest.raises(MediaError, match=r"x\.png is 50 MB; attachments are limited to 50 MB"):
+        media.classify(data, "x.png")
+
+
 def test_a_missing_file_and_a_folder_are_refused(tmp_path: Path) -> None:
     with pytest.raises(MediaError, match=r"does not exist: check the path"):
         media.read_media(tmp_path / "nope.png")
