@@ -295,16 +295,9 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
         key = await cls.api_key_for_request(api_key)
         url_base = cls.resolve_base_url(base_url)
         name = cls.match_model(cls.get_model(model, base_url=url_base))
-        images = False
-        if media or any(isinstance(m.get("content"), list) for m in messages):
-            # Files are read and images re-encoded off the loop: a window stays responsive.
-            parts = await asyncio.to_thread(media_module.load, media or ())
-            images = media_module.has_images(messages) or any(p.kind == "image" for p in parts)
-            if images:
-                live = {"api_key": key, "base_url": url_base, "proxy": proxy, "timeout": timeout}
-                if await cls.takes_images(name, **live) is False:
-                    raise cls.no_images_error(name)
-            messages = await asyncio.to_thread(cls.prepare_media, messages, parts)
+        messages, images = await cls.with_media(
+            messages, media, name, api_key=key, base_url=url_base, proxy=proxy, timeout=timeout
+        )
         url, headers, body = cls.build_request(name, messages, options, url_base, key, stream)
         yield ProviderInfo(name=cls.__name__, label=cls.label, model=name)
         answering = False
@@ -364,6 +357,23 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
         if any(fnmatch.fnmatchcase(model, pattern) for pattern in cls.text_only_models):
             return False
         return None
+
+    @classmethod
+    async def with_media(
+        cls, messages: Messages, media: Any, model: str, **connection: Any
+    ) -> tuple[Messages, bool]:
+        """``messages`` ready to send with ``media`` attached, and whether they carry images.
+
+        Files are read and images re-encoded off the loop, so a window stays responsive; an
+        image for a model that takes none is refused here, before anything is sent.
+        """
+        if not media and not any(isinstance(m.get("content"), list) for m in messages):
+            return messages, False
+        parts = await asyncio.to_thread(media_module.load, media or ())
+        images = media_module.has_images(messages) or any(p.kind == "image" for p in parts)
+        if images and await cls.takes_images(model, **connection) is False:
+            raise cls.no_images_error(model)
+        return await asyncio.to_thread(cls.prepare_media, messages, parts), images
 
     @classmethod
     async def takes_images(cls, model: str, **connection: Any) -> bool | None:
