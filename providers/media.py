@@ -364,24 +364,27 @@ def image_url_part(mime: str, data: bytes) -> dict[str, Any]:
 
 
 def attach(messages: Messages, parts: Sequence[MediaPart]) -> Messages:
-    """``messages`` with ``parts`` added to the last user message: images first (as the vendors
-    advise), then each text file as a fenced block, then what the user wrote."""
+    """``messages`` with ``parts`` added to the last user message (a new one if none)."""
     if not parts:
         return messages
     users = [i for i, message in enumerate(messages) if message["role"] == "user"]
-    index = users[-1] if users else None
     result = list(messages)
-    if index is None:
+    if not users:
         result.append({"role": "user", "content": ""})
-        index = len(result) - 1
-    message = result[index]
+    index = users[-1] if users else len(result) - 1
+    result[index] = attach_to(result[index], parts)
+    return result
+
+
+def attach_to(message: Message, parts: Sequence[MediaPart]) -> Message:
+    """``message`` carrying ``parts``: images first (as the vendors advise), then each text file
+    as a fenced block, then the message's own text."""
     content = message.get("content")
     existing = content if isinstance(content, list) else [{"type": "text", "text": content or ""}]
     new: list[dict[str, Any]] = [image_url_part(p.mime, p.data) for p in parts if p.kind == "image"]
     new += [{"type": "text", "text": text_block(p.name, p.text)} for p in parts if p.kind == "text"]
     merged = [*new, *(part for part in existing if part.get("type") != "text" or part.get("text"))]
-    result[index] = Message(**{**message, "content": merged})  # type: ignore[typeddict-item]
-    return result
+    return Message(**{**message, "content": merged})  # type: ignore[typeddict-item]
 
 
 def fit_messages(messages: Messages, limits: ImageLimits) -> Messages:

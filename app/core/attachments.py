@@ -119,8 +119,7 @@ def with_attachments(message: Message, attachments: Sequence[Attachment]) -> Mes
     text files as fenced blocks before the text (for turns reopened from history)."""
     if not attachments:
         return message
-    parts = [attachment.part() for attachment in attachments]
-    return media.attach([message], parts)[0]
+    return media.attach_to(message, [attachment.part() for attachment in attachments])
 
 
 # ----- the store -------------------------------------------------------------------------------

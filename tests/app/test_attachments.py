@@ -100,6 +100,15 @@ def test_attachments_become_the_media_parameter_and_message_parts(tmp_path: Path
     ]
 
 
+def test_a_reopened_assistant_turn_keeps_its_attachments() -> None:
+    image = Attachment.from_bytes(png(), "chart.png")
+    message = attachments.with_attachments({"role": "assistant", "content": "Here"}, [image])
+    assert message["role"] == "assistant"
+    assert media.image_parts(message["content"]) == [
+        ("image/png", base64.b64encode(image.data).decode())
+    ]
+
+
 # ----- the store ---------------------------------------------------------------------------------
 def test_history_round_trips_attachments_stored_once(
     history: History, store: AttachmentStore
