@@ -80,6 +80,10 @@ def parse_assignments(provider: type[BaseProvider], assignments: list[str]) -> d
                 f"{name!r} is a secret and is never given on the command line: use the key "
                 "variable or `roundtable keys set`."
             )
+        if name == "media":
+            raise ParameterError(
+                "Attach files with --attach FILE (repeatable), not as a parameter."
+            )
         if name not in allowed:
             raise ParameterError(
                 f"{name!r} is not a parameter of {provider.__name__}. "

@@ -347,6 +347,14 @@ def test_a_missing_or_unsupported_file_is_exit_2_before_any_request(
     assert openai_server.requests == []
 
 
+def test_media_as_a_param_points_to_attach(roundtable: Roundtable) -> None:
+    run = roundtable("chat", "-p", "openai", "--param", "media=[]", "Hi")
+    assert run.code == 2
+    assert run.err == (
+        "roundtable: error: Attach files with --attach FILE (repeatable), not as a parameter.\n"
+    )
+
+
 def test_cli_refuses_an_image_for_a_text_only_model_with_exit_2(
     ollama_server: MockServer, roundtable: Roundtable, tmp_path: Path
 ) -> None:
