@@ -18,9 +18,11 @@ from typing import Any, TextIO
 from providers import registry
 from providers.base import stream_chunks
 from providers.errors import ParameterError, ProviderError, ProviderNotFoundError
+from providers.media import MediaError
 from providers.response import Reasoning, Usage
 from providers.types import BaseProvider, Message
 
+from .core.attachments import Attachment, as_media
 from .params import parse_assignments
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -52,6 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument(
         "--param", action="append", default=[], metavar="KEY=VALUE",
         help="request parameter, e.g. temperature=0.2 or timeout=30 (repeatable)",
+    )  # fmt: skip
+    chat.add_argument(
+        "--attach", action="append", default=[], metavar="FILE",
+        help="send an image (PNG, JPEG, GIF, WebP) or a text file with the prompt (repeatable)",
     )  # fmt: skip
     chat.add_argument("prompt", metavar="PROMPT", help="the prompt; - reads it from stdin")
 
@@ -121,6 +127,17 @@ def read_prompt(prompt: str) -> str:
     return text
 
 
+def read_attachments(paths: list[str]) -> list[Attachment]:
+    """Every ``--attach`` file, checked before any request; each one's estimate to stderr."""
+    try:
+        files = [Attachment.from_path(path) for path in paths]
+    except MediaError as error:
+        raise UsageError(str(error)) from None
+    for attachment in files:
+        print(f"[attach] {attachment.summary()}", file=sys.stderr)
+    return files
+
+
 def cmd_chat(args: argparse.Namespace, out: TextIO) -> int:
     provider = find_provider(args.provider)
     try:
@@ -131,6 +148,9 @@ def cmd_chat(args: argparse.Namespace, out: TextIO) -> int:
     if args.system:
         messages.append({"role": "system", "content": args.system})
     messages.append({"role": "user", "content": read_prompt(args.prompt)})
+    files = read_attachments(args.attach)
+    if files:
+        options["media"] = as_media(files)
     connection = {"base_url": args.base_url, "proxy": args.proxy}
     return asyncio.run(stream_answer(provider, args.model, messages, out, options, connection))
 
@@ -202,6 +222,8 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     try:
         return handler(args, out)
     except UsageError as error:
+        return fail(str(error), EXIT_USAGE)
+    except MediaError as error:  # an attachment the model or the vendor cannot take: unsent
         return fail(str(error), EXIT_USAGE)
     except ProviderError as error:
         return fail(str(error) or type(error).__name__, EXIT_FAILURE)

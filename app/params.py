@@ -13,7 +13,7 @@ from providers.errors import ParameterError
 from providers.types import BaseProvider
 
 #: Keys the form never edits: the framework fills them in.
-FIXED_KEYS = frozenset({"model", "messages", "stream", "provider"})
+FIXED_KEYS = frozenset({"model", "messages", "stream", "provider", "media"})
 #: Keys that hold secrets: never taken as text from a command line or a form field.
 SECRET_KEYS = frozenset({"api_key"})
 _TRUE = {"1", "true", "yes", "on"}
@@ -79,6 +79,10 @@ def parse_assignments(provider: type[BaseProvider], assignments: list[str]) -> d
             raise ParameterError(
                 f"{name!r} is a secret and is never given on the command line: use the key "
                 "variable or `roundtable keys set`."
+            )
+        if name == "media":
+            raise ParameterError(
+                "Attach files with --attach FILE (repeatable), not as a parameter."
             )
         if name not in allowed:
             raise ParameterError(

@@ -7,6 +7,7 @@ its error bodies look and how it lists models.
 from __future__ import annotations
 
 import asyncio
+import fnmatch
 import logging
 import os
 import time
@@ -16,6 +17,7 @@ from typing import Any, ClassVar
 import httpx
 
 from . import credentials
+from . import media as media_module
 from .base import AsyncGeneratorProvider
 from .errors import (
     BadRequestError,
@@ -80,6 +82,10 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
     #: The server the cached ``models`` came from: another server's list never refuses a model.
     models_base_url: ClassVar[str] = ""
     retry: ClassVar[RetryPolicy] = RetryPolicy()
+    #: The vendor's documented limits for inline images (``providers.media``).
+    image_limits: ClassVar[media_module.ImageLimits] = media_module.DEFAULT_LIMITS
+    #: ``fnmatch`` patterns of models known to take no images (refused before sending).
+    text_only_models: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -281,6 +287,7 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
         base_url: str | None = None,
         proxy: str | None = None,
         timeout: float | None = None,
+        media: Any = None,
     ) -> AsyncIterator[Any]:
         """The one request flow every vendor shares: resolve, send, retry, stream, map errors."""
         if not messages:
@@ -288,6 +295,9 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
         key = await cls.api_key_for_request(api_key)
         url_base = cls.resolve_base_url(base_url)
         name = cls.match_model(cls.get_model(model, base_url=url_base))
+        messages, images = await cls.with_media(
+            messages, media, name, api_key=key, base_url=url_base, proxy=proxy, timeout=timeout
+        )
         url, headers, body = cls.build_request(name, messages, options, url_base, key, stream)
         yield ProviderInfo(name=cls.__name__, label=cls.label, model=name)
         answering = False
@@ -300,7 +310,9 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
                     url,
                     json=body,
                     headers=headers,
-                    on_error=lambda failure: cls.map_error(failure, name, key),
+                    on_error=lambda failure: cls.image_hint(
+                        cls.map_error(failure, name, key), images
+                    ),
                     label=cls.label,
                     retry=cls.retry,
                     advice=cls.retry_after,
@@ -334,6 +346,71 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
             # The service said no before any text: name what it offers (its live list).
             live = {"api_key": key, "base_url": url_base, "proxy": proxy, "timeout": timeout}
             raise await cls.with_valid_models(error, **live) from None
+
+    # ----- attachments -----------------------------------------------------------------------
+    @classmethod
+    def accepts_images(cls, model: str) -> bool | None:
+        """Whether ``model`` takes images: ``True``/``False`` where the provider knows, else
+        ``None`` (the server decides, and a rejection says why)."""
+        if model in cls.vision_models:
+            return True
+        if any(fnmatch.fnmatchcase(model, pattern) for pattern in cls.text_only_models):
+            return False
+        return None
+
+    @classmethod
+    async def with_media(
+        cls, messages: Messages, media: Any, model: str, **connection: Any
+    ) -> tuple[Messages, bool]:
+        """``messages`` ready to send with ``media`` attached, and whether they carry images.
+
+        Files are read and images re-encoded off the loop, so a window stays responsive; an
+        image for a model that takes none is refused here, before anything is sent.
+        """
+        if not media and not any(isinstance(m.get("content"), list) for m in messages):
+            return messages, False
+        parts = await asyncio.to_thread(media_module.load, media or ())
+        images = media_module.has_images(messages) or any(p.kind == "image" for p in parts)
+        if images and await cls.takes_images(model, **connection) is False:
+            raise cls.no_images_error(model)
+        return await asyncio.to_thread(cls.prepare_media, messages, parts), images
+
+    @classmethod
+    async def takes_images(cls, model: str, **connection: Any) -> bool | None:
+        """Vendor hook: ask the service whether ``model`` takes images (Ollama can tell);
+        by default what the class knows (``accepts_images``)."""
+        return cls.accepts_images(model)
+
+    @classmethod
+    def no_images_error(cls, model: str) -> media_module.MediaError:
+        known = ", ".join(cls.vision_models[:3])
+        example = f" (for example {known})" if known else ""
+        return media_module.MediaError(
+            f"The {cls.label} model {model!r} does not take images. Pick a model that "
+            f"does{example}, or send the text without the image."
+        )
+
+    @classmethod
+    def prepare_media(cls, messages: Messages, parts: list[media_module.MediaPart]) -> Messages:
+        """``messages`` with ``parts`` attached to the last user turn and every image fitted to
+        this vendor's limits; a ``MediaError`` (before sending) when one cannot be."""
+        limits = cls.image_limits
+        parts = [media_module.fit_image(p, limits) if p.kind == "image" else p for p in parts]
+        messages = media_module.attach(messages, parts)
+        if not media_module.has_images(messages):
+            return messages
+        return media_module.fit_messages(messages, limits)
+
+    @classmethod
+    def image_hint(cls, error: Exception, images: bool) -> Exception:
+        """A rejected request that carried images: say the model may not take them."""
+        if images and isinstance(error, BadRequestError):
+            return BadRequestError(
+                f"{error} The request carried images: if this model does not take images, "
+                "pick one that does or send the text alone.",
+                error.status,
+            )
+        return error
 
     @classmethod
     async def with_valid_models(

@@ -326,8 +326,13 @@ class History:
         """Abort the query this connection runs now (safe to call from another thread)."""
         self._db.interrupt()
 
-    def export_markdown(self, conversation_id: int) -> str:
-        """The conversation as Markdown (text and non-secret metadata only)."""
+    def export_markdown(
+        self,
+        conversation_id: int,
+        extra: Callable[[StoredMessage], list[str]] | None = None,
+    ) -> str:
+        """The conversation as Markdown (text and non-secret metadata only); ``extra`` adds
+        lines after a message (its attachments' links, ``attachments.export_markdown``)."""
         conversation = self.conversation(conversation_id)
         lines = [f"# {conversation.title or 'Conversation'}", ""]
         if conversation.system_prompt:
@@ -335,6 +340,8 @@ class History:
         for message in self.messages(conversation_id):
             who = "You" if message.role == "user" else (message.model or message.role.title())
             lines += [f"## {who}", "", message.content, ""]
+            if extra is not None:
+                lines += extra(message)
             if message.error:
                 lines += [f"*Error: {message.error}*", ""]
         return "\n".join(lines).rstrip() + "\n"

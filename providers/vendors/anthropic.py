@@ -24,8 +24,9 @@ from ..errors import (
 )
 from ..helpers import filter_none, to_string
 from ..http import iter_sse
+from ..media import ImageLimits, image_parts
 from ..response import FinishReason, Reasoning, Usage
-from ..types import AsyncResult, Messages
+from ..types import AsyncResult, MediaListType, Messages
 
 API_VERSION = "2023-06-01"
 #: ``max_tokens`` is required by the API; this is the answer length when the user sets none.
@@ -56,6 +57,10 @@ class Anthropic(HttpChatProvider):
         "claude-3-7-sonnet-latest", "claude-3-5-haiku-latest",
     ]  # fmt: skip
     models_page_size: ClassVar[int] = 1000
+    #: 5 MB per image and 8000 px per side; above 1568 px the API downscales anyway.
+    image_limits = ImageLimits("Anthropic", 5 * 1024 * 1024, 8000, 1568)
+    vision_models: ClassVar[list[str]] = list(fallback_models)
+    text_only_models = ("claude-2*", "claude-instant*")
 
     @classmethod
     async def create_async_generator(  # type: ignore[override]
@@ -71,6 +76,7 @@ class Anthropic(HttpChatProvider):
         stop: list[str] | None = None,
         reasoning_effort: str | None = None,
         thinking_budget: int | None = None,
+        media: MediaListType | None = None,
         api_key: str | None = None,
         base_url: str | None = None,
         proxy: str | None = None,
@@ -86,7 +92,7 @@ class Anthropic(HttpChatProvider):
         )
         async for chunk in cls.chat(
             model, messages, stream=stream, options=options,
-            api_key=api_key, base_url=base_url, proxy=proxy, timeout=timeout,
+            api_key=api_key, base_url=base_url, proxy=proxy, timeout=timeout, media=media,
         ):  # fmt: skip
             yield chunk
 
@@ -267,6 +273,16 @@ def split_system(messages: Messages) -> tuple[str, list[dict[str, Any]]]:
         if role in ("system", "developer"):
             if text.strip():
                 system.append(text)
+        elif images := image_parts(message.get("content")):
+            # Image blocks first, then the text, as Anthropic's vision guide advises.
+            blocks: list[dict[str, Any]] = [
+                {"type": "image", "source": {"type": "base64", "media_type": mime, "data": data}}
+                for mime, data in images
+            ]
+            if text.strip():
+                blocks.append({"type": "text", "text": text})
+            speaker = "assistant" if role == "assistant" else "user"
+            turns.append({"role": speaker, "content": blocks})
         elif text.strip():
             turns.append({"role": "assistant" if role == "assistant" else "user", "content": text})
     return "\n\n".join(system), turns

@@ -25,8 +25,9 @@ from ..errors import (
 )
 from ..helpers import filter_none, to_string
 from ..http import HTTPStatusFailure, iter_sse
+from ..media import ImageLimits, image_parts
 from ..response import FinishReason, Reasoning, Usage
-from ..types import AsyncResult, Messages
+from ..types import AsyncResult, MediaListType, Messages
 
 API_VERSION = "v1beta"
 #: ``thinkingBudget`` for the spec's ``reasoning_effort`` levels (0 turns thinking off).
@@ -55,6 +56,9 @@ class Gemini(HttpChatProvider):
         "gemini-2.5-flash", "gemini-2.5-pro", "gemini-2.5-flash-lite", "gemini-2.0-flash",
     ]  # fmt: skip
     models_page_size: ClassVar[int] = 1000
+    #: Inline data: the whole request at most 20 MB; larger sides are scaled to 3072 px anyway.
+    image_limits = ImageLimits("Google Gemini", 20 * 1024 * 1024, 3072, 3072, 20 * 1024 * 1024)
+    vision_models: ClassVar[list[str]] = list(fallback_models)
 
     @classmethod
     async def create_async_generator(  # type: ignore[override]
@@ -74,6 +78,7 @@ class Gemini(HttpChatProvider):
         reasoning_effort: str | None = None,
         thinking_budget: int | None = None,
         response_format: dict[str, Any] | None = None,
+        media: MediaListType | None = None,
         api_key: str | None = None,
         base_url: str | None = None,
         proxy: str | None = None,
@@ -95,7 +100,7 @@ class Gemini(HttpChatProvider):
         config.update(json_output(response_format))
         async for chunk in cls.chat(
             model, messages, stream=stream, options=config,
-            api_key=api_key, base_url=base_url, proxy=proxy, timeout=timeout,
+            api_key=api_key, base_url=base_url, proxy=proxy, timeout=timeout, media=media,
         ):  # fmt: skip
             yield chunk
 
@@ -301,13 +306,19 @@ def to_contents(messages: Messages) -> tuple[str, list[dict[str, Any]]]:
     for message in messages:
         role = message.get("role")
         text = to_string(message.get("content"))
-        if not text.strip():
+        images = image_parts(message.get("content"))
+        if not text.strip() and not images:
             continue
         if role in ("system", "developer"):
             system.append(text)
         else:
             speaker = "model" if role == "assistant" else "user"
-            contents.append({"role": speaker, "parts": [{"text": text}]})
+            parts: list[dict[str, Any]] = [
+                {"inline_data": {"mime_type": mime, "data": data}} for mime, data in images
+            ]
+            if text.strip():
+                parts.append({"text": text})
+            contents.append({"role": speaker, "parts": parts})
     return "\n\n".join(system), contents
 
 

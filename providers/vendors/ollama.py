@@ -6,8 +6,9 @@ with ``"done": true`` and the token counts); ``GET {host}/api/tags`` lists the p
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 
@@ -20,9 +21,12 @@ from ..errors import (
     ResponseError,
 )
 from ..helpers import filter_none, to_string
-from ..http import HTTPStatusFailure, iter_ndjson
+from ..http import HTTPStatusFailure, create_client, iter_ndjson, open_stream
+from ..media import ImageLimits, image_parts
 from ..response import FinishReason, Reasoning, Usage
-from ..types import AsyncResult, Messages
+from ..types import AsyncResult, MediaListType, Messages
+
+log = logging.getLogger(__name__)
 
 DEFAULT_PORT = 11434
 #: Addresses a server listens on that a client cannot connect to as such.
@@ -43,6 +47,16 @@ class Ollama(HttpChatProvider):
     needs_auth = False
     default_model = "llama3.2"
     fallback_models = ["llama3.2", "qwen3", "gemma3", "gpt-oss", "deepseek-r1", "mistral"]
+    #: No documented limit: a sane cap (vision encoders work at 336-1344 px).
+    image_limits = ImageLimits("Ollama", 20 * 1024 * 1024, 2048, 2048)
+    vision_models: ClassVar[list[str]] = [
+        "gemma3", "gemma3:latest", "llava", "llava:latest", "llama3.2-vision",
+        "llama3.2-vision:latest", "qwen2.5vl", "qwen2.5vl:latest", "minicpm-v", "moondream",
+    ]  # fmt: skip
+    text_only_models = (
+        "llama3.2", "llama3.2:*", "qwen3", "qwen3:*", "gpt-oss*", "deepseek-r1*", "mistral",
+        "mistral:*", "gemma3:1b*",
+    )  # fmt: skip
 
     @classmethod
     async def create_async_generator(  # type: ignore[override]
@@ -63,6 +77,7 @@ class Ollama(HttpChatProvider):
         response_format: dict[str, Any] | None = None,
         num_ctx: int | None = None,
         think: bool | None = None,
+        media: MediaListType | None = None,
         api_key: str | None = None,
         base_url: str | None = None,
         proxy: str | None = None,
@@ -86,7 +101,7 @@ class Ollama(HttpChatProvider):
         )
         async for chunk in cls.chat(
             model, messages, stream=stream, options=options,
-            api_key=api_key, base_url=base_url, proxy=proxy, timeout=timeout,
+            api_key=api_key, base_url=base_url, proxy=proxy, timeout=timeout, media=media,
         ):  # fmt: skip
             yield chunk
 
@@ -131,11 +146,15 @@ class Ollama(HttpChatProvider):
         api_key: str | None,
         stream: bool,
     ) -> tuple[str, dict[str, str], dict[str, Any]]:
-        turns = [
+        turns: list[dict[str, Any]] = [
             {"role": "system" if m.get("role") == "developer" else m.get("role", "user"),
              "content": to_string(m.get("content"))}
             for m in messages
         ]  # fmt: skip
+        for turn, message in zip(turns, messages, strict=True):
+            images = image_parts(message.get("content"))
+            if images:  # Ollama wants the bare base64 of each image beside the text
+                turn["images"] = [data for _, data in images]
         body: dict[str, Any] = {"model": model, "messages": turns, "stream": stream, **options}
         headers = {"Accept": "application/x-ndjson" if stream else "application/json"}
         headers.update(cls.headers(api_key))
@@ -185,6 +204,39 @@ class Ollama(HttpChatProvider):
             if counts:
                 items.append(Usage(**counts))
         return items
+
+    # ----- images ----------------------------------------------------------------------------
+    @classmethod
+    async def takes_images(
+        cls,
+        model: str,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        proxy: str | None = None,
+        timeout: float | None = None,
+        **connection: Any,
+    ) -> bool | None:
+        """What the server says (``POST /api/show`` lists ``vision`` among a model's
+        capabilities); an older server without capabilities: what the class knows."""
+        url = f"{base_url or cls.resolve_base_url()}/api/show"
+        try:
+            async with (
+                create_client(proxy=proxy, timeout=timeout or 30) as client,
+                open_stream(
+                    client, "POST", url, json={"model": model}, headers=cls.headers(api_key),
+                    on_error=lambda failure: cls.map_error(failure, model, api_key),
+                    label=cls.label,
+                ) as response,
+            ):  # fmt: skip
+                await response.aread()
+            capabilities = response.json().get("capabilities")
+        except (ProviderError, ValueError, AttributeError) as error:
+            # The chat request itself will say what is wrong (an unknown model lists the others).
+            log.debug("%s: /api/show for %s failed: %s", cls.label, model, error)
+            capabilities = None
+        if isinstance(capabilities, list):
+            return "vision" in capabilities
+        return cls.accepts_images(model)
 
     # ----- errors ----------------------------------------------------------------------------
     @classmethod

@@ -22,8 +22,9 @@ from ..errors import (
 )
 from ..helpers import filter_none
 from ..http import HTTPStatusFailure, iter_sse
+from ..media import ImageLimits
 from ..response import FinishReason, Reasoning, Usage
-from ..types import AsyncResult, Messages
+from ..types import AsyncResult, MediaListType, Messages
 
 
 class OpenAI(HttpChatProvider):
@@ -42,6 +43,12 @@ class OpenAI(HttpChatProvider):
     max_tokens_field: ClassVar[str] = "max_completion_tokens"
     #: Ask for a final usage chunk (``stream_options.include_usage``).
     stream_usage: ClassVar[bool] = True
+    #: "Up to 20MB per image"; larger sides are scaled to fit 2048 × 2048 by the API anyway.
+    image_limits = ImageLimits("OpenAI", 20 * 1024 * 1024, 2048, 2048)
+    vision_models = ["gpt-4o-mini", "gpt-4o", "gpt-4.1", "gpt-4.1-mini", "o4-mini", "o3"]
+    text_only_models: ClassVar[tuple[str, ...]] = (
+        "gpt-3.5*", "o1-mini*", "o3-mini*", "*-instruct*",
+    )  # fmt: skip
 
     @classmethod
     async def create_async_generator(  # type: ignore[override]
@@ -59,6 +66,7 @@ class OpenAI(HttpChatProvider):
         frequency_penalty: float | None = None,
         reasoning_effort: str | None = None,
         response_format: dict[str, Any] | None = None,
+        media: MediaListType | None = None,
         api_key: str | None = None,
         base_url: str | None = None,
         proxy: str | None = None,
@@ -77,7 +85,7 @@ class OpenAI(HttpChatProvider):
         )
         async for chunk in cls.chat(
             model, messages, stream=stream, options=options,
-            api_key=api_key, base_url=base_url, proxy=proxy, timeout=timeout,
+            api_key=api_key, base_url=base_url, proxy=proxy, timeout=timeout, media=media,
         ):  # fmt: skip
             yield chunk
 
@@ -215,6 +223,8 @@ class _Compatible(OpenAI):
 
     base_url_env: ClassVar[tuple[str, ...]] = ()
     max_tokens_field = "max_tokens"
+    vision_models: ClassVar[list[str]] = []  # OpenAI's names mean nothing here
+    text_only_models: ClassVar[tuple[str, ...]] = ()
 
 
 class OpenRouter(_Compatible):
@@ -237,6 +247,8 @@ class Groq(_Compatible):
     api_key_env = ("GROQ_API_KEY",)
     default_model = "llama-3.3-70b-versatile"
     fallback_models = ["llama-3.3-70b-versatile", "llama-3.1-8b-instant"]
+    vision_models: ClassVar[list[str]] = ["meta-llama/llama-4-scout-17b-16e-instruct"]
+    text_only_models = ("llama-3.3-*", "llama-3.1-*", "llama3-*")
 
 
 class DeepSeek(_Compatible):
@@ -248,6 +260,8 @@ class DeepSeek(_Compatible):
     api_key_env = ("DEEPSEEK_API_KEY",)
     default_model = "deepseek-chat"
     fallback_models = ["deepseek-chat", "deepseek-reasoner"]
+    vision_models: ClassVar[list[str]] = []
+    text_only_models = ("deepseek-*",)  # the API takes text only
 
 
 class Mistral(_Compatible):
@@ -259,6 +273,8 @@ class Mistral(_Compatible):
     api_key_env = ("MISTRAL_API_KEY",)
     default_model = "mistral-small-latest"
     fallback_models = ["mistral-small-latest", "mistral-large-latest", "codestral-latest"]
+    vision_models: ClassVar[list[str]] = ["mistral-small-latest", "mistral-medium-latest"]
+    text_only_models = ("codestral*",)
     stream_usage = False
 
 
@@ -319,6 +335,8 @@ class AzureOpenAI(OpenAI):
     api_version: ClassVar[str] = "2024-10-21"
     default_model = None  # the deployment name, which the user chose in Azure
     fallback_models: ClassVar[list[str]] = []
+    vision_models: ClassVar[list[str]] = []  # deployment names say nothing about the model
+    text_only_models: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
     def auth_headers(cls, api_key: str | None) -> dict[str, str]:

@@ -34,7 +34,7 @@ from ..errors import (
 from ..http import HTTPStatusFailure, create_client, open_stream
 from ..mixins import ProviderModelMixin, RaiseErrorMixin
 from ..response import AuthResult, ProviderInfo, RequestLogin
-from ..types import AsyncResult, Messages
+from ..types import AsyncResult, MediaListType, Messages
 from .openai import OpenAI
 
 log = logging.getLogger(__name__)
@@ -283,6 +283,7 @@ class OpenWebUI(AsyncAuthedProvider, ProviderModelMixin, RaiseErrorMixin):
         frequency_penalty: float | None = None,
         reasoning_effort: str | None = None,
         response_format: dict[str, Any] | None = None,
+        media: MediaListType | None = None,
         base_url: str | None = None,
         proxy: str | None = None,
         **kwargs: Any,
@@ -297,7 +298,7 @@ class OpenWebUI(AsyncAuthedProvider, ProviderModelMixin, RaiseErrorMixin):
             top_p=top_p, max_tokens=max_tokens, stop=stop, seed=seed,
             presence_penalty=presence_penalty, frequency_penalty=frequency_penalty,
             reasoning_effort=reasoning_effort, response_format=response_format,
-            api_key=token, base_url=api, proxy=proxy,
+            media=media, api_key=token, base_url=api, proxy=proxy,
         ):  # fmt: skip
             if isinstance(chunk, ProviderInfo):
                 # Held back until the server accepts the token: the framework stores a fresh

@@ -17,6 +17,8 @@ from .scenario import Answer, Behaviour, Error, RecordedRequest
 
 CREATED_AT = "2025-01-01T00:00:00.000000000Z"
 VERSION = "0.12.3"
+#: Models whose ``/api/show`` lists the ``vision`` capability (as Ollama's model pages say).
+VISION = ("gemma3", "llava", "llama3.2-vision", "qwen2.5vl", "minicpm-v", "moondream")
 EVAL_NS = 20_000_000  # 20 ms per generated token, 2 ms per prompt token: deterministic timings
 
 
@@ -129,6 +131,8 @@ class OllamaServer(MockServer):
             if model.startswith(("qwen3", "deepseek-r1", "gpt-oss"))
             else ["completion"]
         )
+        if model.startswith(VISION) and not model.startswith("gemma3:1b"):
+            capabilities.append("vision")
         body = {
             "modelfile": f"FROM {entry['name']}\n",
             "parameters": 'stop "<|eot_id|>"',
