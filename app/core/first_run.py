@@ -173,7 +173,7 @@ async def detect(
     jobs: list[Any] = [_probe(scan, server) for server in scan.servers]
     local = providers.get(LOCAL_MODEL_ID)
     jobs.append(_local_model(local))
-    jobs.append(_saved_keys(scan))
+    jobs.append(_saved_keys(scan, bound * 0.9))
     results = await asyncio.gather(*(_bounded(job, bound) for job in jobs))
     local_option, servers_found = results[-2], results[:-2]
     saved = results[-1] or []
@@ -241,12 +241,19 @@ async def _local_model(provider: type[BaseProvider] | None) -> Option | None:
     )
 
 
-async def _saved_keys(scan: _Scan) -> list[Option]:
-    """Providers needing a key or sign-in that already have one (one keyring round trip)."""
+async def _saved_keys(scan: _Scan, bound: float) -> list[Option]:
+    """Providers needing a key or sign-in that already have one (one keyring round trip).
+
+    A keyring slower than ``bound`` (D-Bus activation) counts as empty; keys kept for this run
+    are listed all the same.
+    """
     try:
-        names = await secrets.stored_names()
+        names = await asyncio.wait_for(secrets.stored_names(), bound)
     except SecretStoreError as error:
         scan.keyring_error = str(error)
+        names = set()
+    except TimeoutError:
+        log.info("the keyring did not answer within %.1f s; saved keys are not listed", bound)
         names = set()
     found: list[Option] = []
     for pid, provider in scan.providers.items():

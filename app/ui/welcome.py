@@ -137,10 +137,12 @@ class WelcomeScreen(QWidget):
         servers: Sequence[Server] | None = None,
         saved_provider: str | None = None,
         parent: QWidget | None = None,
+        bound: float = first_run.SCAN_BOUND,
     ) -> None:
         super().__init__(parent)
         self.providers = dict(all_providers() if providers is None else providers)
         self.servers = servers
+        self.bound = bound
         self.saved_provider = saved_provider
         self.detection: Detection | None = None
         self.task: asyncio.Task[Any] | None = None
@@ -237,7 +239,7 @@ class WelcomeScreen(QWidget):
 
     async def _scan(self) -> None:
         try:
-            detection = await first_run.detect(self.providers, self.servers)
+            detection = await first_run.detect(self.providers, self.servers, bound=self.bound)
         finally:
             self._set_looking(False)
         self.set_detection(detection)

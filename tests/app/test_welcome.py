@@ -17,9 +17,8 @@ from app.core import first_run
 from app.core.first_run import Server
 from app.ui import application, theme
 from app.ui.welcome import OptionCard, WelcomeScreen
-from providers.registry import all_providers
 from tests.app.conftest import Loop
-from tests.app.test_first_run import StarterModel
+from tests.app.test_first_run import StarterModel, without_local
 from tests.servers import OllamaServer, OpenWebUIServer
 
 SCREENSHOTS = Path("/tmp")  # noqa: S108 - looked at by hand, not read back by tests
@@ -37,6 +36,8 @@ def silent_port() -> Iterator[int]:
 @pytest.fixture
 def welcome(qtbot: Any, loop: Loop, no_keyring: None) -> Iterator[Any]:
     def open_(servers: list[Server], **kwargs: Any) -> WelcomeScreen:
+        kwargs.setdefault("providers", without_local())
+        kwargs.setdefault("bound", 10.0)  # generous unless the test is about the bound
         screen = WelcomeScreen(servers=servers, **kwargs)
         qtbot.addWidget(screen)
         screen.resize(760, 640)
@@ -113,7 +114,7 @@ def test_it_looks_then_offers_one_button_per_option(
 def test_the_scan_never_blocks_the_window(welcome: Any, loop: Loop, silent_port: int) -> None:
     """Every port hangs: the GUI thread keeps running, and the scan ends at its bound."""
     servers = [Server(pid, f"http://127.0.0.1:{silent_port}") for pid in first_run.LOCAL_SERVERS]
-    screen = welcome(servers)
+    screen = welcome(servers, bound=first_run.SCAN_BOUND)
     ticks: list[float] = []
     timer = QTimer()
     timer.timeout.connect(lambda: ticks.append(time.monotonic()))
@@ -157,7 +158,7 @@ def test_screenshot_without_clipping(
         Server("ollama", ollama_server.base_url),
         Server("openwebui", openwebui_server.url),
     ]
-    screen = welcome(servers, providers={**all_providers(), "local": StarterModel})
+    screen = welcome(servers, providers={**without_local(), "local": StarterModel})
     screen.set_dark(dark)
     scheme = "dark" if dark else "light"
     task = screen.start()
