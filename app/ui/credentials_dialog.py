@@ -285,6 +285,17 @@ class CredentialsDialog(QDialog):
         )
         if held:
             self.api_key.setPlaceholderText(self.tr("In use for this session (type to replace)"))
+        self._fit()
+
+    def _fit(self) -> None:
+        """Grow to fit messages shown after opening (wrapped text needs more height)."""
+        layout = self.layout()
+        if layout.hasHeightForWidth():
+            needed = layout.totalHeightForWidth(self.width())
+        else:
+            needed = layout.totalSizeHint().height()
+        if self.height() < needed:
+            self.resize(self.width(), needed)
 
     def _show_result(self, text: str, *, ok: bool) -> None:
         self.feedback.setText(text)
@@ -300,6 +311,11 @@ class CredentialsDialog(QDialog):
             await secrets.check()
         except SecretStoreError as error:
             self._use_session_only(str(error))
+            proxy = await secrets.masked_proxy(self.provider_id)  # a session one, if any
+            if proxy and not self.proxy.text():
+                self.proxy.setPlaceholderText(
+                    self.tr("Kept for this session: {proxy}").format(proxy=proxy)
+                )
             return
         if secrets.has_api_key_field(self.provider):
             masked = await secrets.masked_field(self.provider_id, secrets.API_KEY)
@@ -371,13 +387,14 @@ class CredentialsDialog(QDialog):
 
     async def _delete_key(self) -> None:
         secrets.forget_for_session(self.provider_id, secrets.API_KEY)
+        self.api_key.setPlaceholderText("Paste your API key")
         if self.session_only:
             self._show_no_keyring()
+            self._show_result(self.tr("The key kept for this session was forgotten."), ok=True)
         else:
             await secrets.delete_field(self.provider_id, secrets.API_KEY)
+            self._show_result("The stored key was removed.", ok=True)
         self._stored_key = False
-        self.api_key.setPlaceholderText("Paste your API key")
-        self._show_result("The stored key was removed.", ok=True)
         self.saved.emit(self.provider_id)
 
     def _test(self) -> None:

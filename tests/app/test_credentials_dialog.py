@@ -172,8 +172,13 @@ def test_without_a_keyring_a_key_is_used_for_this_run_only(
     )
     assert secret not in again.api_key.placeholderText() and again.api_key.text() == ""
     assert again.forget_key.isEnabled()
+    assert again.grab().save("/tmp/roundtable-credentials-no-keyring.png")  # noqa: S108
+    for label in (again.keyring_message, again.session_note):  # nothing cut off
+        assert label.height() >= label.heightForWidth(label.width()), label.text()
+    assert again.api_key.height() >= again.api_key.sizeHint().height()
     click(qtbot, again.forget_key)
     loop.run(again.task)
+    assert again.feedback.text() == "The key kept for this session was forgotten."
     assert not secrets.is_session_only("openai")
     assert loop.run(secrets.request_secrets(OpenAI, "openai")) == {}
     assert not again.session_note.isVisible()
@@ -190,6 +195,11 @@ def test_without_a_keyring_a_proxy_password_stays_in_memory(
     assert Settings.load().connection_for("openai") == {"base_url": "http://127.0.0.1:9/v1"}
     assert loop.run(secrets.proxy_secret("openai")) == "http://me:proxy-pass-456@proxy.invalid:3128"
     assert files_containing(tmp_path, "proxy-pass-456") == []
+    again = open_dialog("openai")
+    assert again.proxy.text() == ""
+    assert (
+        again.proxy.placeholderText() == "Kept for this session: http://me:•••@proxy.invalid:3128"
+    )
 
 
 def test_without_a_keyring_the_test_button_uses_the_session_key(
