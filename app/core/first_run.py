@@ -191,6 +191,9 @@ async def _bounded(job: Any, bound: float) -> Any:
         return await asyncio.wait_for(job, bound)
     except TimeoutError:
         return None
+    except Exception:  # a broken (plugin) provider must not break the welcome screen
+        log.warning("a first-run check failed", exc_info=True)
+        return None
 
 
 async def _probe(scan: _Scan, server: Server) -> Option | None:

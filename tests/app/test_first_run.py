@@ -256,6 +256,21 @@ def test_the_local_starter_model_is_ready_and_preselected_when_nothing_else_is(
     assert first_run.preselect(detection) == local
 
 
+class BrokenStarter(StarterModel):
+    @classmethod
+    async def get_models_async(cls) -> list[str]:
+        raise RuntimeError("a plugin bug")
+
+
+def test_a_broken_provider_does_not_break_detection(
+    ollama_server: OllamaServer, no_keyring: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    providers = {**without_local(), "local": BrokenStarter}
+    detection = detect(providers=providers, servers=[Server("ollama", ollama_server.base_url)])
+    assert [o.provider_id for o in detection.options] == ["ollama"]
+    assert "a first-run check failed" in caplog.text
+
+
 def test_no_local_provider_no_local_option(no_keyring: None) -> None:
     assert detect(providers=without_local(), servers=[]).options == ()
 
