@@ -12,8 +12,9 @@ import getpass
 import sys
 from typing import Any, TextIO
 
+from app.core import secrets
 from providers import credentials, registry
-from providers.errors import ProviderError
+from providers.errors import ProviderError, SecretStoreError
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
@@ -67,6 +68,7 @@ def cmd_keys(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_OK
     pid = _provider_id(args.provider)
     if args.keys_action == "set":
+        _check_keyring(store, registry.get_provider(pid))  # before the key is typed in vain
         store.set_field(pid, credentials.API_KEY, read_secret(f"API key for {pid}: "))
         print(f"roundtable: stored the API key for {pid} in the system keyring", file=sys.stderr)
     else:
@@ -74,6 +76,19 @@ def cmd_keys(args: argparse.Namespace, out: TextIO) -> int:
             raise ProviderError(f"No API key is stored for {pid}.")
         print(f"roundtable: deleted the API key for {pid}", file=sys.stderr)
     return EXIT_OK
+
+
+def _check_keyring(store: credentials.SecretStore, provider: Any) -> None:
+    """No usable keyring: say so, and name the variable that works without one."""
+    try:
+        store.check()
+    except SecretStoreError as error:
+        variables = secrets.api_key_variables(provider)
+        if not variables:
+            raise
+        raise SecretStoreError(
+            f"{error} Or set {variables[0]} in the environment: the key is read from there."
+        ) from None
 
 
 def _login_provider(name: str) -> Any:

@@ -3,6 +3,7 @@ servers and a private keyring service as fixtures."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,31 @@ def fresh_model_caches(monkeypatch: pytest.MonkeyPatch) -> None:
         for name, empty in _MODEL_CACHE:
             if name in vars(provider):
                 monkeypatch.setattr(provider, name, empty())
+
+
+@pytest.fixture(autouse=True)
+def no_session_keys() -> Iterator[None]:
+    """Keys kept in memory for one run (no keyring) never outlive the test that kept them."""
+    from app.core.session_keys import SESSION_KEYS
+
+    SESSION_KEYS.clear()
+    yield
+    SESSION_KEYS.clear()
+
+
+@pytest.fixture
+def no_keyring() -> Iterator[None]:
+    """keyring configured with its "no backend" backend, as on a desktop without one."""
+    import keyring
+    from keyring.backends import fail
+
+    from providers import credentials
+
+    saved = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    credentials.set_default_store(None)
+    try:
+        yield
+    finally:
+        keyring.set_keyring(saved)
+        credentials.set_default_store(None)

@@ -3,7 +3,8 @@
 Keyring calls can block on D-Bus (an unlock prompt, a slow daemon), so the window never makes them
 on its own thread; it awaits these wrappers on the qasync loop. Failures are
 ``SecretStoreError`` with a message that says what to install or unlock; there is never a
-plaintext fallback.
+plaintext fallback. Without a keyring, a key can still be kept for this run only
+(``keep_for_session``, in memory): lookups here consult it too.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from urllib.parse import urlsplit
 from providers.errors import SecretStoreError
 from providers.types import BaseProvider
 
+from .session_keys import SESSION_KEYS
+
 if TYPE_CHECKING:
     from providers.credentials import SecretStore
 
@@ -25,13 +28,18 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "SecretStoreError",
+    "api_key_variables",
     "check",
     "credential_status",
     "delete_field",
+    "env_key_names",
+    "forget_for_session",
     "get_field",
     "has_api_key_field",
     "is_login_provider",
+    "is_session_only",
     "is_signed_in",
+    "keep_for_session",
     "masked_field",
     "masked_proxy",
     "proxy_secret",
@@ -111,9 +119,33 @@ def has_api_key_field(provider: type[BaseProvider]) -> bool:
     return callable(get_parameters) and "api_key" in get_parameters()
 
 
-def _env_key(provider: type[BaseProvider]) -> bool:
+def api_key_variables(provider: type[BaseProvider]) -> list[str]:
+    """The environment variables the provider reads its key from (its ``api_key_env``)."""
     names: Iterable[Any] = getattr(provider, "api_key_env", ()) or ()
-    return any(isinstance(name, str) and os.environ.get(name) for name in names)
+    return [name for name in names if isinstance(name, str) and name]
+
+
+def env_key_names(provider: type[BaseProvider]) -> list[str]:
+    """Those of the provider's key variables that are set now (names only, never values)."""
+    return [name for name in api_key_variables(provider) if os.environ.get(name)]
+
+
+def _env_key(provider: type[BaseProvider]) -> bool:
+    return bool(env_key_names(provider))
+
+
+def keep_for_session(provider_id: str, field: str, value: str) -> None:
+    """Keep a secret in memory until the app quits (no keyring to save it in)."""
+    SESSION_KEYS.set(provider_id, field, value)
+
+
+def forget_for_session(provider_id: str, field: str) -> bool:
+    return SESSION_KEYS.delete(provider_id, field)
+
+
+def is_session_only(provider_id: str, field: str = API_KEY) -> bool:
+    """Whether this run holds the secret in memory only (it was not saved)."""
+    return SESSION_KEYS.has(provider_id, field)
 
 
 def _login_record(provider: type[BaseProvider]) -> str | None:
@@ -133,7 +165,7 @@ def credential_status(provider: type[BaseProvider], provider_id: str, names: set
         return True
     if _env_key(provider):
         return True
-    if _field_key(provider_id, API_KEY) in names:
+    if _field_key(provider_id, API_KEY) in names or is_session_only(provider_id):
         return True
     record = _login_record(provider)
     return record is not None and record in names
@@ -143,9 +175,14 @@ async def resolve_api_key(provider: type[BaseProvider], provider_id: str) -> str
     """The key a request should use, looked up off the GUI thread; None when there is none.
 
     Providers with their own lookup (explicit → environment → keyring) keep their order; others
-    get the keyring's value. An unusable keyring counts as "no key" here: the request then fails
-    with the provider's own "no API key" message, and the credentials dialog says why.
+    get the keyring's value. A key kept for this run only comes after the environment and before
+    the keyring (it exists because the keyring could not be used). An unusable keyring counts as
+    "no key" here: the request then fails with the provider's own "no API key" message, and the
+    credentials dialog says why.
     """
+    session = SESSION_KEYS.get(provider_id, API_KEY)
+    if session and not _env_key(provider):
+        return session
     resolve = getattr(provider, "resolve_api_key", None)
     try:
         if callable(resolve):
@@ -159,7 +196,11 @@ async def resolve_api_key(provider: type[BaseProvider], provider_id: str) -> str
 
 
 async def proxy_secret(provider_id: str) -> str | None:
-    """A proxy URL with a password, which lives in the keyring rather than the settings file."""
+    """A proxy URL with a password, which lives in the keyring (or in memory for this run)
+    rather than the settings file."""
+    session = SESSION_KEYS.get(provider_id, PROXY)
+    if session:
+        return session
     try:
         return await get_field(provider_id, PROXY)
     except SecretStoreError as error:

@@ -2,7 +2,9 @@
 
 Secrets go only to the system keyring (``app.core.secrets``, off the GUI thread); the base URL and
 a proxy without a password go to the settings file. A stored key is never shown, only its masked
-form (``sk-…a1B2``). When no keyring is usable the dialog says so and stores no secret anywhere.
+form (``sk-…a1B2``). When no keyring is usable the dialog says so; a key is then kept in memory
+for this run only (``secrets.keep_for_session``), never in a file, and the base URL and proxy are
+still saved (they are not secrets).
 """
 
 from __future__ import annotations
@@ -66,6 +68,9 @@ class CredentialsDialog(QDialog):
         self.task: asyncio.Task[Any] | None = None  # the operation running now (tests await it)
         self._stored_key = False
         self._signed_in = False
+        #: No keyring works: secrets typed here are kept in memory for this run only.
+        self.session_only = False
+        self._keyring_error = ""
         self.models: list[str] = []  # what the last "Test connection" listed
         self.setObjectName("credentialsDialog")
         self.setWindowTitle(f"{self.label} — Credentials")
@@ -91,6 +96,11 @@ class CredentialsDialog(QDialog):
         self.keyring_message.setWordWrap(True)
         self.keyring_message.hide()
         layout.addWidget(self.keyring_message)
+        self.session_note = QLabel()
+        self.session_note.setObjectName("sessionNote")
+        self.session_note.setProperty("role", "hint")
+        self.session_note.setWordWrap(True)
+        self.session_note.hide()
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -117,6 +127,7 @@ class CredentialsDialog(QDialog):
         self.key_row = _row_widget(key_row)
         if secrets.has_api_key_field(provider):
             form.addRow("API key", self.key_row)
+            form.addRow("", self.session_note)
             login_url = _safe_web_url(getattr(provider, "login_url", None))
             if login_url is not None and not secrets.is_login_provider(provider):
                 link = QLabel(f'<a href="{login_url.toString()}">Get an API key…</a>')
@@ -233,8 +244,59 @@ class CredentialsDialog(QDialog):
         self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
 
     def _keyring_unusable(self, message: str) -> None:
+        if self.session_only:
+            self._show_no_keyring()
+            return
         self.keyring_message.setText(f"{message} Nothing secret was stored.")
         self.keyring_message.show()
+
+    def _use_session_only(self, message: str) -> None:
+        """No keyring: keys typed here are used until the app quits, never written anywhere."""
+        self.session_only = True
+        self._keyring_error = message
+        self._show_no_keyring()
+
+    def _variables_hint(self) -> str:
+        names = secrets.api_key_variables(self.provider)
+        if not names:
+            return ""
+        return self.tr("You can also set {variable}.").format(variable=names[0])
+
+    def _show_no_keyring(self) -> None:
+        hint = self._variables_hint()
+        if secrets.has_api_key_field(self.provider):
+            text = self.tr(
+                "{error} A key you enter here is used until you quit and is never written "
+                "to a file. {hint}"
+            ).format(error=self._keyring_error, hint=hint)
+        else:
+            text = self.tr("{error} Nothing secret can be kept.").format(error=self._keyring_error)
+        self.keyring_message.setText(text.strip())
+        self.keyring_message.show()
+        held = secrets.is_session_only(self.provider_id)
+        self.session_note.setText(
+            self.tr("Not saved — no keyring. Used until you quit. {hint}").format(hint=hint).strip()
+        )
+        self.session_note.setVisible(held)
+        self._stored_key = held
+        self.forget_key.setToolTip(
+            self.tr("Forget the key kept for this session")
+            if held
+            else "Delete the stored key from the keyring"
+        )
+        if held:
+            self.api_key.setPlaceholderText(self.tr("In use for this session (type to replace)"))
+        self._fit()
+
+    def _fit(self) -> None:
+        """Grow to fit messages shown after opening (wrapped text needs more height)."""
+        layout = self.layout()
+        if layout.hasHeightForWidth():
+            needed = layout.totalHeightForWidth(self.width())
+        else:
+            needed = layout.totalSizeHint().height()
+        if self.height() < needed:
+            self.resize(self.width(), needed)
 
     def _show_result(self, text: str, *, ok: bool) -> None:
         self.feedback.setText(text)
@@ -246,7 +308,16 @@ class CredentialsDialog(QDialog):
     # ----- operations ---------------------------------------------------------------------------
     async def _load(self) -> None:
         """What is stored, shown masked; first of all, whether a keyring works at all."""
-        await secrets.check()
+        try:
+            await secrets.check()
+        except SecretStoreError as error:
+            self._use_session_only(str(error))
+            proxy = await secrets.masked_proxy(self.provider_id)  # a session one, if any
+            if proxy and not self.proxy.text():
+                self.proxy.setPlaceholderText(
+                    self.tr("Kept for this session: {proxy}").format(proxy=proxy)
+                )
+            return
         if secrets.has_api_key_field(self.provider):
             masked = await secrets.masked_field(self.provider_id, secrets.API_KEY)
             self._stored_key = bool(masked)
@@ -276,36 +347,55 @@ class CredentialsDialog(QDialog):
 
     async def _store(self) -> None:
         key = self.api_key.text().strip()
-        if key:
-            await secrets.set_field(self.provider_id, secrets.API_KEY, key)
-            self._stored_key = True
-            self.api_key.clear()
         connection = self._connection()
         proxy = connection.get("proxy")
-        if proxy and url_has_password(proxy):
-            # A proxy password is a secret: the whole URL goes to the keyring.
-            await secrets.set_field(self.provider_id, secrets.PROXY, proxy)
-            proxy = None
-        elif proxy:
-            await _quiet_delete(self.provider_id, secrets.PROXY)
+        secret_proxy = proxy if proxy and url_has_password(proxy) else None
         try:
+            # Not secrets: saved first, so a keyring failure below never loses them.
             self.settings.set_connection_for(
-                self.provider_id, base_url=connection.get("base_url"), proxy=proxy
+                self.provider_id,
+                base_url=connection.get("base_url"),
+                proxy=None if secret_proxy else proxy,
             )
         except SecretInSettingsError as error:
             self._show_result(str(error), ok=False)
             return
+        if key:
+            await self._keep(secrets.API_KEY, key)
+            self._stored_key = True
+            self.api_key.clear()
+        if secret_proxy:
+            # A proxy password is a secret: the whole URL goes to the keyring.
+            await self._keep(secrets.PROXY, secret_proxy)
+        elif proxy:
+            await _quiet_delete(self.provider_id, secrets.PROXY)
+            secrets.forget_for_session(self.provider_id, secrets.PROXY)
         self.saved.emit(self.provider_id)
         self.accept()
+
+    async def _keep(self, field: str, value: str) -> None:
+        """Into the keyring; without one, in memory for this run (never a file)."""
+        if not self.session_only:
+            try:
+                await secrets.set_field(self.provider_id, field, value)
+                return
+            except SecretStoreError as error:
+                self._use_session_only(str(error))
+        secrets.keep_for_session(self.provider_id, field, value)
 
     def _forget_key(self) -> None:
         self._run(self._delete_key())
 
     async def _delete_key(self) -> None:
-        await secrets.delete_field(self.provider_id, secrets.API_KEY)
-        self._stored_key = False
+        secrets.forget_for_session(self.provider_id, secrets.API_KEY)
         self.api_key.setPlaceholderText("Paste your API key")
-        self._show_result("The stored key was removed.", ok=True)
+        if self.session_only:
+            self._show_no_keyring()
+            self._show_result(self.tr("The key kept for this session was forgotten."), ok=True)
+        else:
+            await secrets.delete_field(self.provider_id, secrets.API_KEY)
+            self._show_result("The stored key was removed.", ok=True)
+        self._stored_key = False
         self.saved.emit(self.provider_id)
 
     def _test(self) -> None:

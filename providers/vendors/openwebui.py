@@ -21,6 +21,8 @@ import os
 from collections.abc import AsyncIterator
 from typing import Any, ClassVar
 
+import httpx
+
 from .. import credentials
 from ..authed import AsyncAuthedProvider
 from ..chat import redact
@@ -331,6 +333,15 @@ class OpenWebUI(AsyncAuthedProvider, ProviderModelMixin, RaiseErrorMixin):
         return models[0]
 
     # ----- models ----------------------------------------------------------------------------
+    @classmethod
+    async def list_models(
+        cls, client: httpx.AsyncClient, base_url: str, api_key: str | None
+    ) -> list[str]:
+        """``GET {root}/api/models`` with ``api_key`` as the session token (the same hook as
+        ``HttpChatProvider.list_models``, so a probe can ask every server alike)."""
+        api = cls.normalize_base_url(base_url) + "/api"
+        return await OpenWebUIAPI.list_models(client, api, api_key)
+
     @classmethod
     async def get_models_async(
         cls,

@@ -79,6 +79,20 @@ def test_keys_set_with_nothing_entered_stores_nothing(
     assert secret_store.names() == []
 
 
+def test_keys_set_without_a_keyring_names_the_variable_before_asking() -> None:
+    env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+    result = subprocess.run(
+        [*ROUNDTABLE, "keys", "set", "-p", "anthropic"], input="", capture_output=True,
+        text=True, timeout=60, env=env, check=False,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "No secure keyring is available" in result.stderr
+    assert "Or set ANTHROPIC_API_KEY in the environment" in result.stderr
+    assert "Nothing was entered" not in result.stderr  # it did not ask for the key first
+    assert "Traceback" not in result.stderr
+
+
 def test_a_key_is_never_an_argument(secret_store: credentials.SecretStore) -> None:
     result = roundtable("keys", "set", "-p", "openai", DEFAULT_KEY)
     assert result.returncode == 2  # argparse: unrecognized argument

@@ -6,15 +6,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import keyring
 import pytest
-from keyring.backends import fail
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
 
+from app.core import secrets
 from app.core.settings import Settings
 from app.ui.credentials_dialog import CredentialsDialog
 from providers import credentials
+from providers.base import stream_chunks
 from providers.registry import get_provider
 from providers.vendors.openai import OpenAI
 from providers.vendors.openwebui import OpenWebUI
@@ -131,28 +131,95 @@ def test_base_url_and_proxy_are_kept_apart_from_secrets(
     assert "proxy-pass-123" not in open_dialog("openai").proxy.placeholderText()
 
 
-@pytest.fixture
-def no_keyring() -> Iterator[None]:
-    """keyring configured with its "no backend" backend, as on a machine without one."""
-    saved = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    try:
-        yield
-    finally:
-        keyring.set_keyring(saved)
+def test_without_a_keyring_a_key_is_used_for_this_run_only(
+    open_dialog: Any, loop: Loop, qtbot: Any, tmp_path: Path, no_keyring: None,
+    openai_server: OpenAIServer,
+) -> None:  # fmt: skip
+    """No Secret Service: Save keeps the key in memory, saves the base URL and proxy, and the
+    key answers requests until the app quits; nothing secret reaches a file."""
+    secret = "test-session-only-key-9876"
+    openai_server.api_keys = {secret}
+    dialog = open_dialog("openai")
+    assert dialog.session_only and dialog.keyring_message.isVisible()
+    message = dialog.keyring_message.text()
+    assert "No secure keyring is available" in message and "OPENAI_API_KEY" in message
+    assert not dialog.session_note.isVisible()
+    saved = loop.expect(dialog.saved)
+    qtbot.keyClicks(dialog.api_key, secret)
+    qtbot.keyClicks(dialog.base_url, openai_server.base_url)
+    qtbot.keyClicks(dialog.proxy, "http://proxy.invalid:3128")
+    save(dialog, loop, qtbot)
+    assert loop.run(saved) == ("openai",)
+    assert not dialog.isVisible() and dialog.api_key.text() == ""
+    assert Settings.load().connection_for("openai") == {
+        "base_url": openai_server.base_url, "proxy": "http://proxy.invalid:3128",
+    }  # fmt: skip
+    assert files_containing(tmp_path, secret) == []
+
+    # Requests of this run use it (the window asks request_secrets for every request).
+    found = loop.run(secrets.request_secrets(OpenAI, "openai"))
+    assert found == {"api_key": secret}
+    assert secrets.credential_status(OpenAI, "openai", set())  # no "needs key" mark
+    chunks = loop.run(answer(OpenAI, base_url=openai_server.base_url, **found))
+    assert "".join(c for c in chunks if isinstance(c, str)) == "You said: hi"
+    assert openai_server.last_request.header("authorization") == f"Bearer {secret}"
+
+    # Reopened: labelled as not saved, never shown; "Remove" forgets it.
+    again = open_dialog("openai")
+    assert again.session_note.isVisible()
+    assert again.session_note.text() == (
+        "Not saved — no keyring. Used until you quit. You can also set OPENAI_API_KEY."
+    )
+    assert secret not in again.api_key.placeholderText() and again.api_key.text() == ""
+    assert again.forget_key.isEnabled()
+    assert again.grab().save("/tmp/roundtable-credentials-no-keyring.png")  # noqa: S108
+    for label in (again.keyring_message, again.session_note):  # nothing cut off
+        assert label.height() >= label.heightForWidth(label.width()), label.text()
+    assert again.api_key.height() >= again.api_key.sizeHint().height()
+    click(qtbot, again.forget_key)
+    loop.run(again.task)
+    assert again.feedback.text() == "The key kept for this session was forgotten."
+    assert not secrets.is_session_only("openai")
+    assert loop.run(secrets.request_secrets(OpenAI, "openai")) == {}
+    assert not again.session_note.isVisible()
 
 
-def test_without_a_keyring_it_says_so_and_stores_no_secret(
+def test_without_a_keyring_a_proxy_password_stays_in_memory(
     open_dialog: Any, loop: Loop, qtbot: Any, tmp_path: Path, no_keyring: None
 ) -> None:
     dialog = open_dialog("openai")
-    assert dialog.keyring_message.isVisible()
-    assert "No secure keyring is available" in dialog.keyring_message.text()
-    qtbot.keyClicks(dialog.api_key, "sk-never-on-disk-9876")
+    qtbot.keyClicks(dialog.base_url, "http://127.0.0.1:9/v1")
+    qtbot.keyClicks(dialog.proxy, "http://me:proxy-pass-456@proxy.invalid:3128")
     save(dialog, loop, qtbot)
-    assert dialog.isVisible()  # not "saved"
-    assert "Nothing secret was stored" in dialog.keyring_message.text()
-    assert files_containing(tmp_path, "sk-never-on-disk-9876") == []
+    assert not dialog.isVisible()
+    assert Settings.load().connection_for("openai") == {"base_url": "http://127.0.0.1:9/v1"}
+    assert loop.run(secrets.proxy_secret("openai")) == "http://me:proxy-pass-456@proxy.invalid:3128"
+    assert files_containing(tmp_path, "proxy-pass-456") == []
+    again = open_dialog("openai")
+    assert again.proxy.text() == ""
+    assert (
+        again.proxy.placeholderText() == "Kept for this session: http://me:•••@proxy.invalid:3128"
+    )
+
+
+def test_without_a_keyring_the_test_button_uses_the_session_key(
+    open_dialog: Any, loop: Loop, qtbot: Any, no_keyring: None, openai_server: OpenAIServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.setattr(OpenAI, "models", [])
+    secrets.keep_for_session("openai", secrets.API_KEY, DEFAULT_KEY)
+    dialog = open_dialog("openai")
+    assert dialog.session_note.isVisible() and dialog.forget_key.isEnabled()
+    qtbot.keyClicks(dialog.base_url, openai_server.base_url)
+    click(qtbot, dialog.test_button)
+    loop.run(dialog.task)
+    assert dialog.feedback.property("role") == "success", dialog.feedback.text()
+    assert openai_server.last_request.header("authorization") == f"Bearer {DEFAULT_KEY}"
+
+
+async def answer(provider: Any, **kwargs: Any) -> list[Any]:
+    messages = [{"role": "user", "content": "hi"}]
+    return [chunk async for chunk in stream_chunks(provider, "gpt-4o-mini", messages, **kwargs)]
 
 
 @pytest.mark.keyring

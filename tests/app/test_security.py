@@ -324,3 +324,110 @@ def test_full_flow_leaves_no_secret_anywhere(
     assert caplog.records, "no log record was captured: the log search would be vacuous"
     assert search.files, "no file was searched"
     assert search.hits == []
+
+
+def test_session_only_keys_leave_no_secret_anywhere(
+    no_keyring: None,
+    openai_server: OpenAIServer,
+    qtbot: Any,
+    loop: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """No Secret Service: a key and a proxy password typed into the credentials dialog live in
+    memory for this run; they answer requests and are found in no file, log, text or repr."""
+    from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit
+
+    from app.core import secrets
+    from app.core.session_keys import SESSION_KEYS
+    from app.core.settings import Settings
+    from app.ui.credentials_dialog import CredentialsDialog
+    from providers.vendors.openai import Groq
+
+    started = time.time() - 1
+    home, cwd, tmpdir = tmp_path / "home", tmp_path / "cwd", tmp_path / "tmp"
+    for path in (home, cwd, tmpdir):
+        path.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("TMPDIR", str(tmpdir))
+    monkeypatch.chdir(cwd)
+    caplog.set_level(logging.DEBUG)
+    api_key = f"test-key-{uuid.uuid4().hex}"
+    bad_key = f"test-key-bad-{uuid.uuid4().hex}"
+    proxy_password = f"test-proxy-{uuid.uuid4().hex}"
+    openai_server.api_keys = {api_key}
+    flow = Flow(env=dict(os.environ), cwd=cwd, monkeypatch=monkeypatch, capsys=capsys)
+
+    async def chat(**kwargs: Any) -> list[Any]:
+        return [chunk async for chunk in stream_chunks(OpenAI, "gpt-4o-mini", HI, **kwargs)]
+
+    def dialog_for(provider_id: str) -> CredentialsDialog:
+        dialog = CredentialsDialog(
+            Groq if provider_id == "groq" else OpenAI, provider_id, Settings.load()
+        )
+        qtbot.addWidget(dialog)
+        dialog.show()
+        loop.run(dialog.task)
+        assert dialog.session_only
+        return dialog
+
+    def save(dialog: CredentialsDialog) -> None:
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+        loop.run(dialog.task)
+        assert not dialog.isVisible()
+
+    def shown_by(dialog: CredentialsDialog, where: str) -> None:
+        for label in dialog.findChildren(QLabel):
+            flow.shown.append((f"{where} label", label.text()))
+        for edit in dialog.findChildren(QLineEdit):
+            flow.shown.append((f"{where} field", edit.text() + " " + edit.placeholderText()))
+
+    dialog = dialog_for("openai")
+    dialog.api_key.setText(api_key)
+    dialog.base_url.setText(openai_server.base_url)
+    save(dialog)
+    groq = dialog_for("groq")
+    groq.proxy.setText(f"http://me:{proxy_password}@proxy.invalid:3128")
+    save(groq)
+
+    # They work: a chat with the key, the test button, the proxy handed to requests.
+    found = loop.run(secrets.request_secrets(OpenAI, "openai"))
+    chunks = loop.run(chat(base_url=openai_server.base_url, **found))
+    flow.show("OpenAI chunks", chunks)
+    assert openai_server.last_request.header("authorization") == f"Bearer {api_key}"
+    again = dialog_for("openai")
+    shown_by(again, "reopened dialog")
+    again.test_button.click()
+    loop.run(again.task)
+    assert again.feedback.property("role") == "success", again.feedback.text()
+    assert (
+        loop.run(secrets.proxy_secret("groq")) == f"http://me:{proxy_password}@proxy.invalid:3128"
+    )
+    shown_by(dialog_for("groq"), "groq dialog")
+
+    # A bad key echoed by the server is not repeated either.
+    openai_server.push(Error(401, message=f"Incorrect API key provided: {bad_key}."))
+    with pytest.raises(MissingAuthError) as bad:
+        loop.run(chat(base_url=openai_server.base_url, api_key=bad_key))
+    flow.error("bad key", bad.value)
+    flow.show("session keys", SESSION_KEYS)
+
+    settings_file = Settings.load().path
+    assert openai_server.base_url in settings_file.read_text()  # saved, though no keyring
+    search = Search(needles([api_key, bad_key, proxy_password]))
+    search.tree(tmp_path)
+    for kind in ("data", "config", "cache", "state", "log", "runtime"):
+        search.tree(Path(getattr(platformdirs, f"user_{kind}_dir")("roundtable")))
+    search.tree(REPO, newer_than=started)
+    for record in caplog.records:
+        search.text(
+            f"log {record.name}", f"{record.getMessage()} {record.args!r} {record.exc_text}"
+        )
+    search.text("caplog", caplog.text)
+    for where, text in flow.shown:
+        search.text(where, text)
+    assert settings_file in search.files
+    assert caplog.records and search.texts
+    assert search.hits == []

@@ -526,3 +526,21 @@ def test_answer_text_grows_without_copying_the_whole_answer_per_chunk() -> None:
     turn.content = ""
     assert (turn.content, turn.reasoning) == ("", "hmm")
     assert Turn(role="user") == Turn(role="user", content="")
+
+
+def test_a_key_kept_for_this_run_answers_without_a_keyring(
+    openai_server: OpenAIServer, no_keyring: None
+) -> None:
+    """No Secret Service, no variable: the key the credentials dialog kept in memory is the one
+    the session's request sends (it is looked up at send time, like a keyring key)."""
+    from app.core import secrets
+
+    secrets.keep_for_session("openai", secrets.API_KEY, DEFAULT_KEY)
+    session, recorder = make_session(openai_server)
+
+    async def run() -> tuple[str, int, Turn]:
+        return await answer(session, recorder, lambda: session.send("Hi"))
+
+    outcome, _index, turn = asyncio.run(run())
+    assert outcome == "finished", turn.error
+    assert openai_server.last_request.header("authorization") == f"Bearer {DEFAULT_KEY}"

@@ -45,6 +45,8 @@ class OpenAIServer(MockServer):
         super().__init__(**kwargs)
         self.reasoning_field = "reasoning_content"  # DeepSeek style; OpenRouter uses "reasoning"
         self.azure_deployments: set[str] | None = None  # None: every deployment name exists
+        #: False: no key needed at all, as a local server (LM Studio, llama.cpp, vLLM) runs.
+        self.key_required = True
 
     @property
     def azure_endpoint(self) -> str:
@@ -89,6 +91,8 @@ class OpenAIServer(MockServer):
         """``Authorization: Bearer <key>``; an empty ``api_keys`` accepts any key."""
         auth = req.header("authorization") or ""
         key = auth[7:].strip() if auth.lower().startswith("bearer ") else ""
+        if not key and not self.key_required:
+            return
         if not key:
             raise self.fail(req, 401, code="missing_api_key")
         if self.api_keys and key not in self.api_keys:
