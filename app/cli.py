@@ -17,19 +17,22 @@ from typing import Any, TextIO
 
 from providers import registry
 from providers.base import stream_chunks
-from providers.errors import ParameterError, ProviderError, ProviderNotFoundError
+from providers.errors import ParameterError, ProviderError
 from providers.media import MediaError
 from providers.response import Reasoning, Usage
 from providers.types import BaseProvider, Message
 
+from .cli_common import (
+    EXIT_FAILURE,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    UsageError,
+    find_provider,
+    read_prompt,
+)
 from .core.attachments import Attachment, as_media
 from .params import parse_assignments
-
-EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-
-
-class UsageError(Exception):
-    """Bad input detected before any network access."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,13 +77,6 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--proxy", metavar="URL", help="HTTP(S) proxy for this provider")
 
 
-def find_provider(name: str) -> type[BaseProvider]:
-    try:
-        return registry.get_provider(name)
-    except ProviderNotFoundError as error:
-        raise UsageError(str(error)) from None
-
-
 def cmd_providers(args: argparse.Namespace, out: TextIO) -> int:
     providers = registry.all_providers()
     width = max((len(pid) for pid in providers), default=0)
@@ -118,13 +114,6 @@ def cmd_params(args: argparse.Namespace, out: TextIO) -> int:
     json.dump(provider.get_parameters(as_json=True), out, indent=2)  # type: ignore[attr-defined]
     out.write("\n")
     return EXIT_OK
-
-
-def read_prompt(prompt: str) -> str:
-    text = sys.stdin.read() if prompt == "-" else prompt
-    if not text.strip():
-        raise UsageError("The prompt is empty.")
-    return text
 
 
 def read_attachments(paths: list[str]) -> list[Attachment]:

@@ -24,7 +24,7 @@ from typing import Any, TextIO
 
 from providers.errors import ParameterError
 
-from .cli import EXIT_FAILURE, EXIT_OK, UsageError, find_provider, read_prompt
+from .cli_common import EXIT_FAILURE, EXIT_OK, UsageError, find_provider, read_prompt
 from .cli_connection import connection_options
 from .core.compare import Column, CompareListener, CompareRun, RequestConfig
 from .core.settings import Settings

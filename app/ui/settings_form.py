@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 #: Filled in by the framework or the window, never by the form.
-SKIPPED = frozenset({"provider", "model", "messages", "stream"})
+SKIPPED = frozenset({"provider", "model", "messages", "stream", "media"})  # media: the composer
 #: Secrets belong to the credentials dialog.
 SECRETS = frozenset({"api_key"})
 INT_LIMIT = 2**31 - 1

@@ -34,7 +34,7 @@ from providers.registry import all_providers, provider_label
 from providers.types import BaseProvider
 
 from . import theme
-from .application import spawn
+from .tasks import spawn
 
 MODELS_NAMED = 3
 CONTENT_WIDTH = 620
