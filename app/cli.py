@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     from . import cli_secrets  # the keys/login commands live beside the secret store code
 
     cli_secrets.add_commands(commands)
+    from . import cli_local
+
+    cli_local.add_commands(commands)
     return parser
 
 
@@ -191,9 +194,13 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     parser = build_parser()
     args = parser.parse_args(argv)
-    from . import cli_secrets
+    from . import cli_local, cli_secrets
 
-    handler = COMMANDS.get(args.command) or cli_secrets.COMMANDS.get(args.command)
+    handler = (
+        COMMANDS.get(args.command)
+        or cli_secrets.COMMANDS.get(args.command)
+        or cli_local.COMMANDS.get(args.command)
+    )
     if handler is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
