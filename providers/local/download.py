@@ -136,7 +136,7 @@ class _Attempt:
         with self.part.open(mode) as handle:
             if start:
                 handle.truncate(start)
-            async for block in response.aiter_bytes(CHUNK):
+            async for block in response.aiter_bytes():
                 if received == 0 and block[:4] != MAGIC[: len(block)]:
                     handle.close()
                     self.part.unlink()
@@ -223,7 +223,7 @@ async def download_model(
                     raise DownloadError(
                         f"{error} The partial download is kept: try again to continue it."
                     ) from None
-                await asyncio.sleep(min(0.2 * 2**failures, 5.0))
+                await asyncio.sleep(min(0.1 * 2 ** (failures - 1), 5.0))
     await _finish(part, target, sha256, attempt.total)
     return describe(target)
 
