@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
+from app.core.local_models import format_duration
 from providers.local.download import Progress, download_model
 from providers.local.models import LocalModel, ModelStore, install_hint, runtime_available
 from providers.local.resources import gib
@@ -118,15 +119,6 @@ def format_progress(progress: Progress) -> str:
     percent = f" {progress.fraction * 100:5.1f}%" if progress.fraction is not None else ""
     eta = f", {format_duration(progress.eta)} left" if progress.eta is not None else ""
     return f"downloading:{percent} {done}{total}, {gib(int(progress.speed))}/s{eta}"
-
-
-def format_duration(seconds: float) -> str:
-    seconds = int(seconds + 0.5)
-    if seconds < 60:
-        return f"{seconds} s"
-    if seconds < 3600:
-        return f"{seconds // 60} min {seconds % 60:02d} s"
-    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
 
 
 COMMANDS = {"local": cmd_local}
