@@ -86,7 +86,7 @@ def read_metadata(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
             reader = _Reader(handle)
-            if reader.take(4) != MAGIC:
+            if handle.read(4) != MAGIC:  # a file shorter than 4 bytes is not a model either
                 raise ModelFileError(
                     f"{path.name} is not a GGUF model file. Choose a .gguf file "
                     "(for example one from Hugging Face)."

@@ -32,6 +32,7 @@ def test_starter_model_header(starter_path: Path) -> None:
     ("content", "words"),
     [
         (b"<html>not a model</html>", "not a GGUF model file"),
+        (b"hi\n", "not a GGUF model file"),  # shorter than the magic number
         (b"GGUF\x03\x00\x00\x00\x01", "damaged or incomplete"),
         (b"GGUF\x01\x00\x00\x00" + b"\x00" * 16, "too old"),
     ],
