@@ -120,7 +120,14 @@ class LocalModelsDialog(QDialog):
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setObjectName("cancelDownload")
         self.cancel_button.clicked.connect(self.cancel_download)
+        self.sha256 = QLineEdit()
+        self.sha256.setObjectName("downloadSha256")
+        self.sha256.setPlaceholderText(self.tr("SHA-256 (optional)"))
+        self.sha256.setAccessibleName(self.tr("Expected SHA-256 checksum"))
+        self.sha256.setToolTip(self.tr("When given, the downloaded file must match it"))
+        self.sha256.setMaximumWidth(180)
         download_row.addWidget(self.url, 1)
+        download_row.addWidget(self.sha256)
         download_row.addWidget(self.download_button)
         download_row.addWidget(self.cancel_button)
         layout.addLayout(download_row)
@@ -265,7 +272,10 @@ class LocalModelsDialog(QDialog):
         url = self.url.text().strip()
         if not url or (self.download is not None and self.download.running):
             return
-        self.download = DownloadTask(self.store, url, self._progress, self._download_done)
+        self.download = DownloadTask(
+            self.store, url, self._progress, self._download_done,
+            sha256=self.sha256.text().strip() or None,
+        )  # fmt: skip
         self._say("")
         self.progress.setValue(0)
         self.progress_label.setText(self.tr("Connecting…"))
@@ -281,6 +291,7 @@ class LocalModelsDialog(QDialog):
         self.progress_label.setVisible(running)
         self.cancel_button.setVisible(running)
         self.url.setEnabled(not running)
+        self.sha256.setEnabled(not running)
         self._update_buttons()
         if not running:
             self.download_button.setEnabled(bool(self.url.text().strip()))
@@ -310,6 +321,7 @@ class LocalModelsDialog(QDialog):
         self._show_download(False)
         if model is not None:
             self.url.clear()
+            self.sha256.clear()
             self.refresh()
             self.select(model.name)
             self._say(self.tr("Downloaded %1.").replace("%1", model.name))

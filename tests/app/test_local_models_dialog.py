@@ -142,6 +142,18 @@ def test_cancel_stops_the_download_and_deletes_the_partial_file(
     assert dialog.download_button.isEnabled() and dialog.url.isEnabled()
 
 
+def test_download_checks_the_sha256_given(
+    dialog: LocalModelsDialog, loop: Loop, server: FileServer, tiny: Path
+) -> None:
+    server.files["/m.gguf"] = tiny.read_bytes()
+    dialog.url.setText(f"{server.url}/m.gguf")
+    dialog.sha256.setText("ab" * 32)
+    dialog.download_button.click()
+    loop.until(lambda: not dialog.download.running, timeout=10)  # type: ignore[union-attr]
+    assert "does not match the expected sha256" in dialog.message.text()
+    assert not list(dialog.store.root.glob("m.gguf*"))
+
+
 def test_download_error_is_shown(dialog: LocalModelsDialog, loop: Loop, server: FileServer) -> None:
     dialog.url.setText(f"{server.url}/nothing.gguf")
     dialog.download_button.click()
