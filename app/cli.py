@@ -68,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_compare.add_command(commands)
     cli_secrets.add_commands(commands)
+    from . import cli_local
+
+    cli_local.add_commands(commands)
     return parser
 
 
@@ -201,10 +204,14 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     parser = build_parser()
     args = parser.parse_args(argv)
-    from . import cli_compare, cli_secrets
+    from . import cli_compare, cli_local, cli_secrets
 
-    handler = COMMANDS.get(args.command) or cli_secrets.COMMANDS.get(args.command)
-    handler = handler or cli_compare.COMMANDS.get(args.command)
+    handler = (
+        COMMANDS.get(args.command)
+        or cli_secrets.COMMANDS.get(args.command)
+        or cli_local.COMMANDS.get(args.command)
+        or cli_compare.COMMANDS.get(args.command)
+    )
     if handler is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE

@@ -26,6 +26,7 @@ _BUILTIN_MODULES = (
     "providers.vendors.gemini",
     "providers.vendors.ollama",
     "providers.vendors.openwebui",
+    "providers.local.provider",
 )
 
 

@@ -31,8 +31,10 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 # Qt's xcb platform plugin needs these; with them present PyInstaller bundles them, so the app
 # also starts on systems that lack some. binutils: objdump, to find the glibc the bundle needs.
-DEBIAN_PACKAGES=(python3-venv binutils libegl1 libgl1 libfontconfig1 libxkbcommon0
-    libxkbcommon-x11-0 libdbus-1-3 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
+# gcc, g++, cmake build the local model runtime when no prebuilt wheel is at hand; libgomp1 is
+# its OpenMP library.
+DEBIAN_PACKAGES=(python3-venv binutils gcc g++ cmake libgomp1 libegl1 libgl1 libfontconfig1
+    libxkbcommon0 libxkbcommon-x11-0 libdbus-1-3 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
     libxcb-shape0 libxcb-xkb1 libxcb-render-util0 libxcb-image0 libxcb-randr0 libxcb-xfixes0)
 if command -v dpkg-query >/dev/null; then
     missing=()
@@ -59,9 +61,19 @@ mkdir -p build
 import tomllib
 
 project = tomllib.load(open("pyproject.toml", "rb"))["project"]
-print("\n".join([*project["dependencies"], *project["optional-dependencies"]["gui"]]))
+extras = project["optional-dependencies"]
+print("\n".join([*project["dependencies"], *extras["gui"], *extras["local"]]))
 EOF
-"$PY" -m pip install -q -r build/package-requirements.txt 'pyinstaller>=6.22,<7'
+# The local model runtime: a prebuilt wheel from ../shared/wheels when there is one, else pip
+# builds llama-cpp-python from its sdist (gcc, g++, cmake; minutes, once: pip caches it).
+FIND_LINKS=()
+if [ -d ../shared/wheels ]; then
+    FIND_LINKS=(--find-links ../shared/wheels)
+else
+    echo "package.sh: building the local model runtime (llama-cpp-python) takes several minutes the first time"
+    export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF}"
+fi
+"$PY" -m pip install -q "${FIND_LINKS[@]}" -r build/package-requirements.txt 'pyinstaller>=6.22,<7'
 VERSION=$("$PY" -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "rb"))["project"]["version"])')
 ARCH=$(uname -m)
 
@@ -81,6 +93,8 @@ smoke() {
 }
 smoke "$APP/roundtable" --help >/dev/null
 smoke "$APP/roundtable" providers | grep -q '^openai '
+# The bundled runtime and starter model answer a prompt (a few tokens; offline).
+smoke "$APP/roundtable" chat -p local --param max_tokens=4 "Say hi." | grep -q .
 status=0
 smoke timeout -k 2 4 "$APP/roundtable" >/dev/null 2>"$SMOKE/stderr" || status=$?
 # 124: still running when timeout stopped it. The offscreen platform's notes are expected.

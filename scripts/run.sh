@@ -8,7 +8,15 @@ SUDO=""
 # Qt's xcb platform plugin needs these on a minimal system; a desktop usually has them already.
 DEBIAN_PACKAGES=(python3-venv libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0
     libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xkb1
-    libxcb-render-util0 libxcb-image0 libxcb-randr0 fonts-dejavu-core gnome-keyring)
+    libxcb-render-util0 libxcb-image0 libxcb-randr0 fonts-dejavu-core gnome-keyring libgomp1)
+# The local model runtime (llama-cpp-python): a prebuilt wheel from ../shared/wheels when there is
+# one, else pip builds it from its sdist, which needs a compiler and cmake.
+FIND_LINKS=()
+if [ -d ../shared/wheels ]; then
+    FIND_LINKS=(--find-links ../shared/wheels)
+else
+    DEBIAN_PACKAGES+=(gcc g++ cmake)
+fi
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -19,5 +27,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 [ -x .venv/bin/python ] || "${PYTHON:-python3}" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[gui]'
+if [ ${#FIND_LINKS[@]} -eq 0 ] && ! .venv/bin/python -c 'import llama_cpp' 2>/dev/null; then
+    echo "run.sh: building the local model runtime (llama-cpp-python) takes several minutes the first time; later runs reuse it"
+    # Portable code (no -march=native): the build also runs on other CPUs of the same family.
+    export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF}"
+fi
+.venv/bin/python -m pip install -q "${FIND_LINKS[@]}" -e '.[gui,local]'
 exec .venv/bin/roundtable "$@"

@@ -11,7 +11,15 @@ cd "$(dirname "$0")/.."
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 DEBIAN_PACKAGES=(gnome-keyring dbus dbus-x11 libsecret-tools python3-venv procps
-    desktop-file-utils appstream shellcheck)
+    desktop-file-utils appstream shellcheck libgomp1)
+# The local model runtime (llama-cpp-python): the prebuilt wheel in ../shared/wheels when it is
+# there (CI), else pip builds it from the sdist, which needs a compiler and cmake.
+FIND_LINKS=()
+if [ -d ../shared/wheels ]; then
+    FIND_LINKS=(--find-links ../shared/wheels)
+else
+    DEBIAN_PACKAGES+=(gcc g++ cmake)
+fi
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -27,7 +35,11 @@ if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[dev]'
+if [ ${#FIND_LINKS[@]} -eq 0 ] && ! .venv/bin/python -c 'import llama_cpp' 2>/dev/null; then
+    echo "test.sh: building the local model runtime (llama-cpp-python) takes 7-10 minutes the first time"
+    export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF}"
+fi
+.venv/bin/python -m pip install -q "${FIND_LINKS[@]}" -e '.[dev]'
 
 echo "test.sh: ruff"
 .venv/bin/ruff check .
