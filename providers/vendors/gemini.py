@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 import httpx
 
-from ..chat import HttpChatProvider, redact
+from ..chat import HttpChatProvider
 from ..errors import (
     ParameterError,
     ProviderConnectionError,
@@ -26,6 +26,7 @@ from ..errors import (
 from ..helpers import filter_none, to_string
 from ..http import HTTPStatusFailure, iter_sse
 from ..response import FinishReason, Reasoning, Usage
+from ..sanitize import excerpt
 from ..types import AsyncResult, Messages
 
 API_VERSION = "v1beta"
@@ -63,6 +64,7 @@ class Gemini(HttpChatProvider):
         messages: Messages,
         stream: bool = True,
         timeout: float | None = None,
+        total_timeout: float | None = None,
         temperature: float | None = None,
         top_p: float | None = None,
         top_k: int | None = None,
@@ -96,6 +98,7 @@ class Gemini(HttpChatProvider):
         async for chunk in cls.chat(
             model, messages, stream=stream, options=config,
             api_key=api_key, base_url=base_url, proxy=proxy, timeout=timeout,
+            total_timeout=total_timeout,
         ):  # fmt: skip
             yield chunk
 
@@ -142,14 +145,14 @@ class Gemini(HttpChatProvider):
         visible = False
         finished = False
         usage: Usage | None = None
-        async for event in iter_sse(response):
+        async for event in iter_sse(response, cls.label, api_key):
             if not event.data:
                 continue
             try:
                 data = json.loads(event.data)
             except ValueError:
                 raise ResponseError(
-                    f"{cls.label} sent a malformed event: {redact(event.data[:80], api_key)!r}"
+                    f"{cls.label} sent a malformed event: {excerpt(event.data, 80, api_key)!r}"
                 ) from None
             for item in cls.chunks_of(data, api_key, visible):
                 if isinstance(item, Usage):
@@ -167,8 +170,12 @@ class Gemini(HttpChatProvider):
 
     @classmethod
     async def parse_complete(cls, data: Any, api_key: str | None) -> AsyncIterator[Any]:
-        for item in cls.chunks_of(data, api_key, visible=False):
-            yield item
+        # ``streamGenerateContent`` without ``alt=sse`` answers a JSON array of responses.
+        visible = False
+        for response in data if isinstance(data, list) else [data]:
+            for item in cls.chunks_of(response, api_key, visible):
+                visible = visible or isinstance(item, str)
+                yield item
 
     @classmethod
     def chunks_of(cls, data: Any, api_key: str | None, visible: bool) -> list[Any]:
@@ -216,7 +223,9 @@ class Gemini(HttpChatProvider):
         """An error object sent after a 200, as the exception its code stands for."""
         info = error if isinstance(error, dict) else {"message": error}
         code = info.get("code")
-        message = redact(str(info.get("message") or info.get("status") or "unknown error"), api_key)
+        message = excerpt(
+            str(info.get("message") or info.get("status") or "unknown error"), 300, api_key
+        )
         text = f"{cls.label} reported an error in the middle of the answer: {message}"
         if code == 429:
             return RateLimitError(f"{text} Wait a little and try again.", 429)
