@@ -81,9 +81,10 @@ def parse_assignments(provider: type[BaseProvider], assignments: list[str]) -> d
                 "variable or `roundtable keys set`."
             )
         if name not in allowed:
+            settable = [key for key in allowed if key not in SECRET_KEYS]
             raise ParameterError(
                 f"{name!r} is not a parameter of {provider.__name__}. "
-                f"Its parameters: {', '.join(allowed) or 'none'}."
+                f"Its parameters: {', '.join(settable) or 'none'}."
             )
         values[name] = coerce(name, text, allowed[name])
     return values

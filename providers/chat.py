@@ -393,8 +393,8 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
                 if not shown and not finished:
                     raise ResponseFormatError(
                         f"The answer from {cls.label} was empty or not in {cls.label}'s format. "
-                        f"Try again; if it persists, check that {redact_url(url_base)} is a "
-                        f"{cls.label} API."
+                        f"Try again; if it persists, check that {redact_url(url_base)} is "
+                        f"{cls.label}'s API."
                     )
         except ModelNotFoundError as error:
             if answering:
@@ -463,7 +463,7 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
     def format_message(cls, detail: str) -> str:
         return (
             f"{cls.label} sent an answer that is not in the expected format ({detail}). "
-            f"Check that the base URL points at a {cls.label} API, then try again."
+            f"Check that the base URL is that of {cls.label}'s API, then try again."
         )
 
     @classmethod

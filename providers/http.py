@@ -393,7 +393,7 @@ def _too_large(label: str, what: str, start: str, secret: str | None) -> Respons
     return ResponseTooLargeError(
         f"{label} sent more than {MAX_EVENT_CHARS // (1024 * 1024)} MB without {what}, "
         f"more than any answer needs, so it was not read further; it began "
-        f"{excerpt(start, 80, secret)!r}. Check the base URL points at the chat API."
+        f"{excerpt(start, 40, secret)!r}. Check that the base URL is that of the chat API."
     )
 
 
