@@ -1,24 +1,66 @@
 """``roundtable chat`` against hostile servers (tests/servers/hostile.py), as a real subprocess.
 
 Whatever bytes a server sends after a 200, the text received so far reaches stdout, then exactly
-one error line reaches stderr, the exit code is non-zero, and no traceback is ever shown; an odd
-but usable answer arrives whole with exit 0. Memory stays bounded (figures: tests/bench/
-hostile_memory.py).
+one error line that says what the server did reaches stderr, the exit code is non-zero, and no
+traceback is ever shown; an odd but usable answer arrives whole with exit 0. The CLI's peak
+memory stays bounded whatever the server sends (figures: tests/bench/hostile_memory.py).
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
+import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from app import cli
-from tests.app.test_cli import ERROR_PREFIX, bare_env, roundtable
+from tests.app.test_cli import ENTRY_POINT, ERROR_PREFIX, bare_env
 from tests.servers import DEFAULT_KEY, MockServer
 from tests.servers.hostile import SCENARIOS, Hostile
 
 KEYS = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY"}
+#: Generous: the CLI alone takes ~35 MB, a bounded hostile answer ~70 MB; unbounded reading of
+#: these scenarios takes 200 MB to several GB.
+MAX_RSS_MB = 160
+
+
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+    peak_rss_mb: float
+    seconds: float
+
+
+def run_cli(*argv: str, env: dict[str, str], timeout: float = 60) -> Run:
+    """One ``roundtable`` subprocess, with its own peak RSS (``os.wait4``)."""
+    started = time.monotonic()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen([str(ENTRY_POINT), *argv], env=env, stdout=out, stderr=err)
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() - started > timeout:
+                process.kill()
+                process.wait()
+                raise AssertionError(f"roundtable still running after {timeout} s")
+            time.sleep(0.02)
+        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+        out.seek(0)
+        err.seek(0)
+        return Run(
+            process.returncode,
+            out.read().decode("utf-8"),
+            err.read().decode("utf-8"),
+            usage.ru_maxrss / 1024,
+            time.monotonic() - started,
+        )
 
 
 @pytest.fixture
@@ -36,18 +78,16 @@ def test_cli_survives_a_hostile_server(
     server.push(scenario.behaviour)
     extra = {KEYS[scenario.vendor]: DEFAULT_KEY} if scenario.vendor in KEYS else {}
     params = [arg for value in scenario.params for arg in ("--param", value)]
-    started = time.monotonic()
-    result = roundtable(
+    result = run_cli(
         "chat", "-p", scenario.vendor, "--base-url", server.base_url, *params, "hi",
-        env=bare_env(home, **extra), timeout=60,
+        env=bare_env(home, **extra),
     )  # fmt: skip
-    elapsed = time.monotonic() - started
     assert "Traceback" not in result.stderr, result.stderr
-    shown = scenario.text + "\n" if scenario.text else ""
+    assert result.peak_rss_mb < MAX_RSS_MB
     if scenario.endless:
         assert result.stdout.startswith(scenario.text), result.stdout[:200]
     else:
-        assert result.stdout == shown, result.stdout[:200]
+        assert result.stdout == (scenario.text + "\n" if scenario.text else ""), result.stdout[:200]
     if not scenario.fails:
         assert result.returncode == cli.EXIT_OK, result.stderr
         assert ERROR_PREFIX not in result.stderr
@@ -55,5 +95,6 @@ def test_cli_survives_a_hostile_server(
     assert result.returncode == cli.EXIT_FAILURE, result.stderr
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith(ERROR_PREFIX), result.stderr[:500]
+    assert scenario.says.lower() in lines[0].lower()
     assert len(lines[0]) < 600
-    assert elapsed < 30  # generous: a bounded answer ends long before the subprocess timeout
+    assert result.seconds < 30  # generous: a bounded answer ends long before the timeout

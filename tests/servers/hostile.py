@@ -38,6 +38,8 @@ COMPLETION = {
                  "finish_reason": "stop"}],
     "usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5},
 }  # fmt: skip
+FORMAT = "not in the expected format"
+EMPTY = "empty or not in OpenAI's format"
 PORTAL = (
     "<!DOCTYPE html><html><head><title>Hotel Wi-Fi: sign in</title></head>"
     "<body><form action='/login'><input name='room'></form></body></html>"
@@ -55,6 +57,7 @@ class Hostile:
     vendor: str = "openai"  # the server fixture that serves it: ``<vendor>_server``
     params: tuple[str, ...] = ()  # extra ``--param`` values, e.g. a short total_timeout
     endless: bool = False  # ``text`` is a prefix: more text may follow before the error
+    says: str = ""  # what the error must say (a case-insensitive substring)
 
 
 def sse_raw(body: bytes, content_type: str = SSE) -> Raw:
@@ -71,19 +74,26 @@ SCENARIOS: list[Hostile] = [
             + b'data: {"error":{"message":"broken \\udfff here","type":"server_error"}}\n\n'
         ),
         text=GOOD + "\ufffd!",
+        says="broken \ufffd here",
     ),
     # 24 MB without a line break.
-    Hostile("huge-line", Pour(head=HEAD + b"data: ", body=b"x" * MB, times=24, on="chat")),
+    Hostile(
+        "huge-line",
+        Pour(head=HEAD + b"data: ", body=b"x" * MB, times=64, on="chat"),
+        says="more than 16 MB",
+    ),
     # A few kB of gzip that inflate to 1 GB of zeros.
     Hostile(
         "gzip-bomb",
-        Pour(head=HEAD + b"data: ", body=bytes(MB), times=1024, gzip=True, on="chat"),
+        Pour(head=HEAD + b"data: ", body=bytes(MB), times=256, gzip=True, on="chat"),
+        says="more than 16 MB",
     ),
     # One byte every 50 ms, forever: each read is quick, the answer never ends.
     Hostile(
         "trickle",
         Pour(head=HEAD, body=b":", times=None, delay=0.05, on="chat"),
         params=("total_timeout=2",),
+        says="total_timeout",
     ),
     # Valid text forever.
     Hostile(
@@ -91,8 +101,14 @@ SCENARIOS: list[Hostile] = [
         Pour(head=HEAD, body=event(delta(content=" more")), times=None, delay=0.01, on="chat"),
         params=("total_timeout=2",),
         endless=True,
+        says="within 2 s",
     ),
-    Hostile("html-200", sse_raw(PORTAL.encode(), "text/html; charset=utf-8"), text=""),
+    Hostile(
+        "html-200",
+        sse_raw(PORTAL.encode(), "text/html; charset=utf-8"),
+        text="",
+        says="web page titled 'Hotel Wi-Fi: sign in'",
+    ),
     # One JSON body where a stream was asked for (LiteLLM's Anthropic mock does this).
     Hostile(
         "json-instead-of-stream",
@@ -118,12 +134,18 @@ SCENARIOS: list[Hostile] = [
         fails=False,
         vendor="anthropic",
     ),
-    Hostile("choices-string", sse_raw(HEAD + event({"choices": "oops"}) + DONE)),
-    Hostile("choices-list-of-strings", sse_raw(HEAD + event({"choices": ["a"]}) + DONE)),
-    Hostile("choices-null", sse_raw(ROLE + event({"choices": None}) + DONE), text=""),
-    Hostile("delta-string", sse_raw(HEAD + event({"choices": [{"delta": "x"}]}) + DONE)),
-    Hostile("content-number", sse_raw(HEAD + event(delta(content=42)) + DONE)),
-    Hostile("reasoning-object", sse_raw(HEAD + event(delta(reasoning_content={"a": 1})) + DONE)),
+    Hostile("choices-string", sse_raw(HEAD + event({"choices": "oops"}) + DONE), says=FORMAT),
+    Hostile("choices-list", sse_raw(HEAD + event({"choices": ["a"]}) + DONE), says=FORMAT),
+    Hostile("choices-null", sse_raw(ROLE + event({"choices": None}) + DONE), text="", says=EMPTY),
+    Hostile(
+        "delta-string", sse_raw(HEAD + event({"choices": [{"delta": "x"}]}) + DONE), says=FORMAT
+    ),
+    Hostile("content-number", sse_raw(HEAD + event(delta(content=42)) + DONE), says=FORMAT),
+    Hostile(
+        "reasoning-object",
+        sse_raw(HEAD + event(delta(reasoning_content={"a": 1})) + DONE),
+        says=FORMAT,
+    ),
     Hostile(
         "usage-list",
         sse_raw(HEAD + FINISH + event({"choices": [], "usage": [1, 2]}) + DONE),
@@ -137,6 +159,7 @@ SCENARIOS: list[Hostile] = [
     Hostile(
         "deep-nesting",
         sse_raw(HEAD + b"data: " + b"[" * 200_000 + b"]" * 200_000 + b"\n\n" + DONE),
+        says=FORMAT,
     ),
     # Ollama: lines without message text ("done" and all), and one huge line.
     Hostile(
@@ -148,6 +171,7 @@ SCENARIOS: list[Hostile] = [
         ),
         text="",
         vendor="ollama",
+        says="empty or not in Ollama's format",
     ),
     Hostile(
         "ollama-huge-line",
@@ -159,5 +183,6 @@ SCENARIOS: list[Hostile] = [
             on="chat",
         ),  # fmt: skip
         vendor="ollama",
+        says="more than 16 MB without a line break",
     ),
 ]
