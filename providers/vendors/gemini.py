@@ -320,12 +320,19 @@ def to_contents(messages: Messages) -> tuple[str, list[dict[str, Any]]]:
     return "\n\n".join(system), contents
 
 
+def _count(value: Any) -> int:
+    """A token counter (int64 counters come as JSON strings); anything else counts as 0."""
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
 def usage_of(metadata: dict[str, Any]) -> Usage:
     """``usageMetadata`` as a ``Usage``; thinking tokens count as output, as they are billed."""
-    prompt = int(metadata.get("promptTokenCount") or 0)
-    thoughts = int(metadata.get("thoughtsTokenCount") or 0)
-    completion = int(metadata.get("candidatesTokenCount") or 0) + thoughts
-    total = int(metadata.get("totalTokenCount") or prompt + completion)
+    prompt = _count(metadata.get("promptTokenCount"))
+    thoughts = _count(metadata.get("thoughtsTokenCount"))
+    completion = _count(metadata.get("candidatesTokenCount")) + thoughts
+    total = _count(metadata.get("totalTokenCount")) or prompt + completion
     counters = {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": total}
     if thoughts:
         counters["reasoning_tokens"] = thoughts
