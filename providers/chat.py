@@ -259,6 +259,7 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
             label=cls.label,
             retry=cls.retry,
             advice=cls.retry_after,
+            deadline=Deadline.after(total_timeout_seconds(None), cls.label),
         ) as response:
             body = await read_body(response, MAX_BODY, cls.label)
         try:

@@ -189,7 +189,7 @@ class Anthropic(HttpChatProvider):
     def stream_error(cls, error: Any, api_key: str | None) -> ProviderError:
         """An ``error`` event (sent after a 200, so no status) as the matching exception."""
         info = error if isinstance(error, dict) else {"message": error}
-        kind = str(info.get("type") or "error")
+        kind = excerpt(str(info.get("type") or "error"), 60, api_key)
         message = excerpt(str(info.get("message") or kind), 300, api_key)
         text = f"{cls.label} reported an error in the middle of the answer ({kind}): {message}."
         if kind == "overloaded_error":

@@ -191,7 +191,8 @@ class Gemini(HttpChatProvider):
         blocked = (data.get("promptFeedback") or {}).get("blockReason")
         if blocked:
             raise ResponseError(
-                f"{cls.label} refused the prompt ({blocked}). Rephrase it and try again."
+                f"{cls.label} refused the prompt ({excerpt(str(blocked), 60, api_key)}). "
+                "Rephrase it and try again."
             )
         items: list[Any] = []
         for candidate in (data.get("candidates") or [])[:1]:
@@ -213,7 +214,8 @@ class Gemini(HttpChatProvider):
         if reason in BLOCKED:
             if not visible:
                 raise ResponseError(
-                    f"{cls.label} withheld the answer ({reason}). Rephrase the prompt and retry."
+                    f"{cls.label} withheld the answer ({excerpt(reason, 60)}). "
+                    "Rephrase the prompt and retry."
                 )
             return FinishReason("content_filter")
         return FinishReason(FINISH_REASONS.get(reason, reason.lower()))

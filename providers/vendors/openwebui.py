@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import re
@@ -33,7 +34,15 @@ from ..errors import (
     ResponseError,
     ResponseStatusError,
 )
-from ..http import HTTPStatusFailure, create_client, open_stream
+from ..http import (
+    MAX_BODY,
+    Deadline,
+    HTTPStatusFailure,
+    create_client,
+    open_stream,
+    read_body,
+)
+from ..http import total_timeout as total_seconds
 from ..mixins import ProviderModelMixin, RaiseErrorMixin
 from ..response import AuthResult, ProviderInfo, RequestLogin
 from ..sanitize import excerpt, redact_url
@@ -168,12 +177,13 @@ class OpenWebUI(AsyncAuthedProvider, ProviderModelMixin, RaiseErrorMixin):
                 json={"email": email, "password": password},
                 on_error=lambda failure: cls.sign_in_error(failure, password),
                 label=cls.label,
+                deadline=Deadline.after(total_seconds(None), cls.label),
             ) as response,
         ):
-            await response.aread()
+            body = await read_body(response, MAX_BODY, cls.label)
         try:
-            data = response.json()
-        except ValueError:
+            data = json.loads(body)
+        except (ValueError, RecursionError):
             data = None
         if (
             not isinstance(data, dict)
@@ -246,7 +256,7 @@ class OpenWebUI(AsyncAuthedProvider, ProviderModelMixin, RaiseErrorMixin):
                 f"{str(error).rstrip('.')}. The remembered password was removed; sign in again: "
                 f"{sign_in_hint(email, base)}"
             ) from None
-        log.debug("signed in to %s at %s", cls.label, base)
+        log.debug("signed in to %s at %s", cls.label, redact_url(base))
         yield result
 
     @classmethod

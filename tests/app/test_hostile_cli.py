@@ -8,8 +8,8 @@ memory stays bounded whatever the server sends (figures: tests/bench/hostile_mem
 
 from __future__ import annotations
 
-import os
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -37,30 +37,32 @@ class Run:
     seconds: float
 
 
+#: Runs the command given after the report file as its child, then writes the child's peak RSS
+#: (KiB) to that file: measured in a fresh process, where no other code can reap the child first.
+_MEASURE = (
+    "import resource, subprocess, sys; code = subprocess.call(sys.argv[2:]); "
+    "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)); "
+    "sys.exit(code)"
+)
+
+
 def run_cli(*argv: str, env: dict[str, str], timeout: float = 60) -> Run:
-    """One ``roundtable`` subprocess, with its own peak RSS (``os.wait4``)."""
+    """One ``roundtable`` subprocess, with its peak RSS."""
     started = time.monotonic()
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        process = subprocess.Popen([str(ENTRY_POINT), *argv], env=env, stdout=out, stderr=err)
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() - started > timeout:
-                process.kill()
-                process.wait()
-                raise AssertionError(f"roundtable still running after {timeout} s")
-            time.sleep(0.02)
-        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-        out.seek(0)
-        err.seek(0)
-        return Run(
-            process.returncode,
-            out.read().decode("utf-8"),
-            err.read().decode("utf-8"),
-            usage.ru_maxrss / 1024,
-            time.monotonic() - started,
-        )
+    with tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "rss"
+        result = subprocess.run(
+            [sys.executable, "-c", _MEASURE, str(report), str(ENTRY_POINT), *argv],
+            env=env, capture_output=True, timeout=timeout, check=False,
+        )  # fmt: skip
+        peak_kib = int(report.read_text())
+    return Run(
+        result.returncode,
+        result.stdout.decode("utf-8"),
+        result.stderr.decode("utf-8"),
+        peak_kib / 1024,
+        time.monotonic() - started,
+    )
 
 
 @pytest.fixture
