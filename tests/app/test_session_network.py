@@ -87,3 +87,26 @@ def test_a_hostile_answer_fails_as_a_provider_error_keeping_the_text(
     assert "failed unexpectedly" not in turn.error  # a ProviderError, so the window offers Retry
     turn.error.encode("utf-8")
     turn.content.encode("utf-8")
+
+
+def test_a_locked_keyring_during_chat_says_so(
+    openai_server: OpenAIServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from providers import credentials
+    from tests.providers.test_hardening import LockedBackend
+
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    credentials.set_default_store(credentials.SecretStore("rt-locked", backend=LockedBackend()))
+    try:
+        recorder = Recorder()
+        config = RequestConfig(
+            provider=get_provider("openai"), provider_id="openai", model="gpt-4o-mini",
+            base_url=openai_server.base_url,
+        )  # fmt: skip
+        outcome, _, turn = run_once(ChatSession(config, listener=recorder), recorder)
+    finally:
+        credentials.set_default_store(None)
+    assert outcome == "failed"
+    assert turn.error is not None and "keyring is locked" in turn.error
+    assert "No API key" not in turn.error
+    assert openai_server.requests == []

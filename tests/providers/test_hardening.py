@@ -320,7 +320,9 @@ def test_a_deeply_nested_error_body_is_still_a_status_error(
 
 
 # ----- keyring locked vs no key --------------------------------------------------------------
-class _LockedBackend(KeyringBackend):
+class LockedBackend(KeyringBackend):
+    """What keyring's Secret Service backend raises when the unlock prompt is dismissed."""
+
     priority = 5  # type: ignore[assignment]
 
     def get_password(self, service: str, username: str) -> str | None:
@@ -333,14 +335,14 @@ class _LockedBackend(KeyringBackend):
         raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
 
 
-KeyringBackend._classes.discard(_LockedBackend)  # type: ignore[attr-defined]
+KeyringBackend._classes.discard(LockedBackend)  # type: ignore[attr-defined]
 
 
 def test_a_locked_keyring_is_named_instead_of_no_api_key(
     monkeypatch: pytest.MonkeyPatch, openai_server: OpenAIServer
 ) -> None:
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    locked = credentials.SecretStore("roundtable-locked", backend=_LockedBackend())
+    locked = credentials.SecretStore("roundtable-locked", backend=LockedBackend())
     credentials.set_default_store(locked)
     try:
         chunks, error = collect(OpenAI, openai_server, api_key=None)
