@@ -376,3 +376,25 @@ def test_iter_sse_keeps_the_framing_of_httpx_sse(openai_server: OpenAIServer) ->
             return [(e.event, e.data) async for e in iter_sse(response)]
 
     assert asyncio.run(run()) == [("message", "a\nb"), ("x", "c")]
+
+
+def test_ollama_one_json_body_instead_of_a_stream_yields_the_text(
+    ollama_server: OllamaServer,
+) -> None:
+    body = {
+        "model": "llama3.2", "message": {"role": "assistant", "content": "Hello world"},
+        "done": True, "done_reason": "stop", "prompt_eval_count": 3, "eval_count": 2,
+    }  # fmt: skip
+    ollama_server.push(Raw(200, json.dumps(body, indent=2), content_type="application/json"))
+    chunks, error = collect(Ollama, ollama_server)
+    assert error is None and text_of(chunks) == "Hello world"
+
+
+def test_gemini_one_json_object_instead_of_a_stream_yields_the_text(
+    gemini_server: GeminiServer,
+) -> None:
+    body = {"candidates": [{"content": {"parts": [{"text": "Hello world"}]},
+                            "finishReason": "STOP"}]}  # fmt: skip
+    gemini_server.push(Raw(200, json.dumps(body), content_type="application/json", on="chat"))
+    chunks, error = collect(Gemini, gemini_server)
+    assert error is None and text_of(chunks) == "Hello world"
