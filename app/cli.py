@@ -56,7 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--system", metavar="TEXT", help="system prompt")
     chat.add_argument(
         "--param", action="append", default=[], metavar="KEY=VALUE",
-        help="request parameter, e.g. temperature=0.2 or timeout=30 (repeatable)",
+        help="request parameter, e.g. temperature=0.2, timeout=30 (seconds per read) or "
+        "total_timeout=600 (seconds for the whole answer; default 1800) (repeatable)",
     )  # fmt: skip
     chat.add_argument(
         "--attach", action="append", default=[], metavar="FILE",
@@ -201,6 +202,7 @@ COMMANDS = {
 
 def run(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run one CLI command; returns the exit code."""
+    _printable(sys.stdout, sys.stderr)
     out = out or sys.stdout
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -229,6 +231,19 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         # The reader went away (e.g. `| head`): not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except Exception as error:  # a bug of ours: still one line, never a traceback
+        return fail(
+            f"Roundtable failed unexpectedly ({type(error).__name__}); please report it.",
+            EXIT_FAILURE,
+        )
+
+
+def _printable(*streams: TextIO) -> None:
+    """Characters a terminal cannot show become replacement marks instead of a crash."""
+    for stream in streams:
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
 
 
 def fail(message: str, code: int) -> int:

@@ -85,9 +85,10 @@ def parse_assignments(provider: type[BaseProvider], assignments: list[str]) -> d
                 "Attach files with --attach FILE (repeatable), not as a parameter."
             )
         if name not in allowed:
+            settable = [key for key in allowed if key not in SECRET_KEYS]
             raise ParameterError(
                 f"{name!r} is not a parameter of {provider.__name__}. "
-                f"Its parameters: {', '.join(allowed) or 'none'}."
+                f"Its parameters: {', '.join(settable) or 'none'}."
             )
         values[name] = coerce(name, text, allowed[name])
     return values

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import fnmatch
+import json
 import logging
 import os
+import re
 import time
 from collections.abc import AsyncIterator, Mapping
 from typing import Any, ClassVar
@@ -26,20 +28,36 @@ from .errors import (
     PaymentRequiredError,
     ProviderError,
     RateLimitError,
+    ResponseFormatError,
     ResponseStatusError,
     SecretStoreError,
     ServiceUnavailableError,
 )
 from .helpers import get_running_loop
-from .http import HTTPStatusFailure, RetryPolicy, create_client, open_stream
+from .http import (
+    MAX_BODY,
+    Deadline,
+    HTTPStatusFailure,
+    RetryPolicy,
+    create_client,
+    open_stream,
+    read_body,
+)
+from .http import total_timeout as total_timeout_seconds
 from .mixins import ProviderModelMixin, RaiseErrorMixin
-from .response import ProviderInfo
+from .response import FinishReason, ProviderInfo, Reasoning, ResponseType
+from .sanitize import clean_text, excerpt, redact, redact_url
 from .types import AsyncResult, Messages
 
 log = logging.getLogger(__name__)
 
 #: Keywords that configure the connection rather than the request (spec 8, "Connection settings").
-CONNECTION_KEYS = ("api_key", "base_url", "proxy", "timeout")
+CONNECTION_KEYS = ("api_key", "base_url", "proxy", "timeout", "total_timeout")
+#: Python errors a vendor's parser raises on JSON of an unexpected shape (``choices`` a string,
+#: ``usage`` a list, nesting too deep for the decoder, ...): all mean "not the vendor's format".
+SHAPE_ERRORS = (AttributeError, KeyError, IndexError, TypeError, ValueError, RecursionError)
+#: How much of a server's error text is shown (after masking).
+ERROR_TEXT_LIMIT = 300
 
 
 def as_sentence(text: str) -> str:
@@ -48,13 +66,21 @@ def as_sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) or not text else text + "."
 
 
-def redact(text: str, *secrets: str | None) -> str:
-    """``text`` with every secret (and its long prefix, as vendors echo) replaced by a mask."""
-    for secret in secrets:
-        if secret and len(secret) >= 6:
-            text = text.replace(secret, credentials.mask_secret(secret))
-            text = text.replace(secret[:-4], credentials.mask_secret(secret)[:-4])
-    return text
+__all__ = ["CONNECTION_KEYS", "HttpChatProvider", "as_sentence", "redact"]
+
+_TITLE = re.compile(r"<title[^>]*>([^<]{1,200})", re.IGNORECASE)
+
+
+async def _read_start(response: httpx.Response, limit: int = 64 * 1024) -> bytes:
+    """The first ``limit`` decoded bytes of a body (enough for a web page's title)."""
+    parts: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        parts.append(chunk)
+        size += len(chunk)
+        if size >= limit:
+            break
+    return b"".join(parts)[:limit]
 
 
 class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMixin):
@@ -118,33 +144,50 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
         try:
             parsed = httpx.URL(url)
         except httpx.InvalidURL:
-            raise ProviderError(f"Not a valid base URL for {cls.label}: {url!r}") from None
+            shown = redact_url(url)
+            raise ProviderError(f"Not a valid base URL for {cls.label}: {shown!r}") from None
         if parsed.scheme not in ("http", "https") or not parsed.host:
-            raise ProviderError(f"Not a valid base URL for {cls.label}: {url!r}")
+            raise ProviderError(f"Not a valid base URL for {cls.label}: {redact_url(url)!r}")
         return url.rstrip("/")
 
     @classmethod
     def resolve_api_key(cls, api_key: str | None = None) -> str | None:
         """Explicit key, else the conventional variable, else the keyring (if one works)."""
-        if api_key:
-            return api_key
-        for name in cls.api_key_env:
-            if os.environ.get(name):
-                return os.environ[name]
-        if not cls.id:
-            return None
-        try:
-            return credentials.default_store().get_field(cls.id, credentials.API_KEY)
-        except SecretStoreError as error:
-            log.debug("keyring unavailable for %s: %s", cls.id, error)
-            return None
+        return cls.lookup_api_key(api_key)[0]
 
     @classmethod
-    def missing_key_error(cls) -> MissingAuthError:
-        variables = " or ".join(cls.api_key_env) or "an API key"
+    def lookup_api_key(
+        cls, api_key: str | None = None
+    ) -> tuple[str | None, SecretStoreError | None]:
+        """The key as ``resolve_api_key`` finds it, and why the keyring could not be read.
+
+        "No key stored" and "keyring locked" need different advice.
+        """
+        if api_key:
+            return api_key, None
+        for name in cls.api_key_env:
+            if os.environ.get(name):
+                return os.environ[name], None
+        if not cls.id:
+            return None, None
+        try:
+            return credentials.default_store().get_field(cls.id, credentials.API_KEY), None
+        except SecretStoreError as error:
+            log.debug("keyring unavailable for %s: %s", cls.id, error)
+            return None, error
+
+    @classmethod
+    def missing_key_error(cls, keyring_error: SecretStoreError | None = None) -> MissingAuthError:
+        variables = " or ".join(cls.api_key_env)
+        if keyring_error is not None:
+            instead = f" Or set {variables} for this run." if variables else ""
+            return MissingAuthError(
+                f"The API key for {cls.label} could not be read from the system keyring: "
+                f"{as_sentence(str(keyring_error))}{instead}"
+            )
         return MissingAuthError(
-            f"No API key for {cls.label}. Set {variables}, run `roundtable keys set -p {cls.id}`, "
-            "or add it in Settings → Credentials."
+            f"No API key for {cls.label}. Set {variables or 'an API key'}, run "
+            f"`roundtable keys set -p {cls.id}`, or add it in Settings → Credentials."
         )
 
     @classmethod
@@ -152,9 +195,9 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
         if api_key:
             return api_key
         # Keyring look-ups may block on D-Bus: keep them off the event loop.
-        key = await asyncio.to_thread(cls.resolve_api_key, None)
+        key, keyring_error = await asyncio.to_thread(cls.lookup_api_key, None)
         if key is None and cls.needs_auth:
-            raise cls.missing_key_error()
+            raise cls.missing_key_error(keyring_error)
         return key
 
     # ----- models ---------------------------------------------------------------------------
@@ -222,13 +265,14 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
             label=cls.label,
             retry=cls.retry,
             advice=cls.retry_after,
+            deadline=Deadline.after(total_timeout_seconds(None), cls.label),
         ) as response:
-            await response.aread()
+            body = await read_body(response, MAX_BODY, cls.label)
         try:
-            return response.json()
-        except ValueError:
-            raise ProviderError(
-                f"{cls.label} answered {url} with something that is not JSON."
+            return json.loads(body)
+        except (ValueError, RecursionError):
+            raise ResponseFormatError(
+                f"{cls.label} answered {redact_url(url)} with something that is not JSON."
             ) from None
 
     @classmethod
@@ -288,8 +332,15 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
         proxy: str | None = None,
         timeout: float | None = None,
         media: Any = None,
+        total_timeout: float | None = None,
     ) -> AsyncIterator[Any]:
-        """The one request flow every vendor shares: resolve, send, retry, stream, map errors."""
+        """The one request flow every vendor shares: resolve, send, retry, stream, map errors.
+
+        Whatever the server sends, the text received so far is yielded and then one
+        ``ProviderError`` says what went wrong: text is made printable (no lone surrogates),
+        answers of an unexpected shape become ``ResponseFormatError``, and the whole answer
+        must be complete within ``total_timeout`` seconds.
+        """
         if not messages:
             raise BadRequestError("There is no message to send.")
         key = await cls.api_key_for_request(api_key)
@@ -300,6 +351,7 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
         )
         url, headers, body = cls.build_request(name, messages, options, url_base, key, stream)
         yield ProviderInfo(name=cls.__name__, label=cls.label, model=name)
+        deadline = Deadline.after(total_timeout_seconds(total_timeout), cls.label)
         answering = False
         try:
             async with (
@@ -316,30 +368,47 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
                     label=cls.label,
                     retry=cls.retry,
                     advice=cls.retry_after,
+                    deadline=deadline,
                 ) as response,
             ):
                 answering = True
-                if stream:
-                    chunks = cls.parse_stream(response, key)
-                    try:
-                        async for chunk in chunks:
-                            yield chunk
-                    finally:
-                        # Closed here, on the loop, when the caller stops early: never left to
-                        # the garbage collector, which may run when no loop is left to close on.
-                        close = getattr(chunks, "aclose", None)
-                        if close is not None:
-                            await close()
-                else:
-                    await response.aread()
-                    try:
-                        data = response.json()
-                    except ValueError:
-                        raise ProviderError(
-                            f"{cls.label} sent an answer that is not JSON."
-                        ) from None
-                    async for chunk in cls.parse_complete(data, key):
+                chunks = await cls.answer_of(response, key, stream, url_base)
+                shown = finished = False
+                try:
+                    async for chunk in chunks:
+                        if type(chunk) is str:
+                            if not chunk.isascii():
+                                chunk = clean_text(chunk)
+                            shown = True
+                        elif isinstance(chunk, Reasoning):
+                            chunk = cls.checked_reasoning(chunk)
+                            shown = True
+                        elif isinstance(chunk, FinishReason):
+                            finished = True
+                        elif not isinstance(chunk, ResponseType):
+                            raise ResponseFormatError(cls.format_message(type(chunk).__name__))
                         yield chunk
+                except ProviderError:
+                    raise
+                except SHAPE_ERRORS as error:
+                    raise ResponseFormatError(cls.format_message(type(error).__name__)) from None
+                except httpx.DecodingError:
+                    raise ResponseFormatError(
+                        f"{cls.label} sent a compressed answer that could not be decoded. "
+                        "Try again; if it persists, check the base URL and any proxy."
+                    ) from None
+                finally:
+                    # Closed here, on the loop, when the caller stops early: never left to
+                    # the garbage collector, which may run when no loop is left to close on.
+                    close = getattr(chunks, "aclose", None)
+                    if close is not None:
+                        await close()
+                if not shown and not finished:
+                    raise ResponseFormatError(
+                        f"The answer from {cls.label} was empty or not in {cls.label}'s format. "
+                        f"Try again; if it persists, check that {redact_url(url_base)} is "
+                        f"{cls.label}'s API."
+                    )
         except ModelNotFoundError as error:
             if answering:
                 raise
@@ -413,6 +482,69 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
         return error
 
     @classmethod
+    async def answer_of(
+        cls, response: httpx.Response, api_key: str | None, stream: bool, base_url: str
+    ) -> AsyncIterator[Any]:
+        """The chunks of a successful response, by what it really is, not by what was asked.
+
+        A web page is a captive portal or a wrong base URL; one JSON body where a stream was
+        asked for (LiteLLM's Anthropic mock does this) is read as the vendor's whole answer.
+        """
+        kind = response.headers.get("content-type", "").partition(";")[0].strip().lower()
+        if kind in ("text/html", "application/xhtml+xml"):
+            raise await cls.web_page_error(response, kind, base_url)
+        if stream and kind != "application/json":
+            return cls.parse_stream(response, api_key)
+        try:
+            raw = await read_body(response, MAX_BODY, cls.label)
+        except httpx.DecodingError:
+            raise ResponseFormatError(
+                f"{cls.label} sent a compressed answer that could not be decoded."
+            ) from None
+        try:
+            data = json.loads(raw)
+        except (ValueError, RecursionError):
+            if stream:  # a stream labelled as JSON: read it as the stream it is
+                relabelled = httpx.Response(200, content=raw)
+                return cls.parse_stream(relabelled, api_key)
+            start = excerpt(raw.decode("utf-8", "replace"), 80, api_key)
+            raise ResponseFormatError(
+                f"{cls.label} sent an answer that is not JSON ({kind or 'no content type'}): "
+                f"{start!r}"
+            ) from None
+        return cls.parse_complete(data, api_key)
+
+    @classmethod
+    async def web_page_error(
+        cls, response: httpx.Response, kind: str, base_url: str
+    ) -> ResponseFormatError:
+        page = (await _read_start(response)).decode("utf-8", "replace")
+        match = _TITLE.search(page)
+        title = f" titled {excerpt(match.group(1).strip(), 80)!r}" if match else ""
+        return ResponseFormatError(
+            f"{cls.label} answered with a web page{title} ({kind}) instead of the API. Check "
+            f"the base URL ({redact_url(base_url)}); if this network needs a sign-in page "
+            "(hotel, airport or office Wi-Fi) or a proxy, sign in with a browser first."
+        )
+
+    @classmethod
+    def checked_reasoning(cls, chunk: Reasoning) -> Reasoning:
+        """Reasoning text that can be printed and stored; a non-text token is a format error."""
+        token = chunk.token
+        if token is None or type(token) is str:
+            if token is not None and not token.isascii():
+                chunk.token = clean_text(token)
+            return chunk
+        raise ResponseFormatError(cls.format_message(f"reasoning as {type(token).__name__}"))
+
+    @classmethod
+    def format_message(cls, detail: str) -> str:
+        return (
+            f"{cls.label} sent an answer that is not in the expected format ({detail}). "
+            f"Check that the base URL is that of {cls.label}'s API, then try again."
+        )
+
+    @classmethod
     async def with_valid_models(
         cls, error: ModelNotFoundError, **connection: Any
     ) -> ModelNotFoundError:
@@ -440,7 +572,7 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
         text = failure.text.strip()
         if text.startswith("<"):  # an HTML error page (often from a proxy): its status says more
             text = ""
-        return text[:300] or httpx.codes.get_reason_phrase(failure.status)
+        return text or httpx.codes.get_reason_phrase(failure.status)
 
     @classmethod
     def is_model_not_found(cls, failure: HTTPStatusFailure, message: str) -> bool:
@@ -451,7 +583,7 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
         cls, failure: HTTPStatusFailure, model: str | None, api_key: str | None
     ) -> Exception:
         """An error status as the exception the user sees, with what to do next."""
-        message = as_sentence(redact(cls.error_message(failure), api_key))
+        message = as_sentence(excerpt(cls.error_message(failure), ERROR_TEXT_LIMIT, api_key))
         status = failure.status
         where = f"{cls.label} ({status})"
         if status in (401, 403) or cls.is_auth_error(failure, message):

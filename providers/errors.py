@@ -6,9 +6,26 @@ what to do next. Messages never contain secrets (keys, tokens, passwords, cookie
 
 from __future__ import annotations
 
+_SURROGATES = "".join(chr(c) for c in range(0xD800, 0xE000))
+_TO_REPLACEMENT = str.maketrans(dict.fromkeys(_SURROGATES, "\ufffd"))
+
 
 class ProviderError(Exception):
-    """Base of every error raised by the provider framework and the vendor providers."""
+    """Base of every error raised by the provider framework and the vendor providers.
+
+    Its text often quotes a server: lone surrogates in it become U+FFFD, so that every message
+    can be printed, logged and stored (history, export) whatever the server sent.
+    """
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(
+            *(
+                arg.translate(_TO_REPLACEMENT)
+                if isinstance(arg, str) and not arg.isascii()
+                else arg
+                for arg in args
+            )
+        )
 
 
 class ProviderNotFoundError(ProviderError):
@@ -81,6 +98,14 @@ class ProviderException(ProviderError):
 
 class ResponseError(ProviderError):
     """The service answered with an error body or an unusable response."""
+
+
+class ResponseFormatError(ResponseError):
+    """The server answered, but not in the vendor's format (odd JSON, an empty answer, ...)."""
+
+
+class ResponseTooLargeError(ResponseError):
+    """The server sent more than one line, event or body may hold (a memory bound)."""
 
 
 class ResponseStatusError(ResponseError):

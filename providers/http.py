@@ -23,12 +23,33 @@ from typing import Any
 
 import httpx
 from httpx_sse import EventSource, ServerSentEvent
+from httpx_sse._decoders import SSEDecoder, SSELineDecoder
 
-from .errors import ProviderConnectionError, ProviderError, ProviderTimeoutError
+from .errors import (
+    ProviderConnectionError,
+    ProviderError,
+    ProviderTimeoutError,
+    ResponseFormatError,
+    ResponseTooLargeError,
+)
+from .sanitize import excerpt, redact_url
 
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_READ_TIMEOUT = 300.0
 READ_TIMEOUT_ENV = "ROUNDTABLE_READ_TIMEOUT"
+#: The whole answer, from sending the request to its last byte (``timeout`` is per read).
+DEFAULT_TOTAL_TIMEOUT = 1800.0
+TOTAL_TIMEOUT_ENV = "ROUNDTABLE_TOTAL_TIMEOUT"
+#: Decoded characters a stream may send without finishing a line or an event (memory bound;
+#: a generous image in one event stays well below).
+MAX_EVENT_CHARS = 16 * 1024 * 1024
+#: Decoded bytes kept of an error body: the message is in the first few hundred.
+MAX_ERROR_BODY = 1024 * 1024
+#: Decoded bytes of a whole (non-streamed) answer.
+MAX_BODY = 32 * 1024 * 1024
+#: Compressed bytes handed to the decoder at a time: a gzip bomb inflates ~1000:1, so one
+#: network read of 64 KiB could become 64 MB before any bound could look at it.
+ENCODED_PIECE = 4096
 
 __all__ = [
     "EventSource",
@@ -39,27 +60,124 @@ __all__ = [
     "iter_ndjson",
     "iter_sse",
     "open_stream",
+    "read_body",
     "read_timeout",
     "retry_after_seconds",
+    "total_timeout",
     "transport_errors",
 ]
 
 
-def read_timeout(timeout: float | None = None) -> float:
-    """Seconds to wait for each read: the explicit value, else the environment, else 300."""
-    if timeout:
-        return float(timeout)
-    env = os.environ.get(READ_TIMEOUT_ENV)
+def _seconds(explicit: float | None, variable: str, default: float) -> float:
+    if explicit:
+        return float(explicit)
+    env = os.environ.get(variable)
     if env:
         try:
             value = float(env)
         except ValueError:
-            raise ProviderError(
-                f"{READ_TIMEOUT_ENV} must be a number of seconds, not {env!r}."
-            ) from None
+            raise ProviderError(f"{variable} must be a number of seconds, not {env!r}.") from None
         if value > 0:
             return value
-    return DEFAULT_READ_TIMEOUT
+    return default
+
+
+def read_timeout(timeout: float | None = None) -> float:
+    """Seconds to wait for each read: the explicit value, else the environment, else 300."""
+    return _seconds(timeout, READ_TIMEOUT_ENV, DEFAULT_READ_TIMEOUT)
+
+
+def total_timeout(seconds: float | None = None) -> float:
+    """Seconds one whole answer may take: the explicit value, else the environment, else 1800.
+
+    The per-read ``timeout`` cannot end a server that trickles a byte at a time or never stops.
+    """
+    return _seconds(seconds, TOTAL_TIMEOUT_ENV, DEFAULT_TOTAL_TIMEOUT)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The moment (event-loop clock) by which an answer must be complete, and why."""
+
+    at: float
+    seconds: float
+    label: str
+
+    @classmethod
+    def after(cls, seconds: float, label: str) -> Deadline:
+        return cls(asyncio.get_running_loop().time() + seconds, seconds, label)
+
+    def error(self) -> ProviderTimeoutError:
+        return ProviderTimeoutError(
+            f"{self.label} did not finish within {self.seconds:g} s, the total time allowed for "
+            "one answer; the text so far is kept. Try again, or allow more time with the "
+            f"total_timeout parameter (--param total_timeout=SECONDS or {TOTAL_TIMEOUT_ENV})."
+        )
+
+
+class _GuardedStream(httpx.AsyncByteStream):
+    """A response's raw byte stream that honours the total deadline and feeds a decompressor
+    in small pieces (so no single decoding step can balloon)."""
+
+    def __init__(self, inner: Any, deadline: Deadline | None, piece: int | None) -> None:
+        self.inner = inner
+        self.deadline = deadline
+        self.piece = piece
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        chunks = self.inner.__aiter__()
+        deadline, piece = self.deadline, self.piece
+        while True:
+            try:
+                if deadline is None:
+                    chunk = await anext(chunks)
+                else:
+                    timeout = asyncio.timeout_at(deadline.at)
+                    try:
+                        async with timeout:
+                            chunk = await anext(chunks)
+                    except TimeoutError:
+                        if not timeout.expired():
+                            raise
+                        raise deadline.error() from None
+            except StopAsyncIteration:
+                return
+            if piece is None or len(chunk) <= piece:
+                yield chunk
+            else:
+                for start in range(0, len(chunk), piece):
+                    yield chunk[start : start + piece]
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+async def read_body(response: httpx.Response, limit: int, label: str = "The server") -> bytes:
+    """The decoded body, at most ``limit`` bytes; past it a ``ResponseTooLargeError``."""
+    parts: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > limit:
+            raise ResponseTooLargeError(
+                f"{label} sent an answer larger than {limit // (1024 * 1024)} MB "
+                f"({response.headers.get('content-type') or 'no content type'}), more than "
+                "any chat answer: it was not read further. Check the base URL."
+            )
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+async def _read_error_body(response: httpx.Response) -> bytes:
+    """The start of an error body: enough for its message, never a bomb's worth."""
+    parts: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        parts.append(chunk[: MAX_ERROR_BODY - size])
+        size += len(parts[-1])
+        if size >= MAX_ERROR_BODY:
+            break
+    return b"".join(parts)
 
 
 @functools.cache
@@ -138,7 +256,7 @@ class HTTPStatusFailure:
     def json(self) -> Any:
         try:
             return json.loads(self.body)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
 
     @property
@@ -164,29 +282,42 @@ async def open_stream(
     retry: RetryPolicy = NO_RETRY,
     sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     advice: Callable[[HTTPStatusFailure], float | None] | None = None,
+    deadline: Deadline | None = None,
     **request: Any,
 ) -> AsyncIterator[httpx.Response]:
     """Send a request and yield the streaming response once its status is a success.
 
     Overload statuses and failed connects are retried with backoff (honouring Retry-After, or
     what ``advice`` reads from the failure: Gemini puts it in the body); a final error status is
-    read whole and turned into an exception by ``on_error``. Leaving the context (also by
-    cancellation) closes the response at once.
+    read (its first megabyte) and turned into an exception by ``on_error``. Leaving the context
+    (also by cancellation) closes the response at once. With a ``deadline`` every step, from
+    connecting to the last byte read, ends when it passes.
     """
     attempt = 0
     while True:
-        with transport_errors(label, url):
-            response = await client.send(client.build_request(method, url, **request), stream=True)
+        async with _within(deadline):
+            with transport_errors(label, url):
+                response = await client.send(
+                    client.build_request(method, url, **request), stream=True
+                )
+        encoded = "content-encoding" in response.headers
+        if deadline is not None or encoded:
+            response.stream = _GuardedStream(
+                response.stream, deadline, ENCODED_PIECE if encoded else None
+            )
         if response.is_success:
             break
         try:
             with transport_errors(label, url):
-                body = await response.aread()
+                body = await _read_error_body(response)
         finally:
             await response.aclose()
         failure = HTTPStatusFailure(response.status_code, response.headers, body, url)
         if response.status_code in retry.statuses and attempt < retry.max_retries:
-            await sleep(retry.delay(attempt, advice(failure) if advice else failure.retry_after))
+            async with _within(deadline):
+                await sleep(
+                    retry.delay(attempt, advice(failure) if advice else failure.retry_after)
+                )
             attempt += 1
             continue
         raise on_error(failure)
@@ -195,6 +326,19 @@ async def open_stream(
             yield response
     finally:
         await response.aclose()
+
+
+@asynccontextmanager
+async def _within(deadline: Deadline | None) -> AsyncIterator[None]:
+    """Run the block under the total deadline (no limit without one)."""
+    timeout = asyncio.timeout_at(deadline.at if deadline is not None else None)
+    try:
+        async with timeout:
+            yield
+    except TimeoutError:
+        if deadline is None or not timeout.expired():
+            raise
+        raise deadline.error() from None
 
 
 class _TransportErrors:
@@ -212,7 +356,7 @@ class _TransportErrors:
     ) -> None:
         if error is None or not isinstance(error, httpx.TransportError):
             return
-        origin = httpx.URL(self.url).copy_with(path="/", query=None, fragment=None)
+        origin = redact_url(str(httpx.URL(self.url).copy_with(path="/", query=None, fragment=None)))
         if isinstance(error, httpx.ConnectTimeout):
             raise ProviderTimeoutError(
                 f"Connecting to {self.label} at {origin} timed out. "
@@ -245,26 +389,72 @@ def transport_errors(label: str, url: str) -> _TransportErrors:
     return _TransportErrors(label, url)
 
 
-def iter_sse(response: httpx.Response) -> AsyncGenerator[ServerSentEvent, None]:
-    """Server-sent events of a response, whatever its content type claims.
+def _too_large(label: str, what: str, start: str, secret: str | None) -> ResponseTooLargeError:
+    return ResponseTooLargeError(
+        f"{label} sent more than {MAX_EVENT_CHARS // (1024 * 1024)} MB without {what}, "
+        f"more than any answer needs, so it was not read further; it began "
+        f"{excerpt(start, 40, secret)!r}. Check that the base URL is that of the chat API."
+    )
 
-    Returns httpx-sse's own generator rather than wrapping it: a generator layer costs about
-    a microsecond per event, measurable on a 20,000-event answer (tests/bench).
+
+async def iter_sse(
+    response: httpx.Response, label: str = "The server", secret: str | None = None
+) -> AsyncGenerator[ServerSentEvent, None]:
+    """Server-sent events of a response, whatever its content type claims (proxies relabel).
+
+    httpx-sse's decoders do the framing; this one generator layer adds the memory bound (no
+    line or event longer than ``MAX_EVENT_CHARS``). One layer, not a wrapper around httpx-sse's
+    generator: a layer costs about a microsecond per event, measurable on a 20,000-event answer.
     """
-    source = EventSource(response)
-    source._check_content_type = lambda: None  # type: ignore[method-assign]  # proxies relabel
-    return source.aiter_sse()
+    lines = SSELineDecoder()
+    decoder = SSEDecoder()
+    decode = decoder.decode
+    pending = 0  # characters since the last event: a line or event that never ends grows it
+    async for text in response.aiter_text():
+        pending += len(text)
+        if pending > MAX_EVENT_CHARS:
+            start = "".join(lines.buffer) or "\n".join(decoder._data) or text
+            raise _too_large(label, "ending an event", start, secret)
+        for line in lines.decode(text):
+            event = decode(line)
+            if event is not None:
+                pending = 0
+                yield event
+    for line in lines.flush():
+        event = decode(line)
+        if event is not None:
+            yield event
 
 
-async def iter_ndjson(response: httpx.Response) -> AsyncIterator[Any]:
-    """One decoded JSON value per non-empty line (Ollama's streaming format)."""
+async def iter_ndjson(
+    response: httpx.Response, label: str = "The server", secret: str | None = None
+) -> AsyncIterator[Any]:
+    """One decoded JSON value per non-empty line (Ollama's streaming format), lines bounded."""
     loads = json.loads
-    async for line in response.aiter_lines():
-        if not line:
-            continue
-        try:
-            yield loads(line)
-        except ValueError:
-            if line.isspace():
+    lines = SSELineDecoder()
+    pending = 0
+    async for text in response.aiter_text():
+        pending += len(text)
+        if pending > MAX_EVENT_CHARS:
+            raise _too_large(label, "a line break", "".join(lines.buffer) or text, secret)
+        for line in lines.decode(text):
+            if not line or line.isspace():
                 continue
-            raise ProviderError(f"The server sent a line that is not JSON: {line[:80]!r}") from None
+            pending = 0
+            yield _json_line(line, loads, label, secret)
+    for line in lines.flush():
+        if line and not line.isspace():
+            yield _json_line(line, loads, label, secret)
+
+
+def _json_line(line: str, loads: Callable[[str], Any], label: str, secret: str | None) -> Any:
+    try:
+        return loads(line)
+    except ValueError:
+        raise ResponseFormatError(
+            f"{label} sent a line that is not JSON: {excerpt(line, 80, secret)!r}"
+        ) from None
+    except RecursionError:
+        raise ResponseFormatError(
+            f"{label} sent JSON nested too deeply to read: {excerpt(line, 80, secret)!r}"
+        ) from None

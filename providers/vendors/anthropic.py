@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 import httpx
 
-from ..chat import HttpChatProvider, redact
+from ..chat import HttpChatProvider
 from ..errors import (
     ParameterError,
     ProviderConnectionError,
@@ -26,6 +26,7 @@ from ..helpers import filter_none, to_string
 from ..http import iter_sse
 from ..media import ImageLimits, image_parts
 from ..response import FinishReason, Reasoning, Usage
+from ..sanitize import excerpt
 from ..types import AsyncResult, MediaListType, Messages
 
 API_VERSION = "2023-06-01"
@@ -69,6 +70,7 @@ class Anthropic(HttpChatProvider):
         messages: Messages,
         stream: bool = True,
         timeout: float | None = None,
+        total_timeout: float | None = None,
         temperature: float | None = None,
         top_p: float | None = None,
         top_k: int | None = None,
@@ -93,6 +95,7 @@ class Anthropic(HttpChatProvider):
         async for chunk in cls.chat(
             model, messages, stream=stream, options=options,
             api_key=api_key, base_url=base_url, proxy=proxy, timeout=timeout, media=media,
+            total_timeout=total_timeout,
         ):  # fmt: skip
             yield chunk
 
@@ -135,14 +138,14 @@ class Anthropic(HttpChatProvider):
         cls, response: httpx.Response, api_key: str | None
     ) -> AsyncIterator[Any]:
         usage: dict[str, int] = {}
-        async for event in iter_sse(response):
+        async for event in iter_sse(response, cls.label, api_key):
             if not event.data:
                 continue
             try:
                 data = json.loads(event.data)
             except ValueError:
                 raise ResponseError(
-                    f"{cls.label} sent a malformed event: {redact(event.data[:80], api_key)!r}"
+                    f"{cls.label} sent a malformed event: {excerpt(event.data, 80, api_key)!r}"
                 ) from None
             if not isinstance(data, dict):
                 continue
@@ -192,8 +195,8 @@ class Anthropic(HttpChatProvider):
     def stream_error(cls, error: Any, api_key: str | None) -> ProviderError:
         """An ``error`` event (sent after a 200, so no status) as the matching exception."""
         info = error if isinstance(error, dict) else {"message": error}
-        kind = str(info.get("type") or "error")
-        message = redact(str(info.get("message") or kind), api_key)
+        kind = excerpt(str(info.get("type") or "error"), 60, api_key)
+        message = excerpt(str(info.get("message") or kind), 300, api_key)
         text = f"{cls.label} reported an error in the middle of the answer ({kind}): {message}."
         if kind == "overloaded_error":
             return ServiceUnavailableError(f"{text} Try again in a moment.", 529)

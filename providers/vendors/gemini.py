@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 import httpx
 
-from ..chat import HttpChatProvider, redact
+from ..chat import HttpChatProvider
 from ..errors import (
     ParameterError,
     ProviderConnectionError,
@@ -27,6 +27,7 @@ from ..helpers import filter_none, to_string
 from ..http import HTTPStatusFailure, iter_sse
 from ..media import ImageLimits, image_parts
 from ..response import FinishReason, Reasoning, Usage
+from ..sanitize import excerpt
 from ..types import AsyncResult, MediaListType, Messages
 
 API_VERSION = "v1beta"
@@ -67,6 +68,7 @@ class Gemini(HttpChatProvider):
         messages: Messages,
         stream: bool = True,
         timeout: float | None = None,
+        total_timeout: float | None = None,
         temperature: float | None = None,
         top_p: float | None = None,
         top_k: int | None = None,
@@ -101,6 +103,7 @@ class Gemini(HttpChatProvider):
         async for chunk in cls.chat(
             model, messages, stream=stream, options=config,
             api_key=api_key, base_url=base_url, proxy=proxy, timeout=timeout, media=media,
+            total_timeout=total_timeout,
         ):  # fmt: skip
             yield chunk
 
@@ -147,14 +150,14 @@ class Gemini(HttpChatProvider):
         visible = False
         finished = False
         usage: Usage | None = None
-        async for event in iter_sse(response):
+        async for event in iter_sse(response, cls.label, api_key):
             if not event.data:
                 continue
             try:
                 data = json.loads(event.data)
             except ValueError:
                 raise ResponseError(
-                    f"{cls.label} sent a malformed event: {redact(event.data[:80], api_key)!r}"
+                    f"{cls.label} sent a malformed event: {excerpt(event.data, 80, api_key)!r}"
                 ) from None
             for item in cls.chunks_of(data, api_key, visible):
                 if isinstance(item, Usage):
@@ -172,8 +175,12 @@ class Gemini(HttpChatProvider):
 
     @classmethod
     async def parse_complete(cls, data: Any, api_key: str | None) -> AsyncIterator[Any]:
-        for item in cls.chunks_of(data, api_key, visible=False):
-            yield item
+        # ``streamGenerateContent`` without ``alt=sse`` answers a JSON array of responses.
+        visible = False
+        for response in data if isinstance(data, list) else [data]:
+            for item in cls.chunks_of(response, api_key, visible):
+                visible = visible or isinstance(item, str)
+                yield item
 
     @classmethod
     def chunks_of(cls, data: Any, api_key: str | None, visible: bool) -> list[Any]:
@@ -189,7 +196,8 @@ class Gemini(HttpChatProvider):
         blocked = (data.get("promptFeedback") or {}).get("blockReason")
         if blocked:
             raise ResponseError(
-                f"{cls.label} refused the prompt ({blocked}). Rephrase it and try again."
+                f"{cls.label} refused the prompt ({excerpt(str(blocked), 60, api_key)}). "
+                "Rephrase it and try again."
             )
         items: list[Any] = []
         for candidate in (data.get("candidates") or [])[:1]:
@@ -211,7 +219,8 @@ class Gemini(HttpChatProvider):
         if reason in BLOCKED:
             if not visible:
                 raise ResponseError(
-                    f"{cls.label} withheld the answer ({reason}). Rephrase the prompt and retry."
+                    f"{cls.label} withheld the answer ({excerpt(reason, 60)}). "
+                    "Rephrase the prompt and retry."
                 )
             return FinishReason("content_filter")
         return FinishReason(FINISH_REASONS.get(reason, reason.lower()))
@@ -221,7 +230,9 @@ class Gemini(HttpChatProvider):
         """An error object sent after a 200, as the exception its code stands for."""
         info = error if isinstance(error, dict) else {"message": error}
         code = info.get("code")
-        message = redact(str(info.get("message") or info.get("status") or "unknown error"), api_key)
+        message = excerpt(
+            str(info.get("message") or info.get("status") or "unknown error"), 300, api_key
+        )
         text = f"{cls.label} reported an error in the middle of the answer: {message}"
         if code == 429:
             return RateLimitError(f"{text} Wait a little and try again.", 429)
@@ -322,12 +333,19 @@ def to_contents(messages: Messages) -> tuple[str, list[dict[str, Any]]]:
     return "\n\n".join(system), contents
 
 
+def _count(value: Any) -> int:
+    """A token counter (int64 counters come as JSON strings); anything else counts as 0."""
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
 def usage_of(metadata: dict[str, Any]) -> Usage:
     """``usageMetadata`` as a ``Usage``; thinking tokens count as output, as they are billed."""
-    prompt = int(metadata.get("promptTokenCount") or 0)
-    thoughts = int(metadata.get("thoughtsTokenCount") or 0)
-    completion = int(metadata.get("candidatesTokenCount") or 0) + thoughts
-    total = int(metadata.get("totalTokenCount") or prompt + completion)
+    prompt = _count(metadata.get("promptTokenCount"))
+    thoughts = _count(metadata.get("thoughtsTokenCount"))
+    completion = _count(metadata.get("candidatesTokenCount")) + thoughts
+    total = _count(metadata.get("totalTokenCount")) or prompt + completion
     counters = {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": total}
     if thoughts:
         counters["reasoning_tokens"] = thoughts

@@ -12,18 +12,20 @@ from typing import Any, ClassVar
 
 import httpx
 
-from ..chat import HttpChatProvider, redact
+from ..chat import HttpChatProvider, as_sentence
 from ..errors import (
     ModelNotFoundError,
     ParameterError,
     ProviderConnectionError,
     ProviderError,
     ResponseError,
+    ResponseFormatError,
 )
 from ..helpers import filter_none, to_string
 from ..http import HTTPStatusFailure, create_client, iter_ndjson, open_stream
 from ..media import ImageLimits, image_parts
 from ..response import FinishReason, Reasoning, Usage
+from ..sanitize import excerpt
 from ..types import AsyncResult, MediaListType, Messages
 
 log = logging.getLogger(__name__)
@@ -65,6 +67,7 @@ class Ollama(HttpChatProvider):
         messages: Messages,
         stream: bool = True,
         timeout: float | None = None,
+        total_timeout: float | None = None,
         temperature: float | None = None,
         top_p: float | None = None,
         top_k: int | None = None,
@@ -102,6 +105,7 @@ class Ollama(HttpChatProvider):
         async for chunk in cls.chat(
             model, messages, stream=stream, options=options,
             api_key=api_key, base_url=base_url, proxy=proxy, timeout=timeout, media=media,
+            total_timeout=total_timeout,
         ):  # fmt: skip
             yield chunk
 
@@ -165,10 +169,14 @@ class Ollama(HttpChatProvider):
     async def parse_stream(
         cls, response: httpx.Response, api_key: str | None
     ) -> AsyncIterator[Any]:
-        async for line in iter_ndjson(response):
+        shown = False
+        async for line in iter_ndjson(response, cls.label, api_key):
             for item in cls.chunks_of(line, api_key):
+                shown = shown or isinstance(item, str | Reasoning)
                 yield item
             if isinstance(line, dict) and line.get("done"):
+                if not shown:
+                    raise cls.empty_answer_error()
                 return
         raise ProviderConnectionError(
             f"The answer from {cls.label} ended before it was complete. Try again."
@@ -176,8 +184,20 @@ class Ollama(HttpChatProvider):
 
     @classmethod
     async def parse_complete(cls, data: Any, api_key: str | None) -> AsyncIterator[Any]:
-        for item in cls.chunks_of(data, api_key):
+        items = cls.chunks_of(data, api_key)
+        if not any(isinstance(item, str | Reasoning) for item in items):
+            raise cls.empty_answer_error()
+        for item in items:
             yield item
+
+    @classmethod
+    def empty_answer_error(cls) -> ResponseFormatError:
+        """The server said "done" without any text: an empty answer or another API's format."""
+        return ResponseFormatError(
+            f"The answer from {cls.label} was empty or not in Ollama's format (no message "
+            "text). Try again or another model; if it persists, check that the base URL is an "
+            "Ollama server."
+        )
 
     @classmethod
     def chunks_of(cls, line: Any, api_key: str | None) -> list[Any]:
@@ -187,10 +207,12 @@ class Ollama(HttpChatProvider):
         if line.get("error"):
             raise ResponseError(
                 f"{cls.label} reported an error in the middle of the answer: "
-                f"{redact(str(line['error']), api_key)}. Try again."
+                f"{as_sentence(excerpt(str(line['error']), 300, api_key))} Try again."
             )
         items: list[Any] = []
         message = line.get("message") or {}
+        if not isinstance(message, dict):
+            raise ResponseFormatError(f"{cls.label} sent a message in an unknown shape.")
         if message.get("thinking"):
             items.append(Reasoning(token=str(message["thinking"])))
         if message.get("content"):

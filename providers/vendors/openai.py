@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 import httpx
 
-from ..chat import HttpChatProvider, as_sentence, redact
+from ..chat import HttpChatProvider, as_sentence
 from ..errors import (
     ModelNotFoundError,
     ProviderConnectionError,
@@ -24,6 +24,7 @@ from ..helpers import filter_none
 from ..http import HTTPStatusFailure, iter_sse
 from ..media import ImageLimits
 from ..response import FinishReason, Reasoning, Usage
+from ..sanitize import excerpt
 from ..types import AsyncResult, MediaListType, Messages
 
 
@@ -41,6 +42,9 @@ class OpenAI(HttpChatProvider):
     fallback_models = ["gpt-4o-mini", "gpt-4o", "gpt-4.1", "gpt-4.1-mini", "o4-mini", "o3"]
     #: The body field for the answer length (OpenAI's newer name; compatible services use the old).
     max_tokens_field: ClassVar[str] = "max_completion_tokens"
+    #: Hosts that take ``max_completion_tokens``; any other server behind ``-p openai``
+    #: (llama-cpp-python, LiteLLM, ...) gets the classic ``max_tokens`` it understands.
+    native_hosts: ClassVar[tuple[str, ...]] = ("api.openai.com", ".openai.azure.com", ".azure.com")
     #: Ask for a final usage chunk (``stream_options.include_usage``).
     stream_usage: ClassVar[bool] = True
     #: "Up to 20MB per image"; larger sides are scaled to fit 2048 × 2048 by the API anyway.
@@ -57,6 +61,7 @@ class OpenAI(HttpChatProvider):
         messages: Messages,
         stream: bool = True,
         timeout: float | None = None,
+        total_timeout: float | None = None,
         temperature: float | None = None,
         top_p: float | None = None,
         max_tokens: int | None = None,
@@ -86,6 +91,7 @@ class OpenAI(HttpChatProvider):
         async for chunk in cls.chat(
             model, messages, stream=stream, options=options,
             api_key=api_key, base_url=base_url, proxy=proxy, timeout=timeout, media=media,
+            total_timeout=total_timeout,
         ):  # fmt: skip
             yield chunk
 
@@ -111,11 +117,24 @@ class OpenAI(HttpChatProvider):
         body: dict[str, Any] = {"model": model, "messages": list(messages), "stream": stream}
         if stream and cls.stream_usage:
             body["stream_options"] = {"include_usage": True}
+        tokens_field = cls.tokens_field(base_url)
         for name, value in options.items():
-            body[cls.max_tokens_field if name == "max_tokens" else name] = value
+            body[tokens_field if name == "max_tokens" else name] = value
         headers = {"Accept": "text/event-stream" if stream else "application/json"}
         headers.update(cls.auth_headers(api_key))
         return cls.chat_url(base_url, model), headers, body
+
+    @classmethod
+    def tokens_field(cls, base_url: str) -> str:
+        """``max_completion_tokens`` for OpenAI's and Azure's own hosts, else ``max_tokens``."""
+        if cls.max_tokens_field == "max_tokens":
+            return "max_tokens"
+        host = (httpx.URL(base_url).host or "").lower()
+        native = any(
+            host == name or (name.startswith(".") and host.endswith(name))
+            for name in cls.native_hosts
+        )
+        return cls.max_tokens_field if native else "max_tokens"
 
     # ----- answer ----------------------------------------------------------------------------
     @classmethod
@@ -124,7 +143,7 @@ class OpenAI(HttpChatProvider):
     ) -> AsyncIterator[Any]:
         finished = False
         loads = json.loads
-        async with contextlib.aclosing(iter_sse(response)) as events:
+        async with contextlib.aclosing(iter_sse(response, cls.label, api_key)) as events:
             async for event in events:
                 data = event.data
                 if not data:
@@ -135,7 +154,7 @@ class OpenAI(HttpChatProvider):
                     chunk = loads(data)
                 except ValueError:
                     raise ResponseError(
-                        f"{cls.label} sent a malformed event: {redact(data[:80], api_key)!r}"
+                        f"{cls.label} sent a malformed event: {excerpt(data, 80, api_key)!r}"
                     ) from None
                 if not isinstance(chunk, dict):
                     continue
@@ -202,7 +221,7 @@ class OpenAI(HttpChatProvider):
         message = error.get("message", error) if isinstance(error, dict) else error
         return ResponseError(
             f"{cls.label} reported an error in the middle of the answer: "
-            f"{as_sentence(redact(str(message), api_key))} Try again."
+            f"{as_sentence(excerpt(str(message), 300, api_key))} Try again."
         )
 
     # ----- models ----------------------------------------------------------------------------

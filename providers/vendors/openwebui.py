@@ -16,8 +16,11 @@ session can be renewed without asking.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import logging
 import os
+import re
 from collections.abc import AsyncIterator
 from typing import Any, ClassVar
 
@@ -25,7 +28,7 @@ import httpx
 
 from .. import credentials
 from ..authed import AsyncAuthedProvider
-from ..chat import redact
+from ..chat import ERROR_TEXT_LIMIT, as_sentence
 from ..errors import (
     MissingAuthError,
     ModelNotFoundError,
@@ -33,9 +36,18 @@ from ..errors import (
     ResponseError,
     ResponseStatusError,
 )
-from ..http import HTTPStatusFailure, create_client, open_stream
+from ..http import (
+    MAX_BODY,
+    Deadline,
+    HTTPStatusFailure,
+    create_client,
+    open_stream,
+    read_body,
+)
+from ..http import total_timeout as total_seconds
 from ..mixins import ProviderModelMixin, RaiseErrorMixin
 from ..response import AuthResult, ProviderInfo, RequestLogin
+from ..sanitize import excerpt, redact_url
 from ..types import AsyncResult, MediaListType, Messages
 from .openai import OpenAI
 
@@ -48,10 +60,23 @@ EMAIL_FIELD = "email"
 BASE_URL_FIELD = "base_url"
 
 
+#: 401 texts that refuse the account itself (e.g. not yet approved), not the session: signing
+#: in again cannot help, so the login is kept and the server's words are shown.
+_ACCOUNT_REFUSED = re.compile(r"administrator|permission|pending|approv|prohibited", re.IGNORECASE)
+
+
 def sign_in_hint(email: str | None = None, base_url: str | None = None) -> str:
-    """What to run to get a new session."""
-    server = f" --base-url {base_url}" if base_url and base_url != DEFAULT_BASE_URL else ""
+    """What to run to get a new session (on the server the session was for)."""
+    server = ""
+    if base_url and base_url.rstrip("/") != DEFAULT_BASE_URL:
+        server = f" --base-url {redact_url(base_url.rstrip('/'))}"
     return f"roundtable login -p {PROVIDER_ID}{server} --user {email or 'EMAIL'}"
+
+
+def server_root(url: str) -> str:
+    """The host root of an Open WebUI address (``{root}/api/...`` → ``{root}``)."""
+    root, sep, _ = url.partition("/api/")
+    return root if sep else url.removesuffix("/api")
 
 
 class OpenWebUIAPI(OpenAI):
@@ -74,17 +99,25 @@ class OpenWebUIAPI(OpenAI):
     def map_error(
         cls, failure: HTTPStatusFailure, model: str | None, api_key: str | None
     ) -> Exception:
-        message = redact(cls.error_message(failure), api_key)
+        message = as_sentence(excerpt(cls.error_message(failure), ERROR_TEXT_LIMIT, api_key))
         status = failure.status
+        if status == 401 and _ACCOUNT_REFUSED.search(message):
+            # Not a MissingAuthError: that would drop the fresh login and sign in again in vain.
+            return ResponseStatusError(
+                f"{LABEL} refused this account (401): {message} You are signed in; ask the "
+                "Open WebUI administrator to approve or enable the account, then try again.",
+                status,
+            )
         # FastAPI answers 403 "Not authenticated" when the bearer is missing; 401 is a bad token.
         if status == 401 or (status == 403 and "not authenticated" in message.lower()):
+            hint = sign_in_hint(base_url=server_root(failure.url))
             return MissingAuthError(
-                f"{LABEL} did not accept the session ({status}): {message}. "
-                f"Session expired, sign in again: {sign_in_hint()}"
+                f"{LABEL} did not accept the session ({status}): {message} "
+                f"Session expired, sign in again: {hint}"
             )
         if status == 403:
             return ResponseStatusError(
-                f"{LABEL} refused the request (403): {message}. "
+                f"{LABEL} refused the request (403): {message} "
                 "Ask your Open WebUI administrator for access.",
                 status,
             )
@@ -146,12 +179,13 @@ class OpenWebUI(AsyncAuthedProvider, ProviderModelMixin, RaiseErrorMixin):
                 json={"email": email, "password": password},
                 on_error=lambda failure: cls.sign_in_error(failure, password),
                 label=cls.label,
+                deadline=Deadline.after(total_seconds(None), cls.label),
             ) as response,
         ):
-            await response.aread()
+            body = await read_body(response, MAX_BODY, cls.label)
         try:
-            data = response.json()
-        except ValueError:
+            data = json.loads(body)
+        except (ValueError, RecursionError):
             data = None
         if (
             not isinstance(data, dict)
@@ -159,8 +193,8 @@ class OpenWebUI(AsyncAuthedProvider, ProviderModelMixin, RaiseErrorMixin):
             or not data["token"]
         ):
             raise ResponseError(
-                f"{base_url} answered the sign-in without a session token: is it Open WebUI? "
-                "Check the base URL (the address you open Open WebUI at)."
+                f"{redact_url(base_url)} answered the sign-in without a session token: is it "
+                "Open WebUI? Check the base URL (the address you open Open WebUI at)."
             )
         return AuthResult(
             token=data["token"],
@@ -173,14 +207,17 @@ class OpenWebUI(AsyncAuthedProvider, ProviderModelMixin, RaiseErrorMixin):
     @classmethod
     def sign_in_error(cls, failure: HTTPStatusFailure, password: str) -> Exception:
         """A refused sign-in as the error the user sees, with the server's own words."""
-        message = redact(OpenWebUIAPI.error_message(failure), password)
+        message = as_sentence(
+            excerpt(OpenWebUIAPI.error_message(failure), ERROR_TEXT_LIMIT, password)
+        )
         if failure.status in (400, 401, 403):
             return MissingAuthError(
                 f"{cls.label} did not sign you in ({failure.status}): {message}"
             )
         if failure.status in (404, 405):
             return ProviderError(
-                f"{failure.url} is not an Open WebUI sign-in address ({failure.status}). Check "
+                f"{redact_url(failure.url)} is not an Open WebUI sign-in address "
+                f"({failure.status}). Check "
                 f"the base URL: the address you open Open WebUI at, e.g. {DEFAULT_BASE_URL}."
             )
         return OpenWebUIAPI.map_error(failure, None, password)
@@ -205,7 +242,7 @@ class OpenWebUI(AsyncAuthedProvider, ProviderModelMixin, RaiseErrorMixin):
             password = await asyncio.to_thread(store.get_field, cls.id, credentials.PASSWORD)
             remembered = password is not None
         if not email or not password:
-            yield RequestLogin(cls.label, f"{base}/auth")
+            yield RequestLogin(cls.label, f"{redact_url(base)}/auth")
             raise MissingAuthError(
                 f"Not signed in to {cls.label} or the session expired, sign in again: "
                 f"{sign_in_hint(email, base)}"
@@ -221,7 +258,7 @@ class OpenWebUI(AsyncAuthedProvider, ProviderModelMixin, RaiseErrorMixin):
                 f"{str(error).rstrip('.')}. The remembered password was removed; sign in again: "
                 f"{sign_in_hint(email, base)}"
             ) from None
-        log.debug("signed in to %s at %s", cls.label, base)
+        log.debug("signed in to %s at %s", cls.label, redact_url(base))
         yield result
 
     @classmethod
@@ -276,6 +313,7 @@ class OpenWebUI(AsyncAuthedProvider, ProviderModelMixin, RaiseErrorMixin):
         auth_result: AuthResult,
         stream: bool = True,
         timeout: float | None = None,
+        total_timeout: float | None = None,
         temperature: float | None = None,
         top_p: float | None = None,
         max_tokens: int | None = None,
@@ -296,7 +334,8 @@ class OpenWebUI(AsyncAuthedProvider, ProviderModelMixin, RaiseErrorMixin):
             model = await cls.first_model(token, api, proxy, timeout)
         info: ProviderInfo | None = None
         async for chunk in OpenWebUIAPI.create_async_generator(
-            model, messages, stream=stream, timeout=timeout, temperature=temperature,
+            model, messages, stream=stream, timeout=timeout, total_timeout=total_timeout,
+            temperature=temperature,
             top_p=top_p, max_tokens=max_tokens, stop=stop, seed=seed,
             presence_penalty=presence_penalty, frequency_penalty=frequency_penalty,
             reasoning_effort=reasoning_effort, response_format=response_format,
@@ -364,9 +403,12 @@ class OpenWebUI(AsyncAuthedProvider, ProviderModelMixin, RaiseErrorMixin):
             )  # fmt: skip
         except MissingAuthError as error:
             if strict:
+                root: str | None = base_url
+                with contextlib.suppress(ProviderError):
+                    root = await asyncio.to_thread(cls.resolve_base_url, base_url)
                 raise MissingAuthError(
                     f"Not signed in to {cls.label} or the session expired, sign in again: "
-                    f"{sign_in_hint()}"
+                    f"{sign_in_hint(base_url=root)}"
                 ) from error
             return list(cls.models)
         except ProviderError:

@@ -128,7 +128,7 @@ def test_params_are_coerced_to_their_types(server: OpenAIServer) -> None:
     assert code == cli.EXIT_OK
     body = server.last_request.body_dict  # type: ignore[union-attr]
     assert body["temperature"] == 0.25 and isinstance(body["temperature"], float)
-    assert body["max_completion_tokens"] == 12 and isinstance(body["max_completion_tokens"], int)
+    assert body["max_tokens"] == 12 and isinstance(body["max_tokens"], int)
     assert body["seed"] == 3
     assert body["stop"] == ["END"]  # a single stop word needs no JSON
     assert body["reasoning_effort"] == "low"

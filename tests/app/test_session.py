@@ -117,7 +117,7 @@ def test_send_streams_the_answer_with_usage_and_parameters(server: OpenAIServer)
     assert body["messages"] == [
         {"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"},
     ]  # fmt: skip
-    assert body["temperature"] == 0.25 and body["max_completion_tokens"] == 64
+    assert body["temperature"] == 0.25 and body["max_tokens"] == 64
     assert server.last_request.header("authorization") == f"Bearer {DEFAULT_KEY}"
     assert not session.busy
 

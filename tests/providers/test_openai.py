@@ -95,7 +95,7 @@ def test_request_body_and_headers(openai_server: OpenAIServer) -> None:
         "stream_options": {"include_usage": True},
         "temperature": 0.3,
         "top_p": 0.9,
-        "max_completion_tokens": 64,
+        "max_tokens": 64,  # a loopback server is not OpenAI's own: the classic field
         "stop": ["END", "STOP"],
         "seed": 7,
         "presence_penalty": 0.5,

@@ -104,10 +104,40 @@ def test_compatible_presets_send_classic_max_tokens(
 
 
 def test_openai_sends_max_completion_tokens(openai_server: OpenAIServer) -> None:
-    answer(OpenAI, openai_server, model="o3-mini", max_tokens=50)
+    # OpenAI's own host, reached through the loopback server acting as a plain-HTTP proxy.
+    answer(
+        OpenAI, openai_server, model="o3-mini", max_tokens=50,
+        base_url="http://api.openai.com/v1", proxy=openai_server.url,
+    )  # fmt: skip
+    request = openai_server.last_request
+    assert request is not None and request.path == "/v1/chat/completions"
+    assert request.body_dict["max_completion_tokens"] == 50
+    assert "max_tokens" not in request.body_dict
+
+
+def test_openai_with_another_servers_base_url_sends_classic_max_tokens(
+    openai_server: OpenAIServer,
+) -> None:
+    """llama-cpp-python ignores ``max_completion_tokens``; LiteLLM passes it on: any server but
+    OpenAI's own (or Azure) gets ``max_tokens``."""
+    answer(OpenAI, openai_server, model="gpt-4o-mini", max_tokens=50)
     body = openai_server.last_request.body_dict  # type: ignore[union-attr]
-    assert body["max_completion_tokens"] == 50
-    assert "max_tokens" not in body
+    assert body["max_tokens"] == 50
+    assert "max_completion_tokens" not in body
+
+
+@pytest.mark.parametrize(
+    ("base_url", "field"),
+    [
+        ("https://api.openai.com/v1", "max_completion_tokens"),
+        ("https://my-resource.openai.azure.com", "max_completion_tokens"),
+        ("http://127.0.0.1:8000/v1", "max_tokens"),
+        ("https://litellm.example.com/v1", "max_tokens"),
+        ("https://api.openai.com.evil.example/v1", "max_tokens"),
+    ],
+)
+def test_tokens_field_by_host(base_url: str, field: str) -> None:
+    assert OpenAI.tokens_field(base_url) == field
 
 
 def test_preset_rejected_key_names_the_preset(openai_server: OpenAIServer) -> None:

@@ -11,6 +11,7 @@ import asyncio
 import json
 from typing import Any
 
+import httpx
 import pytest
 
 from providers import credentials
@@ -309,3 +310,47 @@ def test_auth_result_and_record_never_show_the_token(
     assert isinstance(result, AuthResult)
     for shown in (repr(result), str(result), str(OpenWebUI.get_cache_file()), repr(OpenWebUI)):
         assert token not in shown
+
+
+# --- a refused account is not an expired session (issue 8) ------------------------------------
+
+
+@pytest.mark.parametrize("model", ["", "gpt-4o-mini"], ids=["first-model", "chosen-model"])
+def test_a_pending_account_keeps_its_login_and_shows_the_servers_words(
+    openwebui_server: OpenWebUIServer, secret_store: credentials.SecretStore, model: str
+) -> None:
+    openwebui_server.unapproved.add(EMAIL)
+    login(openwebui_server)
+    record = stored_login(secret_store)
+    openwebui_server.reset()
+    with pytest.raises(ProviderError) as caught:
+        chat(model)
+    message = str(caught.value)
+    assert not isinstance(caught.value, MissingAuthError)
+    assert "contact your administrator" in message
+    assert "approve" in message and "sign in again" not in message.lower()
+    assert ".." not in message
+    assert "signin" not in kinds(openwebui_server)  # no pointless second sign-in
+    assert stored_login(secret_store) == record  # the login just made is kept
+
+
+def test_an_expired_session_hint_names_the_server_and_has_one_full_stop() -> None:
+    from providers.http import HTTPStatusFailure
+    from providers.vendors.openwebui import OpenWebUIAPI
+
+    failure = HTTPStatusFailure(
+        401, httpx.Headers(), b'{"detail":"Your session has expired. Please sign in again."}',
+        "http://me:Pa55@10.0.0.5:8080/api/chat/completions",
+    )  # fmt: skip
+    message = str(OpenWebUIAPI.map_error(failure, "m", "tok"))
+    assert "again.." not in message and ". ." not in message
+    assert "roundtable login -p openwebui --base-url http://***@10.0.0.5:8080 --user" in message
+    assert "Pa55" not in message
+
+
+def test_models_without_a_session_name_the_chosen_server(
+    openwebui_server: OpenWebUIServer, secret_store: credentials.SecretStore
+) -> None:
+    with pytest.raises(MissingAuthError) as caught:
+        asyncio.run(OpenWebUI.get_models_async(base_url=openwebui_server.url, strict=True))
+    assert f"--base-url {openwebui_server.url} --user EMAIL" in str(caught.value)

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .ollama_server import OllamaServer
     from .openai_server import OpenAIServer
     from .openwebui_server import OpenWebUIServer
-    from .scenario import Drop, Error, Models, Raw, RecordedRequest, Stall, Stream
+    from .scenario import Drop, Error, Models, Pour, Raw, RecordedRequest, Stall, Stream
 
 _EXPORTS = {
     "AnthropicServer": "anthropic_server",
@@ -30,6 +30,7 @@ _EXPORTS = {
     "OllamaServer": "ollama_server",
     "OpenAIServer": "openai_server",
     "OpenWebUIServer": "openwebui_server",
+    "Pour": "scenario",
     "Raw": "scenario",
     "RecordedRequest": "scenario",
     "Stall": "scenario",
@@ -46,6 +47,7 @@ __all__ = [
     "OllamaServer",
     "OpenAIServer",
     "OpenWebUIServer",
+    "Pour",
     "Raw",
     "RecordedRequest",
     "Stall",

@@ -17,6 +17,7 @@ import socket
 import sys
 import threading
 import traceback
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from .scenario import (
     Drop,
     Error,
     Models,
+    Pour,
     Raw,
     RecordedRequest,
     Stall,
@@ -314,7 +316,7 @@ class MockServer:
         with self._lock:
             self.requests.append(req)
 
-    def dispatch(self, req: RecordedRequest) -> Reply | EventStream | None:
+    def dispatch(self, req: RecordedRequest) -> Reply | EventStream | Pour | None:
         """Route, apply the queued behaviour, run the handler. None means drop the connection."""
         route = self.route(req)
         req.kind = route[0] if route else "unknown"
@@ -333,6 +335,8 @@ class MockServer:
             return self.render_error(behaviour, req)
         if isinstance(behaviour, Raw):
             return _raw_reply(behaviour)
+        if isinstance(behaviour, Pour):
+            return behaviour
         try:
             return handler(req, behaviour)
         except HTTPFail as fail:
@@ -440,6 +444,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 self._drop()
             elif isinstance(result, Reply):
                 self._write_reply(result)
+            elif isinstance(result, Pour):
+                self._pour(result, mock._stopping)
             else:
                 _StreamWriter(self, result, mock._stopping).run()
         except (_Abort, OSError):
@@ -490,6 +496,35 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(reply.body)
 
+    def _pour(self, pour: Pour, stopping: threading.Event) -> None:
+        """Write a ``Pour``: head, the body repeated, tail, in chunked framing."""
+        headers = {"Cache-Control": "no-cache", "Transfer-Encoding": "chunked", **pour.headers}
+        packer = zlib.compressobj(9, zlib.DEFLATED, 31) if pour.gzip else None
+        if packer is not None:
+            headers["Content-Encoding"] = "gzip"
+        self._start(pour.status, pour.content_type, headers)
+        self.end_headers()
+        sock = self.connection
+
+        def send(data: bytes, flush: bool = False) -> None:
+            if packer is not None:
+                data = packer.compress(data) + (packer.flush(zlib.Z_SYNC_FLUSH) if flush else b"")
+            if data:
+                sock.sendall(b"%x\r\n%s\r\n" % (len(data), data))
+
+        send(pour.head, flush=True)
+        sent = 0
+        while pour.times is None or sent < pour.times:
+            if stopping.is_set() or (pour.delay > 0 and stopping.wait(pour.delay)):
+                raise _Abort
+            send(pour.body, flush=pour.delay > 0)
+            sent += 1
+        send(pour.tail)
+        if packer is not None:
+            rest = packer.flush()
+            sock.sendall(b"%x\r\n%s\r\n" % (len(rest), rest))
+        sock.sendall(b"0\r\n\r\n")
+
     def _drop(self) -> None:
         self.close_connection = True
         with contextlib.suppress(OSError):
@@ -521,7 +556,7 @@ class _StreamWriter:
         else:
             headers["Connection"] = "close"
             self.h.close_connection = True
-        self.h._start(200, self.stream.content_type, headers)
+        self.h._start(200, self.spec.content_type or self.stream.content_type, headers)
         self.h.end_headers()
         cuts = {"drop": spec.drop_after, "stall": spec.stall_after, "error": spec.error_after}
         pos = 0

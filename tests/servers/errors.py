@@ -316,6 +316,11 @@ OPENWEBUI_INVALID_CRED = (
     "The email or password provided is incorrect. Please check for typos and try logging in again."
 )
 OPENWEBUI_INVALID_TOKEN = "Your session has expired or the token is invalid. Please sign in again."
+#: ERROR_MESSAGES.ACCESS_PROHIBITED: what a not-yet-approved ("pending") account gets, with 401.
+OPENWEBUI_ACCESS_PROHIBITED = (
+    "You do not have permission to access this resource. Please contact your administrator for "
+    "assistance."
+)
 OPENWEBUI_BY_STATUS = {
     400: OPENWEBUI_INVALID_CRED,
     401: OPENWEBUI_INVALID_TOKEN,

@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from .base import CREATED, EventStream, MockServer, Reply, dumps, run_cli
-from .errors import OPENWEBUI_INVALID_CRED, openwebui_error
+from .errors import OPENWEBUI_ACCESS_PROHIBITED, OPENWEBUI_INVALID_CRED, openwebui_error
 from .openai_format import chat_reply, last_user_text, prompt_text, validate_chat
 from .scenario import Behaviour, Error, RecordedRequest
 
@@ -41,6 +41,9 @@ class OpenWebUIServer(MockServer):
         self.users: dict[str, str] = dict(users) if users is not None else dict([DEFAULT_USER])
         self.tokens: dict[str, str] = {}  # live token -> email
         self.expired: set[str] = set()
+        #: Accounts signed up but not yet approved: they sign in (role "pending") and every
+        #: other request is a 401 ACCESS_PROHIBITED, as Open WebUI answers them.
+        self.unapproved: set[str] = set()
         self.reasoning_field = "reasoning_content"
         self._serial = itertools.count(1)
 
@@ -102,6 +105,8 @@ class OpenWebUIServer(MockServer):
             raise self.fail(req, 403, "Not authenticated")
         with self._lock:
             email = self.tokens.get(token)
+        if email is not None and email in self.unapproved:
+            raise self.fail(req, 401, OPENWEBUI_ACCESS_PROHIBITED)
         if email is not None:
             return email
         if token in self.api_keys:
@@ -146,7 +151,7 @@ class OpenWebUIServer(MockServer):
             "id": _user_id(email),
             "email": email,
             "name": email.split("@")[0].title(),
-            "role": "user",
+            "role": "pending" if email in self.unapproved else "user",
             "profile_image_url": "/user.png",
             "token": token,
             "token_type": "Bearer",

@@ -40,6 +40,7 @@ class Stream:
     chunked: bool = True
     headers: dict[str, str] = field(default_factory=dict)
     seed: int = 0
+    content_type: str | None = None
 
 
 @dataclass
@@ -80,6 +81,26 @@ class Raw:
 
 
 @dataclass
+class Pour:
+    """Stream ``head``, then ``body`` ``times`` times (None: until the client leaves or the
+    server stops) ``delay`` seconds apart, then ``tail``; chunked. With ``gzip`` the whole body
+    is compressed on the fly (``Content-Encoding: gzip``): a gzip bomb when ``body`` is zeros.
+    For hostile answers: endless lines, trickles, endless streams (see ``hostile.py``).
+    """
+
+    head: bytes = b""
+    body: bytes = b""
+    times: int | None = 1
+    delay: float = 0.0
+    tail: bytes = b""
+    status: int = 200
+    content_type: str = "text/event-stream"
+    headers: dict[str, str] = field(default_factory=dict)
+    gzip: bool = False
+    on: str | None = None
+
+
+@dataclass
 class Stall:
     """Send nothing for ``seconds`` (None: until shutdown), then answer normally."""
 
@@ -94,7 +115,7 @@ class Drop:
     on: str | None = None
 
 
-Behaviour = Stream | Error | Models | Raw | Stall | Drop
+Behaviour = Stream | Error | Models | Raw | Pour | Stall | Drop
 
 
 @dataclass
