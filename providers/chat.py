@@ -179,6 +179,12 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
     @classmethod
     def missing_key_error(cls, keyring_error: SecretStoreError | None = None) -> MissingAuthError:
         variables = " or ".join(cls.api_key_env)
+        if keyring_error is not None and str(keyring_error) == credentials.NO_KEYRING_MESSAGE:
+            # Nothing can be stored here, so nothing was "not read": say what works instead.
+            return MissingAuthError(
+                f"No API key for {cls.label}. Set {variables or 'an API key'} for this run "
+                "(there is no system keyring here to store one)."
+            )
         if keyring_error is not None:
             instead = f" Or set {variables} for this run." if variables else ""
             return MissingAuthError(
