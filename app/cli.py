@@ -22,6 +22,7 @@ from providers.media import MediaError
 from providers.response import Reasoning, Usage
 from providers.types import BaseProvider, Message
 
+from . import cli_compare, cli_local, cli_secrets
 from .cli_common import (
     EXIT_FAILURE,
     EXIT_INTERRUPTED,
@@ -65,12 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     chat.add_argument("prompt", metavar="PROMPT", help="the prompt; - reads it from stdin")
 
-    from . import cli_compare, cli_secrets  # keys/login live beside the secret store code
-
     cli_compare.add_command(commands)
-    cli_secrets.add_commands(commands)
-    from . import cli_local
-
+    cli_secrets.add_commands(commands)  # keys/login live beside the secret store code
     cli_local.add_commands(commands)
     return parser
 
@@ -206,8 +203,6 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     parser = build_parser()
     args = parser.parse_args(argv)
-    from . import cli_compare, cli_local, cli_secrets
-
     handler = (
         COMMANDS.get(args.command)
         or cli_secrets.COMMANDS.get(args.command)
