@@ -19,6 +19,10 @@ from typing import Any
 
 import platformdirs
 
+from .history_file import HistoryError, open_database, storable
+
+__all__ = ["AnswerRecorder", "History", "HistoryError", "SearchWorker", "default_path"]
+
 SCHEMA_VERSION = 1
 
 #: Forward migrations: index i takes the database from version i to i + 1.
@@ -71,10 +75,6 @@ _MIGRATIONS: list[str] = [
 ]
 
 
-class HistoryError(Exception):
-    """The history database cannot be used; the message says what to do."""
-
-
 @dataclass(frozen=True)
 class Conversation:
     id: int
@@ -115,52 +115,39 @@ def default_path() -> Path:
 
 
 class History:
-    """The conversation store. One connection, used from the thread that opened it."""
+    """The conversation store. One connection, used from the thread that opened it.
 
-    def __init__(self, path: Path | str | None = None, clock: Callable[[], float] = time.time):
+    Any ``str`` can be stored: text that UTF-8 cannot hold (a lone surrogate) is cleaned on write.
+    """
+
+    def __init__(
+        self,
+        path: Path | str | None = None,
+        clock: Callable[[], float] = time.time,
+        *,
+        verify: bool = True,
+    ):
+        """Open (or create) the history; ``HistoryError`` says why a file cannot be used, and
+        such a file is left as it was (``history_file``). ``verify=False``: a second
+        connection to a file already verified (the search worker)."""
         self.path = Path(path) if path is not None else default_path()
         self._clock = clock
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._db = sqlite3.connect(self.path, isolation_level=None)
-            self._db.row_factory = sqlite3.Row
-            self._refuse_newer()  # before switching to WAL: a newer version's file is left as is
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._migrate()
-        except sqlite3.DatabaseError as error:
-            raise HistoryError(
-                f"The history database {self.path} cannot be opened ({error}). "
-                "Move it aside to start a new history."
-            ) from None
-
-    def _refuse_newer(self) -> int:
-        version: int = self._db.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise HistoryError(
-                f"The history database {self.path} was written by a newer Roundtable "
-                f"(schema {version}); update Roundtable to open it."
-            )
-        return version
-
-    def _migrate(self) -> None:
-        version = self._refuse_newer()
-        for target in range(version, SCHEMA_VERSION):
-            # One script, one transaction: a failed migration leaves the old version intact.
-            self._db.executescript(
-                f"BEGIN; {_MIGRATIONS[target]} PRAGMA user_version={target + 1}; COMMIT;"
-            )
+        self._db = open_database(self.path, _MIGRATIONS, verify=verify)
+        self._db.row_factory = sqlite3.Row
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
         self._db.execute("BEGIN")
         try:
             yield
+            self._db.execute("COMMIT")
         except BaseException:
-            self._db.execute("ROLLBACK")
+            # SQLite may have rolled back already (a full disk does): rolling back again would
+            # replace the real error with "cannot rollback - no transaction is active".
+            if self._db.in_transaction:
+                with suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
             raise
-        self._db.execute("COMMIT")
 
     def close(self) -> None:
         self._db.close()
@@ -173,7 +160,7 @@ class History:
         cursor = self._db.execute(
             "INSERT INTO conversations (title, system_prompt, provider, model, created_at,"
             " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (title, system_prompt, provider, model, now, now),
+            (*map(storable, (title, system_prompt, provider, model)), now, now),
         )
         return int(cursor.lastrowid or 0)
 
@@ -204,7 +191,7 @@ class History:
         if not fields:
             return
         assignments = ", ".join(f"{name} = ?" for name in fields)
-        values: list[Any] = list(fields.values())
+        values: list[Any] = [storable(value) for value in fields.values()]
         if touch:
             assignments += ", updated_at = ?"
             values.append(self._clock())
@@ -236,7 +223,15 @@ class History:
             cursor = self._db.execute(
                 "INSERT INTO messages (conversation_id, position, role, content, provider, model,"
                 " status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (conversation_id, position, role, content, provider, model, status, now, now),
+                (
+                    conversation_id,
+                    position,
+                    role,
+                    *map(storable, (content, provider, model)),
+                    status,
+                    now,
+                    now,
+                ),
             )
             self._touch(conversation_id, now)
         return int(cursor.lastrowid or 0)
@@ -260,7 +255,11 @@ class History:
             "usage": json.dumps(usage) if usage is not None else None,
             "elapsed": elapsed,
         }
-        fields = {name: value for name, value in fields.items() if value is not None}
+        fields = {
+            name: storable(value) if isinstance(value, str) else value
+            for name, value in fields.items()
+            if value is not None
+        }
         if not fields:
             return
         now = self._clock()
@@ -463,7 +462,7 @@ class SearchWorker:
         self, query: str, limit: int, prefix: bool, marks: tuple[str, str]
     ) -> list[SearchHit]:
         if self._store is None:
-            self._store = History(self.path)
+            self._store = History(self.path, verify=False)
         return self._store.search(query, limit, prefix=prefix, marks=marks)
 
     def _close(self) -> None:
