@@ -362,7 +362,11 @@ def _message(row: sqlite3.Row) -> StoredMessage:
 
 
 class AnswerRecorder:
-    """Saves a streamed answer as it arrives: at most once per ``interval``, and at the end."""
+    """Saves a streamed answer as it arrives: at most once per ``interval``, and at the end.
+
+    Saves happen when text arrives; the session also saves on a timer (``due_in``), so text
+    received before a stall is on disk ``interval`` later whatever the stream does.
+    """
 
     def __init__(
         self,
@@ -383,6 +387,16 @@ class AnswerRecorder:
     @property
     def text(self) -> str:
         return "".join(self._parts)
+
+    @property
+    def dirty(self) -> bool:
+        """Something arrived since the last save."""
+        return self._dirty
+
+    def due_in(self) -> float:
+        """Seconds until unsaved text is ``interval`` old: when a timer must save it, so that
+        the promise holds while nothing arrives (a stalled stream)."""
+        return max(0.0, self.interval - (self._clock() - self._saved_at))
 
     def add_text(self, text: str) -> None:
         self._parts.append(text)
