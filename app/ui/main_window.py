@@ -623,8 +623,12 @@ class MainWindow(QMainWindow):
             history=self.history,
         )  # fmt: skip
         self.load_providers()
-        if self.history_error:
-            self.banner.show_message("history", "warning", self.history_error)
+        # Start-up problems, each shown once: a damaged settings file (kept aside), no history.
+        notices = [text for text in (self.settings.problem, self.history_error) if text]
+        if notices:
+            tag = "history" if self.history_error else "settings"
+            self.banner.show_message(tag, "warning", "\n\n".join(notices))
+        self.settings.problem = None
 
     def _create_history_panel(self) -> None:
         from .history_panel import HistoryPanel

@@ -457,8 +457,9 @@ def test_an_unusable_database_is_reported_and_left_alone(
     path.parent.mkdir(parents=True, exist_ok=True)
     if damage == "corrupt":
         path.write_bytes(b"this is not a database" * 100)
-        expected = "Move it aside"
+        expected = "not an SQLite database"
     else:
+        History(path).close()
         db = sqlite3.connect(path)
         db.execute("PRAGMA user_version=99")
         db.close()
