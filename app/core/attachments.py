@@ -32,23 +32,6 @@ log = logging.getLogger(__name__)
 #: Every refusal (missing, empty, too large, unsupported) is one of these; its text is for users.
 AttachmentError = MediaError
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS attachments (
-    sha256 TEXT PRIMARY KEY,
-    kind TEXT NOT NULL CHECK (kind IN ('image', 'text')),
-    mime TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    tokens INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS message_attachments (
-    message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
-    position INTEGER NOT NULL,
-    sha256 TEXT NOT NULL,
-    name TEXT NOT NULL,
-    PRIMARY KEY (message_id, position)
-);
-CREATE INDEX IF NOT EXISTS message_attachments_by_file ON message_attachments(sha256);
-"""
 
 
 @dataclass(frozen=True)
@@ -134,7 +117,7 @@ class AttachmentStore:
         self.files_dir = Path(files_dir)
         self._db = sqlite3.connect(db_path, isolation_level=None, timeout=10)
         self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.executescript(_SCHEMA)
+        # Its tables are in the history's schema (migration 3), so a verified file stays verified.
         self.collect_garbage()
 
     @classmethod

@@ -22,7 +22,11 @@ import platformdirs
 from app.core import history_search
 from app.core.history_search import SearchHit as SearchHit  # callers import it from here
 
-SCHEMA_VERSION = 2
+from .history_file import HistoryError, open_database, storable
+
+__all__ = ["AnswerRecorder", "History", "HistoryError", "SearchHit", "SearchWorker", "default_path"]
+
+SCHEMA_VERSION = 3
 
 #: Forward migrations: index i takes the database from version i to i + 1.
 _MIGRATIONS: list[str] = [
@@ -72,11 +76,26 @@ _MIGRATIONS: list[str] = [
     END;
     """,
     history_search.MIGRATION,  # the search index for every language (schema 2)
+    # Attachments (schema 3): each file once by sha256 (the bytes live in files beside the
+    # database, ``app.core.attachments``), and which message uses it at which position.
+    """
+    CREATE TABLE IF NOT EXISTS attachments (
+        sha256 TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('image', 'text')),
+        mime TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        tokens INTEGER NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS message_attachments (
+        message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        name TEXT NOT NULL,
+        PRIMARY KEY (message_id, position)
+    );
+    CREATE INDEX IF NOT EXISTS message_attachments_by_file ON message_attachments(sha256);
+    """,
 ]
-
-
-class HistoryError(Exception):
-    """The history database cannot be used; the message says what to do."""
 
 
 @dataclass(frozen=True)
@@ -111,54 +130,43 @@ def default_path() -> Path:
 
 
 class History:
-    """The conversation store. One connection, used from the thread that opened it."""
+    """The conversation store. One connection, used from the thread that opened it.
 
-    def __init__(self, path: Path | str | None = None, clock: Callable[[], float] = time.time):
+    Any ``str`` can be stored: text that UTF-8 cannot hold (a lone surrogate) is cleaned on write.
+    """
+
+    def __init__(
+        self,
+        path: Path | str | None = None,
+        clock: Callable[[], float] = time.time,
+        *,
+        verify: bool = True,
+    ):
+        """Open (or create) the history; ``HistoryError`` says why a file cannot be used, and
+        such a file is left as it was (``history_file``). ``verify=False``: a second
+        connection to a file already verified (the search worker)."""
         self.path = Path(path) if path is not None else default_path()
         self._clock = clock
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._db = sqlite3.connect(self.path, isolation_level=None)
-            self._db.row_factory = sqlite3.Row
-            history_search.register(self._db)  # the search index's triggers call it
-            self._refuse_newer()  # before switching to WAL: a newer version's file is left as is
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._migrate()
-            history_search.check_index(self._db)  # rebuilt if another stemmer made it
-        except sqlite3.DatabaseError as error:
-            raise HistoryError(
-                f"The history database {self.path} cannot be opened ({error}). "
-                "Move it aside to start a new history."
-            ) from None
-
-    def _refuse_newer(self) -> int:
-        version: int = self._db.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise HistoryError(
-                f"The history database {self.path} was written by a newer Roundtable "
-                f"(schema {version}); update Roundtable to open it."
-            )
-        return version
-
-    def _migrate(self) -> None:
-        version = self._refuse_newer()
-        for target in range(version, SCHEMA_VERSION):
-            # One script, one transaction: a failed migration leaves the old version intact.
-            self._db.executescript(
-                f"BEGIN; {_MIGRATIONS[target]} PRAGMA user_version={target + 1}; COMMIT;"
-            )
+        # The search index's triggers call ``search_terms``: every connection registers it first.
+        self._db = open_database(
+            self.path, _MIGRATIONS, verify=verify, prepare=history_search.register
+        )
+        self._db.row_factory = sqlite3.Row
+        history_search.check_index(self._db)  # rebuilt if another stemmer made it
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
         self._db.execute("BEGIN")
         try:
             yield
+            self._db.execute("COMMIT")
         except BaseException:
-            self._db.execute("ROLLBACK")
+            # SQLite may have rolled back already (a full disk does): rolling back again would
+            # replace the real error with "cannot rollback - no transaction is active".
+            if self._db.in_transaction:
+                with suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
             raise
-        self._db.execute("COMMIT")
 
     def close(self) -> None:
         self._db.close()
@@ -171,7 +179,7 @@ class History:
         cursor = self._db.execute(
             "INSERT INTO conversations (title, system_prompt, provider, model, created_at,"
             " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (title, system_prompt, provider, model, now, now),
+            (*map(storable, (title, system_prompt, provider, model)), now, now),
         )
         return int(cursor.lastrowid or 0)
 
@@ -202,7 +210,7 @@ class History:
         if not fields:
             return
         assignments = ", ".join(f"{name} = ?" for name in fields)
-        values: list[Any] = list(fields.values())
+        values: list[Any] = [storable(value) for value in fields.values()]
         if touch:
             assignments += ", updated_at = ?"
             values.append(self._clock())
@@ -234,7 +242,15 @@ class History:
             cursor = self._db.execute(
                 "INSERT INTO messages (conversation_id, position, role, content, provider, model,"
                 " status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (conversation_id, position, role, content, provider, model, status, now, now),
+                (
+                    conversation_id,
+                    position,
+                    role,
+                    *map(storable, (content, provider, model)),
+                    status,
+                    now,
+                    now,
+                ),
             )
             self._touch(conversation_id, now)
         return int(cursor.lastrowid or 0)
@@ -258,7 +274,11 @@ class History:
             "usage": json.dumps(usage) if usage is not None else None,
             "elapsed": elapsed,
         }
-        fields = {name: value for name, value in fields.items() if value is not None}
+        fields = {
+            name: storable(value) if isinstance(value, str) else value
+            for name, value in fields.items()
+            if value is not None
+        }
         if not fields:
             return
         now = self._clock()
@@ -356,7 +376,11 @@ def _message(row: sqlite3.Row) -> StoredMessage:
 
 
 class AnswerRecorder:
-    """Saves a streamed answer as it arrives: at most once per ``interval``, and at the end."""
+    """Saves a streamed answer as it arrives: at most once per ``interval``, and at the end.
+
+    Saves happen when text arrives; the session also saves on a timer (``due_in``), so text
+    received before a stall is on disk ``interval`` later whatever the stream does.
+    """
 
     def __init__(
         self,
@@ -377,6 +401,16 @@ class AnswerRecorder:
     @property
     def text(self) -> str:
         return "".join(self._parts)
+
+    @property
+    def dirty(self) -> bool:
+        """Something arrived since the last save."""
+        return self._dirty
+
+    def due_in(self) -> float:
+        """Seconds until unsaved text is ``interval`` old: when a timer must save it, so that
+        the promise holds while nothing arrives (a stalled stream)."""
+        return max(0.0, self.interval - (self._clock() - self._saved_at))
 
     def add_text(self, text: str) -> None:
         self._parts.append(text)
@@ -463,7 +497,7 @@ class SearchWorker:
         self, query: str, limit: int, offset: int, prefix: bool, marks: tuple[str, str]
     ) -> list[SearchHit]:
         if self._store is None:
-            self._store = History(self.path)
+            self._store = History(self.path, verify=False)
         return self._store.search(query, limit, offset, prefix=prefix, marks=marks)
 
     def _close(self) -> None:

@@ -451,7 +451,8 @@ class _Saver:
     """Writes one session's conversation to the history as it happens.
 
     Each write is one small statement on the calling (GUI) thread. A failing write (disk full,
-    database removed) turns saving off for this session and is reported once: the chat goes on.
+    database removed, anything else) turns saving off for this session and is reported once:
+    the answer goes on to its normal end, its text stays on screen, Send works again.
     Only message text and non-secret metadata are written (provider id, model, usage, timing).
     """
 
@@ -460,6 +461,7 @@ class _Saver:
         self.conversation_id: int | None = None
         self._failed = failed
         self._stored_meta: tuple[str, str, str] | None = None  # system prompt, provider, model
+        self._timer: asyncio.TimerHandle | None = None  # the next timed save of an answer
 
     def attach(self, conversation: Conversation) -> None:
         self.conversation_id = conversation.id
@@ -475,11 +477,19 @@ class _Saver:
             return None
         try:
             return action(history)
-        except sqlite3.Error as error:
+        except Exception as error:  # no storage error may end an answer or lose its text
+            from .history_file import describe
+
             self.history = None
-            log.info("history write failed: %s", error)
+            self._cancel_timer()
+            if isinstance(error, sqlite3.Error):
+                log.info("history write failed: %s", error)
+                reason = describe(error, history.path)
+            else:
+                log.error("history write failed unexpectedly", exc_info=True)
+                reason = f"{type(error).__name__}: {error}"
             self._failed(
-                f"Conversations can no longer be saved to the history ({error}). "
+                f"Conversations can no longer be saved to the history: {reason}. "
                 "Chatting goes on without saving."
             )
             return None
@@ -524,12 +534,32 @@ class _Saver:
     def text(self, recorder: AnswerRecorder | None, text: str) -> None:
         if recorder is not None and self.history is not None:
             self._write(lambda _history: recorder.add_text(text))
+            self._save_later(recorder)
 
     def reasoning(self, recorder: AnswerRecorder | None, text: str) -> None:
         if recorder is not None and self.history is not None:
             self._write(lambda _history: recorder.add_reasoning(text))
+            self._save_later(recorder)
+
+    def _save_later(self, recorder: AnswerRecorder) -> None:
+        """Unsaved text gets a timed save: a crash during a stall loses at most ``interval``."""
+        if self._timer is None and recorder.dirty and self.history is not None:
+            self._timer = asyncio.get_running_loop().call_later(
+                recorder.due_in(), self._timed_save, recorder
+            )
+
+    def _timed_save(self, recorder: AnswerRecorder) -> None:
+        self._timer = None
+        if self.history is not None:
+            self._write(lambda _history: recorder.flush())
+
+    def _cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
 
     def answer_ended(self, recorder: AnswerRecorder | None, turn: Turn) -> None:
+        self._cancel_timer()
         if recorder is None:
             return
         status = "error" if turn.error else "stopped" if turn.stopped else "complete"

@@ -86,40 +86,80 @@ class Settings:
     def __init__(self, path: Path | None = None, data: dict[str, Any] | None = None) -> None:
         self.path = path or default_path()
         self._data: dict[str, Any] = data if data is not None else {}
+        #: Why the file on disk was not used (damaged, ...): for the window to show once.
+        self.problem: str | None = None
+        self._read_only = False  # a damaged file that could not be kept aside is never replaced
 
     # ----- file ------------------------------------------------------------------------------
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
-        """Read the file; a missing or damaged file gives empty settings (never a crash)."""
+        """Read the file; a missing or damaged file gives empty settings (never a crash).
+
+        A damaged file is not silently replaced at the next save: it is renamed to
+        ``settings.json.damaged-<time>`` first, and ``problem`` says so.
+        """
         settings = cls(path)
         try:
-            text = settings.path.read_text(encoding="utf-8")
+            raw = settings.path.read_bytes()
         except FileNotFoundError:
             return settings
         except OSError as error:
             log.info("settings file %s unreadable (%s); using defaults", settings.path, error)
             return settings
         try:
-            data = json.loads(text)
-        except ValueError:
-            data = None
+            data = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            settings._set_aside("it is not UTF-8 text")
+            return settings
+        except json.JSONDecodeError as error:
+            settings._set_aside(f"line {error.lineno}, column {error.colno}: {error.msg}")
+            return settings
         if not isinstance(data, dict):
-            log.info("settings file %s is damaged; using defaults", settings.path)
+            settings._set_aside("it does not hold a JSON object")
             return settings
         try:
             check_no_secret(data)
-        except SecretInSettingsError:
-            # Someone put a secret in by hand: do not use (or rewrite) it.
-            log.info("settings file %s holds a secret-like entry; ignoring the file", settings.path)
+        except SecretInSettingsError as error:
+            # Someone put a secret in by hand: do not use it, and never write it back.
+            settings._set_aside(str(error))
             return settings
         settings._data = data
         return settings
+
+    def _set_aside(self, reason: str) -> None:
+        """Keep the damaged file as ``<name>.damaged-<time>`` and say so in ``problem``."""
+        import time  # here, not at the top: the window's start-up is timed
+
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        backup = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
+        number = 1
+        while backup.exists():
+            number += 1
+            backup = self.path.with_name(f"{self.path.name}.damaged-{stamp}-{number}")
+        log.info("settings file %s is damaged (%s)", self.path, reason)
+        try:
+            os.rename(self.path, backup)
+        except OSError as error:
+            self._read_only = True
+            self.problem = (
+                f"The settings file {self.path} is damaged ({reason}), so the defaults are "
+                f"used. It could not be kept aside ({error.strerror or error}), so it is left "
+                "as it is and changes to the settings are not saved until you fix or remove it."
+            )
+            return
+        self.problem = (
+            f"The settings file {self.path} is damaged ({reason}), so the defaults are used. "
+            f"It was kept as {backup.name} in the same folder: copy back what you need."
+        )
 
     def save(self) -> None:
         """Write atomically: a crash leaves either the old file or the new one, never half."""
         import tempfile  # here, not at the top: the window's start-up is timed
 
         check_no_secret(self._data)
+        if self._read_only:
+            log.info("not replacing the damaged settings file %s", self.path)
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps(self._data, indent=2, ensure_ascii=False, sort_keys=True)
         handle, temporary = tempfile.mkstemp(

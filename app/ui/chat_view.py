@@ -49,7 +49,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from . import theme
+from . import links, theme
 from .deferred import after_first_paint
 from .markdown import (
     COPY_SCHEME,
@@ -489,7 +489,7 @@ class _AnswerBubble(_Bubble):
     def _browser(self) -> MessageBrowser:
         browser = MessageBrowser()
         browser.document().setDefaultStyleSheet(self.view.renderer.stylesheet())
-        browser.anchorClicked.connect(lambda url: self.view._on_anchor(self, url))
+        browser.anchorClicked.connect(lambda url: self.view._on_anchor(self, url, browser))
         return browser
 
     def _new_page(self) -> MessageBrowser:
@@ -810,8 +810,9 @@ class ChatView(QWidget):
             bar = self._scroll.verticalScrollBar()
             bar.setValue(bar.maximum())
 
-    def _on_anchor(self, bubble: _AnswerBubble, url: QUrl) -> None:
-        """A click on a link in an answer: copy a code block, or hand a web link to the window."""
+    def _on_anchor(self, bubble: _AnswerBubble, url: QUrl, browser: MessageBrowser) -> None:
+        """A click on a link in an answer: copy a code block, or hand a web link to the window
+        (after a confirmation naming the real target when the link's text is not its target)."""
         if url.scheme() == COPY_SCHEME:
             number = url.path()
             code = bubble.code_block(int(number)) if number.isdigit() else None
@@ -819,7 +820,11 @@ class ChatView(QWidget):
                 _copy_to_clipboard(code)
             return
         link = url.toString()
-        if is_safe_link(link):
+        if not is_safe_link(link):
+            return
+        if links.needs_confirmation(links.anchor_texts(browser.document(), url), link):
+            links.confirm_open(self, url, lambda: self.linkActivated.emit(link))
+        else:
             self.linkActivated.emit(link)
 
     # -- internals -----------------------------------------------------------------------

@@ -206,8 +206,12 @@ class MainWindow(QMainWindow):
         )
         self.conversation.attach(self.session)
         self.target.load_providers()
-        if self.history_error:
-            self.banner.show_message("history", "warning", self.history_error)
+        # Start-up problems, each shown once: a damaged settings file (kept aside), no history.
+        notices = [text for text in (self.settings.problem, self.history_error) if text]
+        if notices:
+            tag = "history" if self.history_error else "settings"
+            self.banner.show_message(tag, "warning", "\n\n".join(notices))
+        self.settings.problem = None
 
     def _open_history(self) -> None:
         """Open the history database; if it cannot be used, say why and go on without it (the

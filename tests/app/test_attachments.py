@@ -135,6 +135,26 @@ def test_history_round_trips_attachments_stored_once(
         reopened.close()
 
 
+def test_a_history_with_attachments_reopens_as_a_verified_roundtable_file(tmp_path: Path) -> None:
+    """The attachment tables are part of the history's own schema: a file that has them is
+    still recognised as Roundtable's on the next start (and not refused as a foreign file)."""
+    path = tmp_path / "data" / "history.sqlite3"
+    history = History(path)
+    store = AttachmentStore.for_history(history)
+    conversation = history.create_conversation("Pictures")
+    store.add(
+        history.add_message(conversation, "user", "one"), [Attachment.from_bytes(png(), "a.png")]
+    )
+    store.close()
+    history.close()
+
+    reopened = History(path)  # verified again: header, application id, exact schema
+    try:
+        assert [c.title for c in reopened.conversations()] == ["Pictures"]
+    finally:
+        reopened.close()
+
+
 def test_deleting_a_conversation_deletes_only_the_files_no_other_message_uses(
     history: History, store: AttachmentStore
 ) -> None:

@@ -121,6 +121,7 @@ def test_export_markdown(history: History) -> None:
 
 def test_newer_schema_is_refused_with_advice(tmp_path: Path) -> None:
     path = tmp_path / "h.sqlite3"
+    History(path).close()
     db = sqlite3.connect(path)
     db.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
     db.close()
@@ -131,5 +132,60 @@ def test_newer_schema_is_refused_with_advice(tmp_path: Path) -> None:
 def test_corrupt_file_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "h.sqlite3"
     path.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(HistoryError, match="Move it aside"):
+    with pytest.raises(HistoryError, match="not an SQLite database.*move it elsewhere"):
         History(path)
+    assert path.read_bytes() == b"this is not a database" * 100
+
+
+def test_search_returns_at_most_limit_hits(history: History) -> None:
+    # One hit per conversation (its newest matching message), so the hits need 7 conversations.
+    for number in range(7):
+        conv = history.create_conversation()
+        history.add_message(conv, "user", f"kiwi number {number}")
+        history.add_message(conv, "assistant", f"kiwi again {number}")
+    assert len(history.search("kiwi")) == 7
+    assert len(history.search("kiwi", limit=3)) == 3
+    assert len(history.search("kiwi", limit=1, prefix=True)) == 1
+
+
+def test_any_string_is_stored_lone_surrogates_become_replacement_characters(
+    history: History,
+) -> None:
+    conv = history.create_conversation("title \ud800", "system \udfff")
+    message = history.add_message(conv, "user", "a\ud800b", model="m\udc00")
+    history.update_message(
+        message, content="x\ud83d\ude00y \ud800", reasoning="\udbff", error="e\ud800"
+    )
+    stored = history.messages(conv)[0]
+    assert stored.content == "x\U0001f600y \ufffd"  # a pair left in two halves is joined
+    assert (stored.reasoning, stored.error, stored.model) == ("\ufffd", "e\ufffd", "m\ufffd")
+    assert history.conversation(conv).title == "title \ufffd"
+    history.update_conversation(conv, title="t\ud800")
+    assert history.conversation(conv).title == "t\ufffd"
+    assert history.search("x")[0].message_id == message
+
+
+def test_a_full_disk_says_so_and_leaves_no_transaction_open(history: History) -> None:
+    from app.core.history_file import describe
+
+    conv = history.create_conversation()
+    message = history.add_message(conv, "assistant", "", status="streaming")
+    pages = history._db.execute("PRAGMA page_count").fetchone()[0]
+    history._db.execute(f"PRAGMA max_page_count={pages}")  # the disk is "full" from here on
+    with pytest.raises(sqlite3.Error) as raised:
+        history.update_message(message, content="words " * 20_000)
+    assert raised.value.sqlite_errorcode == sqlite3.SQLITE_FULL, raised.value
+    assert "disk is full" in describe(raised.value, history.path)
+    assert not history._db.in_transaction
+    # A failed statement without a statement journal makes SQLite roll the whole transaction
+    # back by itself (as a real full disk does): the error must still say the disk is full.
+    with pytest.raises(sqlite3.Error) as raised, history._transaction():
+        history._db.execute(
+            "INSERT INTO conversations (title, created_at, updated_at) VALUES (?, 0, 0)",
+            ("t" * 200_000,),
+        )
+    assert raised.value.sqlite_errorcode == sqlite3.SQLITE_FULL, raised.value
+    assert not history._db.in_transaction
+    history._db.execute("PRAGMA max_page_count=1073741823")  # space freed: saving works again
+    history.update_message(message, content="after")
+    assert history.messages(conv)[0].content == "after"
