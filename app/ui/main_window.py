@@ -43,6 +43,7 @@ from .history_panel import HistoryPanel
 from .resources import icon
 from .side_panel import SidePanel
 from .target_bar import TargetBar
+from .welcome_flow import WelcomeFlow
 from .window_actions import WindowActions
 
 __all__ = ["RESTORE_RECENT", "MainWindow"]
@@ -81,6 +82,9 @@ class MainWindow(QMainWindow):
         self.side_panel = SidePanel(settings)
         self.history_panel = HistoryPanel()
         self.history_panel.setMinimumWidth(200)
+        self.welcome_flow = WelcomeFlow(
+            settings, self.target, self.conversation, self._has_conversation, self
+        )
         self.actions = WindowActions(self, settings.theme)
         self._alias_pieces()
         self._build_toolbar()
@@ -144,7 +148,7 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setHandleWidth(1)
         for index, (widget, stretch) in enumerate(
-            ((self.history_panel, 0), (self.conversation, 1), (self.side_panel, 0))
+            ((self.history_panel, 0), (self.welcome_flow.column, 1), (self.side_panel, 0))
         ):
             self.splitter.addWidget(widget)
             self.splitter.setStretchFactor(index, stretch)
@@ -166,6 +170,8 @@ class MainWindow(QMainWindow):
         target.notice.connect(self.banner.show_message)
         target.noticeDismissed.connect(lambda tag: self.banner.dismiss(tag or None))
         target.credentialsRequested.connect(self.open_credentials)
+        self.welcome_flow.credentialsRequested.connect(self.open_credentials)
+        self.actions.welcome.triggered.connect(self.welcome_flow.show)
         conversation.answerEnded.connect(self.answerEnded.emit)
         conversation.conversationOpened.connect(self.conversationOpened.emit)
         conversation.conversationSaved.connect(self._conversation_saved)
@@ -254,6 +260,7 @@ class MainWindow(QMainWindow):
             return None
         dialog = CredentialsDialog(self.target.providers[pid], pid, self.settings, self)
         dialog.saved.connect(self.target.credentials_saved)
+        dialog.saved.connect(lambda _pid: self.welcome_flow.rescan())
         dialog.finished.connect(lambda _result: dialog.deleteLater())
         self.credentials_dialog = dialog
         dialog.open()
@@ -316,6 +323,7 @@ class MainWindow(QMainWindow):
         """A fresh conversation; the system prompt stays as the new one's starting point."""
         self.conversation.new_chat()
         self.history_panel.set_current(None)
+        self.welcome_flow.hide()
 
     def open_compare(self) -> QWidget:
         """The side-by-side window, prefilled with what is in the composer."""
@@ -356,8 +364,12 @@ class MainWindow(QMainWindow):
                 + (f" New answers come from {instead}." if instead else ""),
             )  # fmt: skip
         panel.set_current(conversation_id)
+        self.welcome_flow.hide()
         self.conversation.show_restored()
         return True
+
+    def _has_conversation(self) -> bool:
+        return self.history is not None and bool(self.history.conversations(limit=1))
 
     def _conversation_saved(self, conversation_id: int) -> None:
         self.history_panel.refresh()
@@ -394,7 +406,7 @@ class MainWindow(QMainWindow):
 
     def _show_theme(self) -> None:
         """Each piece draws its own icons and colours for the current theme."""
-        for piece in (self.target, self.conversation, self.history_panel):
+        for piece in (self.target, self.conversation, self.history_panel, self.welcome_flow):
             piece.set_dark(self._dark)
         text = theme.palette_for(self._dark).text
         self.credentials_action.setIcon(icon("key", text))
