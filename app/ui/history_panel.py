@@ -405,6 +405,12 @@ class HistoryPanel(QWidget):
         self.search.setEnabled(history is not None)
         self.refresh()
 
+    def set_updating(self) -> None:
+        """The history is being upgraded (once after an update) until ``set_history``."""
+        self.search.setEnabled(False)
+        self._error = self.tr("Updating the search index…\n\nYour conversations appear soon.")
+        self.refresh()
+
     def refresh(self) -> None:
         """Read the list again (after a change); a search shown stays until its text changes."""
         history = self.history

@@ -39,6 +39,7 @@ from .banner import BannerAction
 from .compare_view import open_compare_window
 from .conversation import RESTORE_RECENT, ConversationPane
 from .credentials_dialog import CredentialsDialog
+from .history_opener import HistoryOpener
 from .history_panel import HistoryPanel
 from .resources import icon
 from .side_panel import SidePanel
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
         self.side_panel = SidePanel(settings)
         self.history_panel = HistoryPanel()
         self.history_panel.setMinimumWidth(200)
+        self.history_opener = HistoryOpener(self)
         self.welcome_flow = WelcomeFlow(
             settings, self.target, self.conversation, self._has_conversation, self
         )
@@ -177,6 +179,8 @@ class MainWindow(QMainWindow):
         conversation.conversationSaved.connect(self._conversation_saved)
         conversation.loginRequested.connect(self.offer_login)
         conversation.linkActivated.connect(self.open_link)
+        self.history_opener.updating.connect(panel.set_updating)
+        self.history_opener.opened.connect(self._history_opened)
         panel.openRequested.connect(self.open_conversation)
         panel.newChatRequested.connect(self.new_chat)
         panel.conversationDeleted.connect(self._conversation_deleted)
@@ -204,27 +208,23 @@ class MainWindow(QMainWindow):
         if self.is_started:
             return
         self.is_started = True
-        self._open_history()
         self.session = ChatSession(
             RequestConfig(provider=BaseProvider, provider_id=""),
             listener=self.listener,  # type: ignore[arg-type]  # a SessionListener by duck typing
-            history=self.history,
         )
         self.conversation.attach(self.session)
+        self.history_opener.open()  # now, or after an upgrade on a worker thread
         self.target.load_providers()
-        if self.history_error:
-            self.banner.show_message("history", "warning", self.history_error)
 
-    def _open_history(self) -> None:
-        """Open the history database; if it cannot be used, say why and go on without it (the
-        file is left as it is: it may be recoverable, or belong to a newer version)."""
-        try:
-            self.history = History()
-        except HistoryError as error:
-            self.history_error = f"History is off: {error}"
-        except OSError as error:
-            self.history_error = f"History is off: its folder cannot be used ({error})."
-        self.history_panel.set_history(self.history, self.history_error or "")
+    def _history_opened(self, history: History | None, error: str) -> None:
+        """The history is open; if it cannot be used, say why and go on without it (the file
+        is left as it is: it may be recoverable, or belong to a newer version)."""
+        self.history, self.history_error = history, error or None
+        if self.session is not None:
+            self.session.attach_history(history)
+        self.history_panel.set_history(history, error)
+        if error:
+            self.banner.show_message("history", "warning", error)
 
     # ----- the target -----------------------------------------------------------------------------
     @property
@@ -369,6 +369,8 @@ class MainWindow(QMainWindow):
         return True
 
     def _has_conversation(self) -> bool:
+        if self.history_opener.pending():
+            return True  # a history being upgraded has conversations
         return self.history is not None and bool(self.history.conversations(limit=1))
 
     def _conversation_saved(self, conversation_id: int) -> None:
@@ -429,6 +431,7 @@ class MainWindow(QMainWindow):
         self.conversation.stop_restoring()
         self.target.shutdown()
         self.history_panel.shutdown()
+        self.history_opener.cancel()
         self._close_history()
 
     def _close_history(self) -> None:
