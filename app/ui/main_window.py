@@ -213,8 +213,8 @@ class MainWindow(QMainWindow):
             listener=self.listener,  # type: ignore[arg-type]  # a SessionListener by duck typing
         )
         self.conversation.attach(self.session)
-        self.history_opener.open()  # now, or after an upgrade on a worker thread
         self.target.load_providers()
+        self.history_opener.open()  # now, or after an upgrade on a worker thread
 
     def _history_opened(self, history: History | None, error: str) -> None:
         """The history is open; if it cannot be used, say why and go on without it (the file
