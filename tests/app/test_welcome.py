@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from app.core import first_run
 from app.core.first_run import Server
-from app.ui import application, theme
+from app.ui import theme
 from app.ui.welcome import OptionCard, WelcomeScreen
 from tests.app.conftest import Loop
 from tests.app.test_first_run import StarterModel, without_local
@@ -45,7 +45,7 @@ def welcome(qtbot: Any, loop: Loop, no_keyring: None) -> Iterator[Any]:
         return screen
 
     yield open_
-    application.apply_theme("system")
+    theme.apply_theme("system")
 
 
 def card(screen: WelcomeScreen, provider_id: str) -> OptionCard:
@@ -153,7 +153,7 @@ def test_screenshot_without_clipping(
 ) -> None:  # fmt: skip
     monkeypatch.setenv("GROQ_API_KEY", "gsk-test-screenshot-key-7000")
     ollama_server.models = ["llama3.2:latest", "qwen3:8b", "gemma3:4b", "mistral:7b"]
-    application.apply_theme("dark" if dark else "light")
+    theme.apply_theme("dark" if dark else "light")
     servers = [
         Server("ollama", ollama_server.base_url),
         Server("openwebui", openwebui_server.url),
