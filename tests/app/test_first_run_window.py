@@ -113,7 +113,8 @@ def test_add_key_opens_the_dialog_and_a_save_looks_again(
 ) -> None:
     window = fresh_window(servers=[])
     welcome = shown_welcome(window, loop)
-    assert welcome.detection is not None and welcome.detection.ready() == []
+    assert welcome.detection is not None
+    assert [o for o in welcome.detection.ready() if o.kind is not Kind.LOCAL_MODEL] == []
     welcome.cloud.setCurrentIndex(welcome.cloud.findData("anthropic"))
     click(qtbot, welcome.add_key)
     dialog = window.credentials_dialog
@@ -125,7 +126,7 @@ def test_add_key_opens_the_dialog_and_a_save_looks_again(
     loop.run(saved)
     loop.run(welcome.task)  # looked again
     assert welcome.detection is not None
-    (ready,) = welcome.detection.ready()
+    (ready,) = [o for o in welcome.detection.ready() if o.kind is not Kind.LOCAL_MODEL]
     assert ready.provider_id == "anthropic" and ready.session_only
     assert window.current_provider() is not None and window.current_provider()[0] == "anthropic"
 
