@@ -33,7 +33,6 @@ log = logging.getLogger(__name__)
 AttachmentError = MediaError
 
 
-
 @dataclass(frozen=True)
 class Attachment:
     """One file ready to send: ``kind`` image or text, its type, hash, size and token estimate."""

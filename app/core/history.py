@@ -12,7 +12,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager, suppress
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -127,6 +127,29 @@ class StoredMessage:
 
 def default_path() -> Path:
     return Path(platformdirs.user_data_dir("roundtable")) / "history.sqlite3"
+
+
+def needs_upgrade(path: Path | str | None = None) -> bool:
+    """Whether opening the file will migrate it or rebuild its search index: seconds for a large
+    history (about 15 s at 100k messages), so the window runs ``upgrade`` off the GUI thread
+    first. A quick read; anything odd is left for ``History()`` to report."""
+    path = Path(path) if path is not None else default_path()
+    if not path.is_file():
+        return False
+    try:
+        with closing(sqlite3.connect(path)) as db:
+            version: int = db.execute("PRAGMA user_version").fetchone()[0]
+            if version != SCHEMA_VERSION:
+                return 0 < version < SCHEMA_VERSION
+            return not history_search.index_is_current(db)
+    except sqlite3.Error:
+        return False
+
+
+def upgrade(path: Path | str | None = None) -> None:
+    """Migrate the file and rebuild its index now, with a connection of the calling thread
+    (a worker's); ``History()`` then opens it at once. Raises what ``History()`` raises."""
+    History(path).close()
 
 
 class History:

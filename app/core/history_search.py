@@ -185,11 +185,16 @@ def register(db: sqlite3.Connection) -> None:
     db.create_function("search_terms_version", 0, terms_version, deterministic=True)
 
 
+def index_is_current(db: sqlite3.Connection) -> bool:
+    """Whether the index was made by this ``index_terms`` (schema 2 or later)."""
+    row = db.execute("SELECT value FROM search_meta WHERE key = 'terms'").fetchone()
+    return row is not None and row[0] == terms_version()
+
+
 def check_index(db: sqlite3.Connection) -> None:
     """Rebuild the index if it was made by another ``index_terms`` (once, after an update
     of PyStemmer, Python's Unicode data or SQLite): removals must compute the same text."""
-    row = db.execute("SELECT value FROM search_meta WHERE key = 'terms'").fetchone()
-    if row is not None and row[0] == terms_version():
+    if index_is_current(db):
         return
     db.executescript(
         "BEGIN IMMEDIATE; INSERT INTO search_index(search_index) VALUES ('rebuild');"

@@ -200,6 +200,11 @@ class ChatSession:
         """Where the conversation is saved; None without a history or after a failed write."""
         return self._saved.history
 
+    def attach_history(self, history: History | None) -> None:
+        """Save to ``history`` from now on (the window opens it after creating the session when
+        a migration runs first; a conversation begun meanwhile is saved from its next message)."""
+        self._saved.history = history
+
     async def wait(self) -> None:
         """Until the current answer (if any) has ended, however it ends."""
         task = self._task

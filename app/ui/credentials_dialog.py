@@ -33,6 +33,7 @@ from app.core import secrets
 from app.core.settings import SecretInSettingsError, Settings, url_has_password
 from providers.errors import ProviderError, SecretStoreError
 
+from .no_keyring import NoKeyring
 from .resources import icon
 from .tasks import spawn
 
@@ -68,9 +69,7 @@ class CredentialsDialog(QDialog):
         self.task: asyncio.Task[Any] | None = None  # the operation running now (tests await it)
         self._stored_key = False
         self._signed_in = False
-        #: No keyring works: secrets typed here are kept in memory for this run only.
-        self.session_only = False
-        self._keyring_error = ""
+        self.no_keyring = NoKeyring(provider, provider_id, self)
         self.models: list[str] = []  # what the last "Test connection" listed
         self.setObjectName("credentialsDialog")
         self.setWindowTitle(f"{self.label} — Credentials")
@@ -90,17 +89,9 @@ class CredentialsDialog(QDialog):
         layout.addWidget(heading)
         layout.addWidget(intro)
 
-        self.keyring_message = QLabel()
-        self.keyring_message.setObjectName("keyringMessage")
-        self.keyring_message.setProperty("role", "error")
-        self.keyring_message.setWordWrap(True)
-        self.keyring_message.hide()
+        self.keyring_message = self.no_keyring.message
+        self.session_note = self.no_keyring.note
         layout.addWidget(self.keyring_message)
-        self.session_note = QLabel()
-        self.session_note.setObjectName("sessionNote")
-        self.session_note.setProperty("role", "hint")
-        self.session_note.setWordWrap(True)
-        self.session_note.hide()
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -243,41 +234,20 @@ class CredentialsDialog(QDialog):
             self.sign_out.setEnabled(self._signed_in)
         self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
 
+    @property
+    def session_only(self) -> bool:
+        """No keyring works: secrets typed here are kept in memory for this run only."""
+        return self.no_keyring.active
+
     def _keyring_unusable(self, message: str) -> None:
         if self.session_only:
             self._show_no_keyring()
-            return
-        self.keyring_message.setText(f"{message} Nothing secret was stored.")
-        self.keyring_message.show()
-
-    def _use_session_only(self, message: str) -> None:
-        """No keyring: keys typed here are used until the app quits, never written anywhere."""
-        self.session_only = True
-        self._keyring_error = message
-        self._show_no_keyring()
-
-    def _variables_hint(self) -> str:
-        names = secrets.api_key_variables(self.provider)
-        if not names:
-            return ""
-        return self.tr("You can also set {variable}.").format(variable=names[0])
+        else:
+            self.no_keyring.keyring_failed(message)
 
     def _show_no_keyring(self) -> None:
-        hint = self._variables_hint()
-        if secrets.has_api_key_field(self.provider):
-            text = self.tr(
-                "{error} A key you enter here is used until you quit and is never written "
-                "to a file. {hint}"
-            ).format(error=self._keyring_error, hint=hint)
-        else:
-            text = self.tr("{error} Nothing secret can be kept.").format(error=self._keyring_error)
-        self.keyring_message.setText(text.strip())
-        self.keyring_message.show()
-        held = secrets.is_session_only(self.provider_id)
-        self.session_note.setText(
-            self.tr("Not saved — no keyring. Used until you quit. {hint}").format(hint=hint).strip()
-        )
-        self.session_note.setVisible(held)
+        """The no-keyring message, and the key field as it is in that mode."""
+        held = self.no_keyring.show()
         self._stored_key = held
         self.forget_key.setToolTip(
             self.tr("Forget the key kept for this session")
@@ -311,7 +281,8 @@ class CredentialsDialog(QDialog):
         try:
             await secrets.check()
         except SecretStoreError as error:
-            self._use_session_only(str(error))
+            self.no_keyring.activate(str(error))
+            self._show_no_keyring()
             proxy = await secrets.masked_proxy(self.provider_id)  # a session one, if any
             if proxy and not self.proxy.text():
                 self.proxy.setPlaceholderText(
@@ -374,14 +345,8 @@ class CredentialsDialog(QDialog):
         self.accept()
 
     async def _keep(self, field: str, value: str) -> None:
-        """Into the keyring; without one, in memory for this run (never a file)."""
-        if not self.session_only:
-            try:
-                await secrets.set_field(self.provider_id, field, value)
-                return
-            except SecretStoreError as error:
-                self._use_session_only(str(error))
-        secrets.keep_for_session(self.provider_id, field, value)
+        if await self.no_keyring.keep(field, value):
+            self._show_no_keyring()  # the keyring failed just now
 
     def _forget_key(self) -> None:
         self._run(self._delete_key())

@@ -12,12 +12,10 @@ imported only when a history is attached.
 
 from __future__ import annotations
 
-import contextlib
 import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -60,19 +58,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.history import Conversation, History, SearchHit, SearchWorker
+from app.core.history import Conversation, History, SearchHit
 
 from . import theme
 from .history_menu import choose_export_path, context_menu, export_file_name
 from .resources import icon
+from .search_pager import MARK_END, MARK_START, SearchPager
 
 LIST_LIMIT = 500  # conversations listed; older ones are found by search
-SEARCH_PAGE = 50  # conversations shown per page of search results
 SEARCH_DELAY_MS = 150  # typing pauses this long before a search runs
 CLOCK_TICK_MS = 60_000  # relative times ("5 min ago") are repainted this often
-# Private-use characters around matched words in snippets: they cannot be confused with the
-# message's own text, and the snippet is drawn as plain text (never as HTML).
-MARK_START, MARK_END = "\ue000", "\ue001"
 
 _ID_ROLE = Qt.ItemDataRole.UserRole
 _TIME_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -308,7 +303,6 @@ class HistoryPanel(QWidget):
     conversationRenamed = Signal(int, str)  # noqa: N815
     notice = Signal(str, str)  # a banner kind ("info", "error") and its text
     searchFinished = Signal()  # noqa: N815 - the results of the last search are shown
-    _searchDone = Signal(int, object)  # noqa: N815 - from the worker thread: generation, future
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -320,12 +314,9 @@ class HistoryPanel(QWidget):
         self.export_path_hook: Callable[[str], str | None] | None = None
         self.menu: QMenu | None = None  # the last context menu (tests trigger its actions)
         self.delete_box: QMessageBox | None = None  # the last delete confirmation
-        self._worker: SearchWorker | None = None
+        self.pager = SearchPager(self)
         self._current: int | None = None
         self._conversations: dict[int, Conversation] = {}
-        self._generation = 0  # which search's results are wanted
-        self._search_offset = 0  # where the page asked for starts (0: a new search)
-        self._hits_shown = 0  # search hits shown so far (the next page's offset)
         self._error = ""
         self._filling = False
 
@@ -400,7 +391,8 @@ class HistoryPanel(QWidget):
         self._clock.setInterval(CLOCK_TICK_MS)
         self._clock.timeout.connect(self.list.viewport().update)
         self._clock.start()
-        self._searchDone.connect(self._show_results, Qt.ConnectionType.QueuedConnection)
+        self.pager.pageReady.connect(self._show_results)
+        self.pager.failed.connect(self._search_failed)
         self.set_dark(False)
 
     # ----- what the window calls ------------------------------------------------------------------
@@ -409,8 +401,14 @@ class HistoryPanel(QWidget):
         self.shutdown()
         self.history = history
         self._error = "" if history is not None else error or "The history is not available."
-        self._worker = SearchWorker(history.path) if history is not None else None
+        self.pager.set_path(history.path if history is not None else None)
         self.search.setEnabled(history is not None)
+        self.refresh()
+
+    def set_updating(self) -> None:
+        """The history is being upgraded (once after an update) until ``set_history``."""
+        self.search.setEnabled(False)
+        self._error = self.tr("Updating the search index…\n\nYour conversations appear soon.")
         self.refresh()
 
     def refresh(self) -> None:
@@ -478,70 +476,46 @@ class HistoryPanel(QWidget):
 
     def shutdown(self) -> None:
         """Stop the search thread (the window is closing, or another history comes)."""
-        self._generation += 1
-        worker, self._worker = self._worker, None
-        if worker is not None:
-            worker.close()
+        self.pager.close()
 
     # ----- search ---------------------------------------------------------------------------------
     def run_search(self) -> None:
         """Search for the field's text now (typing runs this after a short pause)."""
         self._search_timer.stop()
-        self._generation += 1
+        self.pager.cancel()
         self.more.hide()
         query = self.search.text().strip()
-        if not query or self._worker is None:
+        if not query or not self.pager.available():
             self.refresh()
             self.set_current(self._current)
             self.searchFinished.emit()
             return
-        self._ask(query, 0)
+        self.pager.search(query)
 
     def search_more(self) -> None:
         """Show the next page of results of the search shown."""
         query = self.search.text().strip()
-        if not query or self._worker is None:
+        if not query or not self.pager.available():
             return
-        self._generation += 1
         self.more.setEnabled(False)
-        self._ask(query, self._hits_shown)
+        self.pager.more(query)
 
-    def _ask(self, query: str, offset: int) -> None:
-        assert self._worker is not None
-        generation = self._generation
-        self._search_offset = offset
-        # One more than a page: whether there is a next page is known without asking again.
-        future = self._worker.search(query, SEARCH_PAGE + 1, offset, marks=(MARK_START, MARK_END))
-        future.add_done_callback(lambda done: self._search_done(generation, done))
-
-    def _search_done(self, generation: int, future: Future[list[SearchHit]]) -> None:
-        """On the worker thread: hand the result to the GUI thread."""
-        with contextlib.suppress(RuntimeError):  # the panel is gone already
-            self._searchDone.emit(generation, future)
-
-    def _show_results(self, generation: int, future: Future[list[SearchHit]]) -> None:
-        if generation != self._generation:
-            return  # a newer search (or none) is wanted
-        query = self.search.text().strip()
-        appending = self._search_offset > 0
+    def _search_failed(self, error: str, appending: bool) -> None:
         self.more.setEnabled(True)
-        error = future.exception()
-        if error is not None:
-            self.more.hide()
-            if appending:
-                self.notice.emit("error", f"The search failed: {error}")
-            else:
-                self._show_items([], f"The search failed: {error}")
-            self.searchFinished.emit()
-            return
-        hits = future.result()
-        more = len(hits) > SEARCH_PAGE
-        hits = hits[:SEARCH_PAGE]
+        self.more.hide()
+        if appending:
+            self.notice.emit("error", f"The search failed: {error}")
+        else:
+            self._show_items([], f"The search failed: {error}")
+        self.searchFinished.emit()
+
+    def _show_results(self, hits: list[SearchHit], more: bool, appending: bool) -> None:
+        query = self.search.text().strip()
+        self.more.setEnabled(True)
         seen = set(self.ids()) if appending else set()
         rows = search_rows(
             query, self._conversations.values(), hits, titles=not appending, seen=seen
         )
-        self._hits_shown = self._search_offset + len(hits)
         if appending:
             self._add_items(rows)
         else:

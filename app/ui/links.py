@@ -9,14 +9,25 @@ for an internationalised (IDN) host.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from urllib.parse import unquote, urlsplit
 
 from PySide6.QtCore import QCoreApplication, Qt, QUrl
-from PySide6.QtGui import QTextDocument
+from PySide6.QtGui import QDesktopServices, QTextDocument
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 _SCHEMES = ("https://", "http://", "mailto:")
+log = logging.getLogger(__name__)
+
+
+def open_web_link(url: str) -> bool:
+    """Open a web link the user clicked in the system browser; anything but http(s) is refused."""
+    qurl = QUrl(url)
+    if not qurl.isValid() or qurl.scheme() not in ("http", "https"):
+        log.debug("refused to open a %r link", qurl.scheme())
+        return False
+    return QDesktopServices.openUrl(qurl)
 
 
 def anchor_texts(document: QTextDocument, url: QUrl) -> list[str]:

@@ -18,10 +18,9 @@ import logging
 import sqlite3
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
-    QDesktopServices,
     QGuiApplication,
     QKeySequence,
     QShortcut,
@@ -34,15 +33,17 @@ from app.core.session import ChatSession, RequestConfig
 from app.core.settings import Settings
 from providers.types import BaseProvider
 
-from . import theme
+from . import links, theme
 from .banner import BannerAction
 from .compare_view import open_compare_window
 from .conversation import RESTORE_RECENT, ConversationPane
 from .credentials_dialog import CredentialsDialog
+from .history_opener import HistoryOpener
 from .history_panel import HistoryPanel
 from .resources import icon
 from .side_panel import SidePanel
 from .target_bar import TargetBar
+from .welcome_flow import WelcomeFlow
 from .window_actions import WindowActions
 
 __all__ = ["RESTORE_RECENT", "MainWindow"]
@@ -81,6 +82,10 @@ class MainWindow(QMainWindow):
         self.side_panel = SidePanel(settings)
         self.history_panel = HistoryPanel()
         self.history_panel.setMinimumWidth(200)
+        self.history_opener = HistoryOpener(self)
+        self.welcome_flow = WelcomeFlow(
+            settings, self.target, self.conversation, self._has_conversation, self
+        )
         self.actions = WindowActions(self, settings.theme)
         self._alias_pieces()
         self._build_toolbar()
@@ -144,7 +149,7 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setHandleWidth(1)
         for index, (widget, stretch) in enumerate(
-            ((self.history_panel, 0), (self.conversation, 1), (self.side_panel, 0))
+            ((self.history_panel, 0), (self.welcome_flow.column, 1), (self.side_panel, 0))
         ):
             self.splitter.addWidget(widget)
             self.splitter.setStretchFactor(index, stretch)
@@ -166,11 +171,15 @@ class MainWindow(QMainWindow):
         target.notice.connect(self.banner.show_message)
         target.noticeDismissed.connect(lambda tag: self.banner.dismiss(tag or None))
         target.credentialsRequested.connect(self.open_credentials)
+        self.welcome_flow.credentialsRequested.connect(self.open_credentials)
+        self.actions.welcome.triggered.connect(self.welcome_flow.show)
         conversation.answerEnded.connect(self.answerEnded.emit)
         conversation.conversationOpened.connect(self.conversationOpened.emit)
         conversation.conversationSaved.connect(self._conversation_saved)
         conversation.loginRequested.connect(self.offer_login)
         conversation.linkActivated.connect(self.open_link)
+        self.history_opener.updating.connect(panel.set_updating)
+        self.history_opener.opened.connect(self._history_opened)
         panel.openRequested.connect(self.open_conversation)
         panel.newChatRequested.connect(self.new_chat)
         panel.conversationDeleted.connect(self._conversation_deleted)
@@ -198,31 +207,26 @@ class MainWindow(QMainWindow):
         if self.is_started:
             return
         self.is_started = True
-        self._open_history()
         self.session = ChatSession(
             RequestConfig(provider=BaseProvider, provider_id=""),
             listener=self.listener,  # type: ignore[arg-type]  # a SessionListener by duck typing
-            history=self.history,
         )
         self.conversation.attach(self.session)
         self.target.load_providers()
-        # Start-up problems, each shown once: a damaged settings file (kept aside), no history.
-        notices = [text for text in (self.settings.problem, self.history_error) if text]
-        if notices:
-            tag = "history" if self.history_error else "settings"
-            self.banner.show_message(tag, "warning", "\n\n".join(notices))
-        self.settings.problem = None
+        if self.settings.problem:  # a damaged settings file, kept aside: said once
+            self.banner.show_message("settings", "warning", self.settings.problem)
+            self.settings.problem = None
+        self.history_opener.open()  # now, or after an upgrade on a worker thread
 
-    def _open_history(self) -> None:
-        """Open the history database; if it cannot be used, say why and go on without it (the
-        file is left as it is: it may be recoverable, or belong to a newer version)."""
-        try:
-            self.history = History()
-        except HistoryError as error:
-            self.history_error = f"History is off: {error}"
-        except OSError as error:
-            self.history_error = f"History is off: its folder cannot be used ({error})."
-        self.history_panel.set_history(self.history, self.history_error or "")
+    def _history_opened(self, history: History | None, error: str) -> None:
+        """The history is open; if it cannot be used, say why and go on without it (the file
+        is left as it is: it may be recoverable, or belong to a newer version)."""
+        self.history, self.history_error = history, error or None
+        if self.session is not None:
+            self.session.attach_history(history)
+        self.history_panel.set_history(history, error)
+        if error:
+            self.banner.show_message("history", "warning", error)
 
     # ----- the target -----------------------------------------------------------------------------
     @property
@@ -258,6 +262,7 @@ class MainWindow(QMainWindow):
             return None
         dialog = CredentialsDialog(self.target.providers[pid], pid, self.settings, self)
         dialog.saved.connect(self.target.credentials_saved)
+        dialog.saved.connect(lambda _pid: self.welcome_flow.rescan())
         dialog.finished.connect(lambda _result: dialog.deleteLater())
         self.credentials_dialog = dialog
         dialog.open()
@@ -320,18 +325,13 @@ class MainWindow(QMainWindow):
         """A fresh conversation; the system prompt stays as the new one's starting point."""
         self.conversation.new_chat()
         self.history_panel.set_current(None)
+        self.welcome_flow.hide()
 
     def open_compare(self) -> QWidget:
         """The side-by-side window, prefilled with what is in the composer."""
         return open_compare_window(self, self.composer.toPlainText())
 
-    def open_link(self, url: str) -> bool:
-        """Open a web link the user clicked; anything but http(s) is refused."""
-        qurl = QUrl(url)
-        if not qurl.isValid() or qurl.scheme() not in ("http", "https"):
-            log.debug("refused to open a %r link", qurl.scheme())
-            return False
-        return QDesktopServices.openUrl(qurl)
+    open_link = staticmethod(links.open_web_link)  # a web link the user clicked (and confirmed)
 
     # ----- history --------------------------------------------------------------------------------
     def open_conversation(self, conversation_id: int) -> bool:
@@ -360,8 +360,14 @@ class MainWindow(QMainWindow):
                 + (f" New answers come from {instead}." if instead else ""),
             )  # fmt: skip
         panel.set_current(conversation_id)
+        self.welcome_flow.hide()
         self.conversation.show_restored()
         return True
+
+    def _has_conversation(self) -> bool:
+        if self.history_opener.pending():
+            return True  # a history being upgraded has conversations
+        return self.history is not None and bool(self.history.conversations(limit=1))
 
     def _conversation_saved(self, conversation_id: int) -> None:
         self.history_panel.refresh()
@@ -398,7 +404,7 @@ class MainWindow(QMainWindow):
 
     def _show_theme(self) -> None:
         """Each piece draws its own icons and colours for the current theme."""
-        for piece in (self.target, self.conversation, self.history_panel):
+        for piece in (self.target, self.conversation, self.history_panel, self.welcome_flow):
             piece.set_dark(self._dark)
         text = theme.palette_for(self._dark).text
         self.credentials_action.setIcon(icon("key", text))
@@ -421,6 +427,7 @@ class MainWindow(QMainWindow):
         self.conversation.stop_restoring()
         self.target.shutdown()
         self.history_panel.shutdown()
+        self.history_opener.cancel()
         self._close_history()
 
     def _close_history(self) -> None:

@@ -39,6 +39,7 @@ class TargetBar(QWidget):
     notice = Signal(str, str, str, object)  # tag, kind, text, list[BannerAction]
     noticeDismissed = Signal(str)  # noqa: N815 - a tag ("" dismisses whatever is shown)
     credentialsRequested = Signal(str)  # noqa: N815 - a provider id
+    credentialsChecked = Signal()  # noqa: N815 - the "needs key" marks are up to date
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -48,6 +49,7 @@ class TargetBar(QWidget):
         self.models_task: asyncio.Task[Any] | None = None
         self.credentials_task: asyncio.Task[Any] | None = None
         self.keyring_error: str | None = None
+        self.stored_names: set[str] = set()  # from the last credential check (names only)
 
         self.provider_picker = ProviderPicker()
         self.model_picker = ModelPicker()
@@ -110,14 +112,17 @@ class TargetBar(QWidget):
     def current_model(self) -> str:
         return self.model_picker.current_model()
 
-    def select(self, pid: str, model: str) -> bool:
-        """Pick ``pid`` and ``model`` as the user would; False when ``pid`` is not installed."""
+    def select(self, pid: str, model: str, *, save: bool = True) -> bool:
+        """Pick ``pid`` and ``model`` as the user would; False when ``pid`` is not installed.
+        ``save=False`` leaves the saved provider choice as it is (a suggestion, not a choice)."""
         if pid not in self.providers:
             return False
         if model:
             self.settings.set_model_for(pid, model)  # what the model list preselects
         if self.provider_picker.current_id() != pid:
-            self.provider_picker.select(pid)  # lists its models, preselecting ``model``
+            self.provider_picker.select(pid, emit=save)  # lists its models, preselecting ``model``
+            if not save:
+                self._provider_chosen(pid, save=False)
             return True
         index = self.model_picker.findText(model)
         if index >= 0:
@@ -214,6 +219,7 @@ class TargetBar(QWidget):
         except SecretStoreError as error:
             names = set()
             self.keyring_error = str(error)
+        self.stored_names = names
         for pid, provider in self.providers.items():
             ready = secrets.credential_status(provider, pid, names)
             mark = NEEDS_SIGN_IN if secrets.is_login_provider(provider) else NEEDS_KEY
@@ -221,6 +227,7 @@ class TargetBar(QWidget):
         current = self.current_provider()
         if current is not None and self.provider_picker.needs_key(current[0]):
             self._offer_credentials(current[0], provider_label(current[1]))
+        self.credentialsChecked.emit()
 
     def _offer_credentials(self, pid: str, label: str, detail: str | None = None) -> None:
         if self.provider_picker.current_id() != pid:

@@ -6,6 +6,7 @@ actions to what they do. New window-wide commands are added here.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenuBar, QWidget
 
@@ -32,6 +33,14 @@ class WindowActions:
         self.compare = QAction("&Compare side by side…", window)
         self.compare.setShortcut(QKeySequence("Ctrl+Shift+K"))
         self.compare.setToolTip("Put one prompt to several providers and models at once")
+        self.welcome = QAction(
+            QCoreApplication.translate("WindowActions", "&Welcome screen"), window
+        )
+        self.welcome.setToolTip(
+            QCoreApplication.translate(
+                "WindowActions", "Show the ways to start chatting: local models, servers, keys"
+            )
+        )
         self.quit = QAction("&Quit", window)
         self.quit.setShortcut(QKeySequence.StandardKey.Quit)
         self.themes: dict[str, QAction] = {}
@@ -57,6 +66,7 @@ class WindowActions:
         view_menu.addAction(self.history)
         view_menu.addAction(self.panel)
         view_menu.addAction(self.compare)
+        view_menu.addAction(self.welcome)
         view_menu.addSeparator()
         theme_menu = view_menu.addMenu("&Theme")
         for action in self.themes.values():

@@ -526,7 +526,7 @@ def type_query(panel: HistoryPanel, loop: Loop, text: str) -> None:
 def test_search_pages_languages_and_plain_text_snippets(
     tmp_path: Path, loop: Loop, qtbot: Any
 ) -> None:
-    from app.ui.history_panel import MARK_END, MARK_START, SEARCH_PAGE
+    from app.ui.search_pager import MARK_END, MARK_START, SEARCH_PAGE
 
     clock = iter(range(10_000))
     store = History(tmp_path / "h.sqlite3", clock=lambda: float(next(clock)))

@@ -1,0 +1,68 @@
+"""Opens the window's history without freezing it.
+
+Opening is quick, except once after an update: a schema migration or a rebuild of the search
+index takes seconds on a large history (about 15 s at 100k messages). Then the work runs on a
+worker thread with its own connection (``history.upgrade``), ``updating`` tells the panel to say
+so, and the store is opened on the GUI thread afterwards (``History`` is used from the thread
+that opened it). ``opened(history, error)`` carries the result: a ``History``, or None and why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from app.core import history as store
+from app.core.history import HistoryError
+
+from .tasks import spawn
+
+
+class HistoryOpener(QObject):
+    """``updating()`` before a slow open starts; ``opened(History | None, error text)``."""
+
+    updating = Signal()
+    opened = Signal(object, str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.task: asyncio.Task[Any] | None = None  # the upgrade running (tests await it)
+
+    def open(self) -> None:
+        """Open now, or upgrade in the background first (``opened`` comes later then)."""
+        try:
+            slow = store.needs_upgrade()
+        except OSError:
+            slow = False  # History() says what is wrong with the folder
+        if not slow:
+            self._open()
+            return
+        self.updating.emit()
+        self.task = spawn(self._upgrade(), name="history upgrade")
+
+    def pending(self) -> bool:
+        """An upgrade runs: the history exists, but is not open yet."""
+        return self.task is not None and not self.task.done()
+
+    def cancel(self) -> None:
+        if self.pending() and self.task is not None:
+            self.task.cancel()  # the thread ends its transaction; nothing is opened
+
+    async def _upgrade(self) -> None:
+        with contextlib.suppress(HistoryError, OSError):  # opening it below reports the error
+            await asyncio.to_thread(store.upgrade)
+        self._open()
+
+    def _open(self) -> None:
+        try:
+            opened: store.History | None = store.History()
+        except HistoryError as error:
+            opened, reason = None, f"History is off: {error}"
+        except OSError as error:
+            opened, reason = None, f"History is off: its folder cannot be used ({error})."
+        else:
+            reason = ""
+        self.opened.emit(opened, reason)

@@ -1,0 +1,166 @@
+"""First run in the window: the welcome screen instead of an empty chat (real widgets, real
+loopback servers on free ports, no key anywhere, no keyring)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+from app.core.first_run import Kind, Server
+from app.core.history import History
+from app.core.settings import Settings
+from app.ui import theme
+from app.ui.main_window import MainWindow
+from app.ui.welcome import WelcomeScreen
+from providers.registry import all_providers
+from tests.app.conftest import Loop
+from tests.app.test_screenshots import SHOTS
+from tests.servers import OllamaServer
+
+SIZE = QSize(1200, 760)
+
+
+@pytest.fixture
+def no_env_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fresh machine: none of the providers' key variables is set."""
+    for provider in all_providers().values():
+        for name in getattr(provider, "api_key_env", ()) or ():
+            monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def fresh_window(
+    qtbot: Any, loop: Loop, no_keyring: None, no_env_keys: None, ollama_server: OllamaServer
+) -> Iterator[Any]:
+    """Opens the window on a fresh profile; local servers are looked for only at the
+    loopback Ollama server (never on the machine's default ports)."""
+
+    def open_(servers: list[Server] | None = None) -> MainWindow:
+        window = MainWindow(Settings.load())
+        window.welcome_flow.servers = (
+            [Server("ollama", ollama_server.base_url)] if servers is None else servers
+        )
+        qtbot.addWidget(window)
+        window.resize(SIZE)
+        window.show()
+        window.start()
+        loop.run(window.credentials_task)
+        return window
+
+    yield open_
+    theme.apply_theme("system")
+
+
+def shown_welcome(window: MainWindow, loop: Loop) -> WelcomeScreen:
+    welcome = window.welcome_flow.welcome
+    assert welcome is not None and window.welcome_flow.is_shown()
+    assert welcome.isVisible() and not window.conversation.isVisible()
+    loop.run(welcome.task)
+    return welcome
+
+
+def click(qtbot: Any, widget: Any) -> None:
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def test_a_fresh_profile_chats_with_a_detected_server_in_a_few_clicks(
+    fresh_window: Any, loop: Loop, qtbot: Any, ollama_server: OllamaServer
+) -> None:
+    window = fresh_window()
+    welcome = shown_welcome(window, loop)
+    (card,) = [c for c in welcome.cards if c.option.kind is Kind.SERVER]
+    assert card.option.provider_id == "ollama" and card.option.base_url == ollama_server.base_url
+    # The scan ended: the option that can answer now is selected (not saved as a choice).
+    assert window.current_provider() is not None and window.current_provider()[0] == "ollama"
+    assert Settings.load().provider_id is None
+
+    assert card.button is not None
+    started = loop.expect(window.welcome_flow.chatStarted)
+    click(qtbot, card.button)
+    assert loop.run(started) == ("ollama",)
+    assert not window.welcome_flow.is_shown() and window.conversation.isVisible()
+    loop.run(window.models_task)
+    saved = Settings.load()
+    assert saved.provider_id == "ollama"
+    assert saved.connection_for("ollama") == {"base_url": ollama_server.base_url}
+    assert saved.model_for("ollama") == card.option.model == window.current_model()
+
+    ended = loop.expect(window.answerEnded)
+    qtbot.keyClicks(window.composer, "Hello")
+    qtbot.keyClick(window.composer, Qt.Key.Key_Return)
+    loop.run(ended)
+    assert window.chat_view.message_text(1) == "You said: Hello"
+    chats = [r for r in ollama_server.requests if r.kind == "chat"]
+    assert chats and chats[-1].body_dict["model"] == card.option.model
+
+
+def test_with_a_conversation_in_the_history_the_chat_shows(fresh_window: Any, loop: Loop) -> None:
+    history = History()
+    history.create_conversation("Earlier", provider="openai", model="gpt-4o-mini")
+    history.close()
+    window = fresh_window()
+    assert window.welcome_flow.welcome is None and not window.welcome_flow.is_shown()
+    assert window.conversation.isVisible()
+
+
+def test_add_key_opens_the_dialog_and_a_save_looks_again(
+    fresh_window: Any, loop: Loop, qtbot: Any
+) -> None:
+    window = fresh_window(servers=[])
+    welcome = shown_welcome(window, loop)
+    assert welcome.detection is not None
+    assert [o for o in welcome.detection.ready() if o.kind is not Kind.LOCAL_MODEL] == []
+    welcome.cloud.setCurrentIndex(welcome.cloud.findData("anthropic"))
+    click(qtbot, welcome.add_key)
+    dialog = window.credentials_dialog
+    assert dialog is not None and dialog.isVisible() and dialog.provider_id == "anthropic"
+    loop.run(dialog.task)
+    qtbot.keyClicks(dialog.api_key, "sk-ant-test-first-run-4242")  # kept for this run only
+    saved = loop.expect(dialog.saved)
+    click(qtbot, dialog.buttons.button(QDialogButtonBox.StandardButton.Save))
+    loop.run(saved)
+    loop.run(welcome.task)  # looked again
+    assert welcome.detection is not None
+    (ready,) = [o for o in welcome.detection.ready() if o.kind is not Kind.LOCAL_MODEL]
+    assert ready.provider_id == "anthropic" and ready.session_only
+    assert window.current_provider() is not None and window.current_provider()[0] == "anthropic"
+
+
+def test_a_provider_the_user_picked_is_kept_new_chat_hides_and_the_menu_shows_again(
+    fresh_window: Any, loop: Loop
+) -> None:
+    window = fresh_window()
+    welcome = window.welcome_flow.welcome
+    assert welcome is not None and welcome.task is not None and not welcome.task.done()
+    picker = window.provider_picker
+    picker.setCurrentIndex(picker.findData("groq"))  # chosen while it still looks
+    loop.run(welcome.task)
+    assert welcome.preselected() is not None
+    assert window.current_provider() is not None and window.current_provider()[0] == "groq"
+
+    window.new_chat_action.trigger()
+    assert not window.welcome_flow.is_shown() and window.conversation.isVisible()
+    window.actions.welcome.trigger()
+    assert window.welcome_flow.is_shown() and welcome.isVisible()
+    loop.run(welcome.task)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_welcome_screenshot(fresh_window: Any, loop: Loop, scheme: str) -> None:
+    """The README's first-run picture (light); both are saved to /tmp to look at."""
+    window = fresh_window()
+    window.set_theme(scheme)
+    shown_welcome(window, loop)
+    loop.idle(0.2)
+    image = window.grab().toImage()
+    assert image.width() >= SIZE.width() and image.height() >= SIZE.height()
+    assert image.save(f"/tmp/roundtable-welcome-{scheme}.png")  # noqa: S108 - looked at by hand
+    if scheme == "light":
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        target: Path = SHOTS / "welcome-light.png"
+        assert image.save(str(target)) and target.stat().st_size > 20_000
