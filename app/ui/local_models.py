@@ -336,3 +336,12 @@ class LocalModelsDialog(QDialog):
         if self.download is not None and self.download.running:
             self.download.cancel(discard=False)
         super().done(result)
+
+
+def open_local_models(parent: QWidget) -> LocalModelsDialog:
+    """Show the dialog (not modal: a download may run while the user chats); it deletes itself
+    when closed."""
+    dialog = LocalModelsDialog(parent=parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    return dialog

@@ -40,6 +40,7 @@ from .conversation import RESTORE_RECENT, ConversationPane
 from .credentials_dialog import CredentialsDialog
 from .history_opener import HistoryOpener
 from .history_panel import HistoryPanel
+from .local_models import open_local_models
 from .resources import icon
 from .side_panel import SidePanel
 from .target_bar import TargetBar
@@ -173,6 +174,9 @@ class MainWindow(QMainWindow):
         target.credentialsRequested.connect(self.open_credentials)
         self.welcome_flow.credentialsRequested.connect(self.open_credentials)
         self.actions.welcome.triggered.connect(self.welcome_flow.show)
+        self.actions.local_models.triggered.connect(
+            lambda: open_local_models(self).modelsChanged.connect(self.load_models)
+        )
         conversation.answerEnded.connect(self.answerEnded.emit)
         conversation.conversationOpened.connect(self.conversationOpened.emit)
         conversation.conversationSaved.connect(self._conversation_saved)

@@ -41,6 +41,15 @@ class WindowActions:
                 "WindowActions", "Show the ways to start chatting: local models, servers, keys"
             )
         )
+        self.local_models = QAction(
+            QCoreApplication.translate("WindowActions", "&Local models…"), window
+        )
+        self.local_models.setToolTip(
+            QCoreApplication.translate(
+                "WindowActions",
+                "Models that run on this computer: add, download, choose the default",
+            )
+        )
         self.quit = QAction("&Quit", window)
         self.quit.setShortcut(QKeySequence.StandardKey.Quit)
         self.themes: dict[str, QAction] = {}
@@ -61,6 +70,7 @@ class WindowActions:
         provider_menu = menu.addMenu("&Provider")
         provider_menu.addAction(self.credentials)
         provider_menu.addAction(reload_models)
+        provider_menu.addAction(self.local_models)
 
         view_menu = menu.addMenu("&View")
         view_menu.addAction(self.history)

@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.core.settings import Settings
+from app.ui.local_models import LocalModelsDialog
 from app.ui.main_window import MainWindow
 from providers.local import runtime
 from providers.local.models import ModelStore
@@ -98,3 +99,19 @@ def test_a_bad_model_file_is_an_error_in_the_conversation(
     index = send(window, loop, qtbot, "hi")
     error = window.session.turns[index].error or ""
     assert "damaged or incomplete" in error and "Download it again" in error
+
+
+def test_the_provider_menu_opens_local_models_and_an_added_model_is_listed(
+    qtbot: Any, loop: Loop, tmp_path: Path, local_runtime: LocalRuntime
+) -> None:
+    window = open_local(qtbot, loop, "SmolLM2-135M-Instruct.Q4_1", {})
+    assert window.actions.local_models in window.menuBar().actions()[1].menu().actions()
+    window.actions.local_models.trigger()
+    dialogs = [w for w in window.findChildren(LocalModelsDialog) if w.isVisible()]
+    assert len(dialogs) == 1
+    listed = loop.expect(window.modelsLoaded)
+    dialogs[0].add_paths([write_tiny_gguf(tmp_path / "added.gguf", seed=3)])
+    loop.run(listed, timeout=30)
+    names = [window.model_picker.itemText(i) for i in range(window.model_picker.count())]
+    assert "added" in names
+    dialogs[0].close()
