@@ -14,6 +14,7 @@ loop exists, opens the history, creates the session and lists the providers
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 from typing import Any
@@ -29,6 +30,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QMainWindow, QSizePolicy, QSplitter, QToolBar, QWidget
 
 from app.core import secrets
+from app.core.attachments import AttachmentStore
 from app.core.history import History, HistoryError
 from app.core.session import ChatSession, RequestConfig
 from app.core.settings import Settings
@@ -64,6 +66,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.credentials_dialog: CredentialsDialog | None = None
         self.history: History | None = None  # from start(); None when it cannot be opened
+        self.attachment_store: AttachmentStore | None = None  # beside the history
         self.history_error: str | None = None
         self.session: ChatSession | None = None  # from start()
         self.is_started = False
@@ -203,6 +206,7 @@ class MainWindow(QMainWindow):
             RequestConfig(provider=BaseProvider, provider_id=""),
             listener=self.listener,  # type: ignore[arg-type]  # a SessionListener by duck typing
             history=self.history,
+            attachment_store=self.attachment_store,
         )
         self.conversation.attach(self.session)
         self.target.load_providers()
@@ -214,11 +218,13 @@ class MainWindow(QMainWindow):
         file is left as it is: it may be recoverable, or belong to a newer version)."""
         try:
             self.history = History()
+            self.attachment_store = AttachmentStore.for_history(self.history)
         except HistoryError as error:
             self.history_error = f"History is off: {error}"
-        except OSError as error:
+        except (OSError, sqlite3.Error) as error:
             self.history_error = f"History is off: its folder cannot be used ({error})."
         self.history_panel.set_history(self.history, self.history_error or "")
+        self.history_panel.attachment_store = self.attachment_store
 
     # ----- the target -----------------------------------------------------------------------------
     @property
@@ -364,6 +370,9 @@ class MainWindow(QMainWindow):
         self.history_panel.set_current(conversation_id)
 
     def _conversation_deleted(self, conversation_id: int) -> None:
+        if self.attachment_store is not None:  # the files only it used (else at the next start)
+            with contextlib.suppress(sqlite3.Error, OSError):
+                self.attachment_store.collect_garbage()
         if self.session is not None and self.session.conversation_id == conversation_id:
             self.new_chat()
 
@@ -422,13 +431,20 @@ class MainWindow(QMainWindow):
     def _close_history(self) -> None:
         """Close the database once the stopped answer has saved its end (the task's last step)."""
         history, self.history = self.history, None
+        files, self.attachment_store = self.attachment_store, None
         if history is None:
             return
+
+        def close() -> None:
+            history.close()
+            if files is not None:
+                files.close()
+
         task = self.session.task if self.session is not None else None
         if task is not None and not task.done():
-            task.add_done_callback(lambda _task: history.close())
+            task.add_done_callback(lambda _task: close())
         else:
-            history.close()
+            close()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.side_panel.save_params()
