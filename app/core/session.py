@@ -322,15 +322,17 @@ class ChatSession:
         turns = self.turns if upto is None else self.turns[:upto]
         messages: Messages = []
         files: dict[int, list[Attachment]] = {}  # message position → its files
+        last_user = -1
         for turn in turns:
             if turn.role == "user":
+                last_user = len(messages)
                 if turn.attachments:
-                    files[len(messages)] = turn.attachments
+                    files[last_user] = turn.attachments
                 messages.append({"role": "user", "content": turn.content})
             elif turn.content:
                 messages.append({"role": "assistant", "content": turn.content})
-        if not attach_last and files:
-            files.pop(max(files))
+        if not attach_last:
+            files.pop(last_user, None)
         system = self.system_prompt.strip()
         if system:
             if getattr(self.config.provider, "supports_system_message", False):

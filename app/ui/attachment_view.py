@@ -148,11 +148,13 @@ class RemoteImage(QFrame):
             self.load_button.setEnabled(True)
             self.load_button.setText(self.tr("Try again"))
         else:
-            image = QImage.fromData(data).scaled(
-                QSize(ANSWER_IMAGE, ANSWER_IMAGE),
-                Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
-            )
+            image = QImage.fromData(data)
+            if max(image.width(), image.height()) > ANSWER_IMAGE:
+                image = image.scaled(
+                    QSize(ANSWER_IMAGE, ANSWER_IMAGE),
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
             self.label.setPixmap(QPixmap.fromImage(image))
             self.load_button.hide()
         self.loaded.emit()

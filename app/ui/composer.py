@@ -54,7 +54,7 @@ class Composer(QPlainTextEdit):
 
     def canInsertFromMimeData(self, source: QMimeData) -> bool:  # noqa: N802 - Qt override
         return (
-            bool(local_files(source)) or source.hasImage() or super().canInsertFromMimeData(source)
+            bool(local_files(source)) or has_image(source) or super().canInsertFromMimeData(source)
         )
 
     def insertFromMimeData(self, source: QMimeData) -> None:  # noqa: N802 - Qt override
@@ -62,7 +62,7 @@ class Composer(QPlainTextEdit):
         paths = local_files(source)
         if paths:
             self.filesGiven.emit(paths)
-        elif source.hasImage():
+        elif has_image(source):
             data = image_bytes(source)
             if data:
                 self.imageGiven.emit(data)
@@ -90,10 +90,17 @@ def local_files(source: QMimeData) -> list[str]:
     return [url.toLocalFile() for url in source.urls() if url.isLocalFile()]
 
 
+IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
+
+
+def has_image(source: QMimeData) -> bool:
+    return source.hasImage() or any(source.hasFormat(mime) for mime in IMAGE_TYPES)
+
+
 def image_bytes(source: QMimeData) -> bytes:
     """A pasted image's bytes: as the source application encoded it when it offers a type every
     vendor takes, else the decoded image as PNG."""
-    for mime in ("image/png", "image/jpeg", "image/gif", "image/webp"):
+    for mime in IMAGE_TYPES:
         if source.hasFormat(mime):
             data = bytes(source.data(mime).data())
             if data:
