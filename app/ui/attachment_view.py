@@ -20,9 +20,12 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolBut
 from app.core.attachments import Attachment, AttachmentError
 from app.core.remote_image import fetch_image, host_of
 
+from .resources import icon
 from .tasks import spawn
 
-CHIP_THUMBNAIL = 44  # px, the long side of a thumbnail in a chip
+CHIP_THUMBNAIL = 44  # px, the long side of a thumbnail in the composer's chips
+MESSAGE_THUMBNAIL = 96  # px, ... in a sent message
+FILE_ICON_COLOUR = "#8c959f"  # readable on the light and the dark chip
 ANSWER_IMAGE = 320  # px, the long side of an image an answer returned
 _CACHE_SIZE = 128
 _thumbnails: OrderedDict[tuple[str, int], bytes] = OrderedDict()
@@ -90,7 +93,10 @@ class AttachmentChip(QFrame):
             self.label.setPixmap(picture)
         else:
             name = attachment.name if len(attachment.name) <= 28 else attachment.name[:27] + "…"
-            self.label.setText(f"📄 {name}")
+            self.label.setText(name)
+            kind = QLabel()
+            kind.setPixmap(icon("file", FILE_ICON_COLOUR).pixmap(QSize(16, 16)))
+            row.addWidget(kind)
         row.addWidget(self.label)
         self.remove_button: QToolButton | None = None
         if removable:
@@ -180,7 +186,7 @@ class AttachmentRow(QWidget):
         for attachment in attachments:
             chip = AttachmentChip(attachment, removable=False, side=self.side)
             self.chips.append(chip)
-            self._row.insertWidget(self._row.count() - 1, chip)
+            self._row.insertWidget(self._row.count() - 1, chip, 0, Qt.AlignmentFlag.AlignVCenter)
         for url in remote:
             placeholder = RemoteImage(url)
             self.remote.append(placeholder)

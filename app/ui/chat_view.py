@@ -53,7 +53,7 @@ from PySide6.QtWidgets import (
 from app.core.attachments import Attachment
 
 from . import theme
-from .attachment_view import ANSWER_IMAGE, AttachmentRow
+from .attachment_view import ANSWER_IMAGE, MESSAGE_THUMBNAIL, AttachmentRow
 from .deferred import after_first_paint
 from .markdown import (
     COPY_SCHEME,
@@ -163,7 +163,7 @@ class _UserBubble(_Bubble):
     ) -> None:
         super().__init__(view, index, "userBubble")
         self._text = text
-        self.attachments = AttachmentRow()  # the files it was sent with
+        self.attachments = AttachmentRow(MESSAGE_THUMBNAIL)  # the files it was sent with
         self.column.addWidget(self.attachments)
         self.attachments.add(attachments)
         self.body = MessageBrowser()
