@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QToolButton
 
 from app.core.attachments import AttachmentStore
 from app.core.history import History, default_path
-from app.core.session import ChatSession, RequestConfig
+from app.core.session import ChatSession, RequestConfig, Turn
 from app.core.settings import Settings
 from app.ui.attachment_strip import AttachmentStrip
 from app.ui.attachment_view import AttachmentChip
@@ -34,6 +34,7 @@ from tests.app.conftest import Loop, OpenWindow
 from tests.servers import (
     DEFAULT_KEY,
     AnthropicServer,
+    Error,
     ImageHostServer,
     MockServer,
     OllamaServer,
@@ -533,3 +534,96 @@ def test_the_comparison_window_sends_the_attachments_to_every_column(
         window.run.stop()
         loop.run(window.run.wait())
         theme.apply_theme("system")
+
+
+# ----- refusals after sending, editing, providers without attachments ----------------------------
+def test_a_server_rejecting_the_image_says_so_and_offers_retry(
+    window: MainWindow, openai_server: OpenAIServer, loop: Loop, qtbot: Any, files: dict[str, Path]
+) -> None:
+    openai_server.push(
+        Error(400, message="Invalid content type. image_url is only supported by certain models.")
+    )
+    drop(loop, window, file_urls(files["dot.png"]))
+    send(window, loop, qtbot, "Describe it")
+    answer = window.chat_view.bubble(1)
+    error = answer.findChild(QLabel, "errorLabel")
+    assert isinstance(error, QLabel) and error.isVisible()
+    assert "image_url is only supported" in error.text()
+    assert "The request carried images" in error.text()
+    retry = answer.findChild(QToolButton, "retryButton")
+    assert isinstance(retry, QToolButton) and retry.isVisible()
+    ended = loop.expect(window.answerEnded)
+    qtbot.mouseClick(retry, Qt.MouseButton.LeftButton)
+    loop.run(ended)
+    assert sent_image(chat_bodies(openai_server)[-1]) == PNG64  # the retry carried it again
+
+
+def test_editing_a_message_brings_back_its_files_to_keep_or_remove(
+    window: MainWindow, openai_server: OpenAIServer, loop: Loop, qtbot: Any, files: dict[str, Path]
+) -> None:
+    drop(loop, window, file_urls(files["dot.png"], files["greet.py"]))
+    send(window, loop, qtbot, "First try")
+    edit = window.chat_view.bubble(0).findChild(QToolButton, "editButton")
+    assert isinstance(edit, QToolButton)
+    qtbot.mouseClick(edit, Qt.MouseButton.LeftButton)
+    strip = strip_of(window)
+    assert [a.name for a in strip.attachments()] == ["dot.png", "greet.py"]
+    remove = chips(strip)[0].remove_button
+    assert remove is not None
+    qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)
+    window.composer.clear()
+    send(window, loop, qtbot, "Second try")
+    content = chat_bodies(openai_server)[-1]["messages"][-1]["content"]
+    assert content == [
+        {"type": "text", "text": BLOCK}, {"type": "text", "text": "Second try"},
+    ]  # fmt: skip
+    assert window.session is not None
+    assert [a.name for a in window.session.turns[0].attachments] == ["greet.py"]
+
+
+def test_a_provider_that_takes_no_attachments_says_so(qtbot: Any, loop: Loop) -> None:
+    Painter.urls = []
+    pane = ConversationPane(lambda: True)
+    qtbot.addWidget(pane)
+    pane.show()
+    pane.attach(
+        ChatSession(
+            RequestConfig(provider=Painter, provider_id="painter"),
+            listener=pane.listener,  # type: ignore[arg-type]
+        )
+    )
+    read = loop.expect(pane.attachment_strip.loaded)
+    pane.attachment_strip.add_data(PNG)
+    loop.run(read)
+    ended = loop.expect(pane.answerEnded)
+    qtbot.keyClick(pane.composer, Qt.Key.Key_Return)  # a message of an image alone
+    loop.run(ended)
+    error = pane.chat_view.bubble(1).findChild(QLabel, "errorLabel")
+    assert isinstance(error, QLabel) and error.isVisible()
+    assert error.text().startswith("Painter does not take attachments.")
+
+
+def test_files_of_earlier_turns_are_sent_with_a_system_prompt_merged_into_the_first(
+    qtbot: Any,
+) -> None:
+    from app.core.attachments import Attachment
+
+    class NoSystem(Painter):
+        supports_system_message = False
+
+    session = ChatSession(RequestConfig(provider=NoSystem, provider_id="nosystem"))
+    session.system_prompt = "Be brief."
+    image = Attachment.from_bytes(PNG, "dot.png")
+    session.turns = [
+        Turn(role="user", content="What is this?", attachments=[image]),
+        Turn(role="assistant", content="A red dot."),
+        Turn(role="user", content="Bigger?", attachments=[image]),
+    ]
+    messages = session.request_messages(attach_last=False)
+    first = messages[0]["content"]
+    assert first[0] == {
+        "type": "image_url", "image_url": {"url": f"data:image/png;base64,{PNG64}"},
+    }  # fmt: skip
+    assert first[1] == {"type": "text", "text": "Be brief.\n\nWhat is this?"}
+    assert messages[2] == {"role": "user", "content": "Bigger?"}  # its file goes as ``media``
+    assert isinstance(session.request_messages()[2]["content"], list)
