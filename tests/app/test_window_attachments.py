@@ -627,3 +627,21 @@ def test_files_of_earlier_turns_are_sent_with_a_system_prompt_merged_into_the_fi
     assert first[1] == {"type": "text", "text": "Be brief.\n\nWhat is this?"}
     assert messages[2] == {"role": "user", "content": "Bigger?"}  # its file goes as ``media``
     assert isinstance(session.request_messages()[2]["content"], list)
+
+
+def test_a_message_of_files_alone_is_sent_and_titled_by_them(
+    window: MainWindow, openai_server: OpenAIServer, loop: Loop, qtbot: Any, files: dict[str, Path]
+) -> None:
+    drop(loop, window, file_urls(files["dot.png"]))
+    ended = loop.expect(window.answerEnded)
+    qtbot.keyClick(window.composer, Qt.Key.Key_Return)  # no text: the image is the message
+    loop.run(ended)
+    content = chat_bodies(openai_server)[-1]["messages"][-1]["content"]
+    assert content == [
+        {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{PNG64}"}}
+    ]
+    assert not window.chat_view.bubble(0).body.isVisibleTo(window.chat_view.bubble(0))
+    assert window.history is not None and window.session is not None
+    conversation_id = window.session.conversation_id
+    assert conversation_id is not None
+    assert window.history.conversation(conversation_id).title == "dot.png"
