@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import logging
 import os
 import re
@@ -332,3 +333,19 @@ def _unique(name: str, sha256: str, taken: dict[str, str]) -> str:
         return name
     stem, suffix = os.path.splitext(name)
     return f"{stem}-{sha256[:8]}{suffix}"
+
+
+def export_file(
+    history: History, store: AttachmentStore | None, conversation_id: int, path: Path | str
+) -> None:
+    """Export to ``path`` by its ending: ``.json`` is one JSON file with the files embedded,
+    anything else Markdown with the files beside it (``export_markdown``). Without a store,
+    the text alone."""
+    path = Path(path)
+    if store is None:
+        path.write_text(history.export_markdown(conversation_id), encoding="utf-8")
+    elif path.suffix.lower() == ".json":
+        data = export_json(history, store, conversation_id)
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    else:
+        export_markdown(history, store, conversation_id, path)

@@ -22,6 +22,7 @@ from typing import Any, Literal
 from providers.helpers import to_string
 
 from . import secrets
+from .attachments import Attachment
 from .pricing import Cost, answer_cost
 from .session import ChatSession, RequestConfig, SecretLookup, SessionListener, Turn
 
@@ -236,6 +237,7 @@ class CompareRun:
         self.secret_lookup = secret_lookup
         self.prompt = ""
         self.system_prompt = ""
+        self.attachments: list[Attachment] = []  # sent with the prompt to every column
         self.columns: list[Column] = []
         self._next_key = 0
         self._busy = False
@@ -279,13 +281,16 @@ class CompareRun:
             await asyncio.wait(pending)
 
     # ----- user intents ---------------------------------------------------------------------------
-    def start(self, prompt: str, system_prompt: str = "") -> bool:
-        """Put ``prompt`` to every column at once; False (nothing done) if one still runs, the
-        prompt is empty or there is no column."""
-        if self.busy or not prompt.strip() or not self.columns:
+    def start(
+        self, prompt: str, system_prompt: str = "", attachments: list[Attachment] | None = None
+    ) -> bool:
+        """Put ``prompt`` (and the same ``attachments``) to every column at once; False (nothing
+        done) if one still runs, the prompt is empty or there is no column."""
+        if self.busy or not (prompt.strip() or attachments) or not self.columns:
             return False
         self.prompt = prompt
         self.system_prompt = system_prompt
+        self.attachments = list(attachments or [])
         for column in list(self.columns):
             self._ask(column, report=False)
         self._update_busy()  # once, after every column has started
@@ -297,7 +302,7 @@ class CompareRun:
         Also starts a column added after the last run. False while it runs or before any prompt.
         """
         column = self.column(key)
-        if column.busy or not self.prompt.strip():
+        if column.busy or not (self.prompt.strip() or self.attachments):
             return False
         self._ask(column)
         return True
@@ -321,7 +326,7 @@ class CompareRun:
         session.clear()
         session.config = replace(column.spec, params=dict(column.spec.params))
         session.system_prompt = self.system_prompt
-        session.send(self.prompt)
+        session.send(self.prompt, self.attachments)
         if report:
             self._update_busy()  # the session counts as running only once send() has returned
 

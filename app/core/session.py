@@ -14,16 +14,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import sqlite3
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from urllib.parse import unquote, urlparse
 
+from providers import media
 from providers.base import stream_chunks
 from providers.errors import ProviderError
+from providers.parameters import get_parameters
 from providers.response import (
     FinishReason,
+    ImagePreview,
+    ImageResponse,
     ProviderInfo,
     Reasoning,
     RequestLogin,
@@ -35,6 +42,7 @@ from providers.response import (
 from providers.types import BaseProvider, Message, Messages
 
 from . import secrets
+from .attachments import Attachment, AttachmentError, AttachmentStore, as_media, with_attachments
 
 if TYPE_CHECKING:
     from .history import AnswerRecorder, Conversation, History, StoredMessage
@@ -92,6 +100,9 @@ class Turn:
     stopped: bool = False
     streaming: bool = False
     message_id: int | None = None  # its row in the history, once saved
+    #: A user message's files; an answer's images (those it returned as data or local files).
+    attachments: list[Attachment] = field(default_factory=list)
+    remote_images: list[str] = field(default_factory=list)  # URLs, never fetched by themselves
 
     def add_content(self, text: str) -> None:
         _CONTENT.append(self, text)
@@ -152,6 +163,9 @@ class SessionListener:
 
     def busy_changed(self, busy: bool) -> None: ...
 
+    def images_received(self, index: int, images: list[Attachment], remote: list[str]) -> None:
+        """The answer returned images: held ones (data, local files) and remote URLs."""
+
     def conversation_saved(self, conversation_id: int) -> None:
         """The conversation was created or got a new message in the history."""
 
@@ -170,12 +184,14 @@ class ChatSession:
         listener: SessionListener | None = None,
         secret_lookup: SecretLookup = secrets.request_secrets,
         history: History | None = None,
+        attachment_store: AttachmentStore | None = None,
     ) -> None:
         self.config = config
         self.system_prompt = system_prompt
         self.listener = listener or SessionListener()
         self.turns: list[Turn] = []
         self._saved = _Saver(history, lambda message: self.listener.history_failed(message))
+        self._saved.files = attachment_store
         self._secret_lookup = secret_lookup
         self._task: asyncio.Task[None] | None = None
         self._running = False  # cleared before the end is reported, so handlers may send again
@@ -200,10 +216,14 @@ class ChatSession:
         """Where the conversation is saved; None without a history or after a failed write."""
         return self._saved.history
 
-    def attach_history(self, history: History | None) -> None:
-        """Save to ``history`` from now on (the window opens it after creating the session when
-        a migration runs first; a conversation begun meanwhile is saved from its next message)."""
+    def attach_history(
+        self, history: History | None, attachment_store: AttachmentStore | None = None
+    ) -> None:
+        """Save to ``history`` (and files to ``attachment_store``) from now on (the window opens
+        them after creating the session when a migration runs first; a conversation begun
+        meanwhile is saved from its next message)."""
         self._saved.history = history
+        self._saved.files = attachment_store
 
     async def wait(self) -> None:
         """Until the current answer (if any) has ended, however it ends."""
@@ -218,11 +238,12 @@ class ChatSession:
         return None
 
     # ----- user intents ------------------------------------------------------------------------
-    def send(self, text: str) -> bool:
-        """Append a user message and answer it; False (and nothing done) when busy or empty."""
-        if self.busy or not text.strip():
+    def send(self, text: str, attachments: list[Attachment] | None = None) -> bool:
+        """Append a user message (with its files) and answer it; False (and nothing done) when
+        busy or empty."""
+        if self.busy or not (text.strip() or attachments):
             return False
-        self._add_user(text)
+        self._add_user(text, attachments)
         self._start_answer()
         return True
 
@@ -243,14 +264,17 @@ class ChatSession:
         """Send the failed (or stopped) request again; what it had streamed is replaced."""
         return self.regenerate(index)
 
-    def edit_and_resend(self, index: int, text: str) -> bool:
-        """Replace the user message at ``index`` with ``text``, drop what followed, answer it."""
-        if self.busy or not text.strip() or not 0 <= index < len(self.turns):
+    def edit_and_resend(
+        self, index: int, text: str, attachments: list[Attachment] | None = None
+    ) -> bool:
+        """Replace the user message at ``index`` with ``text`` (and its files with
+        ``attachments``), drop what followed, answer it."""
+        if self.busy or not (text.strip() or attachments) or not 0 <= index < len(self.turns):
             return False
         if self.turns[index].role != "user":
             return False
         self._truncate(index)
-        self._add_user(text)
+        self._add_user(text, attachments)
         self._start_answer()
         return True
 
@@ -288,26 +312,36 @@ class ChatSession:
             raise HistoryError("The history is not available.")
         conversation = history.conversation(conversation_id)
         stored = history.messages(conversation_id)
+        files = self._saved.attachments_of(conversation_id)
         self.clear()
-        self.turns = [_turn_from(message) for message in stored if message.role != "system"]
+        self.turns = [_turn_from(message, files) for message in stored if message.role != "system"]
         self.system_prompt = conversation.system_prompt
         self._saved.attach(conversation)
         return conversation
 
     # ----- the request -------------------------------------------------------------------------
-    def request_messages(self, upto: int | None = None) -> Messages:
+    def request_messages(self, upto: int | None = None, *, attach_last: bool = True) -> Messages:
         """The conversation before ``upto`` as provider messages, system prompt first.
 
         Answers that produced no text (failed before the first chunk) are left out. A provider
         without system messages gets the system prompt in front of the first user message.
+        User messages carry their files (images as content parts, text files as fenced blocks);
+        with ``attach_last`` False the last one's are left for the ``media`` parameter.
         """
         turns = self.turns if upto is None else self.turns[:upto]
         messages: Messages = []
+        files: dict[int, list[Attachment]] = {}  # message position → its files
+        last_user = -1
         for turn in turns:
             if turn.role == "user":
+                last_user = len(messages)
+                if turn.attachments:
+                    files[last_user] = turn.attachments
                 messages.append({"role": "user", "content": turn.content})
             elif turn.content:
                 messages.append({"role": "assistant", "content": turn.content})
+        if not attach_last:
+            files.pop(last_user, None)
         system = self.system_prompt.strip()
         if system:
             if getattr(self.config.provider, "supports_system_message", False):
@@ -321,10 +355,13 @@ class ChatSession:
                         }
                         messages[position] = merged
                         break
+        offset = 1 if messages and messages[0]["role"] == "system" else 0
+        for position, attached in files.items():
+            messages[position + offset] = with_attachments(messages[position + offset], attached)
         return messages
 
-    def _add_user(self, text: str) -> None:
-        turn = Turn(role="user", content=text)
+    def _add_user(self, text: str, attachments: list[Attachment] | None = None) -> None:
+        turn = Turn(role="user", content=text, attachments=list(attachments or []))
         self.turns.append(turn)
         saved_in = self._saved.user_message(turn, self.system_prompt, self.config)
         self.listener.message_added(len(self.turns) - 1, turn)
@@ -340,7 +377,10 @@ class ChatSession:
 
     def _start_answer(self) -> None:
         config = replace(self.config, params=dict(self.config.params))
-        messages = self.request_messages()
+        messages = self.request_messages(attach_last=False)
+        last = next((t for t in reversed(self.turns) if t.role == "user"), None)
+        if last is not None and last.attachments:
+            config.params["media"] = as_media(last.attachments)
         turn = Turn(role="assistant", title=config.title, model=config.model_name or None)
         turn.streaming = True
         self.turns.append(turn)
@@ -368,6 +408,11 @@ class ChatSession:
         failed = False
         try:
             kwargs = dict(config.params)
+            if "media" in kwargs and "media" not in get_parameters(config.provider):
+                raise AttachmentError(
+                    f"{config.label} does not take attachments. Remove them, or pick a "
+                    "provider that does (OpenAI, Anthropic, Gemini, Ollama)."
+                )
             if config.base_url:
                 kwargs["base_url"] = config.base_url
             if config.proxy:
@@ -434,10 +479,49 @@ class ChatSession:
                 turn.add_content(text)
                 self._saved.text(recorder, text)
                 self.listener.text_received(index, text)
+        elif isinstance(chunk, ImageResponse) and not isinstance(chunk, ImagePreview):
+            self._images(index, turn, chunk)
         elif isinstance(chunk, ResponseType):
             log.debug("ignoring a %s chunk", type(chunk).__name__)
         else:
             log.debug("ignoring an unknown chunk of type %s", type(chunk).__name__)
+
+    def _images(self, index: int, turn: Turn, chunk: ImageResponse) -> None:
+        """Images the answer returned: data URIs and local files are held (and saved with the
+        answer); a remote URL becomes a link in the text and is fetched only on a click."""
+        held, remote = [], []
+        for url in chunk.get_list():
+            if _REMOTE.match(url):
+                remote.append(url)
+                link = f"\n\n[{chunk.alt or 'Image'}]({url})\n"
+                turn.add_content(link)
+                self.listener.text_received(index, link)
+                continue
+            try:
+                held.append(_returned_image(url))
+            except AttachmentError as error:
+                log.info("an image of the answer cannot be shown: %s", error)
+        turn.attachments += held
+        turn.remote_images += remote
+        self.listener.images_received(index, held, remote)
+
+
+_REMOTE = re.compile(r"^https?://", re.I)
+
+
+def _returned_image(url: str) -> Attachment:
+    """An image an answer returned as a ``data:`` URI or a local file (``file://`` or a path);
+    only images: a provider naming any other local file gets nothing read."""
+    if url.lower().startswith("file://"):
+        url = unquote(urlparse(url).path)
+    data, name = media.read_media(url, "image" if url.startswith("data:") else None)
+    if media.sniff_image(data) is None:
+        raise AttachmentError(f"{name} is not an image; it is not shown.")
+    return Attachment.from_bytes(data, f"{Path(name).stem or 'image'}.{_suffix(data)}")
+
+
+def _suffix(data: bytes) -> str:
+    return (media.sniff_image(data) or "image/png").split("/")[1]
 
 
 # ----- saving to the history ----------------------------------------------------------------------
@@ -463,6 +547,7 @@ class _Saver:
 
     def __init__(self, history: History | None, failed: Callable[[str], None]) -> None:
         self.history = history
+        self.files: AttachmentStore | None = None  # where attachments go (beside the history)
         self.conversation_id: int | None = None
         self._failed = failed
         self._stored_meta: tuple[str, str, str] | None = None  # system prompt, provider, model
@@ -505,9 +590,8 @@ class _Saver:
 
         def write(history: History) -> int:
             if self.conversation_id is None:
-                self.conversation_id = history.create_conversation(
-                    title_from_prompt(turn.content), *meta
-                )
+                first = turn.content or ", ".join(a.name for a in turn.attachments)  # files alone
+                self.conversation_id = history.create_conversation(title_from_prompt(first), *meta)
             elif meta != self._stored_meta:
                 system, provider, model = meta
                 history.update_conversation(
@@ -517,7 +601,34 @@ class _Saver:
             turn.message_id = history.add_message(self.conversation_id, "user", turn.content)
             return self.conversation_id
 
-        return self._write(write)
+        saved_in = self._write(write)
+        self.keep_files(turn)
+        return saved_in
+
+    def keep_files(self, turn: Turn) -> None:
+        """Save a message's attachments with it; failing, the message stays saved without them."""
+        files = self.files
+        if files is None or self.history is None or turn.message_id is None:
+            return
+        if not turn.attachments:
+            return
+        try:
+            files.add(turn.message_id, turn.attachments)
+        except (sqlite3.Error, OSError) as error:
+            log.info("attachment write failed: %s", error)
+            self._failed(
+                f"The attachments could not be saved to the history ({error}); "
+                "the message is saved without them."
+            )
+
+    def attachments_of(self, conversation_id: int) -> dict[int, list[Attachment]]:
+        if self.files is None:
+            return {}
+        try:
+            return self.files.for_conversation(conversation_id)
+        except sqlite3.Error as error:
+            log.info("attachment read failed: %s", error)
+            return {}
 
     def answer(self, turn: Turn, config: RequestConfig) -> AnswerRecorder | None:
         """Save an answer that starts streaming; its recorder keeps it up to date."""
@@ -573,22 +684,30 @@ class _Saver:
                 status, error=turn.error or "", usage=turn.usage, elapsed=turn.elapsed
             )
         )
+        self.keep_files(turn)  # the images it returned
 
     def truncate_from(self, message_id: int) -> None:
         if self.conversation_id is not None:
             self._write(lambda history: history.truncate_from(message_id))
+            files = self.files
+            if files is not None:  # the dropped messages' files no other message uses
+                self._write(lambda _history: files.collect_garbage())
 
 
-def _turn_from(message: StoredMessage) -> Turn:
-    """A stored message as a turn; an answer cut off by a crash (still "streaming") is shown
-    as stopped."""
+def _turn_from(message: StoredMessage, files: dict[int, list[Attachment]]) -> Turn:
+    """A stored message (with its attachments) as a turn; an answer cut off by a crash (still
+    "streaming") is shown as stopped."""
+    attachments = files.get(message.id, [])
     if message.role == "user":
-        return Turn(role="user", content=message.content, message_id=message.id)
+        return Turn(
+            role="user", content=message.content, message_id=message.id, attachments=attachments
+        )
     return Turn(
         role="assistant", content=message.content, reasoning=message.reasoning,
         title=_answer_title(message.provider, message.model), model=message.model or None,
         usage=message.usage or None, elapsed=message.elapsed, error=message.error or None,
         stopped=message.status in ("stopped", "streaming"), message_id=message.id,
+        attachments=attachments,
     )  # fmt: skip
 
 

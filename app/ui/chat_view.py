@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 import time
 from collections import deque
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -49,7 +50,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.attachments import Attachment
+
 from . import links, theme
+from .attachment_view import ANSWER_IMAGE, MESSAGE_THUMBNAIL, AttachmentRow
 from .deferred import after_first_paint
 from .markdown import (
     COPY_SCHEME,
@@ -154,12 +158,19 @@ class _Bubble(QFrame):
 
 
 class _UserBubble(_Bubble):
-    def __init__(self, view: ChatView, index: int, text: str) -> None:
+    def __init__(
+        self, view: ChatView, index: int, text: str, attachments: Sequence[Attachment] = ()
+    ) -> None:
         super().__init__(view, index, "userBubble")
         self._text = text
+        self.attachments = AttachmentRow(MESSAGE_THUMBNAIL)  # the files it was sent with
+        self.column.addWidget(self.attachments)
+        self.attachments.add(attachments)
         self.body = MessageBrowser()
         self.body.setPlainText(text)
         self.column.addWidget(self.body)
+        if not text:
+            self.body.hide()  # a message of files alone
         self.edit_button = _tool_button("Edit", "editButton", "Edit and resend this message")
         self.copy_button = _tool_button("Copy", "copyButton", "Copy this message")
         self.edit_button.clicked.connect(lambda: view.editRequested.emit(self.index, self._text))
@@ -226,6 +237,8 @@ class _AnswerBubble(_Bubble):
         self.tail_view.hide()
         self.body.addWidget(self.tail_view)
         self.column.addLayout(self.body)
+        self.images = AttachmentRow(ANSWER_IMAGE)  # images it returned
+        self.column.addWidget(self.images)
 
         self.error_label = QLabel()
         self.error_label.setObjectName("errorLabel")
@@ -721,9 +734,9 @@ class ChatView(QWidget):
     def clear(self) -> None:
         self.remove_from(0)
 
-    def add_user_message(self, text: str) -> int:
+    def add_user_message(self, text: str, attachments: Sequence[Attachment] = ()) -> int:
         index = len(self._bubbles)
-        bubble = _UserBubble(self, index, text)
+        bubble = _UserBubble(self, index, text, attachments)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(bubble, 6)
@@ -740,6 +753,10 @@ class ChatView(QWidget):
 
     def append_reasoning(self, index: int, text: str) -> None:
         self._answer(index).append_reasoning(text)
+
+    def add_images(self, index: int, images: Sequence[Attachment], remote: Sequence[str]) -> None:
+        """Images answer ``index`` returned: shown inline; remote ones load on a click."""
+        self._answer(index).images.add(images, remote)
 
     def finish_answer(
         self,

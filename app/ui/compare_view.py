@@ -214,6 +214,8 @@ class CompareWindow(QWidget):
         self.composer.setPlainText(prompt)
         self.send_button = composer_frame.send_button
         self.stop_button = composer_frame.stop_button
+        self.attachment_strip = composer_frame.attachments  # sent to every column
+        self.attach_button = composer_frame.attach_button
         hint = hint_label(
             "Enter to send to every column · Shift+Enter for a new line · Esc stops all"
         )
@@ -370,13 +372,13 @@ class CompareWindow(QWidget):
     # ----- asking ---------------------------------------------------------------------------------
     def send(self) -> bool:
         """Put the prompt to every column; False (nothing done) while one runs or it is empty."""
-        text = self.composer.toPlainText()
-        if self.run.busy or not text.strip():
+        text, files = self.composer.toPlainText(), self.attachment_strip.attachments()
+        if self.run.busy or not (text.strip() or files) or self.attachment_strip.busy:
             return False
         for widget in self.columns():
             self._update_spec(widget)
         self._save_columns()
-        return self.run.start(text, self.system_prompt.toPlainText())
+        return self.run.start(text, self.system_prompt.toPlainText(), files)
 
     def stop_column(self, key: int) -> None:
         if key in self.column_widgets:
@@ -453,6 +455,7 @@ class CompareWindow(QWidget):
         )  # fmt: skip
         self.setStyleSheet(theme.window_style(self._dark) + extra)
         self.send_button.setIcon(icon("send", "#ffffff"))
+        self.attach_button.setIcon(icon("paperclip", p.muted))
         self.stop_button.setIcon(icon("stop", QColor(p.background).name()))
         for widget in self.columns():
             widget.view.set_dark(self._dark)

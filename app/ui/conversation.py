@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from app.core.attachments import Attachment
 from app.core.session import ChatSession, Turn
 
 from . import theme
@@ -41,7 +42,7 @@ class _ViewListener:
         self.to_view: dict[int, int] = {}  # session turn index → chat view message index
 
     def message_added(self, index: int, turn: Turn) -> None:
-        self.to_view[index] = self.view.add_user_message(turn.content)
+        self.to_view[index] = self.view.add_user_message(turn.content, turn.attachments)
         self.pane.empty_state.hide()
 
     def answer_started(self, index: int, turn: Turn) -> None:
@@ -52,6 +53,9 @@ class _ViewListener:
 
     def reasoning_received(self, index: int, text: str) -> None:
         self.view.append_reasoning(self.to_view[index], text)
+
+    def images_received(self, index: int, images: list[Attachment], remote: list[str]) -> None:
+        self.view.add_images(self.to_view[index], images, remote)
 
     def login_requested(self, index: int, label: str, url: str) -> None:
         self.pane.loginRequested.emit(label, url)
@@ -93,13 +97,15 @@ class _ViewListener:
         """Show a stored turn as it ended: an answer gets its one final Markdown render."""
         view = self.view
         if turn.role == "user":
-            self.to_view[index] = view.add_user_message(turn.content)
+            self.to_view[index] = view.add_user_message(turn.content, turn.attachments)
             return
         shown = self.to_view[index] = view.begin_answer(turn.title)
         if turn.reasoning:
             view.append_reasoning(shown, turn.reasoning)
         if turn.content:
             view.append_text(shown, turn.content)
+        if turn.attachments or turn.remote_images:
+            view.add_images(shown, turn.attachments, turn.remote_images)
         if turn.error:
             view.fail_answer(shown, turn.error)
         else:
@@ -165,6 +171,8 @@ class ConversationPane(QWidget):
 
         composer_frame = ComposerBar("Send (Enter)", "Stop the answer (Esc)")
         self.composer = composer_frame.composer
+        self.attachment_strip = composer_frame.attachments
+        self.attach_button = composer_frame.attach_button
         self.send_button = composer_frame.send_button
         self.stop_button = composer_frame.stop_button
         self.edit_strip = QFrame()
@@ -224,15 +232,26 @@ class ConversationPane(QWidget):
 
     def send(self) -> None:
         text = self.composer.toPlainText()
+        strip = self.attachment_strip
         session = self.session
-        if session is None or session.busy or not text.strip() or not self.prepare():
+        if session is None or session.busy or not (text.strip() or strip.attachments()):
             return
+        if strip.busy:
+            self.banner.show_message(
+                "attachments", "info",
+                self.tr("The attachments are still being read: send again in a moment."),
+            )  # fmt: skip
+            return
+        if not self.prepare():
+            return
+        self.banner.dismiss("attachments")
         if self._editing is not None:
-            sent = session.edit_and_resend(self._editing, text)
+            sent = session.edit_and_resend(self._editing, text, strip.attachments())
         else:
-            sent = session.send(text)
+            sent = session.send(text, strip.attachments())
         if sent:
             self.composer.clear()
+            strip.clear()
             self.cancel_edit()
 
     def stop(self) -> None:
@@ -246,6 +265,7 @@ class ConversationPane(QWidget):
         elif self._editing is not None:
             self.cancel_edit()
             self.composer.clear()
+            self.attachment_strip.clear()
 
     def new_chat(self) -> None:
         """A fresh conversation (the window keeps the system prompt as its starting point)."""
@@ -254,6 +274,7 @@ class ConversationPane(QWidget):
             self.session.clear()
         self.cancel_edit()
         self.composer.clear()
+        self.attachment_strip.clear()
         self.composer.setFocus()
 
     def _retry(self, view_index: int) -> None:
@@ -273,6 +294,7 @@ class ConversationPane(QWidget):
         self._finish_restore()
         self._editing = index
         self.composer.setPlainText(text)
+        self.attachment_strip.set_attachments(self.session.turns[index].attachments)
         cursor = self.composer.textCursor()
         cursor.movePosition(cursor.MoveOperation.End)
         self.composer.setTextCursor(cursor)
@@ -349,5 +371,6 @@ class ConversationPane(QWidget):
     def set_dark(self, dark: bool) -> None:
         self.chat_view.set_dark(dark)
         self.send_button.setIcon(icon("send", "#ffffff"))
+        self.attach_button.setIcon(icon("paperclip", theme.palette_for(dark).muted))
         background = QColor(theme.palette_for(dark).background).name()
         self.stop_button.setIcon(icon("stop", background))

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
@@ -18,11 +18,11 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 MenuEntry = tuple[str, Callable[[], Any]] | None
 
 
-def export_file_name(title: str) -> str:
-    """A file name for a conversation's Markdown export."""
+def export_file_name(title: str, suffix: str = "md") -> str:
+    """A file name for a conversation's export (Markdown, or ``suffix``)."""
     name = re.sub(r"[^\w\- ]+", " ", title, flags=re.UNICODE)
     name = " ".join(name.split())[:60].strip()
-    return f"{name or 'conversation'}.md"
+    return f"{name or 'conversation'}.{suffix}"
 
 
 def context_menu(parent: QWidget, entries: Sequence[MenuEntry]) -> QMenu:
@@ -45,10 +45,16 @@ def choose_export_path(parent: QWidget, suggested: str, chosen: Callable[[str], 
     folder = QStandardPaths.writableLocation(
         QStandardPaths.StandardLocation.DocumentsLocation
     ) or str(Path.home())
-    dialog = QFileDialog(parent, "Export as Markdown", str(Path(folder) / suggested))
+    json = suggested.endswith(".json")
+    title = (
+        QCoreApplication.translate("HistoryMenu", "Export as JSON")
+        if json
+        else "Export as Markdown"
+    )
+    dialog = QFileDialog(parent, title, str(Path(folder) / suggested))
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-    dialog.setDefaultSuffix("md")
-    dialog.setNameFilters(["Markdown (*.md)", "All files (*)"])
+    dialog.setDefaultSuffix("json" if json else "md")
+    dialog.setNameFilters(["JSON (*.json)" if json else "Markdown (*.md)", "All files (*)"])
     dialog.fileSelected.connect(chosen)
     dialog.finished.connect(lambda _result: dialog.deleteLater())
     dialog.open()

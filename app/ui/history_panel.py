@@ -18,7 +18,6 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -58,6 +57,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.attachments import AttachmentStore, export_file
 from app.core.history import Conversation, History, SearchHit
 
 from . import theme
@@ -309,6 +309,7 @@ class HistoryPanel(QWidget):
         self.setObjectName("historyPanel")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.history: History | None = None
+        self.attachment_store: AttachmentStore | None = None  # exports write the files too
         self.palette_colors = theme.palette_for(False)
         #: Tests set this to answer the export dialog: suggested file name -> path (None: cancel).
         self.export_path_hook: Callable[[str], str | None] | None = None
@@ -581,6 +582,7 @@ class HistoryPanel(QWidget):
             None,
             ("Rename", lambda: self.rename(conversation_id)),
             ("Export as Markdown…", lambda: self.export(conversation_id)),
+            (self.tr("Export as JSON…"), lambda: self.export(conversation_id, "json")),
             None,
             ("Delete…", lambda: self.confirm_delete(conversation_id)),
         ])  # fmt: skip
@@ -658,9 +660,9 @@ class HistoryPanel(QWidget):
             self.run_search()
         self.conversationDeleted.emit(conversation_id)
 
-    def export(self, conversation_id: int) -> None:
-        """Ask where to save the conversation as Markdown, then write it."""
-        suggested = export_file_name(self._title(conversation_id))
+    def export(self, conversation_id: int, suffix: str = "md") -> None:
+        """Ask where to save the conversation (Markdown or JSON), then write it."""
+        suggested = export_file_name(self._title(conversation_id), suffix)
         if self.export_path_hook is not None:
             path = self.export_path_hook(suggested)
             if path:
@@ -672,8 +674,7 @@ class HistoryPanel(QWidget):
         if self.history is None:
             return False
         try:
-            text = self.history.export_markdown(conversation_id)
-            Path(path).write_text(text, encoding="utf-8")
+            export_file(self.history, self.attachment_store, conversation_id, path)
         except (sqlite3.Error, KeyError, OSError) as error:
             self.notice.emit("error", f"The conversation could not be exported: {error}")
             return False

@@ -14,6 +14,7 @@ loop exists, opens the history, creates the session and lists the providers
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 from typing import Any
@@ -28,6 +29,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QMainWindow, QSizePolicy, QSplitter, QToolBar, QWidget
 
 from app.core import secrets
+from app.core.attachments import AttachmentStore
 from app.core.history import History, HistoryError
 from app.core.session import ChatSession, RequestConfig
 from app.core.settings import Settings
@@ -66,6 +68,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.credentials_dialog: CredentialsDialog | None = None
         self.history: History | None = None  # from start(); None when it cannot be opened
+        self.attachment_store: AttachmentStore | None = None  # beside the history
         self.history_error: str | None = None
         self.session: ChatSession | None = None  # from start()
         self.is_started = False
@@ -226,9 +229,11 @@ class MainWindow(QMainWindow):
         """The history is open; if it cannot be used, say why and go on without it (the file
         is left as it is: it may be recoverable, or belong to a newer version)."""
         self.history, self.history_error = history, error or None
+        self.attachment_store = self.history_opener.files
         if self.session is not None:
-            self.session.attach_history(history)
+            self.session.attach_history(history, self.attachment_store)
         self.history_panel.set_history(history, error)
+        self.history_panel.attachment_store = self.attachment_store
         if error:
             self.banner.show_message("history", "warning", error)
 
@@ -378,6 +383,9 @@ class MainWindow(QMainWindow):
         self.history_panel.set_current(conversation_id)
 
     def _conversation_deleted(self, conversation_id: int) -> None:
+        if self.attachment_store is not None:  # the files only it used (else at the next start)
+            with contextlib.suppress(sqlite3.Error, OSError):
+                self.attachment_store.collect_garbage()
         if self.session is not None and self.session.conversation_id == conversation_id:
             self.new_chat()
 
@@ -432,18 +440,9 @@ class MainWindow(QMainWindow):
         self.target.shutdown()
         self.history_panel.shutdown()
         self.history_opener.cancel()
-        self._close_history()
-
-    def _close_history(self) -> None:
-        """Close the database once the stopped answer has saved its end (the task's last step)."""
-        history, self.history = self.history, None
-        if history is None:
-            return
-        task = self.session.task if self.session is not None else None
-        if task is not None and not task.done():
-            task.add_done_callback(lambda _task: history.close())
-        else:
-            history.close()
+        self.history = self.attachment_store = None
+        # Closed once the stopped answer has saved its end (the task's last step).
+        self.history_opener.close(self.session.task if self.session is not None else None)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.side_panel.save_params()

@@ -6,6 +6,7 @@ and look at them). The window is real: the answer streams from the loopback Open
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ Iterate over the file object itself: Python reads it lazily, one line at a time,
 use stays flat however large the file is.
 
 ```python
+import io
 from pathlib import Path
 
 
@@ -73,5 +75,83 @@ def test_main_window_screenshot(
     target = SHOTS / f"main-{theme}.png"
     image = window.grab().toImage()
     assert image.width() >= SIZE.width() and image.height() >= SIZE.height()
+    assert image.save(str(target))
+    assert target.stat().st_size > 20_000
+
+
+def _chart() -> bytes:
+    """A small bar chart, as a user would paste a screenshot of one."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (480, 300), "#ffffff")
+    draw = ImageDraw.Draw(image)
+    draw.text((16, 12), "Monthly signups", fill="#1f2328")
+    draw.line((40, 270, 460, 270), fill="#59636e", width=2)
+    draw.line((40, 40, 40, 270), fill="#59636e", width=2)
+    for index, value in enumerate((120, 150, 140, 190, 60, 210)):
+        left = 60 + index * 66
+        colour = "#cf222e" if value < 100 else "#0969da"
+        draw.rectangle((left, 270 - value, left + 44, 268), fill=colour)
+        draw.text(
+            (left + 10, 276), ("Jan", "Feb", "Mar", "Apr", "May", "Jun")[index], fill="#59636e"
+        )
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+ATTACH_QUESTION = "Why does May drop in the chart? The raw numbers are in the CSV."
+ATTACH_ANSWER = """\
+May is the only month below 100 signups (**60**), and the CSV shows why: `campaign` is empty \
+from 2024-05-03 to 2024-05-27, while every other month had a paid campaign running.
+
+| month | signups | campaign |
+|-------|--------:|----------|
+| Apr   | 190     | spring   |
+| May   | 60      | —        |
+| Jun   | 210     | summer   |
+
+So the dip follows the pause in paid acquisition, not a change in the product.
+"""
+CSV = b"""date,signups,campaign
+2024-04-28,7,spring
+2024-05-03,2,
+2024-05-27,1,
+2024-06-02,8,summer
+"""
+
+
+def test_attachments_screenshot(
+    open_window: OpenWindow, openai_server: OpenAIServer, loop: Loop, qtbot: Any, tmp_path: Path
+) -> None:
+    openai_server.models = ["gpt-4o-mini", "gpt-4o"]
+    window = open_window()
+    window.set_theme("light")
+    window.resize(SIZE)
+    window.model_picker.setCurrentIndex(window.model_picker.findText("gpt-4o"))
+    (tmp_path / "signups.png").write_bytes(_chart())
+    (tmp_path / "signups.csv").write_bytes(CSV)
+    (tmp_path / "notes.md").write_text("# Q3 plan\n\n- restart the campaign in August\n")
+    strip = window.conversation.attachment_strip
+    read = loop.expect(strip.loaded)
+    strip.add_paths([tmp_path / "signups.png", tmp_path / "signups.csv"])
+    loop.run(read)
+    openai_server.push(Stream(text=ATTACH_ANSWER, chunk_count=30, delay=0.01))
+    ended = loop.expect(window.answerEnded)
+    qtbot.keyClicks(window.composer, ATTACH_QUESTION)
+    qtbot.keyClick(window.composer, Qt.Key.Key_Return)
+    loop.run(ended)
+    body = openai_server.requests[-1].body_dict
+    assert body["messages"][-1]["content"][0]["type"] == "image_url"
+    read = loop.expect(strip.loaded)
+    strip.add_paths([tmp_path / "notes.md"])  # the next message's file, waiting in the composer
+    loop.run(read)
+    qtbot.keyClicks(window.composer, "Draft the August campaign from these notes.")
+    loop.idle(0.2)
+    window.chat_view.scroll_to_bottom()
+    loop.idle(0.1)
+
+    target = SHOTS / "attachments.png"
+    image = window.grab().toImage()
     assert image.save(str(target))
     assert target.stat().st_size > 20_000

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from .anthropic_server import AnthropicServer
     from .base import DEFAULT_KEY, MockServer
     from .gemini_server import GeminiServer
+    from .image_host import ImageHostServer
     from .ollama_server import OllamaServer
     from .openai_server import OpenAIServer
     from .openwebui_server import OpenWebUIServer
@@ -25,6 +26,7 @@ _EXPORTS = {
     "Drop": "scenario",
     "Error": "scenario",
     "GeminiServer": "gemini_server",
+    "ImageHostServer": "image_host",
     "MockServer": "base",
     "Models": "scenario",
     "OllamaServer": "ollama_server",
@@ -42,6 +44,7 @@ __all__ = [
     "Drop",
     "Error",
     "GeminiServer",
+    "ImageHostServer",
     "MockServer",
     "Models",
     "OllamaServer",

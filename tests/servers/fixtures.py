@@ -13,6 +13,7 @@ import pytest
 from .anthropic_server import AnthropicServer
 from .base import MockServer
 from .gemini_server import GeminiServer
+from .image_host import ImageHostServer
 from .ollama_server import OllamaServer
 from .openai_server import OpenAIServer
 from .openwebui_server import OpenWebUIServer
@@ -58,3 +59,9 @@ def ollama_server() -> Iterator[OllamaServer]:
 def openwebui_server() -> Iterator[OpenWebUIServer]:
     """Open WebUI server; ``base_url`` is the host root."""
     yield from _serve(OpenWebUIServer())
+
+
+@pytest.fixture
+def image_host() -> Iterator[ImageHostServer]:
+    """A web host of image files (``files``), for remote images in answers."""
+    yield from _serve(ImageHostServer())
