@@ -377,6 +377,7 @@ class _LocalServer(_Compatible):
     needs_auth = False
     default_model = None
     fallback_models: ClassVar[list[str]] = []
+    login_url = None  # no key page of its own (not OpenAI's)
 
 
 class LMStudio(_LocalServer):
