@@ -33,7 +33,7 @@ class OpenAI(HttpChatProvider):
     id = "openai"
     label = "OpenAI"
     url = "https://platform.openai.com"
-    login_url = "https://platform.openai.com/api-keys"
+    login_url: ClassVar[str | None] = "https://platform.openai.com/api-keys"
     api_base = "https://api.openai.com/v1"
     base_url_env: ClassVar[tuple[str, ...]] = ("OPENAI_BASE_URL",)
     api_key_env: ClassVar[tuple[str, ...]] = ("OPENAI_API_KEY",)
