@@ -8,7 +8,8 @@ SUDO=""
 # Qt's xcb platform plugin needs these on a minimal system; a desktop usually has them already.
 DEBIAN_PACKAGES=(python3-venv libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0
     libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xkb1
-    libxcb-render-util0 libxcb-image0 libxcb-randr0 fonts-dejavu-core gnome-keyring)
+    libxcb-render-util0 libxcb-image0 libxcb-randr0 fonts-dejavu-core gnome-keyring
+    fonts-noto-cjk fonts-noto-color-emoji)  # Chinese/Japanese/Korean and emoji, not empty boxes
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -320,3 +320,15 @@ def test_shipped_files_are_found_through_one_lookup() -> None:
     setuptools = PYPROJECT["tool"]["setuptools"]
     assert setuptools["package-dir"]["app.resources"] == "resources"
     assert "app.resources" in setuptools["packages"]
+
+
+def test_run_script_and_deb_install_fonts_for_cjk_and_emoji() -> None:
+    """Without them Chinese, Japanese, Korean and emoji show as empty boxes (issue 15)."""
+    script = (ROOT / "scripts" / "run.sh").read_text()
+    listed = re.search(r"DEBIAN_PACKAGES=\(([^)]*)\)", script)
+    assert listed is not None
+    packages = listed.group(1).split()
+    assert {"fonts-noto-cjk", "fonts-noto-color-emoji"} <= set(packages)
+    control = (ROOT / "packaging" / "debian" / "control.in").read_text()
+    recommends = next(line for line in control.splitlines() if line.startswith("Recommends:"))
+    assert "fonts-noto-cjk" in recommends and "fonts-noto-color-emoji" in recommends
