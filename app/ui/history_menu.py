@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
@@ -40,12 +40,25 @@ def context_menu(parent: QWidget, entries: Sequence[MenuEntry]) -> QMenu:
     return menu
 
 
+def export_folder() -> Path:
+    """The user's documents folder if it exists, else the home folder (never the app's cwd)."""
+    for location in (
+        QStandardPaths.StandardLocation.DocumentsLocation,
+        QStandardPaths.StandardLocation.HomeLocation,
+    ):
+        folder = QStandardPaths.writableLocation(location)
+        if folder and Path(folder).is_dir():
+            return Path(folder)
+    return Path.home()
+
+
 def choose_export_path(parent: QWidget, suggested: str, chosen: Callable[[str], Any]) -> None:
     """Ask where to save a Markdown export (window-modal; ``chosen(path)`` once picked)."""
-    folder = QStandardPaths.writableLocation(
-        QStandardPaths.StandardLocation.DocumentsLocation
-    ) or str(Path.home())
-    dialog = QFileDialog(parent, "Export as Markdown", str(Path(folder) / suggested))
+    dialog = QFileDialog(
+        parent, QCoreApplication.translate("HistoryPanel", "Export as Markdown"),
+        str(export_folder() / suggested),
+    )  # fmt: skip
+    dialog.setObjectName("exportDialog")
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setDefaultSuffix("md")
     dialog.setNameFilters(["Markdown (*.md)", "All files (*)"])

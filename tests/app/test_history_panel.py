@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QMessageBox, QToolButton
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QToolButton, QWidget
 
 from app.core.history import History, SearchWorker, default_path
-from app.ui.history_menu import export_file_name
+from app.ui.history_menu import choose_export_path, export_file_name
 from app.ui.history_panel import HistoryPanel, relative_time
 from app.ui.main_window import RESTORE_RECENT, MainWindow
 from tests.app.conftest import Loop, OpenWindow
@@ -563,3 +563,25 @@ def test_search_pages_languages_and_plain_text_snippets(
     finally:
         panel.shutdown()
         store.close()
+
+
+@pytest.mark.parametrize("has_documents", [False, True])
+def test_export_dialog_opens_in_documents_or_home_never_the_working_folder(
+    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, has_documents: bool
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    if has_documents:
+        (home / "Documents").mkdir()
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(work)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    choose_export_path(parent, "Trip.md", lambda path: None)
+    dialog = parent.findChild(QFileDialog, "exportDialog")
+    assert dialog is not None
+    expected = home / "Documents" if has_documents else home
+    assert Path(dialog.directory().absolutePath()) == expected
+    dialog.reject()
