@@ -53,6 +53,7 @@ from . import theme
 from .deferred import after_first_paint
 from .markdown import (
     COPY_SCHEME,
+    LINE_SEPARATOR,
     PARAGRAPH,
     MarkdownRenderer,
     Piece,
@@ -586,10 +587,19 @@ def _split_last_line(document: QTextDocument) -> bool:
         return False
     cursor = QTextCursor(document)
     cursor.setPosition(start)
+    _drop_line_break_before(cursor)
     cursor.insertBlock()  # the same format for both halves; no margin between them
     _set_margin(cursor.block(), top=0)
     _set_margin(cursor.block().previous(), bottom=0)
     return True
+
+
+def _drop_line_break_before(cursor: QTextCursor) -> None:
+    """A line that starts after a hard line break moves to a new block: the break would add an
+    empty line at the end of the block it leaves."""
+    document = cursor.document()
+    if cursor.position() > 0 and document.characterAt(cursor.position() - 1) == LINE_SEPARATOR:
+        cursor.deletePreviousChar()
 
 
 def _move_last_line(upper: QTextDocument, lower: QTextDocument) -> None:
@@ -604,6 +614,7 @@ def _move_last_line(upper: QTextDocument, lower: QTextDocument) -> None:
     cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
     line = cursor.selection()
     cursor.removeSelectedText()
+    _drop_line_break_before(cursor)
     below = QTextCursor(lower)
     below.insertFragment(line)
     block_format.setTopMargin(0)
