@@ -29,6 +29,7 @@ from .cli_common import (
     EXIT_OK,
     EXIT_USAGE,
     UsageError,
+    error_text,
     find_provider,
     read_prompt,
 )
@@ -249,7 +250,7 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except MediaError as error:  # an attachment the model or the vendor cannot take: unsent
         return fail(str(error), EXIT_USAGE)
     except ProviderError as error:
-        return fail(str(error) or type(error).__name__, EXIT_FAILURE)
+        return fail(error_text(error), EXIT_FAILURE)
     except KeyboardInterrupt:
         return fail("interrupted", EXIT_INTERRUPTED)
     except BrokenPipeError:

@@ -18,6 +18,7 @@ import httpx
 
 from . import credentials
 from . import media as media_module
+from .advice import Remedy, advise
 from .base import AsyncGeneratorProvider
 from .errors import (
     BadRequestError,
@@ -103,11 +104,10 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
             if candidate:
                 return cls.normalize_base_url(candidate)
         if not cls.api_base:
-            variable = f", set {' or '.join(cls.base_url_env)}" if cls.base_url_env else ""
-            raise ProviderError(
-                f"{cls.label} needs a base URL: pass --base-url URL{variable} "
-                "or set it in Settings."
-            )
+            raise advise(
+                ProviderError(f"{cls.label} needs a base URL: the address of its server."),
+                Remedy.BASE_URL, provider_id=cls.id, variables=cls.base_url_env,
+            )  # fmt: skip
         return cls.normalize_base_url(cls.api_base)
 
     @classmethod
@@ -141,11 +141,10 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
 
     @classmethod
     def missing_key_error(cls) -> MissingAuthError:
-        variables = " or ".join(cls.api_key_env) or "an API key"
-        return MissingAuthError(
-            f"No API key for {cls.label}. Set {variables}, run `roundtable keys set -p {cls.id}`, "
-            "or add it in Settings → Credentials."
-        )
+        return advise(
+            MissingAuthError(f"No API key for {cls.label}."),
+            Remedy.API_KEY, provider_id=cls.id, variables=cls.api_key_env,
+        )  # fmt: skip
 
     @classmethod
     async def api_key_for_request(cls, api_key: str | None) -> str | None:
@@ -455,10 +454,10 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
         status = failure.status
         where = f"{cls.label} ({status})"
         if status in (401, 403) or cls.is_auth_error(failure, message):
-            return MissingAuthError(
-                f"The API key for {cls.label} was rejected ({status}): {message} "
-                f"Check it in Settings → Credentials or with `roundtable keys set -p {cls.id}`."
-            )
+            return advise(
+                MissingAuthError(f"The API key for {cls.label} was rejected ({status}): {message}"),
+                Remedy.API_KEY, provider_id=cls.id, variables=cls.api_key_env,
+            )  # fmt: skip
         if status == 402:
             return PaymentRequiredError(f"{where}: {message} Check the account's credit or plan.")
         if cls.is_model_not_found(failure, message):

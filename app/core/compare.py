@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any, Literal
 
@@ -70,8 +70,9 @@ class Column:
         self.first_token_at: float | None = None
         self.ended_at: float | None = None
         self.session = ChatSession(
-            spec, listener=_ColumnListener(run, self), secret_lookup=run.secret_lookup
-        )
+            spec, listener=_ColumnListener(run, self), secret_lookup=run.secret_lookup,
+            explain=run.explain,
+        )  # fmt: skip
 
     # ----- the last answer ------------------------------------------------------------------------
     @property
@@ -231,9 +232,11 @@ class CompareRun:
         *,
         listener: CompareListener | None = None,
         secret_lookup: SecretLookup = secrets.request_secrets,
+        explain: Callable[[BaseException], str] = str,
     ) -> None:
         self.listener = listener or CompareListener()
         self.secret_lookup = secret_lookup
+        self.explain = explain  # how an error reads where the columns are shown
         self.prompt = ""
         self.system_prompt = ""
         self.columns: list[Column] = []

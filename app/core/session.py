@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+from providers.advice import plain_reason
 from providers.base import stream_chunks
 from providers.errors import ProviderError
 from providers.response import (
@@ -170,8 +171,11 @@ class ChatSession:
         listener: SessionListener | None = None,
         secret_lookup: SecretLookup = secrets.request_secrets,
         history: History | None = None,
+        explain: Callable[[BaseException], str] = str,
     ) -> None:
         self.config = config
+        #: An error as the user reads it where it is shown (the window's or the CLI's wording).
+        self.explain = explain
         self.system_prompt = system_prompt
         self.listener = listener or SessionListener()
         self.turns: list[Turn] = []
@@ -380,11 +384,14 @@ class ChatSession:
             # Stopping is how this task is meant to end early: report it, do not propagate.
             turn.stopped = True
         except ProviderError as error:
-            turn.error = str(error) or type(error).__name__
+            turn.error = self.explain(error) or plain_reason(error)
             failed = True
         except Exception as error:  # a provider bug must not take the window down
             log.error("%s failed unexpectedly", config.label, exc_info=True)
-            turn.error = f"{config.label} failed unexpectedly: {type(error).__name__}: {error}"
+            turn.error = (
+                f"{config.label} failed unexpectedly ({plain_reason(error)}). Try again; if it "
+                "keeps failing, the details are in the log."
+            )
             failed = True
         turn.elapsed = time.monotonic() - started
         turn.streaming = False

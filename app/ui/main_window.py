@@ -39,6 +39,7 @@ from .banner import BannerAction
 from .compare_view import open_compare_window
 from .conversation import RESTORE_RECENT, ConversationPane
 from .credentials_dialog import CredentialsDialog
+from .error_text import window_error_text
 from .history_panel import HistoryPanel
 from .resources import icon
 from .side_panel import SidePanel
@@ -203,6 +204,7 @@ class MainWindow(QMainWindow):
             RequestConfig(provider=BaseProvider, provider_id=""),
             listener=self.listener,  # type: ignore[arg-type]  # a SessionListener by duck typing
             history=self.history,
+            explain=window_error_text,
         )
         self.conversation.attach(self.session)
         self.target.load_providers()

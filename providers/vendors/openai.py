@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 import httpx
 
+from ..advice import Remedy, advise
 from ..chat import HttpChatProvider, as_sentence, redact
 from ..errors import (
     ModelNotFoundError,
@@ -345,10 +346,10 @@ class AzureOpenAI(OpenAI):
     @classmethod
     def chat_url(cls, base_url: str, model: str) -> str:
         if not model:
-            raise ModelNotFoundError(
-                f"{cls.label} needs the deployment name as the model: pass -m DEPLOYMENT "
-                "or choose it in Settings."
-            )
+            raise advise(
+                ModelNotFoundError(f"{cls.label} needs the deployment name as the model."),
+                Remedy.MODEL, provider_id=cls.id,
+            )  # fmt: skip
         root = base_url.removesuffix("/openai")
         return f"{root}/openai/deployments/{model}/chat/completions?api-version={cls.api_version}"
 

@@ -263,6 +263,7 @@ def test_missing_key_says_where_to_put_one(
     assert chat(openai_server, "hi") == (cli.EXIT_FAILURE, "")
     line = error_line(capsys.readouterr().err)
     assert "OPENAI_API_KEY" in line and "roundtable keys set -p openai" in line
+    assert "Settings" not in line and "Credentials" not in line  # the window's, not the CLI's
     assert openai_server.requests == []
 
 

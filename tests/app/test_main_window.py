@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -209,13 +210,27 @@ def test_an_error_shows_in_the_conversation_and_retry_works(
     assert window.session.turns[1].error is None
 
 
+def test_a_dropped_connection_is_said_in_words_not_class_names(
+    window: MainWindow, openai_server: OpenAIServer, loop: Loop, qtbot: Any
+) -> None:
+    openai_server.push(Stream(text="one two three four", chunk_count=4, drop_after=2))
+    send(window, loop, qtbot, "Question")
+    error = window.chat_view.bubble(1).findChild(QLabel, "errorLabel")
+    assert isinstance(error, QLabel) and "broke before the answer was complete" in error.text()
+    assert re.search(r"[A-Z]\w*(Error|Exception)\b", error.text()) is None, error.text()
+    assert "connection" in error.text().split("complete", 1)[1]  # what kind of break, in words
+
+
 def test_an_http_error_says_what_to_do(
     window: MainWindow, openai_server: OpenAIServer, loop: Loop, qtbot: Any
 ) -> None:
     openai_server.push(Error(401, code="invalid_api_key", on="chat"))
     send(window, loop, qtbot, "Question")
     error = window.chat_view.bubble(1).findChild(QLabel, "errorLabel")
-    assert isinstance(error, QLabel) and "Credentials" in error.text()
+    assert isinstance(error, QLabel) and "Provider → Credentials…" in error.text()
+    # The window names its own menu: no "Settings" it does not have, no command to type.
+    assert "Settings" not in error.text() and "roundtable" not in error.text()
+    assert "OPENAI_API_KEY" in error.text()  # the window reads the same variables
     assert DEFAULT_KEY not in error.text()
 
 

@@ -303,6 +303,39 @@ def test_unknown_chunks_are_ignored_and_login_requests_reported() -> None:
     assert turn.title == "Scripted"
 
 
+class Broken(AsyncGeneratorProvider):
+    """A provider with a bug: it raises something that is not a ``ProviderError``."""
+
+    label = "Broken"
+
+    @classmethod
+    async def create_async_generator(  # type: ignore[override]
+        cls, model: str, messages: Any, stream: bool = True, **kwargs: Any
+    ) -> Any:
+        yield "half"
+        raise KeyError("choices")
+
+
+def test_an_unexpected_failure_is_said_in_words_not_class_names() -> None:
+    recorder = Recorder()
+
+    async def no_secrets(provider: Any, provider_id: str) -> dict[str, str]:
+        return {}
+
+    session = ChatSession(
+        RequestConfig(provider=Broken, provider_id="broken"), listener=recorder,
+        secret_lookup=no_secrets,
+    )  # fmt: skip
+
+    async def run() -> tuple[str, int, Turn]:
+        return await answer(session, recorder, lambda: session.send("hello"))
+
+    outcome, _index, turn = asyncio.run(run())
+    assert outcome == "failed" and turn.content == "half"
+    assert turn.error is not None and turn.error.startswith("Broken failed unexpectedly")
+    assert "KeyError" not in turn.error and "log" in turn.error
+
+
 # ----- saving to the history ----------------------------------------------------------------------
 
 
