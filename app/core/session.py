@@ -497,9 +497,8 @@ class _Saver:
 
         def write(history: History) -> int:
             if self.conversation_id is None:
-                self.conversation_id = history.create_conversation(
-                    title_from_prompt(turn.content), *meta
-                )
+                first = turn.content or ", ".join(a.name for a in turn.attachments)  # files alone
+                self.conversation_id = history.create_conversation(title_from_prompt(first), *meta)
             elif meta != self._stored_meta:
                 system, provider, model = meta
                 history.update_conversation(

@@ -175,7 +175,11 @@ class MainWindow(QMainWindow):
         panel.openRequested.connect(self.open_conversation)
         panel.newChatRequested.connect(self.new_chat)
         panel.conversationDeleted.connect(self._conversation_deleted)
-        panel.notice.connect(lambda kind, text: self.banner.show_message("history", kind, text))
+        # About one conversation (exported, could not be renamed...): gone with that conversation.
+        panel.notice.connect(
+            lambda kind, text: self.banner.show_message("conversation", kind, text)
+        )
+        self.settings_form.valuesChanged.connect(self._params_edited)
         self.new_chat_action.triggered.connect(self.new_chat)
         self.credentials_action.triggered.connect(lambda: self.open_credentials())
         self.panel_action.toggled.connect(
@@ -256,6 +260,7 @@ class MainWindow(QMainWindow):
             return None
         dialog = CredentialsDialog(self.target.providers[pid], pid, self.settings, self)
         dialog.saved.connect(self.target.credentials_saved)
+        dialog.saved.connect(lambda _pid: self.banner.dismiss("login"))
         dialog.finished.connect(lambda _result: dialog.deleteLater())
         self.credentials_dialog = dialog
         dialog.open()
@@ -314,8 +319,13 @@ class MainWindow(QMainWindow):
     def stop(self) -> None:
         self.conversation.stop()
 
+    def _params_edited(self) -> None:
+        if not self.side_panel.errors():
+            self.banner.dismiss("params")  # the marked fields were fixed or unset
+
     def new_chat(self) -> None:
         """A fresh conversation; the system prompt stays as the new one's starting point."""
+        self.banner.dismiss("conversation")
         self.conversation.new_chat()
         self.history_panel.set_current(None)
 
@@ -339,12 +349,13 @@ class MainWindow(QMainWindow):
             return False
         if conversation_id == session.conversation_id:
             return True
+        self.banner.dismiss("conversation")  # said about the conversation shown until now
         self.conversation.stop_restoring()
         try:
             stored = session.open_conversation(conversation_id)
         except (sqlite3.Error, KeyError, HistoryError) as error:
             self.banner.show_message(
-                "history", "error", f"The conversation could not be opened: {error}"
+                "conversation", "error", f"The conversation could not be opened: {error}"
             )
             panel.refresh()
             panel.set_current(session.conversation_id)
@@ -353,7 +364,7 @@ class MainWindow(QMainWindow):
         if stored.provider and not self.target.select(stored.provider, stored.model):
             instead = self.target.current_label()
             self.banner.show_message(
-                "history", "info",
+                "conversation", "info",
                 f"This conversation was held with “{stored.provider}”, which is not installed."
                 + (f" New answers come from {instead}." if instead else ""),
             )  # fmt: skip

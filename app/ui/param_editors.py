@@ -25,9 +25,7 @@ def _tr(text: str) -> str:
 def placeholder(info: ParameterInfo) -> str:
     """What an unset field reads: "default 1.0", "default 300 seconds" or "provider default"."""
     if info.default is None or isinstance(info.default, bool):
-        if info.default_note:
-            return _tr("provider default ({note})").format(note=_tr(info.default_note))
-        return _tr("provider default")
+        return _tr("provider default")  # its meaning ("no limit") is in the tooltip: fits
     return _tr("default {value}").format(value=format_default(info))
 
 

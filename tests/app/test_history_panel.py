@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QToolButton, QWidget
 
 from app.core.history import History, SearchWorker, default_path
 from app.ui.history_menu import choose_export_path, export_file_name
+from app.ui.history_panel import _DETAIL_ROLE as DETAIL_ROLE
 from app.ui.history_panel import HistoryPanel, relative_time
 from app.ui.main_window import RESTORE_RECENT, MainWindow
 from tests.app.conftest import Loop, OpenWindow
@@ -585,3 +586,22 @@ def test_export_dialog_opens_in_documents_or_home_never_the_working_folder(
     expected = home / "Documents" if has_documents else home
     assert Path(dialog.directory().absolutePath()) == expected
     dialog.reject()
+
+
+def test_the_listed_model_follows_a_regenerate_with_another_model(
+    window: MainWindow, openai_server: OpenAIServer, loop: Loop, qtbot: Any
+) -> None:
+    openai_server.push(Stream(text="first"), Stream(text="second"))
+    send(window, loop, qtbot, "Which model?")
+    conversation = window.session.conversation_id
+    panel = window.history_panel
+    item = panel.item_for(conversation)
+    assert item is not None and item.data(DETAIL_ROLE) == "gpt-4o-mini"
+    assert window.target.select("openai", "gpt-4o")
+    ended = loop.expect(window.answerEnded)
+    regenerate = window.chat_view.bubble(1).findChild(QToolButton, "regenerateButton")
+    qtbot.mouseClick(regenerate, Qt.MouseButton.LeftButton)
+    loop.run(ended)
+    item = panel.item_for(conversation)
+    assert item is not None and item.data(DETAIL_ROLE) == "gpt-4o"  # not the stale gpt-4o-mini
+    assert window.history.conversation(conversation).model == "gpt-4o"

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QLabel,
+    QMenu,
     QPlainTextEdit,
     QToolButton,
 )
@@ -278,11 +279,50 @@ def test_invalid_parameters_are_never_sent(
     assert window.composer.toPlainText() == "Hello" and not window.session.busy
     assert chat_requests(openai_server) == []
     stop.editor.setPlainText('["END"]')
+    assert not window.banner.isVisible()  # fixed: the banner no longer applies
     ended = loop.expect(window.answerEnded)
     qtbot.keyClick(window.composer, Qt.Key.Key_Return)
     loop.run(ended)
     assert chat_requests(openai_server)[-1].body_dict["stop"] == ["END"]
     assert not window.banner.isVisible()
+
+
+def test_banners_go_when_they_stop_applying(
+    window: MainWindow, openai_server: OpenAIServer, loop: Loop, qtbot: Any, tmp_path: Any
+) -> None:
+    openai_server.push(Stream(text="answer"))
+    send(window, loop, qtbot, "Keep this")
+    conversation = window.session.conversation_id
+    panel = window.history_panel
+    panel.export_path_hook = lambda suggested: str(tmp_path / suggested)
+    panel.menu_for(conversation)
+    panel.action("Export as Markdown…").trigger()
+    assert window.banner.isVisible() and str(tmp_path) in window.banner.text.text()
+    window.new_chat_action.trigger()  # the export note was about the conversation left
+    assert not window.banner.isVisible()
+
+    window.offer_login("OpenAI", "https://example.com/login")
+    assert window.banner.isVisible() and "sign in" in window.banner.text.text()
+    dialog = window.open_credentials("openai")
+    assert dialog is not None
+    loop.run(dialog.task)
+    dialog.saved.emit("openai")  # signed in / key saved: the request to sign in is answered
+    assert not window.banner.isVisible()
+    dialog.reject()
+
+
+def test_view_menu_shows_whether_the_panels_are_on(window: MainWindow, qtbot: Any) -> None:
+    view = next(m for m in window.menuBar().findChildren(QMenu) if m.title() == "&View")
+    items = {action.text(): action for action in view.actions()}
+    parameters = items["Parameters"]
+    assert parameters.isCheckable() and parameters.isChecked() and window.side_panel.isVisible()
+    # A menu draws an action's icon in place of its check mark: the icon stays in the toolbar.
+    for action in view.actions():
+        if action.isCheckable():
+            assert not action.isIconVisibleInMenu() or action.icon().isNull(), action.text()
+    toggle = window.toolbar.widgetForAction(window.panel_action)
+    qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
+    assert not parameters.isChecked() and not window.side_panel.isVisible()
 
 
 # ----- links, theme, lifetime ---------------------------------------------------------------------
