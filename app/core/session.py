@@ -344,6 +344,8 @@ class ChatSession:
         turn.streaming = True
         self.turns.append(turn)
         index = len(self.turns) - 1
+        if self._saved.sync_meta(self.system_prompt, config):  # Retry/Regenerate elsewhere
+            self.listener.conversation_saved(self._saved.conversation_id)  # type: ignore[arg-type]
         recorder = self._saved.answer(turn, config)
         self.listener.answer_started(index, turn)
         self._generation += 1
@@ -491,18 +493,33 @@ class _Saver:
             )
             return None
 
+    def sync_meta(self, system_prompt: str, config: RequestConfig) -> bool:
+        """Store the conversation's system prompt, provider and model if they changed (an
+        answer regenerated with another model); True when something was written."""
+        meta = (system_prompt, config.provider_id, config.model_name)
+        conversation_id = self.conversation_id
+        if conversation_id is None or meta == self._stored_meta:
+            return False
+
+        def write(history: History) -> bool:
+            system, provider, model = meta
+            history.update_conversation(
+                conversation_id, system_prompt=system, provider=provider, model=model
+            )
+            self._stored_meta = meta
+            return True
+
+        return bool(self._write(write))
+
     def user_message(self, turn: Turn, system_prompt: str, config: RequestConfig) -> int | None:
         """Save a sent message (creating the conversation on the first); the conversation id."""
         meta = (system_prompt, config.provider_id, config.model_name)
+        self.sync_meta(system_prompt, config)
 
         def write(history: History) -> int:
             if self.conversation_id is None:
-                first = turn.content or ", ".join(a.name for a in turn.attachments)  # files alone
-                self.conversation_id = history.create_conversation(title_from_prompt(first), *meta)
-            elif meta != self._stored_meta:
-                system, provider, model = meta
-                history.update_conversation(
-                    self.conversation_id, system_prompt=system, provider=provider, model=model
+                self.conversation_id = history.create_conversation(
+                    title_from_prompt(turn.content), *meta
                 )
             self._stored_meta = meta
             turn.message_id = history.add_message(self.conversation_id, "user", turn.content)

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 import pytest
 
+from app.cli_common import error_text
 from app.core.history import History
 from app.core.session import ChatSession, RequestConfig, SessionListener, Turn, title_from_prompt
 from providers.base import AsyncGeneratorProvider
@@ -179,13 +180,16 @@ def test_an_error_keeps_the_streamed_text_and_retry_replaces_it(server: OpenAISe
 def test_http_errors_say_what_to_do(server: OpenAIServer) -> None:
     server.push(Error(401, code="invalid_api_key"))
     session, recorder = make_session(server)
+    session.explain = error_text  # the front end words the fix for its own place
 
     async def run() -> tuple[str, int, Turn]:
         return await answer(session, recorder, lambda: session.send("q"))
 
     outcome, _, turn = asyncio.run(run())
     assert outcome == "failed" and turn.content == ""
-    assert "Credentials" in (turn.error or "")
+    assert "rejected" in (turn.error or "") and "roundtable keys set -p openai" in (
+        turn.error or ""
+    )
     assert DEFAULT_KEY not in (turn.error or "")
 
 
