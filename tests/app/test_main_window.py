@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.core.settings import Settings
 from app.ui.main_window import MainWindow
+from app.ui.stall_notice import StallNotice
 from providers.vendors.openai import Groq, OpenAI
 from tests.app.conftest import Loop, OpenWindow
 from tests.keyring_support import requires_secret_service
@@ -173,6 +174,43 @@ def test_escape_stops_a_stalled_stream_and_keeps_the_text(
     assert turn.stopped and turn.error is None
     assert window.chat_view.message_text(1) == turn.content != ""
     assert not window.session.busy and window.send_button.isVisible()
+
+
+def test_a_stalled_stream_shows_how_long_it_waits_with_stop(
+    window: MainWindow, openai_server: OpenAIServer, loop: Loop, qtbot: Any
+) -> None:
+    notice = window.conversation.stall_notice
+    notice.after = 0.4  # the real threshold is seconds; the behaviour is the same
+    openai_server.push(Stream(text="one two three four", chunk_count=4, stall_after=2))
+    ended = loop.expect(window.answerEnded)
+    qtbot.keyClicks(window.composer, "go")
+    qtbot.keyClick(window.composer, Qt.Key.Key_Return)
+    assert not notice.isVisible()  # not before it has waited
+    loop.until(notice.isVisible, timeout=5)
+    assert "OpenAI · gpt-4o-mini has sent nothing new for" in notice.text.text()
+    assert notice.text.text().rstrip(".").endswith(" s")
+    assert window.chat_view.message_text(1) != ""  # what arrived stays
+    qtbot.mouseClick(notice.stop_button, Qt.MouseButton.LeftButton)
+    loop.run(ended, timeout=3)  # the server would stall forever
+    assert window.session.turns[1].stopped and not notice.isVisible()
+
+
+def test_stall_notice_counts_the_wait_before_the_first_word(qtbot: Any) -> None:
+    now = [100.0]
+    notice = StallNotice(after=5, clock=lambda: now[0])
+    qtbot.addWidget(notice)
+    notice.start("Ollama · llama3.2")
+    now[0] += 4
+    notice._tick()
+    assert not notice.isVisible()
+    now[0] += 71
+    notice._tick()
+    assert notice.isVisible()
+    assert notice.text.text() == "Waiting for Ollama · llama3.2 to answer — 1 min 15 s so far."
+    notice.activity()
+    assert not notice.isVisible()
+    notice.finish()
+    assert not notice.isVisible()
 
 
 def test_regenerate_replaces_the_answer(
