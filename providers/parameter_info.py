@@ -223,14 +223,20 @@ def format_range(info: ParameterInfo) -> str:
     return info.unit
 
 
-def format_default(info: ParameterInfo) -> str:
-    """``1.0``, ``4096 tokens``, or ``provider default (no limit)`` when the vendor decides."""
+#: Units short enough for a field's placeholder ("default 300 s").
+_SHORT_UNITS = {"seconds": "s", "tokens": ""}
+
+
+def format_default(info: ParameterInfo, *, short: bool = False) -> str:
+    """``1.0``, ``4096 tokens``, or ``provider default (no limit)`` when the vendor decides;
+    ``short``: the unit abbreviated for a small field (``300 s``, ``4096``)."""
     if info.default is None:
         return (
             f"provider default ({info.default_note})" if info.default_note else "provider default"
         )
     if isinstance(info.default, bool):
         return "on" if info.default else "off"
-    unit = f" {info.unit}" if info.unit else ""
+    unit_name = _SHORT_UNITS.get(info.unit, info.unit) if short else info.unit
+    unit = f" {unit_name}" if unit_name else ""
     value = info.default
     return f"{_number(value) if isinstance(value, int | float) else value}{unit}"

@@ -41,6 +41,7 @@ from .conversation import RESTORE_RECENT, ConversationPane
 from .credentials_dialog import CredentialsDialog
 from .error_text import window_error_text
 from .history_panel import HistoryPanel
+from .panel_fit import PanelFit
 from .resources import icon
 from .side_panel import SidePanel
 from .target_bar import TargetBar
@@ -81,11 +82,12 @@ class MainWindow(QMainWindow):
         self.conversation = ConversationPane(self._prepare)
         self.side_panel = SidePanel(settings)
         self.history_panel = HistoryPanel()
-        self.history_panel.setMinimumWidth(200)
+        self.history_panel.setMinimumWidth(170)
         self.actions = WindowActions(self, settings.theme)
         self._alias_pieces()
         self._build_toolbar()
         self._build_splitter()
+        self.panel_fit = PanelFit(self, self.history_panel, self.history_action, self.splitter)
         self.actions.fill_menus(self.menuBar(), self.reload_models_action)
         self._restore_geometry()
         self._connect()
@@ -179,7 +181,9 @@ class MainWindow(QMainWindow):
         panel.notice.connect(
             lambda kind, text: self.banner.show_message("conversation", kind, text)
         )
-        self.settings_form.valuesChanged.connect(self._params_edited)
+        self.settings_form.valuesChanged.connect(  # the marked fields fixed or unset: no banner
+            lambda: self.side_panel.errors() or self.banner.dismiss("params")
+        )
         self.new_chat_action.triggered.connect(self.new_chat)
         self.credentials_action.triggered.connect(lambda: self.open_credentials())
         self.panel_action.toggled.connect(
@@ -319,10 +323,6 @@ class MainWindow(QMainWindow):
     def stop(self) -> None:
         self.conversation.stop()
 
-    def _params_edited(self) -> None:
-        if not self.side_panel.errors():
-            self.banner.dismiss("params")  # the marked fields were fixed or unset
-
     def new_chat(self) -> None:
         """A fresh conversation; the system prompt stays as the new one's starting point."""
         self.banner.dismiss("conversation")
@@ -382,6 +382,8 @@ class MainWindow(QMainWindow):
 
     def _toggle(self, widget: QWidget, key: str, shown: bool) -> None:
         widget.setVisible(shown)
+        if self.panel_fit.folding:
+            return  # folded for a narrow window, not the user's choice
         if self.settings.get(key, True) is not shown:
             self.settings.set(key, None if shown else False)
 

@@ -26,7 +26,7 @@ def placeholder(info: ParameterInfo) -> str:
     """What an unset field reads: "default 1.0", "default 300 seconds" or "provider default"."""
     if info.default is None or isinstance(info.default, bool):
         return _tr("provider default")  # its meaning ("no limit") is in the tooltip: fits
-    return _tr("default {value}").format(value=format_default(info))
+    return _tr("default {value}").format(value=format_default(info, short=True))
 
 
 def tooltip(info: ParameterInfo, type_name: str) -> str:

@@ -110,6 +110,7 @@ class Field:
         self.on_change: Callable[[Field], None] = lambda field: None
         self.label = QLabel(humanize(name))
         self.label.setObjectName(f"label_{name}")
+        self.label.setWordWrap(True)  # "Frequency penalty" on two lines in a narrow panel
         type_name = getattr(annotation, "__name__", None) or (str(annotation) if annotation else "")
         self.label.setToolTip(tooltip(info, type_name))
         self.reset = QToolButton()

@@ -89,7 +89,7 @@ def test_fields_start_unset_showing_the_real_default(form: SettingsForm) -> None
     assert form.values() == {} and form.errors() == {}
     max_tokens = form.fields["max_tokens"]
     assert isinstance(max_tokens.editor, QSpinBox)
-    assert max_tokens.editor.text() == "default 256 tokens"  # the signature's own default
+    assert max_tokens.editor.text() == "default 256"  # the signature's own default
     assert max_tokens.editor.property("unset") is True
     effort = form.fields["reasoning_effort"].editor
     assert isinstance(effort, QComboBox)
@@ -250,7 +250,7 @@ def test_a_damaged_or_secret_holding_file_is_not_used(tmp_path: Path) -> None:
     ("pid", "temperature", "top", "unset_texts"),
     [
         ("openai", "default 1.0", 2.0, {"presence_penalty": "default 0.0", "top_p": "default 1.0"}),
-        ("anthropic", "default 1.0", 1.0, {"max_tokens": "default 4096 tokens"}),
+        ("anthropic", "default 1.0", 1.0, {"max_tokens": "default 4096"}),
         ("gemini", "provider default", 2.0, {"top_k": "provider default"}),
         ("ollama", "default 0.8", 2.0, {"top_k": "default 40", "top_p": "default 0.9"}),
     ],
