@@ -4,7 +4,7 @@ A ``CompareRun`` has columns; each column is a ``ChatSession`` of its own holdin
 one answer. So a column streams, stops, fails and is retried exactly as a chat answer does (the
 same secret lookup off the GUI thread, the same chunk handling, the same error messages), on its
 own asyncio task: no column waits for another, and one column's failure or stop never touches the
-others (DESIGN.md "Errors"). Two columns may use the same provider: their requests are
+others (docs/architecture.md, "Errors"). Two columns may use the same provider: their requests are
 independent, and login providers share one login through the framework's per-record lock.
 
 What this module adds is the comparison: timing per column (time to first token, total time,

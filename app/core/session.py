@@ -5,9 +5,10 @@ request configuration, and runs one answer at a time as an asyncio task on the r
 qasync loop in the app, ``asyncio.run`` in tests). What happens is reported to a
 ``SessionListener``; the window's listener mirrors it into the chat view. Qt-free.
 
-Given a ``History``, the session saves the conversation as it happens (DESIGN.md "Storage"): the
-conversation is created on the first send, each user message when it is sent, each answer while
-it streams (``AnswerRecorder``), and regenerate/edit drop the stored messages the view drops.
+Given a ``History``, the session saves the conversation as it happens (docs/architecture.md,
+"Storage"): the conversation is created on the first send, each user message when it is sent, each
+answer while it streams (``AnswerRecorder``), and regenerate/edit drop the stored messages the view
+drops.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """The conversation: user and assistant bubbles in a scroll area that follows the newest text.
 
-Streaming contract (DESIGN.md "Streaming into the UI"): ``append_text`` only stores the chunk
-and pokes a per-answer ``Throttle``; at most once per frame (30 ms) the answer's flush moves
+Streaming contract (docs/architecture.md, "Streaming into the UI"): ``append_text`` only stores the
+chunk and pokes a per-answer ``Throttle``; at most once per frame (30 ms) the answer's flush moves
 finished pieces of Markdown (found by ``markdown.PieceSplitter``) into the rendered pages, each
-rendered exactly once, and re-renders only the open tail. Nothing per chunk or per frame depends
-on the answer's total length, whatever its shape:
+rendered exactly once, and re-renders only the open tail. Nothing per chunk or per frame depends on
+the answer's total length, whatever its shape:
 - the tail stays short: a block still open after ``markdown.CUT_CHARS`` (one huge paragraph,
   list, table or code block without a blank line) is cut into pieces (``markdown.find_cut``)
   that render as one block (``markdown.Seam``: no margin between them, one numbering, the same

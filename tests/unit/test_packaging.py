@@ -332,3 +332,21 @@ def test_run_script_and_deb_install_fonts_for_cjk_and_emoji() -> None:
     control = (ROOT / "packaging" / "debian" / "control.in").read_text()
     recommends = next(line for line in control.splitlines() if line.startswith("Recommends:"))
     assert "fonts-noto-cjk" in recommends and "fonts-noto-color-emoji" in recommends
+
+
+def test_code_cites_only_documents_in_the_repository() -> None:
+    """DESIGN.md was never in the repository: citations point at docs/architecture.md."""
+    architecture = (ROOT / "docs" / "architecture.md").read_text()
+    cited: set[str] = set()
+    for folder in ("app", "providers", "tests", "scripts"):
+        for path in (ROOT / folder).rglob("*.py"):
+            if path == Path(__file__):
+                continue
+            text = path.read_text(encoding="utf-8")
+            assert "DESIGN.md" not in text, path
+            cited |= set(re.findall(r'docs/architecture\.md,?\s+"([^"]+)"', text))
+    assert "DESIGN.md" not in (ROOT / "pyproject.toml").read_text()
+    assert cited, "the code cites architecture.md sections"
+    for section in cited | {"Platform facts"}:
+        title = " ".join(section.split())
+        assert re.search(rf"^#+ {re.escape(title)}$", architecture, re.MULTILINE), section
