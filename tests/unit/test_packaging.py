@@ -350,3 +350,23 @@ def test_code_cites_only_documents_in_the_repository() -> None:
     for section in cited | {"Platform facts"}:
         title = " ".join(section.split())
         assert re.search(rf"^#+ {re.escape(title)}", architecture, re.MULTILINE), section
+
+
+def test_readme_covers_keys_keyring_environment_and_every_shortcut(qapp: object) -> None:
+    """What a new user looked for (issue 15): keys in the window, the keyring, the variables."""
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtWidgets import QWidget
+
+    from app.ui.window_actions import WindowActions
+
+    readme = (ROOT / "README.md").read_text()
+    assert "Provider → Credentials…" in readme and "Secret Service" in readme
+    assert "reads exactly what the command line reads" in readme
+    window = QWidget()
+    actions = WindowActions(window, "system")
+    for action in (actions.new_chat, actions.history, actions.compare, actions.quit):
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.PortableText)
+        assert keys or action is actions.quit  # Quit's keys come from the desktop (none offscreen)
+        assert not keys or f"| {keys} |" in readme, keys
+    for keys in ("Enter", "Shift+Enter", "Esc"):
+        assert f"| {keys} |" in readme
