@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 
 from providers import registry
-from providers.advice import Remedy, plain_reason, remedy_of
+from providers.advice import Remedy, plain_reason, remedy_command, remedy_of
 from providers.errors import ProviderNotFoundError
 from providers.types import BaseProvider
 
@@ -47,6 +47,11 @@ def error_text(error: BaseException) -> str:
         hint = "Pass --base-url URL" + (f" or set {either}." if either else ".")
     elif remedy is Remedy.TIMEOUT:
         hint = "Pass --param timeout=SECONDS" + (f" or set {either}=SECONDS." if either else ".")
+    elif remedy is Remedy.MODEL:
+        hint = f"Pick another model: `roundtable models -p {provider_id}` lists them."
+    elif remedy is Remedy.SIGN_IN:
+        command = remedy_command(error) or f"roundtable login -p {provider_id} --user EMAIL"
+        hint = f"Run `{command}`."
     else:
         hint = "Give the deployment name as the model (-m DEPLOYMENT)."
     return f"{text} {hint}"

@@ -20,7 +20,7 @@ from typing import TypeVar
 
 import httpx
 
-__all__ = ["Remedy", "advise", "plain_reason", "remedy_of"]
+__all__ = ["Remedy", "advise", "carry_advice", "plain_reason", "remedy_command", "remedy_of"]
 
 _E = TypeVar("_E", bound=BaseException)
 
@@ -31,16 +31,27 @@ class Remedy(enum.Enum):
     API_KEY = "api_key"  # store a key (or set one of ``variables``)
     BASE_URL = "base_url"  # give the service's address (or set one of ``variables``)
     TIMEOUT = "timeout"  # allow more time to wait for the answer
-    MODEL = "model"  # choose a model (e.g. an Azure deployment name)
+    MODEL = "model"  # choose another model (the service does not have this one)
+    DEPLOYMENT = "deployment"  # give the deployment name as the model (Azure)
+    SIGN_IN = "sign_in"  # sign in again (a login-based provider)
 
 
 def advise(
-    error: _E, remedy: Remedy, *, provider_id: str = "", variables: Sequence[str] = ()
+    error: _E,
+    remedy: Remedy,
+    *,
+    provider_id: str = "",
+    variables: Sequence[str] = (),
+    command: str = "",
 ) -> _E:
-    """``error`` with what would fix it attached; returns it, for ``raise advise(...)``."""
+    """``error`` with what would fix it attached; returns it, for ``raise advise(...)``.
+
+    ``variables``: environment variables that also fix it; ``command``: the exact command line
+    when it needs more than the provider id (a sign-in's server and account)."""
     error.remedy = remedy  # type: ignore[attr-defined]
     error.remedy_provider = provider_id  # type: ignore[attr-defined]
     error.remedy_variables = tuple(variables)  # type: ignore[attr-defined]
+    error.remedy_command = command  # type: ignore[attr-defined]
     return error
 
 
@@ -50,6 +61,19 @@ def remedy_of(error: BaseException) -> tuple[Remedy, str, tuple[str, ...]] | Non
     if not isinstance(remedy, Remedy):
         return None
     return remedy, getattr(error, "remedy_provider", ""), getattr(error, "remedy_variables", ())
+
+
+def carry_advice(source: BaseException, target: _E) -> _E:
+    """``target`` (an error rewritten from ``source``) with ``source``'s advice, if any."""
+    for name in ("remedy", "remedy_provider", "remedy_variables", "remedy_command"):
+        if hasattr(source, name):
+            setattr(target, name, getattr(source, name))
+    return target
+
+
+def remedy_command(error: BaseException) -> str:
+    """The command line ``advise`` was given (empty when the provider id is enough)."""
+    return str(getattr(error, "remedy_command", "") or "")
 
 
 #: Most specific first: the first class the error is an instance of gives the words.

@@ -18,7 +18,7 @@ import httpx
 
 from . import credentials
 from . import media as media_module
-from .advice import Remedy, advise
+from .advice import Remedy, advise, carry_advice
 from .base import AsyncGeneratorProvider
 from .errors import (
     BadRequestError,
@@ -423,7 +423,7 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
             return error
         if not models:
             return error
-        return type(error)(f"{error} Valid models: {', '.join(models)}.")
+        return carry_advice(error, type(error)(f"{error} Valid models: {', '.join(models)}."))
 
     # ----- errors ----------------------------------------------------------------------------
     @classmethod
@@ -460,11 +460,18 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
             )  # fmt: skip
         if status == 402:
             return PaymentRequiredError(f"{where}: {message} Check the account's credit or plan.")
+        if cls.is_model_not_found(failure, message) and model is None:  # listing the models
+            return advise(
+                ResponseStatusError(f"{where} has no model list at this address: {message}"),
+                Remedy.BASE_URL, provider_id=cls.id, variables=cls.base_url_env,
+            )  # fmt: skip
         if cls.is_model_not_found(failure, message):
-            return ModelNotFoundError(
-                f"{cls.label} does not know the model {model!r} ({status}): {message} "
-                f"Pick another model (`roundtable models -p {cls.id}` lists them)."
-            )
+            return advise(
+                ModelNotFoundError(
+                    f"{cls.label} does not know the model {model!r} ({status}): {message}"
+                ),
+                Remedy.MODEL, provider_id=cls.id,
+            )  # fmt: skip
         if status == 429:
             retry_after = cls.retry_after(failure)
             wait = f" Try again in {retry_after:g} s." if retry_after is not None else ""

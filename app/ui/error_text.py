@@ -35,6 +35,10 @@ def window_error_text(error: BaseException) -> str:
         hint = _tr("Enter the server's address as Base URL in Provider → Credentials….")
     elif remedy is Remedy.TIMEOUT:
         hint = _tr("To wait longer, set Timeout in the Parameters panel (View → Parameters).")
+    elif remedy is Remedy.MODEL:
+        hint = _tr("Pick another model in the model box (Provider → Reload models lists them).")
+    elif remedy is Remedy.SIGN_IN:
+        hint = _tr("Sign in with Provider → Credentials….")
     else:
         hint = _tr("Type the deployment name in the model box.")
     return f"{text} {hint}"

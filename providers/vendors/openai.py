@@ -348,7 +348,7 @@ class AzureOpenAI(OpenAI):
         if not model:
             raise advise(
                 ModelNotFoundError(f"{cls.label} needs the deployment name as the model."),
-                Remedy.MODEL, provider_id=cls.id,
+                Remedy.DEPLOYMENT, provider_id=cls.id,
             )  # fmt: skip
         root = base_url.removesuffix("/openai")
         return f"{root}/openai/deployments/{model}/chat/completions?api-version={cls.api_version}"

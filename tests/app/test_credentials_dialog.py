@@ -155,6 +155,24 @@ def test_get_an_api_key_links_the_providers_own_page_or_none(
 
 @pytest.mark.keyring
 @requires_secret_service
+def test_a_wrong_address_is_said_in_the_dialogs_words(
+    open_dialog: Any, loop: Loop, qtbot: Any, openai_server: OpenAIServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.setattr(OpenAI, "models", [])
+    dialog = open_dialog("openai")
+    dialog.base_url.clear()
+    qtbot.keyClicks(dialog.base_url, openai_server.base_url + "/wrong/place")
+    qtbot.keyClicks(dialog.api_key, DEFAULT_KEY)
+    click(qtbot, dialog.test_button)
+    loop.run(dialog.task)
+    text = dialog.feedback.text()
+    assert dialog.feedback.property("role") == "error" and "no model list at this address" in text
+    assert "roundtable" not in text and "None" not in text  # no command, no "model None"
+
+
+@pytest.mark.keyring
+@requires_secret_service
 def test_base_url_and_proxy_are_kept_apart_from_secrets(
     open_dialog: Any, loop: Loop, qtbot: Any, tmp_path: Path
 ) -> None:

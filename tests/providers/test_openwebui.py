@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from app.cli_common import error_text
 from providers import credentials
 from providers.base import stream_chunks
 from providers.errors import MissingAuthError, ModelNotFoundError, ProviderError
@@ -225,11 +226,12 @@ def test_expired_token_without_remembered_password_says_sign_in_again(
 
     with pytest.raises(MissingAuthError) as caught:
         asyncio.run(run())
-    message = str(caught.value)
-    assert "session expired, sign in again" in message
+    message = error_text(caught.value)  # the command line names the command that signs in
+    assert "session expired: sign in again" in message
     assert f"roundtable login -p openwebui --base-url {openwebui_server.url} --user {EMAIL}" in (
         message
     )
+    assert "roundtable" not in str(caught.value)  # the window words its own way
     assert kinds(openwebui_server) == ["chat"]  # no sign-in without a password
     (request_login,) = seen
     assert isinstance(request_login, RequestLogin)
@@ -249,15 +251,16 @@ def test_a_changed_password_ends_the_automatic_sign_in(
     with pytest.raises(MissingAuthError, match="The email or password provided is incorrect"):
         chat("gpt-4o-mini")
     assert secret_store.get_field("openwebui", credentials.PASSWORD) is None
-    with pytest.raises(MissingAuthError, match="session expired, sign in again"):
+    with pytest.raises(MissingAuthError, match="session expired: sign in again"):
         chat("gpt-4o-mini")
 
 
 def test_not_signed_in_at_all(
     openwebui_server: OpenWebUIServer, secret_store: credentials.SecretStore
 ) -> None:
-    with pytest.raises(MissingAuthError, match="--user EMAIL"):
+    with pytest.raises(MissingAuthError, match="sign in again") as caught:
         chat("gpt-4o-mini", base_url=openwebui_server.url)
+    assert "--user EMAIL" in error_text(caught.value)  # the command line says how
     assert openwebui_server.requests == []
     assert secret_store.names() == []
 
@@ -285,7 +288,7 @@ def test_logout_deletes_the_token_and_the_remembered_password(
     assert secret_store.get_field("openwebui", credentials.PASSWORD) is None
     assert sorted(secret_store.names()) == ["openwebui:base_url", "openwebui:email"]
     assert OpenWebUI.logout() is False
-    with pytest.raises(MissingAuthError, match="session expired, sign in again"):
+    with pytest.raises(MissingAuthError, match="session expired: sign in again"):
         chat("gpt-4o-mini")
 
 
