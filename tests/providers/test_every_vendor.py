@@ -193,6 +193,7 @@ def test_model_the_service_rejects_is_named_with_what_to_do(
     assert model in str(error)
     for word in words:
         assert word in error_text(error)  # the command line's words (the window has its own)
+    assert remedy_of(error) is not None and remedy_of(error)[0] is Remedy.MODEL  # type: ignore[index]
     assert KEY not in str(error)
     assert text_of(chunks) == ""
 
