@@ -19,6 +19,7 @@ from providers import registry
 from providers.base import stream_chunks
 from providers.errors import ParameterError, ProviderError
 from providers.media import MediaError
+from providers.parameter_info import format_default, format_range, parameter_info
 from providers.response import Reasoning, Usage
 from providers.types import BaseProvider, Message
 
@@ -29,6 +30,7 @@ from .cli_common import (
     EXIT_OK,
     EXIT_USAGE,
     UsageError,
+    error_text,
     find_provider,
     read_prompt,
 )
@@ -48,8 +50,14 @@ def build_parser() -> argparse.ArgumentParser:
     models = commands.add_parser("models", help="list a provider's models (default marked)")
     _add_connection_options(models)
 
-    params = commands.add_parser("params", help="a provider's parameters as JSON")
+    params = commands.add_parser(
+        "params", help="a provider's parameters: name, type, range, default, description"
+    )
     params.add_argument("-p", "--provider", required=True, metavar="ID")
+    params.add_argument(
+        "--json", action="store_true",
+        help="print the settings-form template (spec 5.5) as JSON instead",
+    )  # fmt: skip
 
     chat = commands.add_parser("chat", help="send one prompt and stream the answer to stdout")
     _add_connection_options(chat)
@@ -112,9 +120,36 @@ def cmd_models(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_params(args: argparse.Namespace, out: TextIO) -> int:
     provider = find_provider(args.provider)
-    json.dump(provider.get_parameters(as_json=True), out, indent=2)  # type: ignore[attr-defined]
-    out.write("\n")
+    if args.json:
+        json.dump(provider.get_parameters(as_json=True), out, indent=2)  # type: ignore[attr-defined]
+        out.write("\n")
+        return EXIT_OK
+    out.write(parameter_table(provider))
     return EXIT_OK
+
+
+#: The framework's and the credentials' parameters: not something to tune per request.
+_NOT_TUNABLE = frozenset({"model", "messages", "stream", "media", "api_key"})
+
+
+def parameter_table(provider: type[BaseProvider]) -> str:
+    """One row per parameter a user can set: name, type, valid range, default, what it does."""
+    types = provider.get_parameter_types()  # type: ignore[attr-defined]
+    rows = [("NAME", "TYPE", "RANGE", "DEFAULT", "DESCRIPTION")]
+    for name, info in parameter_info(provider).items():
+        if name in _NOT_TUNABLE:
+            continue
+        kind = types.get(name)
+        type_name = getattr(kind, "__name__", None) or (str(kind) if kind else "any")
+        rows.append((name, type_name, format_range(info), format_default(info), info.description))
+    label = registry.provider_label(provider)
+    head = f"{label} ({registry.provider_id(provider)}): only the parameters you set are sent.\n"
+    if len(rows) == 1:
+        return head + "It takes no parameters.\n"
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4]
+             for row in rows]  # fmt: skip
+    return head + "\n".join(line.rstrip() for line in lines) + "\n"
 
 
 def read_attachments(paths: list[str]) -> list[Attachment]:
@@ -219,7 +254,7 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except MediaError as error:  # an attachment the model or the vendor cannot take: unsent
         return fail(str(error), EXIT_USAGE)
     except ProviderError as error:
-        return fail(str(error) or type(error).__name__, EXIT_FAILURE)
+        return fail(error_text(error), EXIT_FAILURE)
     except KeyboardInterrupt:
         return fail("interrupted", EXIT_INTERRUPTED)
     except BrokenPipeError:

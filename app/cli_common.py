@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 from providers import registry
+from providers.advice import Remedy, plain_reason, remedy_command, remedy_of
 from providers.errors import ProviderNotFoundError
 from providers.types import BaseProvider
 
@@ -25,6 +26,35 @@ def find_provider(name: str) -> type[BaseProvider]:
         return registry.get_provider(name)
     except ProviderNotFoundError as error:
         raise UsageError(str(error)) from None
+
+
+def error_text(error: BaseException) -> str:
+    """An error as the command line says it: what happened, then the command that fixes it."""
+    text = str(error) or f"{plain_reason(error)[:1].upper()}{plain_reason(error)[1:]}."
+    advice = remedy_of(error)
+    if advice is None:
+        return text
+    remedy, provider_id, variables = advice
+    either = " or ".join(variables)
+    if remedy is Remedy.API_KEY:
+        hint = f"Set {either} or run" if either else "Run"
+        hint += (
+            f" `roundtable keys set -p {provider_id}`."
+            if provider_id
+            else " `roundtable keys set`."
+        )
+    elif remedy is Remedy.BASE_URL:
+        hint = "Pass --base-url URL" + (f" or set {either}." if either else ".")
+    elif remedy is Remedy.TIMEOUT:
+        hint = "Pass --param timeout=SECONDS" + (f" or set {either}=SECONDS." if either else ".")
+    elif remedy is Remedy.MODEL:
+        hint = f"Pick another model: `roundtable models -p {provider_id}` lists them."
+    elif remedy is Remedy.SIGN_IN:
+        command = remedy_command(error) or f"roundtable login -p {provider_id} --user EMAIL"
+        hint = f"Run `{command}`."
+    else:
+        hint = "Give the deployment name as the model (-m DEPLOYMENT)."
+    return f"{text} {hint}"
 
 
 def read_prompt(prompt: str) -> str:

@@ -24,7 +24,14 @@ from typing import Any, TextIO
 
 from providers.errors import ParameterError
 
-from .cli_common import EXIT_FAILURE, EXIT_OK, UsageError, find_provider, read_prompt
+from .cli_common import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    UsageError,
+    error_text,
+    find_provider,
+    read_prompt,
+)
 from .cli_connection import connection_options
 from .core.compare import Column, CompareListener, CompareRun, RequestConfig
 from .core.settings import Settings
@@ -139,7 +146,7 @@ async def compare(
     specs: list[ColumnSpec], prompt: str, system: str, printer: Printer
 ) -> CompareRun:
     """Run every column at once until all have ended; the printer reports each."""
-    run = CompareRun([spec.config for spec in specs], listener=printer)
+    run = CompareRun([spec.config for spec in specs], listener=printer, explain=error_text)
     printer.names = {column.key: spec.text for column, spec in zip(run.columns, specs, strict=True)}
     printer.run = run
     run.start(prompt, system)

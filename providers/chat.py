@@ -20,6 +20,7 @@ import httpx
 
 from . import credentials
 from . import media as media_module
+from .advice import Remedy, advise, carry_advice
 from .base import AsyncGeneratorProvider
 from .errors import (
     BadRequestError,
@@ -129,11 +130,10 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
             if candidate:
                 return cls.normalize_base_url(candidate)
         if not cls.api_base:
-            variable = f", set {' or '.join(cls.base_url_env)}" if cls.base_url_env else ""
-            raise ProviderError(
-                f"{cls.label} needs a base URL: pass --base-url URL{variable} "
-                "or set it in Settings."
-            )
+            raise advise(
+                ProviderError(f"{cls.label} needs a base URL: the address of its server."),
+                Remedy.BASE_URL, provider_id=cls.id, variables=cls.base_url_env,
+            )  # fmt: skip
         return cls.normalize_base_url(cls.api_base)
 
     @classmethod
@@ -178,23 +178,22 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
 
     @classmethod
     def missing_key_error(cls, keyring_error: SecretStoreError | None = None) -> MissingAuthError:
-        variables = " or ".join(cls.api_key_env)
-        if keyring_error is not None and str(keyring_error) == credentials.NO_KEYRING_MESSAGE:
-            # Nothing can be stored here, so nothing was "not read": say what works instead.
-            return MissingAuthError(
-                f"No API key for {cls.label}. Set {variables or 'an API key'} for this run "
-                "(there is no system keyring here to store one)."
-            )
-        if keyring_error is not None:
+        if keyring_error is not None and str(keyring_error) != credentials.NO_KEYRING_MESSAGE:
+            # A keyring that exists but cannot be read (locked, refused): storing a key would
+            # not help; the message says how to unlock it, and which variable works meanwhile.
+            variables = " or ".join(cls.api_key_env)
             instead = f" Or set {variables} for this run." if variables else ""
             return MissingAuthError(
                 f"The API key for {cls.label} could not be read from the system keyring: "
                 f"{as_sentence(str(keyring_error))}{instead}"
             )
-        return MissingAuthError(
-            f"No API key for {cls.label}. Set {variables or 'an API key'}, run "
-            f"`roundtable keys set -p {cls.id}`, or add it in Settings → Credentials."
-        )
+        # Without any keyring nothing was "not read": the key is simply missing (the window can
+        # still keep one for this run; the variables always work).
+        nowhere = " (there is no system keyring here to store one)" if keyring_error else ""
+        return advise(
+            MissingAuthError(f"No API key for {cls.label}{nowhere}."),
+            Remedy.API_KEY, provider_id=cls.id, variables=cls.api_key_env,
+        )  # fmt: skip
 
     @classmethod
     async def api_key_for_request(cls, api_key: str | None) -> str | None:
@@ -562,7 +561,7 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
             return error
         if not models:
             return error
-        return type(error)(f"{error} Valid models: {', '.join(models)}.")
+        return carry_advice(error, type(error)(f"{error} Valid models: {', '.join(models)}."))
 
     # ----- errors ----------------------------------------------------------------------------
     @classmethod
@@ -593,17 +592,24 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
         status = failure.status
         where = f"{cls.label} ({status})"
         if status in (401, 403) or cls.is_auth_error(failure, message):
-            return MissingAuthError(
-                f"The API key for {cls.label} was rejected ({status}): {message} "
-                f"Check it in Settings → Credentials or with `roundtable keys set -p {cls.id}`."
-            )
+            return advise(
+                MissingAuthError(f"The API key for {cls.label} was rejected ({status}): {message}"),
+                Remedy.API_KEY, provider_id=cls.id, variables=cls.api_key_env,
+            )  # fmt: skip
         if status == 402:
             return PaymentRequiredError(f"{where}: {message} Check the account's credit or plan.")
+        if cls.is_model_not_found(failure, message) and model is None:  # listing the models
+            return advise(
+                ResponseStatusError(f"{where} has no model list at this address: {message}"),
+                Remedy.BASE_URL, provider_id=cls.id, variables=cls.base_url_env,
+            )  # fmt: skip
         if cls.is_model_not_found(failure, message):
-            return ModelNotFoundError(
-                f"{cls.label} does not know the model {model!r} ({status}): {message} "
-                f"Pick another model (`roundtable models -p {cls.id}` lists them)."
-            )
+            return advise(
+                ModelNotFoundError(
+                    f"{cls.label} does not know the model {model!r} ({status}): {message}"
+                ),
+                Remedy.MODEL, provider_id=cls.id,
+            )  # fmt: skip
         if status == 429:
             retry_after = cls.retry_after(failure)
             wait = f" Try again in {retry_after:g} s." if retry_after is not None else ""

@@ -116,11 +116,11 @@ _INSECURE_MESSAGE: Final = (
     f"{_INSTALL_HINT[0].lower()}{_INSTALL_HINT[1:]}, then try again."
 )
 _UNREACHABLE_MESSAGE: Final = (
-    "The system keyring could not be reached ({error}). Check that the Secret Service "
+    "The system keyring could not be reached. Check that the Secret Service "
     "(GNOME Keyring or KWallet) or your system's keychain is running and unlocked, then try again."
 )
 _FAILED_MESSAGE: Final = (
-    "The system keyring failed ({error}). Check that it is running and unlocked, then try again."
+    "The system keyring failed. Check that it is running and unlocked, then try again."
 )
 
 _T = TypeVar("_T")
@@ -222,8 +222,10 @@ def _message_for(exc: Exception) -> str:
         or names & {"DBusException", "SecretServiceNotAvailableException"}
         or "ServiceUnknown" in str(exc)
     ):
-        return _UNREACHABLE_MESSAGE.format(error=type(exc).__name__)
-    return _FAILED_MESSAGE.format(error=type(exc).__name__)
+        log.debug("keyring unreachable: %s", type(exc).__name__)
+        return _UNREACHABLE_MESSAGE
+    log.debug("keyring failed: %s", type(exc).__name__)
+    return _FAILED_MESSAGE
 
 
 def _mentions(exc: BaseException, secret: str) -> bool:
@@ -426,7 +428,10 @@ class SecretStore:
     def _raw_get(self, name: str) -> str | None:
         value = self._call(lambda b: b.get_password(self.service, name))
         if value is not None and not isinstance(value, str):
-            raise SecretStoreError(_FAILED_MESSAGE.format(error="non-text value"))
+            raise SecretStoreError(
+                "The system keyring returned a value that is not text. Check that it is "
+                "running and unlocked, then try again."
+            )
         return value
 
     def _raw_set(self, name: str, value: str) -> None:

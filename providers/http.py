@@ -25,6 +25,7 @@ import httpx
 from httpx_sse import EventSource, ServerSentEvent
 from httpx_sse._decoders import SSEDecoder, SSELineDecoder
 
+from .advice import Remedy, advise, plain_reason
 from .errors import (
     ProviderConnectionError,
     ProviderError,
@@ -363,11 +364,13 @@ class _TransportErrors:
                 "Check the network, the proxy and the base URL."
             ) from None
         if isinstance(error, httpx.ReadTimeout):
-            raise ProviderTimeoutError(
-                f"{self.label} sent nothing for too long and the stream was given up. "
-                "Try again, or allow more time with the timeout parameter "
-                f"(--param timeout=SECONDS or {READ_TIMEOUT_ENV})."
-            ) from None
+            raise advise(
+                ProviderTimeoutError(
+                    f"{self.label} sent nothing for too long and the stream was given up. "
+                    "Try again, or allow more time."
+                ),
+                Remedy.TIMEOUT, variables=(READ_TIMEOUT_ENV,),
+            ) from None  # fmt: skip
         if isinstance(error, httpx.TimeoutException):
             raise ProviderTimeoutError(f"The request to {self.label} timed out.") from None
         if isinstance(error, httpx.ConnectError):
@@ -381,7 +384,7 @@ class _TransportErrors:
             ) from None
         raise ProviderConnectionError(
             f"The connection to {self.label} broke before the answer was complete "
-            f"({type(error).__name__}). Try again."
+            f"({plain_reason(error)}). Try again."
         ) from None
 
 

@@ -8,7 +8,8 @@ SUDO=""
 # Qt's xcb platform plugin needs these on a minimal system; a desktop usually has them already.
 DEBIAN_PACKAGES=(python3-venv libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0
     libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xkb1
-    libxcb-render-util0 libxcb-image0 libxcb-randr0 fonts-dejavu-core gnome-keyring libgomp1)
+    libxcb-render-util0 libxcb-image0 libxcb-randr0 fonts-dejavu-core gnome-keyring libgomp1
+    fonts-noto-cjk fonts-noto-color-emoji)  # Chinese/Japanese/Korean and emoji, not empty boxes
 # The local model runtime (llama-cpp-python): a prebuilt wheel from ../shared/wheels when there is
 # one, else pip builds it from its sdist, which needs a compiler and cmake.
 FIND_LINKS=()

@@ -4,7 +4,7 @@ A ``CompareRun`` has columns; each column is a ``ChatSession`` of its own holdin
 one answer. So a column streams, stops, fails and is retried exactly as a chat answer does (the
 same secret lookup off the GUI thread, the same chunk handling, the same error messages), on its
 own asyncio task: no column waits for another, and one column's failure or stop never touches the
-others (DESIGN.md "Errors"). Two columns may use the same provider: their requests are
+others (docs/architecture.md, "Errors"). Two columns may use the same provider: their requests are
 independent, and login providers share one login through the framework's per-record lock.
 
 What this module adds is the comparison: timing per column (time to first token, total time,
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any, Literal
 
@@ -71,8 +71,9 @@ class Column:
         self.first_token_at: float | None = None
         self.ended_at: float | None = None
         self.session = ChatSession(
-            spec, listener=_ColumnListener(run, self), secret_lookup=run.secret_lookup
-        )
+            spec, listener=_ColumnListener(run, self), secret_lookup=run.secret_lookup,
+            explain=run.explain,
+        )  # fmt: skip
 
     # ----- the last answer ------------------------------------------------------------------------
     @property
@@ -232,9 +233,11 @@ class CompareRun:
         *,
         listener: CompareListener | None = None,
         secret_lookup: SecretLookup = secrets.request_secrets,
+        explain: Callable[[BaseException], str] = str,
     ) -> None:
         self.listener = listener or CompareListener()
         self.secret_lookup = secret_lookup
+        self.explain = explain  # how an error reads where the columns are shown
         self.prompt = ""
         self.system_prompt = ""
         self.attachments: list[Attachment] = []  # sent with the prompt to every column

@@ -21,6 +21,7 @@ import platformdirs
 
 from app.core import history_search
 from app.core.history_search import SearchHit as SearchHit  # callers import it from here
+from app.core.markdown_outline import nest_headings
 
 from .history_file import HistoryError, open_database, storable
 
@@ -382,7 +383,7 @@ class History:
             lines += ["> System: " + conversation.system_prompt.replace("\n", "\n> "), ""]
         for message in self.messages(conversation_id):
             who = "You" if message.role == "user" else (message.model or message.role.title())
-            lines += [f"## {who}", "", message.content, ""]
+            lines += [f"## {who}", "", nest_headings(message.content), ""]
             if extra is not None:
                 lines += extra(message)
             if message.error:

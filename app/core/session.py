@@ -5,9 +5,10 @@ request configuration, and runs one answer at a time as an asyncio task on the r
 qasync loop in the app, ``asyncio.run`` in tests). What happens is reported to a
 ``SessionListener``; the window's listener mirrors it into the chat view. Qt-free.
 
-Given a ``History``, the session saves the conversation as it happens (DESIGN.md "Storage"): the
-conversation is created on the first send, each user message when it is sent, each answer while
-it streams (``AnswerRecorder``), and regenerate/edit drop the stored messages the view drops.
+Given a ``History``, the session saves the conversation as it happens (docs/architecture.md,
+"Storage"): the conversation is created on the first send, each user message when it is sent, each
+answer while it streams (``AnswerRecorder``), and regenerate/edit drop the stored messages the view
+drops.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from urllib.parse import unquote, urlparse
 
 from providers import media
+from providers.advice import plain_reason
 from providers.base import stream_chunks
 from providers.errors import ProviderError
 from providers.parameters import get_parameters
@@ -185,8 +187,11 @@ class ChatSession:
         secret_lookup: SecretLookup = secrets.request_secrets,
         history: History | None = None,
         attachment_store: AttachmentStore | None = None,
+        explain: Callable[[BaseException], str] = str,
     ) -> None:
         self.config = config
+        #: An error as the user reads it where it is shown (the window's or the CLI's wording).
+        self.explain = explain
         self.system_prompt = system_prompt
         self.listener = listener or SessionListener()
         self.turns: list[Turn] = []
@@ -385,6 +390,8 @@ class ChatSession:
         turn.streaming = True
         self.turns.append(turn)
         index = len(self.turns) - 1
+        if self._saved.sync_meta(self.system_prompt, config):  # Retry/Regenerate elsewhere
+            self.listener.conversation_saved(self._saved.conversation_id)  # type: ignore[arg-type]
         recorder = self._saved.answer(turn, config)
         self.listener.answer_started(index, turn)
         self._generation += 1
@@ -430,11 +437,14 @@ class ChatSession:
             # Stopping is how this task is meant to end early: report it, do not propagate.
             turn.stopped = True
         except ProviderError as error:
-            turn.error = str(error) or type(error).__name__
+            turn.error = self.explain(error) or plain_reason(error)
             failed = True
         except Exception as error:  # a provider bug must not take the window down
             log.error("%s failed unexpectedly", config.label, exc_info=True)
-            turn.error = f"{config.label} failed unexpectedly: {type(error).__name__}: {error}"
+            turn.error = (
+                f"{config.label} failed unexpectedly ({plain_reason(error)}). Try again; if it "
+                "keeps failing, the details are in the log."
+            )
             failed = True
         turn.elapsed = time.monotonic() - started
         turn.streaming = False
@@ -584,9 +594,28 @@ class _Saver:
             )
             return None
 
+    def sync_meta(self, system_prompt: str, config: RequestConfig) -> bool:
+        """Store the conversation's system prompt, provider and model if they changed (an
+        answer regenerated with another model); True when something was written."""
+        meta = (system_prompt, config.provider_id, config.model_name)
+        conversation_id = self.conversation_id
+        if conversation_id is None or meta == self._stored_meta:
+            return False
+
+        def write(history: History) -> bool:
+            system, provider, model = meta
+            history.update_conversation(
+                conversation_id, system_prompt=system, provider=provider, model=model
+            )
+            self._stored_meta = meta
+            return True
+
+        return bool(self._write(write))
+
     def user_message(self, turn: Turn, system_prompt: str, config: RequestConfig) -> int | None:
         """Save a sent message (creating the conversation on the first); the conversation id."""
         meta = (system_prompt, config.provider_id, config.model_name)
+        self.sync_meta(system_prompt, config)
 
         def write(history: History) -> int:
             if self.conversation_id is None:

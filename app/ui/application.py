@@ -1,7 +1,8 @@
 """The running application: QApplication, the qasync event loop and the main window.
 
-One asyncio loop, run by qasync inside Qt's event loop (DESIGN.md "Streaming into the UI"): network
-I/O is async httpx on it, keyring calls go to worker threads, nothing blocks the GUI thread.
+One asyncio loop, run by qasync inside Qt's event loop (docs/architecture.md, "Streaming into the
+UI"): network I/O is async httpx on it, keyring calls go to worker threads, nothing blocks the GUI
+thread.
 
 This module creates windows; no window imports it. What the windows share (icons and other
 shipped files, the theme and the window style, ``spawn``) lives in ``resources``, ``theme`` and

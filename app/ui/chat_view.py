@@ -1,10 +1,10 @@
 """The conversation: user and assistant bubbles in a scroll area that follows the newest text.
 
-Streaming contract (DESIGN.md "Streaming into the UI"): ``append_text`` only stores the chunk
-and pokes a per-answer ``Throttle``; at most once per frame (30 ms) the answer's flush moves
+Streaming contract (docs/architecture.md, "Streaming into the UI"): ``append_text`` only stores the
+chunk and pokes a per-answer ``Throttle``; at most once per frame (30 ms) the answer's flush moves
 finished pieces of Markdown (found by ``markdown.PieceSplitter``) into the rendered pages, each
-rendered exactly once, and re-renders only the open tail. Nothing per chunk or per frame depends
-on the answer's total length, whatever its shape:
+rendered exactly once, and re-renders only the open tail. Nothing per chunk or per frame depends on
+the answer's total length, whatever its shape:
 - the tail stays short: a block still open after ``markdown.CUT_CHARS`` (one huge paragraph,
   list, table or code block without a blank line) is cut into pieces (``markdown.find_cut``)
   that render as one block (``markdown.Seam``: no margin between them, one numbering, the same
@@ -57,6 +57,7 @@ from .attachment_view import ANSWER_IMAGE, MESSAGE_THUMBNAIL, AttachmentRow
 from .deferred import after_first_paint
 from .markdown import (
     COPY_SCHEME,
+    LINE_SEPARATOR,
     PARAGRAPH,
     MarkdownRenderer,
     Piece,
@@ -599,10 +600,19 @@ def _split_last_line(document: QTextDocument) -> bool:
         return False
     cursor = QTextCursor(document)
     cursor.setPosition(start)
+    _drop_line_break_before(cursor)
     cursor.insertBlock()  # the same format for both halves; no margin between them
     _set_margin(cursor.block(), top=0)
     _set_margin(cursor.block().previous(), bottom=0)
     return True
+
+
+def _drop_line_break_before(cursor: QTextCursor) -> None:
+    """A line that starts after a hard line break moves to a new block: the break would add an
+    empty line at the end of the block it leaves."""
+    document = cursor.document()
+    if cursor.position() > 0 and document.characterAt(cursor.position() - 1) == LINE_SEPARATOR:
+        cursor.deletePreviousChar()
 
 
 def _move_last_line(upper: QTextDocument, lower: QTextDocument) -> None:
@@ -617,6 +627,7 @@ def _move_last_line(upper: QTextDocument, lower: QTextDocument) -> None:
     cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
     line = cursor.selection()
     cursor.removeSelectedText()
+    _drop_line_break_before(cursor)
     below = QTextCursor(lower)
     below.insertFragment(line)
     block_format.setTopMargin(0)

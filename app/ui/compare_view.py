@@ -44,6 +44,7 @@ from providers.types import BaseProvider
 from . import pickers, theme
 from .compare_column import CompareColumn
 from .composer import ComposerBar, hint_label
+from .error_text import window_error_text
 from .resources import icon
 from .tasks import spawn
 
@@ -162,7 +163,7 @@ class CompareWindow(QWidget):
         self.marks: dict[str, str] = {}  # provider id → "needs key"/"needs sign-in"
         self.credentials_task: asyncio.Task[Any] | None = None
         self._dark = _is_dark(settings, parent)
-        self.run: CompareRun = CompareRun(listener=_RunListener(self))  # type: ignore[arg-type]  # a CompareListener by duck typing
+        self.run: CompareRun = CompareRun(listener=_RunListener(self), explain=window_error_text)  # type: ignore[arg-type]  # a CompareListener by duck typing
 
         self.setObjectName("compareWindow")
         self.setWindowTitle("Compare side by side — Roundtable")

@@ -24,6 +24,7 @@ from .banner import Banner, EmptyState
 from .chat_view import ChatView
 from .composer import ComposerBar, hint_label
 from .resources import icon
+from .stall_notice import StallNotice
 
 # Reopening a conversation rebuilds its bubbles; the chat view costs ~5-15 ms per message
 # (widgets, Markdown), so they are added a frame's budget at a time, and only the most recent
@@ -47,11 +48,14 @@ class _ViewListener:
 
     def answer_started(self, index: int, turn: Turn) -> None:
         self.to_view[index] = self.view.begin_answer(turn.title)
+        self.pane.stall_notice.start(turn.title)
 
     def text_received(self, index: int, text: str) -> None:
+        self.pane.stall_notice.activity()
         self.view.append_text(self.to_view[index], text)
 
     def reasoning_received(self, index: int, text: str) -> None:
+        self.pane.stall_notice.activity()
         self.view.append_reasoning(self.to_view[index], text)
 
     def images_received(self, index: int, images: list[Attachment], remote: list[str]) -> None:
@@ -61,6 +65,7 @@ class _ViewListener:
         self.pane.loginRequested.emit(label, url)
 
     def answer_finished(self, index: int, turn: Turn) -> None:
+        self.pane.stall_notice.finish()
         self.view.finish_answer(
             self.to_view[index], usage=turn.usage, elapsed=turn.elapsed,
             finish_reason=turn.finish_reason, stopped=turn.stopped,
@@ -68,6 +73,7 @@ class _ViewListener:
         self.pane.answerEnded.emit(index)
 
     def answer_failed(self, index: int, turn: Turn) -> None:
+        self.pane.stall_notice.finish()
         self.view.fail_answer(self.to_view[index], turn.error or "The request failed.")
         self.pane.answerEnded.emit(index)
 
@@ -191,6 +197,8 @@ class ConversationPane(QWidget):
         bottom = QVBoxLayout()
         bottom.setContentsMargins(14, 6, 14, 8)
         bottom.setSpacing(4)
+        self.stall_notice = StallNotice()
+        bottom.addWidget(self.stall_notice)
         bottom.addWidget(self.edit_strip)
         bottom.addWidget(composer_frame)
         bottom.addWidget(self.composer_hint)
@@ -206,6 +214,7 @@ class ConversationPane(QWidget):
         self.composer.submitted.connect(self.send)
         self.send_button.clicked.connect(self.send)
         self.stop_button.clicked.connect(self.stop)
+        self.stall_notice.stopRequested.connect(self.stop)
         self.cancel_edit_button.clicked.connect(self.cancel_edit)
         self.show_earlier_button.clicked.connect(lambda: self.show_all_messages())
         view = self.chat_view

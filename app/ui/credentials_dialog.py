@@ -274,6 +274,7 @@ class CredentialsDialog(QDialog):
         self.feedback.style().unpolish(self.feedback)
         self.feedback.style().polish(self.feedback)
         self.feedback.show()
+        self._fit()  # a wrapped result needs height: grow rather than squash the fields
 
     # ----- operations ---------------------------------------------------------------------------
     async def _load(self) -> None:

@@ -40,18 +40,28 @@ def context_menu(parent: QWidget, entries: Sequence[MenuEntry]) -> QMenu:
     return menu
 
 
+def export_folder() -> Path:
+    """The user's documents folder if it exists, else the home folder (never the app's cwd)."""
+    for location in (
+        QStandardPaths.StandardLocation.DocumentsLocation,
+        QStandardPaths.StandardLocation.HomeLocation,
+    ):
+        folder = QStandardPaths.writableLocation(location)
+        if folder and Path(folder).is_dir():
+            return Path(folder)
+    return Path.home()
+
+
 def choose_export_path(parent: QWidget, suggested: str, chosen: Callable[[str], Any]) -> None:
     """Ask where to save a Markdown export (window-modal; ``chosen(path)`` once picked)."""
-    folder = QStandardPaths.writableLocation(
-        QStandardPaths.StandardLocation.DocumentsLocation
-    ) or str(Path.home())
     json = suggested.endswith(".json")
     title = (
         QCoreApplication.translate("HistoryMenu", "Export as JSON")
         if json
-        else "Export as Markdown"
+        else QCoreApplication.translate("HistoryMenu", "Export as Markdown")
     )
-    dialog = QFileDialog(parent, title, str(Path(folder) / suggested))
+    dialog = QFileDialog(parent, title, str(export_folder() / suggested))
+    dialog.setObjectName("exportDialog")
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setDefaultSuffix("json" if json else "md")
     dialog.setNameFilters(["JSON (*.json)" if json else "Markdown (*.md)", "All files (*)"])

@@ -40,9 +40,11 @@ from .banner import BannerAction
 from .compare_view import open_compare_window
 from .conversation import RESTORE_RECENT, ConversationPane
 from .credentials_dialog import CredentialsDialog
+from .error_text import window_error_text
 from .history_opener import HistoryOpener
 from .history_panel import HistoryPanel
 from .local_models import open_local_models
+from .panel_fit import PanelFit
 from .resources import icon
 from .side_panel import SidePanel
 from .target_bar import TargetBar
@@ -85,44 +87,20 @@ class MainWindow(QMainWindow):
         self.conversation = ConversationPane(self._prepare)
         self.side_panel = SidePanel(settings)
         self.history_panel = HistoryPanel()
-        self.history_panel.setMinimumWidth(200)
+        self.history_panel.setMinimumWidth(170)
         self.history_opener = HistoryOpener(self)
         self.welcome_flow = WelcomeFlow(
             settings, self.target, self.conversation, self._has_conversation, self
         )
         self.actions = WindowActions(self, settings.theme)
-        self._alias_pieces()
+        alias_pieces(self)
         self._build_toolbar()
         self._build_splitter()
+        self.panel_fit = PanelFit(self, self.history_panel, self.history_action, self.splitter)
         self.actions.fill_menus(self.menuBar(), self.reload_models_action)
         self._restore_geometry()
         self._connect()
         self._show_theme()
-
-    def _alias_pieces(self) -> None:
-        """The pieces' widgets under the names the window always had (tests and callers)."""
-        conversation = self.conversation
-        self.chat_view = conversation.chat_view
-        self.composer = conversation.composer
-        self.send_button = conversation.send_button
-        self.stop_button = conversation.stop_button
-        self.banner = conversation.banner
-        self.empty_state = conversation.empty_state
-        self.edit_strip = conversation.edit_strip
-        self.earlier_strip = conversation.earlier_strip
-        self.earlier_label = conversation.earlier_label
-        self.show_earlier_button = conversation.show_earlier_button
-        self.listener = conversation.listener
-        self.provider_picker = self.target.provider_picker
-        self.model_picker = self.target.model_picker
-        self.models_busy = self.target.models_busy
-        self.reload_models_action = self.target.reload_action
-        self.system_prompt = self.side_panel.system_prompt
-        self.settings_form = self.side_panel.settings_form
-        actions = self.actions
-        self.credentials_action, self.panel_action = actions.credentials, actions.panel
-        self.new_chat_action, self.history_action = actions.new_chat, actions.history
-        self.compare_action, self.theme_actions = actions.compare, actions.themes
 
     # ----- construction ---------------------------------------------------------------------------
     def _build_toolbar(self) -> None:
@@ -190,7 +168,13 @@ class MainWindow(QMainWindow):
         panel.openRequested.connect(self.open_conversation)
         panel.newChatRequested.connect(self.new_chat)
         panel.conversationDeleted.connect(self._conversation_deleted)
-        panel.notice.connect(lambda kind, text: self.banner.show_message("history", kind, text))
+        # About one conversation (exported, could not be renamed...): gone with that conversation.
+        panel.notice.connect(
+            lambda kind, text: self.banner.show_message("conversation", kind, text)
+        )
+        self.settings_form.valuesChanged.connect(  # the marked fields fixed or unset: no banner
+            lambda: self.side_panel.errors() or self.banner.dismiss("params")
+        )
         self.new_chat_action.triggered.connect(self.new_chat)
         self.credentials_action.triggered.connect(lambda: self.open_credentials())
         self.panel_action.toggled.connect(
@@ -217,6 +201,7 @@ class MainWindow(QMainWindow):
         self.session = ChatSession(
             RequestConfig(provider=BaseProvider, provider_id=""),
             listener=self.listener,  # type: ignore[arg-type]  # a SessionListener by duck typing
+            explain=window_error_text,
         )
         self.conversation.attach(self.session)
         self.target.load_providers()
@@ -272,6 +257,7 @@ class MainWindow(QMainWindow):
         dialog = CredentialsDialog(self.target.providers[pid], pid, self.settings, self)
         dialog.saved.connect(self.target.credentials_saved)
         dialog.saved.connect(lambda _pid: self.welcome_flow.rescan())
+        dialog.saved.connect(lambda _pid: self.banner.dismiss("login"))
         dialog.finished.connect(lambda _result: dialog.deleteLater())
         self.credentials_dialog = dialog
         dialog.open()
@@ -332,6 +318,7 @@ class MainWindow(QMainWindow):
 
     def new_chat(self) -> None:
         """A fresh conversation; the system prompt stays as the new one's starting point."""
+        self.banner.dismiss("conversation")
         self.conversation.new_chat()
         self.history_panel.set_current(None)
         self.welcome_flow.hide()
@@ -350,12 +337,13 @@ class MainWindow(QMainWindow):
             return False
         if conversation_id == session.conversation_id:
             return True
+        self.banner.dismiss("conversation")  # said about the conversation shown until now
         self.conversation.stop_restoring()
         try:
             stored = session.open_conversation(conversation_id)
         except (sqlite3.Error, KeyError, HistoryError) as error:
             self.banner.show_message(
-                "history", "error", f"The conversation could not be opened: {error}"
+                "conversation", "error", f"The conversation could not be opened: {error}"
             )
             panel.refresh()
             panel.set_current(session.conversation_id)
@@ -364,7 +352,7 @@ class MainWindow(QMainWindow):
         if stored.provider and not self.target.select(stored.provider, stored.model):
             instead = self.target.current_label()
             self.banner.show_message(
-                "history", "info",
+                "conversation", "info",
                 f"This conversation was held with “{stored.provider}”, which is not installed."
                 + (f" New answers come from {instead}." if instead else ""),
             )  # fmt: skip
@@ -391,6 +379,8 @@ class MainWindow(QMainWindow):
 
     def _toggle(self, widget: QWidget, key: str, shown: bool) -> None:
         widget.setVisible(shown)
+        if self.panel_fit.folding:
+            return  # folded for a narrow window, not the user's choice
         if self.settings.get(key, True) is not shown:
             self.settings.set(key, None if shown else False)
 
@@ -452,3 +442,29 @@ class MainWindow(QMainWindow):
             log.info("could not save the window geometry: %s", error)
         self.shutdown()
         super().closeEvent(event)
+
+
+def alias_pieces(window: MainWindow) -> None:
+    """The pieces' widgets under the names the window always had (tests and callers)."""
+    conversation = window.conversation
+    window.chat_view = conversation.chat_view
+    window.composer = conversation.composer
+    window.send_button = conversation.send_button
+    window.stop_button = conversation.stop_button
+    window.banner = conversation.banner
+    window.empty_state = conversation.empty_state
+    window.edit_strip = conversation.edit_strip
+    window.earlier_strip = conversation.earlier_strip
+    window.earlier_label = conversation.earlier_label
+    window.show_earlier_button = conversation.show_earlier_button
+    window.listener = conversation.listener
+    window.provider_picker = window.target.provider_picker
+    window.model_picker = window.target.model_picker
+    window.models_busy = window.target.models_busy
+    window.reload_models_action = window.target.reload_action
+    window.system_prompt = window.side_panel.system_prompt
+    window.settings_form = window.side_panel.settings_form
+    actions = window.actions
+    window.credentials_action, window.panel_action = actions.credentials, actions.panel
+    window.new_chat_action, window.history_action = actions.new_chat, actions.history
+    window.compare_action, window.theme_actions = actions.compare, actions.themes

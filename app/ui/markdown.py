@@ -70,7 +70,9 @@ class MarkdownRenderer:
     def __init__(self, palette: Palette) -> None:
         self.palette = palette
         self._formatter = QtRichTextFormatter(style=palette.pygments_style)
-        md = MarkdownIt("commonmark", {"html": False})
+        # breaks: a single line break is kept, as chat clients do (poems, addresses, lists
+        # without markers); CommonMark would join the lines.
+        md = MarkdownIt("commonmark", {"html": False, "breaks": True})
         md.enable(["table", "strikethrough"])
         md.validateLink = is_safe_link  # type: ignore[method-assign]
         rules = {
@@ -583,7 +585,7 @@ class Seam:
 
     ``prefix`` is source parsed before the later piece but not shown (a table's header and
     delimiter rows, a fence's opening line). ``joiner`` is what stands between the halves of
-    a paragraph (a space for a soft break, a line separator for a hard one). A cut table's
+    a paragraph (a space, or a line separator for a line break). A cut table's
     pieces share fixed column ``widths`` and ``width`` (percent) so that their columns line up.
     A block cut inside the last item of a list (code in a numbered step) has ``depth`` list
     items around it: ``prefix`` starts with a marker line for each (``1.``), whose marker the
@@ -971,8 +973,7 @@ class _Window:
         before = self.source[:position].rstrip(" \t")
         if not before.endswith("\n"):
             return " " if position and self.source[position - 1].isspace() else ""
-        line = before[:-1].removesuffix("\r")
-        return LINE_SEPARATOR if line.endswith(("  ", "\\")) else " "
+        return LINE_SEPARATOR  # every line break is a hard one (``breaks``: as chat clients do)
 
     def _table_seam(self, index: int, block: Token, cut: int) -> Seam:
         """One seam for every piece of a table: its header and fixed column widths."""
@@ -1013,7 +1014,9 @@ class _Window:
 @lru_cache(maxsize=1)
 def _inline_parser() -> MarkdownIt:
     """The renderer's Markdown dialect without its render rules."""
-    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    return MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(
+        ["table", "strikethrough"]
+    )
 
 
 @lru_cache(maxsize=1)

@@ -1,28 +1,29 @@
 """The parameter form, generated from the provider itself.
 
-The only sources are ``provider.get_parameters(as_json=True)`` (names and template values) and
-``provider.get_parameter_types()`` (resolved annotations): the widget is chosen from the type
-(bool → check box, int → spin box, float → double spin box, str → line edit, list/dict → a JSON
-editor that validates). Nothing here knows a provider.
+The sources are ``provider.get_parameters(as_json=True)`` (which parameters, in which order),
+``provider.get_parameter_types()`` (resolved annotations) and ``providers.parameter_info`` (what
+each one does, the vendor's range, unit and documented default): the widget is chosen from the
+type (bool → check box, int → spin box, float → double spin box, str → line edit or, with known
+choices, a drop-down, list/dict → a JSON editor that validates), its range from the metadata.
+Nothing here knows a provider.
 
-Every field starts *unset*: it shows the template value dimmed and is not sent (spec 5.5: the
-template holds defaults and illustrations, not what to send). Editing a field sets it; its reset
-button unsets it. ``values()`` holds only the set, valid fields.
+Every field starts *unset* and is not sent: it reads "default 1.0" when the vendor documents a
+default, else "provider default" — never the template's illustrations (spec 5.5 ``seed: 42``).
+Editing a field sets it; its reset button unsets it. ``values()`` holds only the set, valid fields.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import typing
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
-    QAbstractSpinBox,
     QCheckBox,
+    QComboBox,
     QDoubleSpinBox,
     QGridLayout,
     QLabel,
@@ -37,12 +38,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from providers.parameter_info import ParameterInfo, describe, parameter_info
+
+from .param_editors import ParamDoubleSpinBox, ParamSpinBox, placeholder, tooltip
+
 #: Filled in by the framework or the window, never by the form.
 SKIPPED = frozenset({"provider", "model", "messages", "stream", "media"})  # media: the composer
 #: Secrets belong to the credentials dialog.
 SECRETS = frozenset({"api_key"})
-INT_LIMIT = 2**31 - 1
-FLOAT_LIMIT = 1e12
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("SettingsForm", text)
 
 
 def humanize(name: str) -> str:
@@ -51,9 +58,11 @@ def humanize(name: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def kind_of(annotation: Any, template: Any) -> str:
-    """The editor for a parameter: "bool", "int", "float", "str" or "json"."""
+def kind_of(annotation: Any, template: Any, choices: Sequence[str] = ()) -> str:
+    """The editor for a parameter: "bool", "int", "float", "choice", "str" or "json"."""
     origin = typing.get_origin(annotation) or annotation
+    if choices and origin in (str, None):
+        return "choice"
     if isinstance(origin, type):
         if origin is bool:
             return "bool"
@@ -91,23 +100,24 @@ def json_shape(annotation: Any) -> type | None:
 class Field:
     """One parameter: its label, editor, reset button and error line."""
 
-    def __init__(self, name: str, annotation: Any, template: Any, kind: str) -> None:
-        self.name = name
+    def __init__(self, info: ParameterInfo, annotation: Any, kind: str) -> None:
+        self.name = name = info.name
+        self.info = info
         self.annotation = annotation
-        self.template = template
         self.kind = kind
         self.is_set = False
         self.error: str | None = None
         self.on_change: Callable[[Field], None] = lambda field: None
         self.label = QLabel(humanize(name))
         self.label.setObjectName(f"label_{name}")
+        self.label.setWordWrap(True)  # "Frequency penalty" on two lines in a narrow panel
         type_name = getattr(annotation, "__name__", None) or (str(annotation) if annotation else "")
-        self.label.setToolTip(f"{name}: {type_name}" if type_name else name)
+        self.label.setToolTip(tooltip(info, type_name))
         self.reset = QToolButton()
         self.reset.setObjectName(f"reset_{name}")
         self.reset.setAutoRaise(True)
-        self.reset.setToolTip(f"Unset {name}: it will not be sent")
-        self.reset.setAccessibleName(f"Unset {name}")
+        self.reset.setToolTip(_tr("Unset {name}: the provider's default applies").format(name=name))
+        self.reset.setAccessibleName(_tr("Unset {name}").format(name=name))
         self.reset.setIcon(
             self.reset.style().standardIcon(QStyle.StandardPixmap.SP_LineEditClearButton)
         )
@@ -123,8 +133,9 @@ class Field:
         self.editor = self._make_editor()
         self.editor.setObjectName(f"param_{name}")
         self.editor.setAccessibleName(humanize(name))
+        self.editor.setToolTip(self.label.toolTip())
         self.label.setBuddy(self.editor)
-        self._show_template()
+        self._show_unset()
         self._restyle()
 
     # ----- editors -----------------------------------------------------------------------------
@@ -134,22 +145,23 @@ class Field:
             box.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
             box.toggled.connect(lambda checked: self._user_set(bool(checked)))
             return box
-        if self.kind == "int":
-            spin = QSpinBox()
-            spin.setRange(-INT_LIMIT, INT_LIMIT)
+        if self.kind in ("int", "float"):
+            spin: ParamSpinBox | ParamDoubleSpinBox
+            spin = ParamSpinBox(self.info) if self.kind == "int" else ParamDoubleSpinBox(self.info)
             spin.setKeyboardTracking(False)
-            spin.valueChanged.connect(lambda value: self._user_set(int(value)))
-            self._plain_spin(spin)
+            spin.valueChanged.connect(self._spin_changed)
+            spin.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            spin.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            # The size hint fits the widest value of the range (±2³¹): far wider than the panel.
+            spin.setMinimumWidth(90)
             return spin
-        if self.kind == "float":
-            dspin = QDoubleSpinBox()
-            dspin.setRange(-FLOAT_LIMIT, FLOAT_LIMIT)
-            dspin.setDecimals(3)
-            dspin.setSingleStep(0.1)
-            dspin.setKeyboardTracking(False)
-            dspin.valueChanged.connect(lambda value: self._user_set(float(value)))
-            self._plain_spin(dspin)
-            return dspin
+        if self.kind == "choice":
+            combo = QComboBox()
+            combo.addItem(placeholder(self.info), None)
+            for choice in self.info.choices:
+                combo.addItem(choice, choice)
+            combo.currentIndexChanged.connect(self._choice_changed)
+            return combo
         if self.kind == "str":
             line = QLineEdit()
             line.setClearButtonEnabled(False)
@@ -164,41 +176,40 @@ class Field:
         text.textChanged.connect(self._json_edited)
         return text
 
-    @staticmethod
-    def _plain_spin(spin: QAbstractSpinBox) -> None:
-        spin.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        spin.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        # The size hint fits the widest value of the range (±2³¹): far wider than the panel.
-        spin.setMinimumWidth(90)
+    def _show_unset(self) -> None:
+        """Show "default 1.0" / "provider default" without setting the field (never an example)."""
+        editor = self.editor
+        editor.blockSignals(True)
+        try:
+            if isinstance(editor, QCheckBox):
+                editor.setChecked(bool(self.info.default))
+            elif isinstance(editor, ParamSpinBox | ParamDoubleSpinBox):
+                editor.setValue(editor.unset_value)
+            elif isinstance(editor, QComboBox):
+                editor.setCurrentIndex(0)
+            elif isinstance(editor, QLineEdit):
+                editor.setText("")
+                editor.setPlaceholderText(placeholder(self.info))
+            elif isinstance(editor, QPlainTextEdit):
+                editor.setPlainText("")
+                editor.setPlaceholderText(placeholder(self.info))
+        finally:
+            editor.blockSignals(False)
 
-    def _show_template(self) -> None:
-        """Put the template in the editor without setting the field."""
-        self._display(self.template, as_placeholder=True)
-
-    def _display(self, value: Any, *, as_placeholder: bool) -> None:
+    def _display(self, value: Any) -> None:
         editor = self.editor
         editor.blockSignals(True)
         try:
             if isinstance(editor, QCheckBox):
                 editor.setChecked(bool(value))
-            elif isinstance(editor, QSpinBox):
-                editor.setValue(_clamp_int(value))
-            elif isinstance(editor, QDoubleSpinBox):
-                editor.setValue(_clamp_float(value))
+            elif isinstance(editor, ParamSpinBox | ParamDoubleSpinBox):
+                editor.setValue(value)
+            elif isinstance(editor, QComboBox):
+                editor.setCurrentIndex(max(0, editor.findData(value)))
             elif isinstance(editor, QLineEdit):
-                text = "" if value is None else str(value)
-                if as_placeholder:
-                    editor.setText("")
-                    editor.setPlaceholderText(text)
-                else:
-                    editor.setText(text)
+                editor.setText(str(value))
             elif isinstance(editor, QPlainTextEdit):
-                text = "" if value is None else json.dumps(value, ensure_ascii=False)
-                if as_placeholder:
-                    editor.setPlainText("")
-                    editor.setPlaceholderText(text)
-                else:
-                    editor.setPlainText(text)
+                editor.setPlainText(json.dumps(value, ensure_ascii=False))
         finally:
             editor.blockSignals(False)
 
@@ -211,7 +222,9 @@ class Field:
         if isinstance(editor, QSpinBox):
             return int(editor.value())
         if isinstance(editor, QDoubleSpinBox):
-            return float(editor.value())
+            return round(float(editor.value()), editor.decimals())
+        if isinstance(editor, QComboBox):
+            return editor.currentData()
         if isinstance(editor, QLineEdit):
             return editor.text()
         assert isinstance(editor, QPlainTextEdit)
@@ -221,19 +234,26 @@ class Field:
         """Set the field to a remembered value; False (and unchanged) if it does not fit."""
         if not self.accepts(value):
             return False
-        self._display(value, as_placeholder=False)
+        self._display(value)
         self.is_set = True
         self.error = None
         self._restyle()
         return True
 
     def accepts(self, value: Any) -> bool:
+        """Whether ``value`` has this field's type and lies in the vendor's range."""
         if self.kind == "bool":
             return isinstance(value, bool)
-        if self.kind == "int":
-            return isinstance(value, int) and not isinstance(value, bool)
-        if self.kind == "float":
-            return isinstance(value, int | float) and not isinstance(value, bool)
+        if self.kind in ("int", "float"):
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                return False
+            if self.kind == "int" and not isinstance(value, int):
+                return False
+            editor = self.editor
+            assert isinstance(editor, ParamSpinBox | ParamDoubleSpinBox)
+            return editor.low <= value <= editor.high
+        if self.kind == "choice":
+            return value in self.info.choices
         if self.kind == "str":
             return isinstance(value, str) and value != ""
         shape = json_shape(self.annotation)
@@ -243,7 +263,7 @@ class Field:
         was = (self.is_set, self.error)
         self.is_set = False
         self.error = None
-        self._show_template()
+        self._show_unset()
         self._restyle()
         if was != (False, None):
             self.on_change(self)
@@ -253,6 +273,22 @@ class Field:
         self.error = None
         self._restyle()
         self.on_change(self)
+
+    def _spin_changed(self, value: float) -> None:
+        editor = self.editor
+        assert isinstance(editor, ParamSpinBox | ParamDoubleSpinBox)
+        if value <= editor.unset_value:
+            self.unset()  # stepped or typed down to "provider default"
+        elif value < editor.low:
+            editor.setValue(editor.low)  # between the sentinel and the range: the range's start
+        else:
+            self._user_set(value)
+
+    def _choice_changed(self, index: int) -> None:
+        if index <= 0:
+            self.unset()
+        else:
+            self._user_set(self.value)
 
     def _line_edited(self, text: str) -> None:
         if text:
@@ -288,30 +324,14 @@ def validate_json(text: str, shape: type | None) -> str | None:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as error:
-        return f"Not valid JSON (line {error.lineno}, column {error.colno}): {error.msg}."
+        return _tr("Not valid JSON (line {line}, column {column}): {reason}.").format(
+            line=error.lineno, column=error.colno, reason=error.msg
+        )
     if shape is list and not isinstance(value, list):
-        return 'Expected a JSON list, e.g. ["a", "b"].'
+        return _tr('Expected a JSON list, e.g. ["a", "b"].')
     if shape is dict and not isinstance(value, dict):
-        return 'Expected a JSON object, e.g. {"key": "value"}.'
+        return _tr('Expected a JSON object, e.g. {"key": "value"}.')
     return None
-
-
-def _clamp_int(value: Any) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError, OverflowError):
-        return 0
-    return max(-INT_LIMIT, min(INT_LIMIT, number))
-
-
-def _clamp_float(value: Any) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return 0.0
-    if math.isnan(number):
-        return 0.0
-    return max(-FLOAT_LIMIT, min(FLOAT_LIMIT, number))
 
 
 class SettingsForm(QWidget):
@@ -333,14 +353,16 @@ class SettingsForm(QWidget):
         self._grid.setVerticalSpacing(6)
         self._grid.setColumnStretch(1, 1)
         layout.addWidget(self._grid_host)
-        self.empty = QLabel("This provider has no parameters to set.")
+        self.empty = QLabel(self.tr("This provider has no parameters to set."))
         self.empty.setProperty("role", "hint")
         self.empty.setWordWrap(True)
         self.empty.hide()
         layout.addWidget(self.empty)
-        self.reset_button = QPushButton("Reset to defaults")
+        self.reset_button = QPushButton(self.tr("Reset to defaults"))
         self.reset_button.setObjectName("resetParameters")
-        self.reset_button.setToolTip("Unset every parameter: the provider's defaults apply")
+        self.reset_button.setToolTip(
+            self.tr("Unset every parameter: the provider's defaults apply")
+        )
         self.reset_button.clicked.connect(self.reset_all)
         layout.addWidget(self.reset_button, 0, Qt.AlignmentFlag.AlignLeft)
 
@@ -349,12 +371,14 @@ class SettingsForm(QWidget):
         self._clear()
         template: dict[str, Any] = provider.get_parameters(as_json=True)
         types: dict[str, Any] = provider.get_parameter_types()
+        infos = parameter_info(provider)
         row = 0
         for name, example in template.items():
             if name in SKIPPED or name in SECRETS or name not in types:
                 continue  # not a parameter this provider takes from the user
             annotation = types[name]
-            field = Field(name, annotation, example, kind_of(annotation, example))
+            info = infos.get(name) or describe(provider, name)
+            field = Field(info, annotation, kind_of(annotation, example, info.choices))
             field.on_change = self._field_changed
             self.fields[name] = field
             self._grid.addWidget(field.label, row, 0)

@@ -47,7 +47,7 @@ class SidePanel(QScrollArea):
         content = QWidget()
         content.setObjectName("sidePanelContent")
         column = QVBoxLayout(content)
-        column.setContentsMargins(16, 14, 16, 14)
+        column.setContentsMargins(12, 14, 12, 14)
         column.setSpacing(8)
         column.addWidget(_label("System prompt", "heading"))
         column.addWidget(_label("For this conversation; sent before your messages.", "hint"))
@@ -65,7 +65,7 @@ class SidePanel(QScrollArea):
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setWidget(content)
-        self.setMinimumWidth(280)
+        self.setMinimumWidth(250)
 
     def set_provider(self, pid: str, provider: type[BaseProvider]) -> None:
         """Show ``pid``'s parameters (the previous provider's pending edits are saved first)."""

@@ -22,6 +22,9 @@ class WindowActions:
         self.credentials.setToolTip("API key, base URL, proxy or sign-in for this provider")
         self.panel = QAction("Parameters", window)
         self.panel.setCheckable(True)
+        # A menu draws an action's icon where its check mark goes: without this, View shows
+        # the sliders icon and never whether the panel is on.
+        self.panel.setIconVisibleInMenu(False)
         self.panel.setToolTip("Show the system prompt and the parameters")
         self.new_chat = QAction("New chat", window)
         self.new_chat.setShortcut(QKeySequence.StandardKey.New)

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 import httpx
 
+from ..advice import carry_advice
 from ..chat import HttpChatProvider, as_sentence
 from ..errors import (
     ModelNotFoundError,
@@ -267,7 +268,9 @@ class Ollama(HttpChatProvider):
     ) -> Exception:
         error = super().map_error(failure, model, api_key)
         if isinstance(error, ModelNotFoundError) and model:
-            return type(error)(f"{error} Or download it with `ollama pull {model}`.")
+            return carry_advice(
+                error, type(error)(f"{error} Or download it with `ollama pull {model}`.")
+            )
         return error
 
     # ----- models ----------------------------------------------------------------------------

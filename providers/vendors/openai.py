@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 import httpx
 
+from ..advice import Remedy, advise
 from ..chat import HttpChatProvider, as_sentence
 from ..errors import (
     ModelNotFoundError,
@@ -34,7 +35,7 @@ class OpenAI(HttpChatProvider):
     id = "openai"
     label = "OpenAI"
     url = "https://platform.openai.com"
-    login_url = "https://platform.openai.com/api-keys"
+    login_url: ClassVar[str | None] = "https://platform.openai.com/api-keys"
     api_base = "https://api.openai.com/v1"
     base_url_env: ClassVar[tuple[str, ...]] = ("OPENAI_BASE_URL",)
     api_key_env: ClassVar[tuple[str, ...]] = ("OPENAI_API_KEY",)
@@ -364,10 +365,10 @@ class AzureOpenAI(OpenAI):
     @classmethod
     def chat_url(cls, base_url: str, model: str) -> str:
         if not model:
-            raise ModelNotFoundError(
-                f"{cls.label} needs the deployment name as the model: pass -m DEPLOYMENT "
-                "or choose it in Settings."
-            )
+            raise advise(
+                ModelNotFoundError(f"{cls.label} needs the deployment name as the model."),
+                Remedy.DEPLOYMENT, provider_id=cls.id,
+            )  # fmt: skip
         root = base_url.removesuffix("/openai")
         return f"{root}/openai/deployments/{model}/chat/completions?api-version={cls.api_version}"
 
@@ -396,6 +397,7 @@ class _LocalServer(_Compatible):
     needs_auth = False
     default_model = None
     fallback_models: ClassVar[list[str]] = []
+    login_url = None  # no key page of its own (not OpenAI's)
 
 
 class LMStudio(_LocalServer):

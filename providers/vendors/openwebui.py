@@ -27,6 +27,7 @@ from typing import Any, ClassVar
 import httpx
 
 from .. import credentials
+from ..advice import Remedy, advise
 from ..authed import AsyncAuthedProvider
 from ..chat import ERROR_TEXT_LIMIT, as_sentence
 from ..errors import (
@@ -110,11 +111,14 @@ class OpenWebUIAPI(OpenAI):
             )
         # FastAPI answers 403 "Not authenticated" when the bearer is missing; 401 is a bad token.
         if status == 401 or (status == 403 and "not authenticated" in message.lower()):
-            hint = sign_in_hint(base_url=server_root(failure.url))
-            return MissingAuthError(
-                f"{LABEL} did not accept the session ({status}): {message} "
-                f"Session expired, sign in again: {hint}"
-            )
+            return advise(
+                MissingAuthError(
+                    f"{LABEL} did not accept the session ({status}): {message} "
+                    "The session expired: sign in again."
+                ),
+                Remedy.SIGN_IN, provider_id=PROVIDER_ID,
+                command=sign_in_hint(base_url=server_root(failure.url)),
+            )  # fmt: skip
         if status == 403:
             return ResponseStatusError(
                 f"{LABEL} refused the request (403): {message} "
@@ -243,10 +247,12 @@ class OpenWebUI(AsyncAuthedProvider, ProviderModelMixin, RaiseErrorMixin):
             remembered = password is not None
         if not email or not password:
             yield RequestLogin(cls.label, f"{redact_url(base)}/auth")
-            raise MissingAuthError(
-                f"Not signed in to {cls.label} or the session expired, sign in again: "
-                f"{sign_in_hint(email, base)}"
-            )
+            raise advise(
+                MissingAuthError(
+                    f"Not signed in to {cls.label} or the session expired: sign in again."
+                ),
+                Remedy.SIGN_IN, provider_id=cls.id, command=sign_in_hint(email, base),
+            )  # fmt: skip
         try:
             result = await cls.sign_in(email, password, base, proxy, timeout)
         except MissingAuthError as error:
@@ -254,10 +260,12 @@ class OpenWebUI(AsyncAuthedProvider, ProviderModelMixin, RaiseErrorMixin):
                 raise
             # The remembered password no longer works: forget it, so the next try asks.
             await asyncio.to_thread(store.delete_field, cls.id, credentials.PASSWORD)
-            raise MissingAuthError(
-                f"{str(error).rstrip('.')}. The remembered password was removed; sign in again: "
-                f"{sign_in_hint(email, base)}"
-            ) from None
+            raise advise(
+                MissingAuthError(
+                    f"{str(error).rstrip('.')}. The remembered password was removed: sign in again."
+                ),
+                Remedy.SIGN_IN, provider_id=cls.id, command=sign_in_hint(email, base),
+            ) from None  # fmt: skip
         log.debug("signed in to %s at %s", cls.label, redact_url(base))
         yield result
 
@@ -406,10 +414,12 @@ class OpenWebUI(AsyncAuthedProvider, ProviderModelMixin, RaiseErrorMixin):
                 root: str | None = base_url
                 with contextlib.suppress(ProviderError):
                     root = await asyncio.to_thread(cls.resolve_base_url, base_url)
-                raise MissingAuthError(
-                    f"Not signed in to {cls.label} or the session expired, sign in again: "
-                    f"{sign_in_hint(base_url=root)}"
-                ) from error
+                raise advise(
+                    MissingAuthError(
+                        f"Not signed in to {cls.label} or the session expired: sign in again."
+                    ),
+                    Remedy.SIGN_IN, provider_id=cls.id, command=sign_in_hint(base_url=root),
+                ) from error  # fmt: skip
             return list(cls.models)
         except ProviderError:
             if strict:

@@ -263,6 +263,7 @@ def test_missing_key_says_where_to_put_one(
     assert chat(openai_server, "hi") == (cli.EXIT_FAILURE, "")
     line = error_line(capsys.readouterr().err)
     assert "OPENAI_API_KEY" in line and "roundtable keys set -p openai" in line
+    assert "Settings" not in line and "Credentials" not in line  # the window's, not the CLI's
     assert openai_server.requests == []
 
 
@@ -305,12 +306,29 @@ def test_models_falls_back_to_the_built_in_list_and_says_why(
 
 
 @pytest.mark.parametrize("pid", list(registry.all_providers()))
-def test_params_is_valid_json_for_every_provider(pid: str) -> None:
-    code, out = run("params", "-p", pid)
+def test_params_json_is_valid_json_for_every_provider(pid: str) -> None:
+    code, out = run("params", "-p", pid, "--json")
     assert code == cli.EXIT_OK
     params = json.loads(out)
     assert isinstance(params, dict) and params
     assert params.get("api_key") in (None, "")  # never a value, even if one is stored
+
+
+def test_params_prints_name_type_range_default_description() -> None:
+    code, out = run("params", "-p", "anthropic")
+    assert code == cli.EXIT_OK
+    lines = out.splitlines()
+    assert lines[0].startswith("Anthropic (anthropic)")
+    assert lines[1].split() == ["NAME", "TYPE", "RANGE", "DEFAULT", "DESCRIPTION"]
+    rows = {line.split()[0]: line for line in lines[2:]}
+    assert rows["temperature"].split()[:4] == ["temperature", "float", "0–1", "1.0"]
+    assert "Randomness" in rows["temperature"]
+    assert "4096 tokens" in rows["max_tokens"]
+    assert "api_key" not in rows and "messages" not in rows and "{" not in lines[0]
+    code, out = run("params", "-p", "openai")
+    rows = {line.split()[0]: line for line in out.splitlines()[2:]}
+    assert rows["seed"].split()[2:5] == ["≥", "0", "provider"]  # not the spec's example 42
+    assert "-2–2" in rows["presence_penalty"] and " 0.0 " in rows["presence_penalty"]
 
 
 def test_params_of_unknown_provider(capsys: pytest.CaptureFixture[str]) -> None:
@@ -431,7 +449,7 @@ def test_entry_point_models_and_params(openai_server: OpenAIServer, home: Path) 
     result = roundtable("models", "-p", "openai", "--base-url", openai_server.base_url, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["gpt-4o-mini  (default)", "gpt-4o", "o3-mini"]
-    result = roundtable("params", "-p", "openai", env=env)
+    result = roundtable("params", "-p", "openai", "--json", env=env)
     assert result.returncode == 0
     assert json.loads(result.stdout)["model"] == "gpt-4o-mini"
 

@@ -147,7 +147,7 @@ def test_login_chat_logout(
 
     after = roundtable("chat", "-p", "openwebui", "hi")
     assert after.returncode == 1
-    assert "session expired, sign in again" in after.stderr
+    assert "session expired: sign in again" in after.stderr
     assert f"roundtable login -p openwebui --base-url {url} --user {EMAIL}" in after.stderr
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit
 
 from app.core import secrets
 from app.core.settings import Settings
@@ -104,6 +104,71 @@ def test_test_connection_lists_the_models(
     assert openai_server.last_request.header("authorization") == f"Bearer {DEFAULT_KEY}"
     # Testing stores nothing.
     assert credentials.default_store().get_field("openai", credentials.API_KEY) is None
+
+
+@pytest.mark.keyring
+@requires_secret_service
+def test_test_connection_result_makes_the_dialog_grow_not_squash(
+    open_dialog: Any, loop: Loop, qtbot: Any, openai_server: OpenAIServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.setattr(OpenAI, "models", [])
+    dialog = open_dialog("openai")
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.base_url, openai_server.base_url)
+    qtbot.keyClicks(dialog.api_key, "wrong-key-000")
+    click(qtbot, dialog.test_button)
+    loop.run(dialog.task)
+    qtbot.wait(50)  # the layout settles
+    assert dialog.feedback.isVisible()
+    for field in (dialog.api_key, dialog.base_url, dialog.proxy):
+        assert field.height() >= field.sizeHint().height(), field.objectName()
+    feedback = dialog.feedback
+    assert feedback.height() >= feedback.heightForWidth(feedback.width())
+    assert dialog.buttons.geometry().bottom() <= dialog.height()
+
+
+@pytest.mark.keyring
+@requires_secret_service
+@pytest.mark.parametrize(
+    ("pid", "page"),
+    [
+        ("openai", "https://platform.openai.com/api-keys"),
+        ("openrouter", "https://openrouter.ai/keys"),
+        ("anthropic", "https://console.anthropic.com/settings/keys"),
+        ("custom", None),
+        ("lmstudio", None),
+        ("llamacpp", None),
+        ("vllm", None),
+    ],
+)
+def test_get_an_api_key_links_the_providers_own_page_or_none(
+    open_dialog: Any, pid: str, page: str | None
+) -> None:
+    dialog = open_dialog(pid)
+    links = dialog.findChildren(QLabel, "getKeyLink")
+    if page is None:
+        assert links == []
+    else:
+        assert len(links) == 1 and f'href="{page}"' in links[0].text()
+
+
+@pytest.mark.keyring
+@requires_secret_service
+def test_a_wrong_address_is_said_in_the_dialogs_words(
+    open_dialog: Any, loop: Loop, qtbot: Any, openai_server: OpenAIServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.setattr(OpenAI, "models", [])
+    dialog = open_dialog("openai")
+    dialog.base_url.clear()
+    qtbot.keyClicks(dialog.base_url, openai_server.base_url + "/wrong/place")
+    qtbot.keyClicks(dialog.api_key, DEFAULT_KEY)
+    click(qtbot, dialog.test_button)
+    loop.run(dialog.task)
+    text = dialog.feedback.text()
+    assert dialog.feedback.property("role") == "error" and "no model list at this address" in text
+    assert "roundtable" not in text and "None" not in text  # no command, no "model None"
 
 
 @pytest.mark.keyring

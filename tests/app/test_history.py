@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -117,6 +118,23 @@ def test_export_markdown(history: History) -> None:
     assert "> System: Answer in French." in text
     assert "## You\n\nHello" in text and "## gpt-4o-mini\n\nBonjour" in text
     assert "*Error: The connection broke.*" in text
+
+
+def test_export_keeps_the_document_outline(history: History) -> None:
+    """A message's own headings go below the export's: ``# Title`` > ``## who`` > the rest."""
+    conv = history.create_conversation("Plan", "")
+    answer = (
+        "# Steps\n\nFirst.\n\n## Detail\n\n```python\n# a comment, not a heading\n```\n\n"
+        "Summary\n=======\n\n> ## Quoted\n\n###### Deepest"
+    )
+    history.add_message(conv, "assistant", answer, model="M")
+    text = history.export_markdown(conv)
+    headings = [line for line in text.splitlines() if re.match(r"^(> )?#{1,6} [A-Z]", line)]
+    assert headings == [
+        "# Plan", "## M", "### Steps", "#### Detail", "### Summary",
+        "> #### Quoted", "###### Deepest",
+    ]  # fmt: skip
+    assert "# a comment, not a heading" in text and "=======" not in text
 
 
 def test_newer_schema_is_refused_with_advice(tmp_path: Path) -> None:

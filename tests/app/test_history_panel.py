@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QMessageBox, QToolButton
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QToolButton, QWidget
 
 from app.core.history import History, SearchWorker, default_path
-from app.ui.history_menu import export_file_name
+from app.ui.history_menu import choose_export_path, export_file_name
+from app.ui.history_panel import _DETAIL_ROLE as DETAIL_ROLE
 from app.ui.history_panel import HistoryPanel, relative_time
 from app.ui.main_window import RESTORE_RECENT, MainWindow
 from tests.app.conftest import Loop, OpenWindow
@@ -194,6 +195,7 @@ def test_reopening_switches_to_the_conversations_provider(
     loop.run(window.models_task)
     assert window.provider_picker.current_id() == "ollama"
     assert window.current_model() == "qwen3:0.6b"
+    assert window.composer.placeholderText() == "Message Ollama…"  # not the previous provider
     assert window.chat_view.message_text(1) == "Hello."
     send(window, loop, qtbot, "Again")
     body = ollama_server.last_request.body_dict
@@ -564,3 +566,44 @@ def test_search_pages_languages_and_plain_text_snippets(
     finally:
         panel.shutdown()
         store.close()
+
+
+@pytest.mark.parametrize("has_documents", [False, True])
+def test_export_dialog_opens_in_documents_or_home_never_the_working_folder(
+    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, has_documents: bool
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    if has_documents:
+        (home / "Documents").mkdir()
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(work)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    choose_export_path(parent, "Trip.md", lambda path: None)
+    dialog = parent.findChild(QFileDialog, "exportDialog")
+    assert dialog is not None
+    expected = home / "Documents" if has_documents else home
+    assert Path(dialog.directory().absolutePath()) == expected
+    dialog.reject()
+
+
+def test_the_listed_model_follows_a_regenerate_with_another_model(
+    window: MainWindow, openai_server: OpenAIServer, loop: Loop, qtbot: Any
+) -> None:
+    openai_server.push(Stream(text="first"), Stream(text="second"))
+    send(window, loop, qtbot, "Which model?")
+    conversation = window.session.conversation_id
+    panel = window.history_panel
+    item = panel.item_for(conversation)
+    assert item is not None and item.data(DETAIL_ROLE) == "gpt-4o-mini"
+    assert window.target.select("openai", "gpt-4o")
+    ended = loop.expect(window.answerEnded)
+    regenerate = window.chat_view.bubble(1).findChild(QToolButton, "regenerateButton")
+    qtbot.mouseClick(regenerate, Qt.MouseButton.LeftButton)
+    loop.run(ended)
+    item = panel.item_for(conversation)
+    assert item is not None and item.data(DETAIL_ROLE) == "gpt-4o"  # not the stale gpt-4o-mini
+    assert window.history.conversation(conversation).model == "gpt-4o"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -12,12 +13,14 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QLabel,
+    QMenu,
     QPlainTextEdit,
     QToolButton,
 )
 
 from app.core.settings import Settings
 from app.ui.main_window import MainWindow
+from app.ui.stall_notice import StallNotice
 from providers.vendors.openai import Groq, OpenAI
 from tests.app.conftest import Loop, OpenWindow
 from tests.keyring_support import requires_secret_service
@@ -173,6 +176,43 @@ def test_escape_stops_a_stalled_stream_and_keeps_the_text(
     assert not window.session.busy and window.send_button.isVisible()
 
 
+def test_a_stalled_stream_shows_how_long_it_waits_with_stop(
+    window: MainWindow, openai_server: OpenAIServer, loop: Loop, qtbot: Any
+) -> None:
+    notice = window.conversation.stall_notice
+    notice.after = 0.4  # the real threshold is seconds; the behaviour is the same
+    openai_server.push(Stream(text="one two three four", chunk_count=4, stall_after=2))
+    ended = loop.expect(window.answerEnded)
+    qtbot.keyClicks(window.composer, "go")
+    qtbot.keyClick(window.composer, Qt.Key.Key_Return)
+    assert not notice.isVisible()  # not before it has waited
+    loop.until(notice.isVisible, timeout=5)
+    assert "OpenAI · gpt-4o-mini has sent nothing new for" in notice.text.text()
+    assert notice.text.text().rstrip(".").endswith(" s")
+    assert window.chat_view.message_text(1) != ""  # what arrived stays
+    qtbot.mouseClick(notice.stop_button, Qt.MouseButton.LeftButton)
+    loop.run(ended, timeout=3)  # the server would stall forever
+    assert window.session.turns[1].stopped and not notice.isVisible()
+
+
+def test_stall_notice_counts_the_wait_before_the_first_word(qtbot: Any) -> None:
+    now = [100.0]
+    notice = StallNotice(after=5, clock=lambda: now[0])
+    qtbot.addWidget(notice)
+    notice.start("Ollama · llama3.2")
+    now[0] += 4
+    notice._tick()
+    assert not notice.isVisible()
+    now[0] += 71
+    notice._tick()
+    assert notice.isVisible()
+    assert notice.text.text() == "Waiting for Ollama · llama3.2 to answer — 1 min 15 s so far."
+    notice.activity()
+    assert not notice.isVisible()
+    notice.finish()
+    assert not notice.isVisible()
+
+
 def test_regenerate_replaces_the_answer(
     window: MainWindow, openai_server: OpenAIServer, loop: Loop, qtbot: Any
 ) -> None:
@@ -209,13 +249,27 @@ def test_an_error_shows_in_the_conversation_and_retry_works(
     assert window.session.turns[1].error is None
 
 
+def test_a_dropped_connection_is_said_in_words_not_class_names(
+    window: MainWindow, openai_server: OpenAIServer, loop: Loop, qtbot: Any
+) -> None:
+    openai_server.push(Stream(text="one two three four", chunk_count=4, drop_after=2))
+    send(window, loop, qtbot, "Question")
+    error = window.chat_view.bubble(1).findChild(QLabel, "errorLabel")
+    assert isinstance(error, QLabel) and "broke before the answer was complete" in error.text()
+    assert re.search(r"[A-Z]\w*(Error|Exception)\b", error.text()) is None, error.text()
+    assert "connection" in error.text().split("complete", 1)[1]  # what kind of break, in words
+
+
 def test_an_http_error_says_what_to_do(
     window: MainWindow, openai_server: OpenAIServer, loop: Loop, qtbot: Any
 ) -> None:
     openai_server.push(Error(401, code="invalid_api_key", on="chat"))
     send(window, loop, qtbot, "Question")
     error = window.chat_view.bubble(1).findChild(QLabel, "errorLabel")
-    assert isinstance(error, QLabel) and "Credentials" in error.text()
+    assert isinstance(error, QLabel) and "Provider → Credentials…" in error.text()
+    # The window names its own menu: no "Settings" it does not have, no command to type.
+    assert "Settings" not in error.text() and "roundtable" not in error.text()
+    assert "OPENAI_API_KEY" in error.text()  # the window reads the same variables
     assert DEFAULT_KEY not in error.text()
 
 
@@ -263,11 +317,50 @@ def test_invalid_parameters_are_never_sent(
     assert window.composer.toPlainText() == "Hello" and not window.session.busy
     assert chat_requests(openai_server) == []
     stop.editor.setPlainText('["END"]')
+    assert not window.banner.isVisible()  # fixed: the banner no longer applies
     ended = loop.expect(window.answerEnded)
     qtbot.keyClick(window.composer, Qt.Key.Key_Return)
     loop.run(ended)
     assert chat_requests(openai_server)[-1].body_dict["stop"] == ["END"]
     assert not window.banner.isVisible()
+
+
+def test_banners_go_when_they_stop_applying(
+    window: MainWindow, openai_server: OpenAIServer, loop: Loop, qtbot: Any, tmp_path: Any
+) -> None:
+    openai_server.push(Stream(text="answer"))
+    send(window, loop, qtbot, "Keep this")
+    conversation = window.session.conversation_id
+    panel = window.history_panel
+    panel.export_path_hook = lambda suggested: str(tmp_path / suggested)
+    panel.menu_for(conversation)
+    panel.action("Export as Markdown…").trigger()
+    assert window.banner.isVisible() and str(tmp_path) in window.banner.text.text()
+    window.new_chat_action.trigger()  # the export note was about the conversation left
+    assert not window.banner.isVisible()
+
+    window.offer_login("OpenAI", "https://example.com/login")
+    assert window.banner.isVisible() and "sign in" in window.banner.text.text()
+    dialog = window.open_credentials("openai")
+    assert dialog is not None
+    loop.run(dialog.task)
+    dialog.saved.emit("openai")  # signed in / key saved: the request to sign in is answered
+    assert not window.banner.isVisible()
+    dialog.reject()
+
+
+def test_view_menu_shows_whether_the_panels_are_on(window: MainWindow, qtbot: Any) -> None:
+    view = next(m for m in window.menuBar().findChildren(QMenu) if m.title() == "&View")
+    items = {action.text(): action for action in view.actions()}
+    parameters = items["Parameters"]
+    assert parameters.isCheckable() and parameters.isChecked() and window.side_panel.isVisible()
+    # A menu draws an action's icon in place of its check mark: the icon stays in the toolbar.
+    for action in view.actions():
+        if action.isCheckable():
+            assert not action.isIconVisibleInMenu() or action.icon().isNull(), action.text()
+    toggle = window.toolbar.widgetForAction(window.panel_action)
+    qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
+    assert not parameters.isChecked() and not window.side_panel.isVisible()
 
 
 # ----- links, theme, lifetime ---------------------------------------------------------------------

@@ -39,6 +39,14 @@ def test_heading_list_and_emphasis(renderer: MarkdownRenderer) -> None:
     assert "<ol>" in html
 
 
+def test_single_line_breaks_are_kept(renderer: MarkdownRenderer) -> None:
+    """Poems, addresses, lists without markers: one line break is a line break."""
+    html = renderer.render("Roses are red,\nviolets are blue.\n\n10 Downing St\nLondon\n").html
+    assert "Roses are red,<br />\nviolets are blue." in html
+    assert "10 Downing St<br />\nLondon" in html
+    assert "<br" not in renderer.render("```\na\nb\n```\n").html.split("<pre")[1].split("</pre>")[0]
+
+
 def test_fenced_python_is_highlighted_with_inline_styles(renderer: MarkdownRenderer) -> None:
     rendered = renderer.render("```python\ndef f(x):\n    return 'hi'\n```\n")
     assert rendered.code_blocks == ["def f(x):\n    return 'hi'\n"]

@@ -1,5 +1,5 @@
-"""Regression guard for DESIGN.md "Platform facts": PySide6 6.12.0 on CPython 3.11 drops a
-reference to ``None`` on every call of a Qt method that returns nothing, and the process dies
+"""Regression guard for docs/architecture.md "Platform facts": PySide6 6.12.0 on CPython 3.11 drops
+a reference to ``None`` on every call of a Qt method that returns nothing, and the process dies
 with ``Fatal Python error: none_dealloc`` minutes into a stream.
 
 The calls run in a child process so that such an abort fails this test instead of killing pytest.

@@ -155,3 +155,88 @@ def test_attachments_screenshot(
     image = window.grab().toImage()
     assert image.save(str(target))
     assert target.stat().st_size > 20_000
+
+
+# ----- issue 15: the first window, the parameter forms, the credentials dialog, small and large --
+
+
+def save(widget: Any, name: str) -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    target = SHOTS / f"{name}.png"
+    image = widget.grab().toImage()
+    assert image.save(str(target))
+    assert target.stat().st_size > 5_000
+    return target
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_first_window_screenshot(open_window: OpenWindow, loop: Loop, theme: str) -> None:
+    window = open_window()
+    window.set_theme(theme)
+    window.resize(SIZE)
+    loop.idle(0.2)
+    save(window, f"first-window-{theme}")
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("pid", ["openai", "anthropic", "gemini", "ollama"])
+def test_parameter_form_screenshot(
+    open_window: OpenWindow, loop: Loop, qtbot: Any, pid: str, theme: str
+) -> None:
+    window = open_window()
+    window.set_theme(theme)
+    window.resize(QSize(1200, 1000))
+    picker = window.provider_picker
+    picker.setCurrentIndex(picker.findData(pid))
+    if window.models_task is not None:
+        loop.run(window.models_task)
+    window.banner.dismiss()
+    temperature = window.settings_form.fields["temperature"].editor
+    assert isinstance(temperature, QDoubleSpinBox)
+    temperature.setValue(0.4)  # one set field beside the unset ones
+    loop.idle(0.2)
+    panel = window.side_panel
+    assert panel.widget().width() <= panel.viewport().width()
+    save(panel, f"params-{pid}-{theme}")
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_credentials_dialog_after_test_connection_screenshot(
+    open_window: OpenWindow, openai_server: OpenAIServer, loop: Loop, qtbot: Any, theme: str
+) -> None:
+    openai_server.models = [f"model-{n}" for n in range(12)]
+    window = open_window()
+    window.set_theme(theme)
+    dialog = window.open_credentials("openai")
+    assert dialog is not None
+    loop.run(dialog.task)
+    dialog.base_url.setText(openai_server.base_url)
+    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    loop.run(dialog.task)
+    loop.idle(0.2)
+    assert dialog.feedback.isVisible()
+    for field in (dialog.api_key, dialog.base_url, dialog.proxy):
+        assert field.height() >= field.sizeHint().height()
+    save(dialog, f"credentials-tested-{theme}")
+    dialog.reject()
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("size", [QSize(800, 500), QSize(1920, 1080)])
+def test_window_size_screenshot(
+    open_window: OpenWindow, openai_server: OpenAIServer, loop: Loop, qtbot: Any,
+    size: QSize, theme: str,
+) -> None:  # fmt: skip
+    window = open_window()
+    window.set_theme(theme)
+    window.resize(size)
+    openai_server.push(Stream(text=ANSWER, chunk_count=20))
+    ended = loop.expect(window.answerEnded)
+    qtbot.keyClicks(window.composer, QUESTION)
+    qtbot.keyClick(window.composer, Qt.Key.Key_Return)
+    loop.run(ended)
+    loop.idle(0.2)
+    window.chat_view.scroll_to_bottom()
+    loop.idle(0.1)
+    assert (window.width(), window.height()) == (size.width(), size.height())
+    save(window, f"window-{size.width()}x{size.height()}-{theme}")

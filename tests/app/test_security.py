@@ -235,7 +235,7 @@ def test_full_flow_leaves_no_secret_anywhere(
     assert openai_server.last_request is not None
     assert openai_server.last_request.header("authorization") == f"Bearer {api_key}"
     for provider in ("openai", "openwebui"):
-        assert flow.run("params", "-p", provider).strip().startswith("{")
+        assert flow.run("params", "-p", provider, "--json").strip().startswith("{")
 
     # A login with a remembered password; chat; an expired session renewed in-process.
     flow.run(

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 import pytest
 
+from app.cli_common import error_text
 from app.core.history import History
 from app.core.session import ChatSession, RequestConfig, SessionListener, Turn, title_from_prompt
 from providers.base import AsyncGeneratorProvider
@@ -179,13 +180,16 @@ def test_an_error_keeps_the_streamed_text_and_retry_replaces_it(server: OpenAISe
 def test_http_errors_say_what_to_do(server: OpenAIServer) -> None:
     server.push(Error(401, code="invalid_api_key"))
     session, recorder = make_session(server)
+    session.explain = error_text  # the front end words the fix for its own place
 
     async def run() -> tuple[str, int, Turn]:
         return await answer(session, recorder, lambda: session.send("q"))
 
     outcome, _, turn = asyncio.run(run())
     assert outcome == "failed" and turn.content == ""
-    assert "Credentials" in (turn.error or "")
+    assert "rejected" in (turn.error or "") and "roundtable keys set -p openai" in (
+        turn.error or ""
+    )
     assert DEFAULT_KEY not in (turn.error or "")
 
 
@@ -301,6 +305,39 @@ def test_unknown_chunks_are_ignored_and_login_requests_reported() -> None:
     assert messages == [{"role": "user", "content": "Rules.\n\nhello"}]
     assert kwargs == {} and model == ""
     assert turn.title == "Scripted"
+
+
+class Broken(AsyncGeneratorProvider):
+    """A provider with a bug: it raises something that is not a ``ProviderError``."""
+
+    label = "Broken"
+
+    @classmethod
+    async def create_async_generator(  # type: ignore[override]
+        cls, model: str, messages: Any, stream: bool = True, **kwargs: Any
+    ) -> Any:
+        yield "half"
+        raise KeyError("choices")
+
+
+def test_an_unexpected_failure_is_said_in_words_not_class_names() -> None:
+    recorder = Recorder()
+
+    async def no_secrets(provider: Any, provider_id: str) -> dict[str, str]:
+        return {}
+
+    session = ChatSession(
+        RequestConfig(provider=Broken, provider_id="broken"), listener=recorder,
+        secret_lookup=no_secrets,
+    )  # fmt: skip
+
+    async def run() -> tuple[str, int, Turn]:
+        return await answer(session, recorder, lambda: session.send("hello"))
+
+    outcome, _index, turn = asyncio.run(run())
+    assert outcome == "failed" and turn.content == "half"
+    assert turn.error is not None and turn.error.startswith("Broken failed unexpectedly")
+    assert "KeyError" not in turn.error and "log" in turn.error
 
 
 # ----- saving to the history ----------------------------------------------------------------------

@@ -8,7 +8,14 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QLineEdit, QPlainTextEdit, QSpinBox
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+)
 
 from app.core.settings import SecretInSettingsError, Settings, default_path, is_secret_name
 from app.ui.settings_form import SettingsForm
@@ -48,7 +55,12 @@ def form(qtbot: Any) -> SettingsForm:
 
 
 def test_widget_follows_the_parameter_type(form: SettingsForm) -> None:
-    editors = {name: type(field.editor) for name, field in form.fields.items()}
+    editors = {
+        name: next(
+            kind for kind in type(field.editor).__mro__ if kind.__module__.startswith("PySide6")
+        )
+        for name, field in form.fields.items()
+    }
     # No model/messages/stream (the framework's), no api_key (the credentials dialog's).
     assert editors == {
         "response_format": QPlainTextEdit,
@@ -56,7 +68,7 @@ def test_widget_follows_the_parameter_type(form: SettingsForm) -> None:
         "stop": QPlainTextEdit,
         "temperature": QDoubleSpinBox,
         "web_search": QCheckBox,
-        "reasoning_effort": QLineEdit,
+        "reasoning_effort": QComboBox,  # known choices: a drop-down
         "tools": QPlainTextEdit,
     }
     assert list(editors)[:3] == ["response_format", "max_tokens", "stop"]  # the template's order
@@ -73,16 +85,18 @@ def test_real_provider_form_has_no_secret_or_fixed_fields(qtbot: Any) -> None:
     assert form.findChildren(QLineEdit, "param_api_key") == []
 
 
-def test_fields_start_unset_showing_the_template(form: SettingsForm) -> None:
+def test_fields_start_unset_showing_the_real_default(form: SettingsForm) -> None:
     assert form.values() == {} and form.errors() == {}
     max_tokens = form.fields["max_tokens"]
-    assert isinstance(max_tokens.editor, QSpinBox) and max_tokens.editor.value() == 256
+    assert isinstance(max_tokens.editor, QSpinBox)
+    assert max_tokens.editor.text() == "default 256"  # the signature's own default
     assert max_tokens.editor.property("unset") is True
     effort = form.fields["reasoning_effort"].editor
-    assert isinstance(effort, QLineEdit)
-    assert effort.text() == "" and effort.placeholderText() == "medium"  # spec example
+    assert isinstance(effort, QComboBox)
+    assert effort.currentText() == "provider default"  # never the spec's example "medium"
     stop = form.fields["stop"].editor
     assert isinstance(stop, QPlainTextEdit) and stop.toPlainText() == ""
+    assert stop.placeholderText() == "provider default"
     assert not form.fields["max_tokens"].reset.isVisible()
 
 
@@ -94,7 +108,8 @@ def test_editing_sets_a_field_and_reset_unsets_it(form: SettingsForm, qtbot: Any
     temperature.editor.setValue(0.3)
     qtbot.mouseClick(form.fields["web_search"].editor, Qt.MouseButton.LeftButton)
     effort = form.fields["reasoning_effort"].editor
-    qtbot.keyClicks(effort, "high")
+    assert isinstance(effort, QComboBox)
+    effort.setCurrentIndex(effort.findText("high"))
     assert form.values() == {"temperature": 0.3, "web_search": True, "reasoning_effort": "high"}
     assert temperature.label.property("paramSet") is True and temperature.reset.isVisible()
     assert changes
@@ -103,8 +118,7 @@ def test_editing_sets_a_field_and_reset_unsets_it(form: SettingsForm, qtbot: Any
     assert "temperature" not in form.values()
     assert temperature.editor.property("unset") is True
 
-    effort.selectAll()
-    qtbot.keyClick(effort, Qt.Key.Key_Backspace)  # an emptied line is "not set", never ""
+    effort.setCurrentIndex(0)  # "provider default" is "not set", never ""
     assert form.values() == {"web_search": True}
 
     qtbot.mouseClick(form.reset_button, Qt.MouseButton.LeftButton)
@@ -227,3 +241,80 @@ def test_a_damaged_or_secret_holding_file_is_not_used(tmp_path: Path) -> None:
     assert Settings.load().as_dict() == {}
     path.write_text(json.dumps(["a list"]))
     assert Settings.load().provider_id is None
+
+
+# ----- real metadata: vendor ranges and documented defaults, never the spec's examples -----------
+
+
+@pytest.mark.parametrize(
+    ("pid", "temperature", "top", "unset_texts"),
+    [
+        ("openai", "default 1.0", 2.0, {"presence_penalty": "default 0.0", "top_p": "default 1.0"}),
+        ("anthropic", "default 1.0", 1.0, {"max_tokens": "default 4096"}),
+        ("gemini", "provider default", 2.0, {"top_k": "provider default"}),
+        ("ollama", "default 0.8", 2.0, {"top_k": "default 40", "top_p": "default 0.9"}),
+    ],
+)
+def test_real_provider_form_shows_vendor_defaults_and_ranges(
+    qtbot: Any, pid: str, temperature: str, top: float, unset_texts: dict[str, str]
+) -> None:
+    form = SettingsForm()
+    qtbot.addWidget(form)
+    form.set_provider(get_provider(pid))
+    temp = form.fields["temperature"].editor
+    assert isinstance(temp, QDoubleSpinBox)
+    assert temp.text() == temperature and temp.maximum() == top
+    for name, text in unset_texts.items():
+        editor = form.fields[name].editor
+        assert isinstance(editor, QSpinBox | QDoubleSpinBox)
+        assert editor.text() == text
+    shown = [
+        field.editor.text()
+        if isinstance(field.editor, QSpinBox | QDoubleSpinBox)
+        else getattr(field.editor, "placeholderText", lambda: "")()
+        for field in form.fields.values()
+    ]
+    # The spec's illustrations (seed 42, penalties 1, max tokens 0, json_object) are nowhere.
+    assert not any(s in ("42", "1.000", "0", "0.000", "1") or "json_object" in s for s in shown)
+    for field in form.fields.values():
+        assert field.label.toolTip() and field.editor.toolTip() == field.label.toolTip()
+        assert "Default:" in field.label.toolTip()
+    if "seed" in form.fields:
+        assert form.fields["seed"].editor.text() == "provider default"
+        assert "(random)" in form.fields["seed"].label.toolTip()
+
+
+def test_widgets_enforce_the_vendors_range(qtbot: Any) -> None:
+    form = SettingsForm()
+    qtbot.addWidget(form)
+    form.set_provider(get_provider("anthropic"))
+    form.show()
+    temperature = form.fields["temperature"]
+    editor = temperature.editor
+    assert isinstance(editor, QDoubleSpinBox)
+    assert "Range: 0–1" in temperature.label.toolTip()
+    editor.stepBy(1)  # from "default 1.0": the documented default, not a made-up number
+    assert form.values() == {"temperature": 1.0}
+    editor.stepBy(1)
+    assert form.values() == {"temperature": 1.0}  # Anthropic stops at 1
+    editor.lineEdit().selectAll()
+    qtbot.keyClicks(editor, "1.7")
+    qtbot.keyClick(editor, Qt.Key.Key_Enter)
+    assert form.values()["temperature"] <= 1.0
+    editor.setValue(0.0)
+    editor.stepBy(-1)  # below the range: back to "not set"
+    assert "temperature" not in form.values() and editor.text() == "default 1.0"
+    form.set_provider(get_provider("anthropic"), {"temperature": 1.5, "top_k": 5})
+    assert form.values() == {"top_k": 5}  # a remembered value outside the range is dropped
+
+    penalties = SettingsForm()
+    qtbot.addWidget(penalties)
+    penalties.set_provider(get_provider("openai"))
+    presence = penalties.fields["presence_penalty"].editor
+    assert isinstance(presence, QDoubleSpinBox)
+    presence.setValue(-2.05)  # between "not set" and the range: the range's start
+    assert penalties.values() == {"presence_penalty": -2.0}
+    max_tokens = penalties.fields["max_tokens"].editor
+    assert isinstance(max_tokens, QSpinBox)
+    max_tokens.stepBy(1)
+    assert penalties.values()["max_tokens"] == 1  # at least one token

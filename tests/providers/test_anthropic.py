@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from providers.advice import Remedy, remedy_of
 from providers.errors import MissingAuthError, ParameterError
 from providers.vendors.anthropic import DEFAULT_MAX_TOKENS, Anthropic
 from tests.providers.support import KEY, collect
@@ -148,4 +149,6 @@ def test_a_rejected_key_is_never_shown(anthropic_server: AnthropicServer) -> Non
     _, error = collect(Anthropic, anthropic_server, api_key=secret)
     assert isinstance(error, MissingAuthError)
     assert secret not in str(error) and secret[:-4] not in str(error)
-    assert "roundtable keys set -p anthropic" in str(error)
+    # What fixes it travels with the error; each front end says where (never "Settings").
+    assert remedy_of(error) is not None and remedy_of(error)[:2] == (Remedy.API_KEY, "anthropic")
+    assert "Settings" not in str(error) and "roundtable" not in str(error)

@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from app.cli_common import error_text
+from providers.advice import Remedy, remedy_of
 from providers.errors import (
     BadRequestError,
     MissingAuthError,
@@ -149,7 +151,10 @@ def test_no_key_anywhere_is_a_clear_error_without_a_request(
 ) -> None:
     _, error = collect(vendor.provider, server, api_key=None)
     assert isinstance(error, MissingAuthError)
-    assert vendor.provider.api_key_env[0] in str(error)  # says where a key goes
+    advice = remedy_of(error)  # what fixes it; the CLI and the window each say where
+    assert advice is not None and advice[0] is Remedy.API_KEY
+    assert vendor.provider.api_key_env[0] in advice[2]
+    assert vendor.provider.api_key_env[0] in error_text(error)
     assert server.requests == []
 
 
@@ -187,7 +192,8 @@ def test_model_the_service_rejects_is_named_with_what_to_do(
     assert isinstance(error, ModelNotFoundError)
     assert model in str(error)
     for word in words:
-        assert word in str(error)
+        assert word in error_text(error)  # the command line's words (the window has its own)
+    assert remedy_of(error) is not None and remedy_of(error)[0] is Remedy.MODEL  # type: ignore[index]
     assert KEY not in str(error)
     assert text_of(chunks) == ""
 
@@ -359,7 +365,8 @@ def test_stalled_stream_times_out_quickly(vendor: Vendor, server: MockServer) ->
     elapsed = time.monotonic() - started
     assert isinstance(error, ProviderTimeoutError)
     assert 0.3 <= elapsed < 2.0
-    assert "timeout" in str(error)  # says how to allow more time
+    assert "more time" in str(error) and remedy_of(error)[0] is Remedy.TIMEOUT  # type: ignore[index]
+    assert "--param timeout=SECONDS" in error_text(error)
     assert text_of(chunks) == "one two"
 
 

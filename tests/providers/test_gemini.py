@@ -11,6 +11,7 @@ import asyncio
 
 import pytest
 
+from providers.advice import Remedy, remedy_of
 from providers.errors import MissingAuthError, ParameterError, ResponseError
 from providers.response import FinishReason
 from providers.vendors.gemini import Gemini
@@ -146,7 +147,9 @@ def test_a_bad_key_is_an_auth_error_and_never_shown(gemini_server: GeminiServer)
     secret = "test-gemini-WRONG-wrong-0123456789"
     _, error = collect(Gemini, gemini_server, api_key=secret)
     assert isinstance(error, MissingAuthError)
-    assert "roundtable keys set -p gemini" in str(error)
+    # What fixes it travels with the error; each front end says where (never "Settings").
+    assert remedy_of(error) is not None and remedy_of(error)[:2] == (Remedy.API_KEY, "gemini")
+    assert "Settings" not in str(error) and "roundtable" not in str(error)
     assert secret not in str(error) and secret[:-4] not in str(error)
     gemini_server.push(Error(400, message=f"API key not valid: {secret}", code="API_KEY_INVALID"))
     _, error = collect(Gemini, gemini_server, api_key=KEY + "x")

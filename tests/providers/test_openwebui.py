@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
+from app.cli_common import error_text
 from providers import credentials
 from providers.base import stream_chunks
 from providers.errors import MissingAuthError, ModelNotFoundError, ProviderError
@@ -226,11 +227,12 @@ def test_expired_token_without_remembered_password_says_sign_in_again(
 
     with pytest.raises(MissingAuthError) as caught:
         asyncio.run(run())
-    message = str(caught.value)
-    assert "session expired, sign in again" in message
+    message = error_text(caught.value)  # the command line names the command that signs in
+    assert "session expired: sign in again" in message
     assert f"roundtable login -p openwebui --base-url {openwebui_server.url} --user {EMAIL}" in (
         message
     )
+    assert "roundtable" not in str(caught.value)  # the window words its own way
     assert kinds(openwebui_server) == ["chat"]  # no sign-in without a password
     (request_login,) = seen
     assert isinstance(request_login, RequestLogin)
@@ -250,15 +252,16 @@ def test_a_changed_password_ends_the_automatic_sign_in(
     with pytest.raises(MissingAuthError, match="The email or password provided is incorrect"):
         chat("gpt-4o-mini")
     assert secret_store.get_field("openwebui", credentials.PASSWORD) is None
-    with pytest.raises(MissingAuthError, match="session expired, sign in again"):
+    with pytest.raises(MissingAuthError, match="session expired: sign in again"):
         chat("gpt-4o-mini")
 
 
 def test_not_signed_in_at_all(
     openwebui_server: OpenWebUIServer, secret_store: credentials.SecretStore
 ) -> None:
-    with pytest.raises(MissingAuthError, match="--user EMAIL"):
+    with pytest.raises(MissingAuthError, match="sign in again") as caught:
         chat("gpt-4o-mini", base_url=openwebui_server.url)
+    assert "--user EMAIL" in error_text(caught.value)  # the command line says how
     assert openwebui_server.requests == []
     assert secret_store.names() == []
 
@@ -286,7 +289,7 @@ def test_logout_deletes_the_token_and_the_remembered_password(
     assert secret_store.get_field("openwebui", credentials.PASSWORD) is None
     assert sorted(secret_store.names()) == ["openwebui:base_url", "openwebui:email"]
     assert OpenWebUI.logout() is False
-    with pytest.raises(MissingAuthError, match="session expired, sign in again"):
+    with pytest.raises(MissingAuthError, match="session expired: sign in again"):
         chat("gpt-4o-mini")
 
 
@@ -342,7 +345,7 @@ def test_an_expired_session_hint_names_the_server_and_has_one_full_stop() -> Non
         401, httpx.Headers(), b'{"detail":"Your session has expired. Please sign in again."}',
         "http://me:Pa55@10.0.0.5:8080/api/chat/completions",
     )  # fmt: skip
-    message = str(OpenWebUIAPI.map_error(failure, "m", "tok"))
+    message = error_text(OpenWebUIAPI.map_error(failure, "m", "tok"))  # as the CLI says it
     assert "again.." not in message and ". ." not in message
     assert "roundtable login -p openwebui --base-url http://***@10.0.0.5:8080 --user" in message
     assert "Pa55" not in message
@@ -353,4 +356,4 @@ def test_models_without_a_session_name_the_chosen_server(
 ) -> None:
     with pytest.raises(MissingAuthError) as caught:
         asyncio.run(OpenWebUI.get_models_async(base_url=openwebui_server.url, strict=True))
-    assert f"--base-url {openwebui_server.url} --user EMAIL" in str(caught.value)
+    assert f"--base-url {openwebui_server.url} --user EMAIL" in error_text(caught.value)

@@ -320,3 +320,53 @@ def test_shipped_files_are_found_through_one_lookup() -> None:
     setuptools = PYPROJECT["tool"]["setuptools"]
     assert setuptools["package-dir"]["app.resources"] == "resources"
     assert "app.resources" in setuptools["packages"]
+
+
+def test_run_script_and_deb_install_fonts_for_cjk_and_emoji() -> None:
+    """Without them Chinese, Japanese, Korean and emoji show as empty boxes (issue 15)."""
+    script = (ROOT / "scripts" / "run.sh").read_text()
+    listed = re.search(r"DEBIAN_PACKAGES=\(([^)]*)\)", script)
+    assert listed is not None
+    packages = listed.group(1).split()
+    assert {"fonts-noto-cjk", "fonts-noto-color-emoji"} <= set(packages)
+    control = (ROOT / "packaging" / "debian" / "control.in").read_text()
+    recommends = next(line for line in control.splitlines() if line.startswith("Recommends:"))
+    assert "fonts-noto-cjk" in recommends and "fonts-noto-color-emoji" in recommends
+
+
+def test_code_cites_only_documents_in_the_repository() -> None:
+    """DESIGN.md was never in the repository: citations point at docs/architecture.md."""
+    architecture = (ROOT / "docs" / "architecture.md").read_text()
+    cited: set[str] = set()
+    for folder in ("app", "providers", "tests", "scripts"):
+        for path in (ROOT / folder).rglob("*.py"):
+            if path == Path(__file__):
+                continue
+            text = path.read_text(encoding="utf-8")
+            assert "DESIGN.md" not in text, path
+            cited |= set(re.findall(r'docs/architecture\.md,?\s+"([^"]+)"', text))
+    assert "DESIGN.md" not in (ROOT / "pyproject.toml").read_text()
+    assert cited, "the code cites architecture.md sections"
+    for section in cited | {"Platform facts"}:
+        title = " ".join(section.split())
+        assert re.search(rf"^#+ {re.escape(title)}", architecture, re.MULTILINE), section
+
+
+def test_readme_covers_keys_keyring_environment_and_every_shortcut(qapp: object) -> None:
+    """What a new user looked for (issue 15): keys in the window, the keyring, the variables."""
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtWidgets import QWidget
+
+    from app.ui.window_actions import WindowActions
+
+    readme = (ROOT / "README.md").read_text()
+    assert "Provider → Credentials…" in readme and "Secret Service" in readme
+    assert "reads exactly what the command line reads" in readme
+    window = QWidget()
+    actions = WindowActions(window, "system")
+    for action in (actions.new_chat, actions.history, actions.compare, actions.quit):
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.PortableText)
+        assert keys or action is actions.quit  # Quit's keys come from the desktop (none offscreen)
+        assert not keys or f"| {keys} |" in readme, keys
+    for keys in ("Enter", "Shift+Enter", "Esc"):
+        assert f"| {keys} |" in readme
