@@ -36,10 +36,11 @@ def connection_options(
 
     ``settings`` defaults to the user's settings file (a missing or damaged one counts as empty).
     """
-    saved = (settings or Settings.load()).connection_for(provider_id)
+    settings = settings or Settings.load()
+    saved = settings.connection_for(provider_id)
     if not base_url and not variable_sets_base_url(provider):
         base_url = saved.get("base_url")
-    proxy = proxy or saved.get("proxy")
+    proxy = proxy or settings.proxy_for(provider_id)
     return {
         name: value for name, value in (("base_url", base_url), ("proxy", proxy)) if value
     }  # fmt: skip

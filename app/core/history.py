@@ -248,6 +248,12 @@ class History:
     def delete_conversation(self, conversation_id: int) -> None:
         self._db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
 
+    def delete_all(self) -> None:
+        """Delete every conversation, then give the space back to the disk (Clear history)."""
+        with self._transaction():
+            self._db.execute("DELETE FROM conversations")
+        self._db.execute("VACUUM")
+
     # ----- messages --------------------------------------------------------------------------
     def add_message(
         self,

@@ -44,6 +44,7 @@ from .resources import icon
 from .side_panel import SidePanel
 from .target_bar import TargetBar
 from .window_actions import WindowActions
+from .window_dialogs import WindowDialogs
 
 __all__ = ["RESTORE_RECENT", "MainWindow"]
 
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
         self.history_panel = HistoryPanel()
         self.history_panel.setMinimumWidth(200)
         self.actions = WindowActions(self, settings.theme)
+        self.dialogs = WindowDialogs(self, self)  # Preferences and Help
         self._alias_pieces()
         self._build_toolbar()
         self._build_splitter()
@@ -187,7 +189,9 @@ class MainWindow(QMainWindow):
         self.actions.quit.triggered.connect(self.close)
         for choice, action in self.theme_actions.items():
             action.triggered.connect(lambda _=False, c=choice: self.set_theme(c))
+        self.dialogs.connect()
         stop = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        stop.setWhatsThis(self.tr("Stop the answer, or leave the edit"))
         stop.setContext(Qt.ShortcutContext.WindowShortcut)
         stop.activated.connect(conversation.escape)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
@@ -279,7 +283,7 @@ class MainWindow(QMainWindow):
         return RequestConfig(
             provider=provider, provider_id=pid, model=self.current_model(),
             params=self.side_panel.values(),
-            base_url=connection.get("base_url"), proxy=connection.get("proxy"),
+            base_url=connection.get("base_url"), proxy=self.settings.proxy_for(pid),
         )  # fmt: skip
 
     def _prepare(self) -> bool:

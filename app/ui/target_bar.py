@@ -87,7 +87,9 @@ class TargetBar(QWidget):
         self.providers = dict(registry.all_providers())
         entries = [(pid, provider_label(p)) for pid, p in self.providers.items()]
         self.provider_picker.set_providers(entries)
-        wanted = self.settings.provider_id
+        wanted = self.settings.start_provider()
+        if wanted not in self.providers:  # a default since uninstalled: the last one used
+            wanted = self.settings.provider_id
         if wanted not in self.providers:
             wanted = next(iter(self.providers), None)
         if wanted is None:
