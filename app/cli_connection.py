@@ -5,7 +5,8 @@ The order is the command line's own, different from the window's: what the comma
 itself when no base URL is passed), then what the window saved in the settings file, then the
 provider's built-in default. The key is not handled here: the provider looks it up when the
 request starts (its variable, then the keyring), and ``app.core.secrets`` adds a proxy with a
-password from the keyring. Qt-free.
+password from the keyring. A proxy: the option, else the provider's own saved one, else the one
+Preferences saves for every provider. Qt-free.
 """
 
 from __future__ import annotations

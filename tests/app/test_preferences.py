@@ -194,3 +194,18 @@ def test_documentation_shows_the_installed_readme(window: MainWindow, qtbot: Any
     assert metadata.metadata("roundtable").json["description"].splitlines()[0].strip("# ") in (
         dialog.browser.toPlainText()
     )
+
+
+def test_the_command_line_uses_the_proxy_for_all_providers_too(tmp_path: Any) -> None:
+    from app.cli_connection import connection_options
+    from providers.registry import get_provider
+
+    settings = Settings(tmp_path / "settings.json")
+    settings.proxy = "http://127.0.0.1:3128"
+    openai = get_provider("openai")
+    assert connection_options(openai, "openai", settings=settings)["proxy"] == settings.proxy
+    settings.set_connection_for("openai", base_url=None, proxy="http://127.0.0.1:8888")
+    assert connection_options(openai, "openai", settings=settings)["proxy"].endswith(":8888")
+    assert connection_options(openai, "openai", proxy="http://x:1", settings=settings) == {
+        "proxy": "http://x:1"
+    }
