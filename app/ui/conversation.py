@@ -22,6 +22,7 @@ from . import theme
 from .banner import Banner, EmptyState
 from .chat_view import ChatView
 from .composer import ComposerBar, hint_label
+from .preset_widgets import PresetButton
 from .resources import icon
 
 # Reopening a conversation rebuilds its bubbles; the chat view costs ~5-15 ms per message
@@ -204,7 +205,11 @@ class ConversationPane(QWidget):
         bottom.setSpacing(4)
         bottom.addWidget(self.edit_strip)
         bottom.addWidget(composer_frame)
-        bottom.addWidget(self.composer_hint)
+        self.preset_button = PresetButton()  # filled and acted on by the window
+        hints = QHBoxLayout()
+        hints.addWidget(self.composer_hint, 1)
+        hints.addWidget(self.preset_button)
+        bottom.addLayout(hints)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)

@@ -40,6 +40,7 @@ from .compare_view import open_compare_window
 from .conversation import RESTORE_RECENT, ConversationPane
 from .credentials_dialog import CredentialsDialog
 from .history_panel import HistoryPanel
+from .presets import PresetController
 from .resources import icon
 from .side_panel import SidePanel
 from .target_bar import TargetBar
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
         self.history_panel.setMinimumWidth(200)
         self.actions = WindowActions(self, settings.theme)
         self.dialogs = WindowDialogs(self, self)  # Preferences and Help
+        self.presets = PresetController(self, self)  # prompt presets
         self._alias_pieces()
         self._build_toolbar()
         self._build_splitter()
