@@ -152,6 +152,7 @@ def _table(headers: list[str], rows: Iterable[tuple[str, ...]]) -> QTableWidget:
             item = QTableWidgetItem(value)
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
             table.setItem(row, column, item)
+    table.setCurrentCell(-1, -1)  # nothing looks chosen until the user moves in the table
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setStretchLastSection(True)

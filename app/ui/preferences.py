@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
@@ -65,6 +65,7 @@ class PreferencesDialog(QDialog):
         column.addWidget(self._start())
         column.addWidget(self._network())
         column.addWidget(self._data())
+        column.addStretch(1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         column.addWidget(buttons)
@@ -92,7 +93,7 @@ class PreferencesDialog(QDialog):
         return box
 
     def _start(self) -> QGroupBox:
-        box, form = _section(self.tr("New windows start with"))
+        box, form = _section(self.tr("When Roundtable starts"))
         provider, model = self.settings.default_target
         entries = [("", self.tr("The provider used last"))]
         entries += [(pid, provider_label(p)) for pid, p in self.providers.items()]
@@ -127,17 +128,22 @@ class PreferencesDialog(QDialog):
         self.proxy_error.setProperty("role", "error")
         self.proxy_error.setWordWrap(True)
         self.proxy_error.hide()
-        form.addRow(self.tr("Pro&xy for all providers:"), self.proxy)
-        form.addRow("", self.proxy_error)
+        field = QVBoxLayout()
+        field.setContentsMargins(0, 0, 0, 0)
+        field.addWidget(self.proxy)
+        field.addWidget(self.proxy_error)
+        label = QLabel(self.tr("Pro&xy for all providers:"))
+        label.setBuddy(self.proxy)
+        form.addRow(label, field)
         return box
 
     def _data(self) -> QGroupBox:
         box, form = _section(self.tr("Your data"))
         folder = data_folder()
-        self.folder_label = QLabel(str(folder))
+        self.folder_label = QLineEdit(str(folder))  # a long path scrolls, is never cut
         self.folder_label.setObjectName("dataFolder")
-        self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.folder_label.setWordWrap(True)
+        self.folder_label.setReadOnly(True)
+        self.folder_label.setCursorPosition(0)
         open_button = QPushButton(self.tr("Open folder"))
         open_button.setObjectName("openDataFolder")
         open_button.setAutoDefault(False)  # Enter in the proxy field saves it, opens nothing
