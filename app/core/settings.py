@@ -295,6 +295,13 @@ class Settings:
         """The provider's own proxy, else the one for every provider."""
         return self.connection_for(provider_id).get("proxy") or self.proxy
 
+    def request_connection(self, provider_id: str) -> dict[str, str]:
+        """What the provider's requests (answers, model lists) connect with: its own base URL
+        and proxy, and the proxy for every provider when it has none of its own."""
+        connection = self.connection_for(provider_id)
+        proxy = self.proxy_for(provider_id)
+        return connection | {"proxy": proxy} if proxy else connection
+
 
 def check_proxy_url(value: str) -> None:
     """Refuse what httpx cannot use as a proxy, with what to type instead."""

@@ -281,11 +281,11 @@ class MainWindow(QMainWindow):
         if current is None:
             return None
         pid, provider = current
-        connection = self.settings.connection_for(pid)
+        connection = self.settings.request_connection(pid)
         return RequestConfig(
             provider=provider, provider_id=pid, model=self.current_model(),
             params=self.side_panel.values(),
-            base_url=connection.get("base_url"), proxy=self.settings.proxy_for(pid),
+            base_url=connection.get("base_url"), proxy=connection.get("proxy"),
         )  # fmt: skip
 
     def _prepare(self) -> bool:

@@ -173,7 +173,7 @@ class TargetBar(QWidget):
         self._set_busy(True)
         label = provider_label(provider)
         try:
-            connection = self.settings.connection_for(pid)
+            connection = self.settings.request_connection(pid)
             models = await live_models(provider, pid, connection)
         except MissingAuthError as error:
             self._offer_credentials(pid, label, f"{error}")

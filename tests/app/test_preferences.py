@@ -79,6 +79,9 @@ def test_the_proxy_for_all_providers_reaches_the_next_request(
         index = send(window, loop, qtbot, "hi")
         assert window.chat_view.message_text(index) == "through the proxy"
         assert [r.path for r in proxy.requests if r.method == "POST"] == ["/v1/chat/completions"]
+        window.load_models()  # the model list goes the same way
+        loop.run(window.models_task)
+        assert "/v1/models" in [r.path for r in proxy.requests if r.method == "GET"]
 
 
 def test_a_bad_proxy_is_refused_with_what_to_type(window: MainWindow, qtbot: Any) -> None:
