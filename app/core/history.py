@@ -1,8 +1,11 @@
 """Conversation history in SQLite: WAL mode, versioned schema, full-text search.
 
-Qt-free. Streamed answers are saved as they arrive (``AnswerRecorder``: at least once a second),
-so a crash loses at most the last second. Nothing secret is ever written here: only the text
-of the conversation and non-secret metadata (provider id, model, usage, timing).
+Each conversation is a tree of messages (schema 4): regenerated answers and edited messages are
+siblings, each message names the child shown after it, and ``messages()`` is the path shown
+(``all_messages()``: every version). Qt-free. Streamed answers are saved as they arrive
+(``AnswerRecorder``: at least once a second), so a crash loses at most the last second. Nothing
+secret is ever written here: only the text of the conversation and non-secret metadata
+(provider id, model, usage, timing).
 """
 
 from __future__ import annotations

@@ -293,7 +293,13 @@ class ConversationPane(QWidget):
 
     def _switch_version(self, view_index: int, step: int) -> None:
         index = self.listener.session_index(view_index)
-        if index is not None and self.session is not None and not self.session.busy:
+        if self.session is not None and self.session.busy:
+            self.banner.show_message(
+                "versions", "info",
+                self.tr("Another version can be shown once the answer ends (Esc stops it)."),
+            )  # fmt: skip
+        elif index is not None and self.session is not None:
+            self.banner.dismiss("versions")
             self._finish_restore()
             self.cancel_edit()
             self.session.switch_version(index, step)

@@ -89,3 +89,23 @@ def test_edit_makes_a_branch_and_switching_shows_the_old_turns(
         "one", "A1", "two", "A2",
     ]  # fmt: skip
     assert switcher(window, 0).label.text() == "1/2"
+
+
+def test_switching_waits_for_the_answer_and_says_so(
+    window: MainWindow, openai_server: OpenAIServer, loop: Loop, qtbot: Any
+) -> None:
+    openai_server.push(
+        Stream(text="first answer"), Stream(text="one two three four", chunk_count=4, stall_after=2)
+    )
+    send(window, loop, qtbot, "Tell me")
+    ended = loop.expect(window.answerEnded)
+    press(qtbot, window, 1, "regenerateButton")
+    loop.until(lambda: window.chat_view.message_text(1) != "")
+    press(qtbot, window, 1, "previousVersion")
+    assert window.banner.isVisible() and "once the answer ends" in window.banner.text.text()
+    assert window.session.version(1) == (2, 2)  # nothing switched under the stream
+    window.stop()
+    loop.run(ended, timeout=5)
+    press(qtbot, window, 1, "previousVersion")
+    assert window.chat_view.message_text(1) == "first answer"
+    assert not window.banner.isVisible()
