@@ -5,7 +5,8 @@ The order is the command line's own, different from the window's: what the comma
 itself when no base URL is passed), then what the window saved in the settings file, then the
 provider's built-in default. The key is not handled here: the provider looks it up when the
 request starts (its variable, then the keyring), and ``app.core.secrets`` adds a proxy with a
-password from the keyring. Qt-free.
+password from the keyring. A proxy: the option, else the provider's own saved one, else the one
+Preferences saves for every provider. Qt-free.
 """
 
 from __future__ import annotations
@@ -36,10 +37,11 @@ def connection_options(
 
     ``settings`` defaults to the user's settings file (a missing or damaged one counts as empty).
     """
-    saved = (settings or Settings.load()).connection_for(provider_id)
+    settings = settings or Settings.load()
+    saved = settings.connection_for(provider_id)
     if not base_url and not variable_sets_base_url(provider):
         base_url = saved.get("base_url")
-    proxy = proxy or saved.get("proxy")
+    proxy = proxy or settings.proxy_for(provider_id)
     return {
         name: value for name, value in (("base_url", base_url), ("proxy", proxy)) if value
     }  # fmt: skip

@@ -409,6 +409,13 @@ class SecretStore:
         with self._lock:
             self._raw_get(_INDEX_KEY)
 
+    def backend_label(self) -> str:
+        """The keyring that holds the secrets, as keyring names it (e.g. "SecretService
+        Keyring"), for the user to see; raises SecretStoreError when none is usable."""
+        self.check()
+        backend = self._backend()
+        return str(getattr(backend, "name", "") or _backend_name(backend))
+
     # backend access -------------------------------------------------------------------------------
 
     def _backend(self) -> KeyringBackend:

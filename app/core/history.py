@@ -1,8 +1,11 @@
 """Conversation history in SQLite: WAL mode, versioned schema, full-text search.
 
-Qt-free. Streamed answers are saved as they arrive (``AnswerRecorder``: at least once a second),
-so a crash loses at most the last second. Nothing secret is ever written here: only the text
-of the conversation and non-secret metadata (provider id, model, usage, timing).
+Each conversation is a tree of messages (schema 4): regenerated answers and edited messages are
+siblings, each message names the child shown after it, and ``messages()`` is the path shown
+(``all_messages()``: every version). Qt-free. Streamed answers are saved as they arrive
+(``AnswerRecorder``: at least once a second), so a crash loses at most the last second. Nothing
+secret is ever written here: only the text of the conversation and non-secret metadata
+(provider id, model, usage, timing).
 """
 
 from __future__ import annotations
@@ -22,12 +25,13 @@ import platformdirs
 from app.core import history_search
 from app.core.history_search import SearchHit as SearchHit  # callers import it from here
 from app.core.markdown_outline import nest_headings
+from app.core.message_tree import MessageTree
 
 from .history_file import HistoryError, open_database, storable
 
 __all__ = ["AnswerRecorder", "History", "HistoryError", "SearchHit", "SearchWorker", "default_path"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: Forward migrations: index i takes the database from version i to i + 1.
 _MIGRATIONS: list[str] = [
@@ -96,7 +100,36 @@ _MIGRATIONS: list[str] = [
     );
     CREATE INDEX IF NOT EXISTS message_attachments_by_file ON message_attachments(sha256);
     """,
+    # Schema 4: answer versions and edit branches. Each message has a parent (NULL: first of its
+    # conversation) and the child shown after it; the conversation names its shown first message.
+    # Existing conversations become a single path, each message the parent of the next.
+    """
+    ALTER TABLE messages ADD COLUMN parent_id INTEGER
+        REFERENCES messages(id) ON DELETE CASCADE;
+    ALTER TABLE messages ADD COLUMN active_child_id INTEGER
+        REFERENCES messages(id) ON DELETE SET NULL;
+    ALTER TABLE conversations ADD COLUMN active_root_id INTEGER
+        REFERENCES messages(id) ON DELETE SET NULL;
+    UPDATE messages SET parent_id = (
+        SELECT previous.id FROM messages AS previous
+        WHERE previous.conversation_id = messages.conversation_id
+            AND previous.position < messages.position
+        ORDER BY previous.position DESC LIMIT 1
+    );
+    CREATE INDEX messages_by_parent ON messages(parent_id);
+    UPDATE messages SET active_child_id = (
+        SELECT child.id FROM messages AS child WHERE child.parent_id = messages.id
+    );
+    UPDATE conversations SET active_root_id = (
+        SELECT id FROM messages WHERE conversation_id = conversations.id AND parent_id IS NULL
+        ORDER BY position LIMIT 1
+    );
+    """,
 ]
+
+
+#: ``add_message``'s default parent: the last message of the shown path.
+ACTIVE_LEAF = -1
 
 
 @dataclass(frozen=True)
@@ -108,6 +141,7 @@ class Conversation:
     model: str
     created_at: float
     updated_at: float
+    active_root_id: int | None = None  # the version of the first message that is shown
 
 
 @dataclass(frozen=True)
@@ -124,6 +158,8 @@ class StoredMessage:
     error: str
     usage: dict[str, Any]
     elapsed: float | None
+    parent_id: int | None = None  # the message before it (None: first of its conversation)
+    active_child_id: int | None = None  # the version shown after it
 
 
 def default_path() -> Path:
@@ -246,6 +282,12 @@ class History:
     def delete_conversation(self, conversation_id: int) -> None:
         self._db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
 
+    def delete_all(self) -> None:
+        """Delete every conversation, then give the space back to the disk (Clear history)."""
+        with self._transaction():
+            self._db.execute("DELETE FROM conversations")
+        self._db.execute("VACUUM")
+
     # ----- messages --------------------------------------------------------------------------
     def add_message(
         self,
@@ -256,28 +298,58 @@ class History:
         provider: str = "",
         model: str = "",
         status: str = "complete",
+        parent_id: int | None = ACTIVE_LEAF,
     ) -> int:
+        """Store a message as the child of ``parent_id`` (None: a first message; by default
+        the end of the shown path) and show it: a second child is a new version."""
         now = self._clock()
         with self._transaction():
             position = self._db.execute(
                 "SELECT COALESCE(MAX(position) + 1, 0) FROM messages WHERE conversation_id = ?",
                 (conversation_id,),
             ).fetchone()[0]
+            if parent_id == ACTIVE_LEAF:
+                path = self.messages(conversation_id)
+                parent_id = path[-1].id if path else None
             cursor = self._db.execute(
                 "INSERT INTO messages (conversation_id, position, role, content, provider, model,"
-                " status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " status, parent_id, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     conversation_id,
                     position,
                     role,
                     *map(storable, (content, provider, model)),
                     status,
+                    parent_id,
                     now,
                     now,
                 ),
             )
+            message_id = int(cursor.lastrowid or 0)
+            self._show(conversation_id, parent_id, message_id)
             self._touch(conversation_id, now)
-        return int(cursor.lastrowid or 0)
+        return message_id
+
+    def select_message(self, message_id: int) -> None:
+        """Show this version of a message instead of its siblings (not activity: the
+        conversation keeps its place in the list)."""
+        row = self._db.execute(
+            "SELECT conversation_id, parent_id FROM messages WHERE id = ?", (message_id,)
+        ).fetchone()
+        if row is not None:
+            self._show(row[0], row[1], message_id)
+
+    def _show(self, conversation_id: int, parent_id: int | None, message_id: int) -> None:
+        if parent_id is None:
+            self._db.execute(
+                "UPDATE conversations SET active_root_id = ? WHERE id = ?",
+                (message_id, conversation_id),
+            )
+        else:
+            self._db.execute(
+                "UPDATE messages SET active_child_id = ? WHERE id = ?", (message_id, parent_id)
+            )
 
     def update_message(
         self,
@@ -318,15 +390,31 @@ class History:
                 (now, message_id),
             )
 
-    def messages(self, conversation_id: int) -> list[StoredMessage]:
+    def all_messages(self, conversation_id: int) -> list[StoredMessage]:
+        """Every stored message, every version, in the order they were written."""
         rows = self._db.execute(
             "SELECT * FROM messages WHERE conversation_id = ? ORDER BY position",
             (conversation_id,),
         )
         return [_message(row) for row in rows]
 
+    def messages(self, conversation_id: int) -> list[StoredMessage]:
+        """The conversation as shown: from its first message, each message's shown version."""
+        return self.shown_path(conversation_id, self.all_messages(conversation_id))
+
+    def shown_path(self, conversation_id: int, stored: list[StoredMessage]) -> list[StoredMessage]:
+        """The shown path through ``stored`` (all of a conversation's messages)."""
+        row = self._db.execute(
+            "SELECT active_root_id FROM conversations WHERE id = ?", (conversation_id,)
+        ).fetchone()
+        tree, _ = MessageTree.build(
+            ((m.id, m.parent_id, m) for m in stored),
+            {None: row[0] if row else None} | {m.id: m.active_child_id for m in stored},
+        )
+        return [node.item for node in tree.path() if node.item is not None]
+
     def truncate(self, conversation_id: int, from_position: int) -> None:
-        """Drop the messages at ``from_position`` and after (regenerate, edit and resend)."""
+        """Drop the messages at ``from_position`` and after."""
         with self._transaction():
             self._db.execute(
                 "DELETE FROM messages WHERE conversation_id = ? AND position >= ?",
@@ -335,13 +423,16 @@ class History:
             self._touch(conversation_id, self._clock())
 
     def truncate_from(self, message_id: int) -> None:
-        """Drop this message and those after it in its conversation (by id, so a caller need not
-        know the stored positions)."""
-        row = self._db.execute(
-            "SELECT conversation_id, position FROM messages WHERE id = ?", (message_id,)
-        ).fetchone()
-        if row is not None:
-            self.truncate(row[0], row[1])
+        """Drop this message and every message after it on any branch (a retried answer);
+        its siblings, the other versions, stay."""
+        with self._transaction():
+            row = self._db.execute(
+                "SELECT conversation_id FROM messages WHERE id = ?", (message_id,)
+            ).fetchone()
+            if row is None:
+                return
+            self._db.execute("DELETE FROM messages WHERE id = ?", (message_id,))  # cascades
+            self._touch(row[0], self._clock())
 
     def _touch(self, conversation_id: int, now: float) -> None:
         self._db.execute(

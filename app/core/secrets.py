@@ -46,6 +46,7 @@ __all__ = [
     "request_secrets",
     "resolve_api_key",
     "set_field",
+    "storage_label",
     "stored_names",
 ]
 
@@ -104,6 +105,16 @@ async def stored_names() -> set[str]:
 async def check() -> None:
     """Raise ``SecretStoreError`` now if no secure keyring is usable."""
     await _call("check")
+
+
+async def storage_label() -> str | None:
+    """Where saved keys go (the keyring's name), or None when no keyring works (keys are then
+    kept in memory for one run)."""
+    try:
+        return str(await _call("backend_label"))
+    except SecretStoreError as error:
+        log.debug("no keyring: %s", error)
+        return None
 
 
 def is_login_provider(provider: type[BaseProvider]) -> bool:

@@ -7,8 +7,10 @@ qasync loop in the app, ``asyncio.run`` in tests). What happens is reported to a
 
 Given a ``History``, the session saves the conversation as it happens (docs/architecture.md,
 "Storage"): the conversation is created on the first send, each user message when it is sent, each
-answer while it streams (``AnswerRecorder``), and regenerate/edit drop the stored messages the view
-drops.
+answer while it streams (``AnswerRecorder``). The conversation is a tree (``message_tree``):
+regenerate and edit add a version beside the old answer or message, ``switch_version`` shows
+another one, and ``turns`` is always the path shown; a retried (failed or stopped) answer is
+replaced.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from providers.types import BaseProvider, Message, Messages
 
 from . import secrets
 from .attachments import Attachment, AttachmentError, AttachmentStore, as_media, with_attachments
+from .message_tree import MessageTree, Node
 
 if TYPE_CHECKING:
     from .history import AnswerRecorder, Conversation, History, StoredMessage
@@ -163,6 +166,10 @@ class SessionListener:
     def truncated(self, index: int) -> None:
         """Turns from ``index`` on were removed (regenerate, retry, edit)."""
 
+    def path_changed(self, index: int) -> None:
+        """Another version was chosen at ``index``: the turns from there on are different ones
+        (already complete); show them instead."""
+
     def busy_changed(self, busy: bool) -> None: ...
 
     def images_received(self, index: int, images: list[Attachment], remote: list[str]) -> None:
@@ -194,7 +201,9 @@ class ChatSession:
         self.explain = explain
         self.system_prompt = system_prompt
         self.listener = listener or SessionListener()
-        self.turns: list[Turn] = []
+        self.turns: list[Turn] = []  # the shown path through the tree
+        self._tree: MessageTree[Turn] = MessageTree()
+        self._nodes: list[Node[Turn]] = []  # the same path as tree nodes
         self._saved = _Saver(history, lambda message: self.listener.history_failed(message))
         self._saved.files = attachment_store
         self._secret_lookup = secret_lookup
@@ -236,6 +245,12 @@ class ChatSession:
         if task is not None:
             await asyncio.wait([task])
 
+    def version(self, index: int) -> tuple[int, int]:
+        """Which version turn ``index`` is: (number from 1, how many there are)."""
+        if 0 <= index < len(self._nodes):
+            return self._tree.version(self._nodes[index])
+        return 1, 1
+
     def last_answer_index(self) -> int | None:
         for index in range(len(self.turns) - 1, -1, -1):
             if self.turns[index].role == "assistant":
@@ -248,12 +263,13 @@ class ChatSession:
         busy or empty."""
         if self.busy or not (text.strip() or attachments):
             return False
-        self._add_user(text, attachments)
+        self._add_user(text, self._nodes[-1] if self._nodes else None, attachments)
         self._start_answer()
         return True
 
     def regenerate(self, index: int | None = None) -> bool:
-        """Drop the answer at ``index`` (default: the last) and what follows; answer again."""
+        """Answer the question before ``index`` (default: the last answer) again; the answer
+        there stays as an earlier version."""
         if self.busy:
             return False
         index = self.last_answer_index() if index is None else index
@@ -261,26 +277,54 @@ class ChatSession:
             return False
         if self.turns[index].role != "assistant":
             return False
-        self._truncate(index)
+        self._branch_at(index)
         self._start_answer()
         return True
 
     def retry(self, index: int | None = None) -> bool:
         """Send the failed (or stopped) request again; what it had streamed is replaced."""
-        return self.regenerate(index)
+        if self.busy:
+            return False
+        index = self.last_answer_index() if index is None else index
+        if index is None or not 0 <= index < len(self.turns):
+            return False
+        if self.turns[index].role != "assistant":
+            return False
+        node = self._nodes[index]
+        if node.item is not None and node.item.message_id is not None:
+            self._saved.truncate_from(node.item.message_id)
+        self._tree.remove(node)
+        self._branch_at(index)
+        self._start_answer()
+        return True
 
     def edit_and_resend(
         self, index: int, text: str, attachments: list[Attachment] | None = None
     ) -> bool:
-        """Replace the user message at ``index`` with ``text`` (and its files with
-        ``attachments``), drop what followed, answer it."""
+        """Send ``text`` (with ``attachments``) in place of the user message at ``index`` and
+        answer it; the message and what followed it stay as an earlier version."""
         if self.busy or not (text.strip() or attachments) or not 0 <= index < len(self.turns):
             return False
         if self.turns[index].role != "user":
             return False
-        self._truncate(index)
-        self._add_user(text, attachments)
+        parent = self._branch_at(index)
+        self._add_user(text, parent, attachments)
         self._start_answer()
+        return True
+
+    def switch_version(self, index: int, step: int) -> bool:
+        """Show the version ``step`` places from turn ``index`` (-1: the previous one) and the
+        turns that followed it; False when busy or there is none."""
+        if self.busy or not 0 <= index < len(self._nodes):
+            return False
+        sibling = self._tree.sibling(self._nodes[index], step)
+        if sibling is None or sibling.item is None:
+            return False
+        self._tree.select(sibling)
+        if sibling.item.message_id is not None:
+            self._saved.select(sibling.item.message_id)
+        self._sync_path()
+        self.listener.path_changed(index)
         return True
 
     def stop(self) -> bool:
@@ -300,8 +344,10 @@ class ChatSession:
             self.listener.busy_changed(False)
         self._task = None
         self._saved.detach()
+        self._tree = MessageTree()
         if self.turns:
-            self._truncate(0)
+            self._sync_path()
+            self.listener.truncated(0)
 
     def open_conversation(self, conversation_id: int) -> Conversation:
         """Continue a stored conversation: its messages and system prompt become this session's.
@@ -316,10 +362,14 @@ class ChatSession:
         if history is None:
             raise HistoryError("The history is not available.")
         conversation = history.conversation(conversation_id)
-        stored = history.messages(conversation_id)
+        stored = [m for m in history.all_messages(conversation_id) if m.role != "system"]
         files = self._saved.attachments_of(conversation_id)
         self.clear()
-        self.turns = [_turn_from(message, files) for message in stored if message.role != "system"]
+        self._tree, _ = MessageTree.build(
+            ((message.id, message.parent_id, _turn_from(message, files)) for message in stored),
+            {None: conversation.active_root_id} | {m.id: m.active_child_id for m in stored},
+        )
+        self._sync_path()
         self.system_prompt = conversation.system_prompt
         self._saved.attach(conversation)
         return conversation
@@ -365,20 +415,28 @@ class ChatSession:
             messages[position + offset] = with_attachments(messages[position + offset], attached)
         return messages
 
-    def _add_user(self, text: str, attachments: list[Attachment] | None = None) -> None:
+    def _sync_path(self) -> None:
+        self._nodes = self._tree.path()
+        self.turns[:] = [node.item for node in self._nodes if node.item is not None]
+
+    def _branch_at(self, index: int) -> Node[Turn] | None:
+        """Leave the path at ``index`` for a new version there; the parent it will hang from."""
+        parent = self._nodes[index].parent
+        del self._nodes[index:]
+        del self.turns[index:]
+        self.listener.truncated(index)
+        return parent if parent is not self._tree.root else None
+
+    def _add_user(
+        self, text: str, parent: Node[Turn] | None, attachments: list[Attachment] | None = None
+    ) -> None:
         turn = Turn(role="user", content=text, attachments=list(attachments or []))
-        self.turns.append(turn)
-        saved_in = self._saved.user_message(turn, self.system_prompt, self.config)
+        self._tree.add(parent, turn)
+        self._sync_path()
+        saved_in = self._saved.user_message(turn, self.system_prompt, self.config, _id(parent))
         self.listener.message_added(len(self.turns) - 1, turn)
         if saved_in is not None:
             self.listener.conversation_saved(saved_in)
-
-    def _truncate(self, index: int) -> None:
-        stored = next((t.message_id for t in self.turns[index:] if t.message_id is not None), None)
-        if stored is not None:
-            self._saved.truncate_from(stored)
-        del self.turns[index:]
-        self.listener.truncated(index)
 
     def _start_answer(self) -> None:
         config = replace(self.config, params=dict(self.config.params))
@@ -386,13 +444,15 @@ class ChatSession:
         last = next((t for t in reversed(self.turns) if t.role == "user"), None)
         if last is not None and last.attachments:
             config.params["media"] = as_media(last.attachments)
+        parent = self._nodes[-1] if self._nodes else None
         turn = Turn(role="assistant", title=config.title, model=config.model_name or None)
         turn.streaming = True
-        self.turns.append(turn)
+        self._tree.add(parent, turn)
+        self._sync_path()
         index = len(self.turns) - 1
         if self._saved.sync_meta(self.system_prompt, config):  # Retry/Regenerate elsewhere
             self.listener.conversation_saved(self._saved.conversation_id)  # type: ignore[arg-type]
-        recorder = self._saved.answer(turn, config)
+        recorder = self._saved.answer(turn, config, _id(parent))
         self.listener.answer_started(index, turn)
         self._generation += 1
         self._task = asyncio.get_event_loop().create_task(
@@ -612,7 +672,9 @@ class _Saver:
 
         return bool(self._write(write))
 
-    def user_message(self, turn: Turn, system_prompt: str, config: RequestConfig) -> int | None:
+    def user_message(
+        self, turn: Turn, system_prompt: str, config: RequestConfig, parent_id: int | None
+    ) -> int | None:
         """Save a sent message (creating the conversation on the first); the conversation id."""
         meta = (system_prompt, config.provider_id, config.model_name)
         self.sync_meta(system_prompt, config)
@@ -627,7 +689,9 @@ class _Saver:
                     self.conversation_id, system_prompt=system, provider=provider, model=model
                 )
             self._stored_meta = meta
-            turn.message_id = history.add_message(self.conversation_id, "user", turn.content)
+            turn.message_id = history.add_message(
+                self.conversation_id, "user", turn.content, parent_id=parent_id
+            )
             return self.conversation_id
 
         saved_in = self._write(write)
@@ -659,7 +723,9 @@ class _Saver:
             log.info("attachment read failed: %s", error)
             return {}
 
-    def answer(self, turn: Turn, config: RequestConfig) -> AnswerRecorder | None:
+    def answer(
+        self, turn: Turn, config: RequestConfig, parent_id: int | None
+    ) -> AnswerRecorder | None:
         """Save an answer that starts streaming; its recorder keeps it up to date."""
         from .history import AnswerRecorder
 
@@ -670,7 +736,7 @@ class _Saver:
         def write(history: History) -> AnswerRecorder:
             turn.message_id = history.add_message(
                 conversation_id, "assistant", provider=config.provider_id,
-                model=config.model_name, status="streaming",
+                model=config.model_name, status="streaming", parent_id=parent_id,
             )  # fmt: skip
             return AnswerRecorder(history, turn.message_id)
 
@@ -721,6 +787,15 @@ class _Saver:
             files = self.files
             if files is not None:  # the dropped messages' files no other message uses
                 self._write(lambda _history: files.collect_garbage())
+
+    def select(self, message_id: int) -> None:
+        if self.conversation_id is not None:
+            self._write(lambda history: history.select_message(message_id))
+
+
+def _id(node: Node[Turn] | None) -> int | None:
+    """The stored id of the message ``node`` holds (None: the root, or not stored)."""
+    return node.item.message_id if node is not None and node.item is not None else None
 
 
 def _turn_from(message: StoredMessage, files: dict[int, list[Attachment]]) -> Turn:

@@ -1,9 +1,10 @@
 """Non-secret preferences in one JSON file under the user's config directory.
 
 What is kept: the chosen provider and model, parameter values and connection settings (base URL,
-proxy) per provider, window geometry and the theme. Secrets never come here: a key named like a
-secret, or a URL carrying a password, is refused with ``SecretInSettingsError``; they belong in the
-keyring (``app.core.secrets``).
+proxy) per provider, window geometry, the theme and the Preferences (language, the provider and
+model to start with, one proxy for every provider, prompt presets). Secrets never come here: a
+key named like a secret, or a URL carrying a password, is refused with ``SecretInSettingsError``;
+they belong in the keyring (``app.core.secrets``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ log = logging.getLogger(__name__)
 APP_NAME: Final = "roundtable"
 FILE_NAME: Final = "settings.json"
 THEMES: Final = ("system", "light", "dark")
+LANGUAGES: Final = ("system", "en", "ru")  # "system": the desktop's language
+PROXY_SCHEMES: Final = ("http", "https", "socks5", "socks5h")
 
 # "api_key", "apiKey", "password", "login_token", "cookies", "client_secret"... but not
 # "max_tokens" (a count, not a token) or "stop".
@@ -276,3 +279,84 @@ class Settings:
         if value not in THEMES:
             raise ValueError(f"theme must be one of {', '.join(THEMES)}, not {value!r}")
         self.set("theme", None if value == "system" else value)
+
+    @property
+    def language(self) -> str:
+        value = self._data.get("language")
+        return value if value in LANGUAGES else "system"
+
+    @language.setter
+    def language(self, value: str) -> None:
+        if value not in LANGUAGES:
+            raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {value!r}")
+        self.set("language", value)
+
+    @property
+    def default_target(self) -> tuple[str | None, str | None]:
+        """The provider and model to start with (None: the last one used)."""
+        provider, model = self._data.get("default_provider"), self._data.get("default_model")
+        return (
+            provider if isinstance(provider, str) and provider else None,
+            model if isinstance(model, str) and model and provider else None,
+        )
+
+    def set_default_target(self, provider_id: str | None, model: str | None) -> None:
+        self._data.pop("default_model", None)
+        self.set("default_provider", provider_id or None)
+        if provider_id and model and model.strip():
+            self.set("default_model", model.strip())
+
+    def start_provider(self) -> str | None:
+        """The provider the window starts on: the default chosen in Preferences, else the last
+        one used; a default model becomes the one that provider preselects."""
+        provider, model = self.default_target
+        if provider is None:
+            return self.provider_id
+        if model is not None and self.model_for(provider) != model:
+            self.set_model_for(provider, model)
+        return provider
+
+    @property
+    def proxy(self) -> str | None:
+        """The proxy for every provider that has none of its own."""
+        value = self._data.get("proxy")
+        return value if isinstance(value, str) and value else None
+
+    @proxy.setter
+    def proxy(self, value: str | None) -> None:
+        """Raises ``ValueError`` (what is wrong, what to do) for a value that is no proxy URL,
+        ``SecretInSettingsError`` for one with a password."""
+        value = (value or "").strip() or None
+        if value is not None:
+            check_proxy_url(value)
+        self.set("proxy", value)
+
+    def proxy_for(self, provider_id: str) -> str | None:
+        """The provider's own proxy, else the one for every provider."""
+        return self.connection_for(provider_id).get("proxy") or self.proxy
+
+    def request_connection(self, provider_id: str) -> dict[str, str]:
+        """What the provider's requests (answers, model lists) connect with: its own base URL
+        and proxy, and the proxy for every provider when it has none of its own."""
+        connection = self.connection_for(provider_id)
+        proxy = self.proxy_for(provider_id)
+        return connection | {"proxy": proxy} if proxy else connection
+
+
+def check_proxy_url(value: str) -> None:
+    """Refuse what httpx cannot use as a proxy, with what to type instead."""
+    from urllib.parse import urlsplit  # here, not at the top: the window's start-up is timed
+
+    check_no_secret({"proxy": value})
+    example = "e.g. http://proxy.example:8080 or socks5://127.0.0.1:1080"
+    try:
+        parts = urlsplit(value)
+        if parts.port == 0:  # a port that is not a number raises ValueError itself
+            raise ValueError(value)
+    except ValueError:
+        raise ValueError(f"“{value}” is not a proxy URL ({example}).") from None
+    if parts.scheme not in PROXY_SCHEMES:
+        schemes = ", ".join(f"{scheme}://" for scheme in PROXY_SCHEMES)
+        raise ValueError(f"A proxy URL starts with {schemes} ({example}).")
+    if not parts.hostname:
+        raise ValueError(f"The proxy URL names no host ({example}).")

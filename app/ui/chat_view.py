@@ -67,6 +67,7 @@ from .markdown import (
     warm_up_lexers,
 )
 from .throttle import Throttle
+from .version_switcher import VersionSwitcher
 
 FLUSH_INTERVAL_MS = 30  # one render per frame at most (~33 fps), however fast chunks arrive
 FLUSH_BUDGET_MS = 15  # rendering finished blocks stops before this long in one flush...
@@ -147,6 +148,9 @@ class _Bubble(QFrame):
         self.column.setSpacing(4)
         self.buttons = QHBoxLayout()
         self.buttons.setSpacing(2)
+        self.versions = VersionSwitcher()  # ‹ n/m ›, hidden while there is one version
+        self.versions.stepped.connect(lambda step: view.versionRequested.emit(self.index, step))
+        self.buttons.addWidget(self.versions)
 
     def text(self) -> str:
         raise NotImplementedError
@@ -705,6 +709,7 @@ class ChatView(QWidget):
     retryRequested = Signal(int)  # noqa: N815
     regenerateRequested = Signal(int)  # noqa: N815
     editRequested = Signal(int, str)  # noqa: N815
+    versionRequested = Signal(int, int)  # noqa: N815 - a message index, a step (-1/+1)
     linkActivated = Signal(str)  # noqa: N815
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -785,6 +790,10 @@ class ChatView(QWidget):
 
     def fail_answer(self, index: int, message: str) -> None:
         self._answer(index).fail(message)
+
+    def set_versions(self, index: int, number: int, count: int) -> None:
+        """Message ``index`` is version ``number`` of ``count`` (‹ n/m › when more than one)."""
+        self._bubbles[index].versions.set_version(number, count)
 
     def message_text(self, index: int) -> str:
         return self._bubbles[index].text()

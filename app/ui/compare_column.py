@@ -198,7 +198,7 @@ class CompareColumn(QFrame):
         provider = self.providers[provider_id]
         try:
             models = await pickers.live_models(
-                provider, provider_id, self.settings.connection_for(provider_id)
+                provider, provider_id, self.settings.request_connection(provider_id)
             )
         except ProviderError as error:
             tip = f"Could not list the models: {error} The built-in list is shown."

@@ -342,7 +342,7 @@ class CompareWindow(QWidget):
 
     # ----- pickers --------------------------------------------------------------------------------
     def _spec(self, provider_id: str, model: str) -> RequestConfig:
-        connection = self.settings.connection_for(provider_id)
+        connection = self.settings.request_connection(provider_id)
         return RequestConfig(
             provider=self.providers[provider_id], provider_id=provider_id, model=model,
             params=self.settings.params_for(provider_id),

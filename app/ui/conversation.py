@@ -23,6 +23,7 @@ from . import theme
 from .banner import Banner, EmptyState
 from .chat_view import ChatView
 from .composer import ComposerBar, hint_label
+from .preset_widgets import PresetButton
 from .resources import icon
 from .stall_notice import StallNotice
 
@@ -44,11 +45,26 @@ class _ViewListener:
 
     def message_added(self, index: int, turn: Turn) -> None:
         self.to_view[index] = self.view.add_user_message(turn.content, turn.attachments)
+        self._show_version(index)
         self.pane.empty_state.hide()
 
     def answer_started(self, index: int, turn: Turn) -> None:
         self.to_view[index] = self.view.begin_answer(turn.title)
         self.pane.stall_notice.start(turn.title)
+        self._show_version(index)
+
+    def _show_version(self, index: int) -> None:
+        session = self.pane.session
+        if session is not None and index in self.to_view:
+            self.view.set_versions(self.to_view[index], *session.version(index))
+
+    def path_changed(self, index: int) -> None:
+        self.truncated(index)
+        session = self.pane.session
+        if session is not None:
+            for shown in range(index, len(session.turns)):
+                self.restore(shown, session.turns[shown])
+            self.pane.empty_state.setVisible(not session.turns)
 
     def text_received(self, index: int, text: str) -> None:
         self.pane.stall_notice.activity()
@@ -104,8 +120,10 @@ class _ViewListener:
         view = self.view
         if turn.role == "user":
             self.to_view[index] = view.add_user_message(turn.content, turn.attachments)
+            self._show_version(index)
             return
         shown = self.to_view[index] = view.begin_answer(turn.title)
+        self._show_version(index)
         if turn.reasoning:
             view.append_reasoning(shown, turn.reasoning)
         if turn.content:
@@ -185,7 +203,9 @@ class ConversationPane(QWidget):
         self.edit_strip.setObjectName("editStrip")
         strip = QHBoxLayout(self.edit_strip)
         strip.setContentsMargins(4, 0, 4, 0)
-        strip_label = QLabel("Editing a message: sending replaces it and everything after it.")
+        strip_label = QLabel(
+            self.tr("Editing a message: sending adds a new version; this one stays (‹ ›).")
+        )
         self.cancel_edit_button = QPushButton("Cancel edit")
         self.cancel_edit_button.setObjectName("cancelEdit")
         self.cancel_edit_button.setFlat(True)
@@ -201,7 +221,11 @@ class ConversationPane(QWidget):
         bottom.addWidget(self.stall_notice)
         bottom.addWidget(self.edit_strip)
         bottom.addWidget(composer_frame)
-        bottom.addWidget(self.composer_hint)
+        self.preset_button = PresetButton()  # filled and acted on by the window
+        hints = QHBoxLayout()
+        hints.addWidget(self.composer_hint, 1)
+        hints.addWidget(self.preset_button)
+        bottom.addLayout(hints)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
@@ -222,6 +246,7 @@ class ConversationPane(QWidget):
         view.retryRequested.connect(self._retry)
         view.regenerateRequested.connect(self._regenerate)
         view.editRequested.connect(self._edit)
+        view.versionRequested.connect(self._switch_version)
         view.linkActivated.connect(self.linkActivated.emit)
 
     def attach(self, session: ChatSession) -> None:
@@ -295,6 +320,19 @@ class ConversationPane(QWidget):
         index = self.listener.session_index(view_index)
         if index is not None and self.prepare() and self.session is not None:
             self.session.regenerate(index)
+
+    def _switch_version(self, view_index: int, step: int) -> None:
+        index = self.listener.session_index(view_index)
+        if self.session is not None and self.session.busy:
+            self.banner.show_message(
+                "versions", "info",
+                self.tr("Another version can be shown once the answer ends (Esc stops it)."),
+            )  # fmt: skip
+        elif index is not None and self.session is not None:
+            self.banner.dismiss("versions")
+            self._finish_restore()
+            self.cancel_edit()
+            self.session.switch_version(index, step)
 
     def _edit(self, view_index: int, text: str) -> None:
         index = self.listener.session_index(view_index)

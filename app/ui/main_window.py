@@ -45,11 +45,13 @@ from .history_opener import HistoryOpener
 from .history_panel import HistoryPanel
 from .local_models import open_local_models
 from .panel_fit import PanelFit
+from .presets import PresetController
 from .resources import icon
 from .side_panel import SidePanel
 from .target_bar import TargetBar
 from .welcome_flow import WelcomeFlow
 from .window_actions import WindowActions
+from .window_dialogs import WindowDialogs
 
 __all__ = ["RESTORE_RECENT", "MainWindow"]
 
@@ -93,6 +95,8 @@ class MainWindow(QMainWindow):
             settings, self.target, self.conversation, self._has_conversation, self
         )
         self.actions = WindowActions(self, settings.theme)
+        self.dialogs = WindowDialogs(self, self)  # Preferences and Help
+        self.presets = PresetController(self, self)  # prompt presets
         alias_pieces(self)
         self._build_toolbar()
         self._build_splitter()
@@ -187,7 +191,9 @@ class MainWindow(QMainWindow):
         self.actions.quit.triggered.connect(self.close)
         for choice, action in self.theme_actions.items():
             action.triggered.connect(lambda _=False, c=choice: self.set_theme(c))
+        self.dialogs.connect()
         stop = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        stop.setWhatsThis(self.tr("Stop the answer, or leave the edit"))
         stop.setContext(Qt.ShortcutContext.WindowShortcut)
         stop.activated.connect(conversation.escape)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
@@ -279,7 +285,7 @@ class MainWindow(QMainWindow):
         if current is None:
             return None
         pid, provider = current
-        connection = self.settings.connection_for(pid)
+        connection = self.settings.request_connection(pid)
         return RequestConfig(
             provider=provider, provider_id=pid, model=self.current_model(),
             params=self.side_panel.values(),

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QScrollArea, QVBoxLayout, 
 from app.core.settings import Settings
 from providers.types import BaseProvider
 
+from .preset_widgets import PresetPicker
 from .settings_form import SettingsForm
 
 SAVE_DELAY_MS = 400  # typing changes a field per key: the settings file is written once it pauses
@@ -43,12 +44,16 @@ class SidePanel(QScrollArea):
         self.system_prompt.setFixedHeight(self.system_prompt.fontMetrics().lineSpacing() * 4 + 14)
         self.settings_form = SettingsForm()
         self.settings_form.valuesChanged.connect(self._save_later)
+        self.presets = PresetPicker()  # filled and acted on by the window's PresetController
 
         content = QWidget()
         content.setObjectName("sidePanelContent")
         column = QVBoxLayout(content)
         column.setContentsMargins(12, 14, 12, 14)
         column.setSpacing(8)
+        column.addWidget(_label(self.tr("Preset"), "heading"))
+        column.addWidget(self.presets)
+        column.addSpacing(6)
         column.addWidget(_label("System prompt", "heading"))
         column.addWidget(_label("For this conversation; sent before your messages.", "hint"))
         column.addWidget(self.system_prompt)

@@ -89,7 +89,9 @@ class TargetBar(QWidget):
         self.providers = dict(registry.all_providers())
         entries = [(pid, provider_label(p)) for pid, p in self.providers.items()]
         self.provider_picker.set_providers(entries)
-        wanted = self.settings.provider_id
+        wanted = self.settings.start_provider()
+        if wanted not in self.providers:  # a default since uninstalled: the last one used
+            wanted = self.settings.provider_id
         if wanted not in self.providers:
             wanted = next(iter(self.providers), None)
         if wanted is None:
@@ -176,7 +178,7 @@ class TargetBar(QWidget):
         self._set_busy(True)
         label = provider_label(provider)
         try:
-            connection = self.settings.connection_for(pid)
+            connection = self.settings.request_connection(pid)
             models = await live_models(provider, pid, connection)
         except MissingAuthError as error:
             self._offer_credentials(pid, label, f"{error}")

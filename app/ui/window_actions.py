@@ -1,4 +1,5 @@
-"""The main window's actions and its menu bar (File, Provider, View with the theme choice).
+"""The main window's actions and its menu bar (File, Edit, Provider, View with the theme choice,
+Help).
 
 One place that says what the window offers and under which shortcut; the window connects the
 actions to what they do. New window-wide commands are added here.
@@ -11,6 +12,10 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenuBar, QWidget
 
 THEMES = (("system", "Follow the &system"), ("light", "&Light"), ("dark", "&Dark"))
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("WindowActions", text)
 
 
 class WindowActions:
@@ -55,6 +60,15 @@ class WindowActions:
         )
         self.quit = QAction("&Quit", window)
         self.quit.setShortcut(QKeySequence.StandardKey.Quit)
+        self.preferences = QAction(_tr("&Preferences…"), window)
+        self.preferences.setShortcut(QKeySequence("Ctrl+,"))
+        self.preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.shortcuts = QAction(_tr("&Keyboard shortcuts"), window)
+        self.shortcuts.setShortcut(QKeySequence("Ctrl+/"))
+        self.docs = QAction(_tr("&Documentation"), window)
+        self.docs.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        self.about = QAction(_tr("&About Roundtable"), window)
+        self.about.setMenuRole(QAction.MenuRole.AboutRole)
         self.themes: dict[str, QAction] = {}
         group = QActionGroup(window)
         for choice, text in THEMES:
@@ -70,6 +84,9 @@ class WindowActions:
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
 
+        edit_menu = menu.addMenu(_tr("&Edit"))
+        edit_menu.addAction(self.preferences)
+
         provider_menu = menu.addMenu("&Provider")
         provider_menu.addAction(self.credentials)
         provider_menu.addAction(reload_models)
@@ -84,3 +101,7 @@ class WindowActions:
         theme_menu = view_menu.addMenu("&Theme")
         for action in self.themes.values():
             theme_menu.addAction(action)
+
+        help_menu = menu.addMenu(_tr("&Help"))
+        for action in (self.shortcuts, self.docs, self.about):
+            help_menu.addAction(action)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.history import SCHEMA_VERSION, AnswerRecorder, History, HistoryError
+from app.core.history import _MIGRATIONS, SCHEMA_VERSION, AnswerRecorder, History, HistoryError
 
 
 @pytest.fixture
@@ -207,3 +207,50 @@ def test_a_full_disk_says_so_and_leaves_no_transaction_open(history: History) ->
     history._db.execute("PRAGMA max_page_count=1073741823")  # space freed: saving works again
     history.update_message(message, content="after")
     assert history.messages(conv)[0].content == "after"
+
+
+def test_versions_are_siblings_and_the_shown_path_is_stored(history: History) -> None:
+    conv = history.create_conversation()
+    question = history.add_message(conv, "user", "q")
+    first = history.add_message(conv, "assistant", "a1")
+    second = history.add_message(conv, "assistant", "a2", parent_id=question)
+    assert [m.content for m in history.messages(conv)] == ["q", "a2"]
+    history.select_message(first)
+    assert [m.content for m in history.messages(conv)] == ["q", "a1"]
+    follow = history.add_message(conv, "user", "more")  # after the shown path's end
+    assert history.all_messages(conv)[-1].parent_id == first
+    history.truncate_from(first)  # a retried answer goes with what followed; its sibling stays
+    assert [m.id for m in history.all_messages(conv)] == [question, second]
+    assert [m.content for m in history.messages(conv)] == ["q", "a2"]
+    assert follow not in [m.id for m in history.all_messages(conv)]
+    edited = history.add_message(conv, "user", "q2", parent_id=None)  # an edited first message
+    assert [m.content for m in history.messages(conv)] == ["q2"]
+    history.select_message(question)
+    assert [m.content for m in history.messages(conv)] == ["q", "a2"]
+    assert history.conversation(conv).active_root_id == question != edited
+
+
+def test_schema_2_conversations_migrate_as_one_path(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript(_MIGRATIONS[0])
+    db.execute("PRAGMA user_version=1")  # schema 2 (search) is added on opening, like for users
+    db.execute("INSERT INTO conversations VALUES (1, 't', '', 'openai', 'm', 0, 0)")
+    for position, (role, text) in enumerate([("user", "q"), ("assistant", "a"), ("user", "r")]):
+        db.execute(
+            "INSERT INTO messages (conversation_id, position, role, content, created_at,"
+            " updated_at) VALUES (1, ?, ?, ?, 0, 0)",
+            (position, role, text),
+        )
+    db.commit()
+    db.close()
+    store = History(path)
+    try:
+        stored = store.all_messages(1)
+        assert [m.parent_id for m in stored] == [None, stored[0].id, stored[1].id]
+        assert [m.active_child_id for m in stored] == [stored[1].id, stored[2].id, None]
+        assert store.conversation(1).active_root_id == stored[0].id
+        assert [m.content for m in store.messages(1)] == ["q", "a", "r"]
+        assert [hit.conversation_id for hit in store.search("a")] in ([1], [])
+    finally:
+        store.close()

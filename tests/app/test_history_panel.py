@@ -125,7 +125,7 @@ def test_an_error_is_stored_with_its_message(
     assert content and "Try again" in error and DEFAULT_KEY not in error
 
 
-def test_regenerate_truncates_the_stored_conversation(
+def test_regenerate_stores_the_new_answer_on_the_shown_path(
     window: MainWindow, openai_server: OpenAIServer, loop: Loop, qtbot: Any
 ) -> None:
     openai_server.push(Stream(text="first answer"), Stream(text="second answer"))

@@ -62,6 +62,9 @@ class Recorder(SessionListener):
     def truncated(self, index: int) -> None:
         self.events.append(("truncated", index))
 
+    def path_changed(self, index: int) -> None:
+        self.events.append(("path", index))
+
     def busy_changed(self, busy: bool) -> None:
         self.events.append(("busy", busy))
 
@@ -443,10 +446,10 @@ def test_stopped_and_failed_answers_are_stored_with_what_arrived(
     assert failed.content and "Try again" in rows[3][3]
 
 
-def test_regenerate_and_edit_drop_the_stored_messages_too(
+def test_regenerate_and_edit_keep_earlier_versions_in_the_history(
     server: OpenAIServer, history: History
 ) -> None:
-    server.push(Stream(text="one"), Stream(text="two"), Stream(text="three"), Stream(text="four"))
+    server.push(*(Stream(text=text) for text in ("one", "two", "three", "four", "five")))
     session, recorder = make_session(server, history)
 
     async def run() -> None:
@@ -460,8 +463,51 @@ def test_regenerate_and_edit_drop_the_stored_messages_too(
     assert [(role, content) for role, content, *_ in stored(history, conversation_id)] == [
         ("user", "edited"), ("assistant", "four"),
     ]  # fmt: skip
-    assert [m.position for m in history.messages(conversation_id)] == [0, 1]
+    assert len(history.all_messages(conversation_id)) == 7  # nothing thrown away
+    assert session.version(0) == (2, 2) and session.version(1) == (1, 1)
     assert history.conversation(conversation_id).title == "first"  # the title stays
+
+    # Back to the first branch: its last answer shows the regenerated version, 2 of 2.
+    assert session.switch_version(0, -1) is True
+    assert ("path", 0) in recorder.events
+    assert [t.content for t in session.turns] == ["first", "one", "second", "three"]
+    assert session.version(3) == (2, 2) and session.switch_version(0, -1) is False
+    assert [m.content for m in history.messages(conversation_id)] == [
+        "first", "one", "second", "three",
+    ]  # fmt: skip  # the choice is stored
+
+    # Reopened elsewhere: the same path and versions; the older answer is one step back.
+    other, _ = make_session(server, history)
+    other.open_conversation(conversation_id)
+    assert [t.content for t in other.turns] == ["first", "one", "second", "three"]
+    assert other.version(3) == (2, 2) and other.version(0) == (1, 2)
+    assert other.switch_version(3, -1) is True
+    assert [t.content for t in other.turns][-1] == "two"
+
+    # Continuing on a branch sends that branch.
+    async def more() -> None:
+        await answer(session, recorder, lambda: session.send("third"))
+
+    asyncio.run(more())
+    sent = [m["content"] for m in server.last_request.body_dict["messages"]]
+    assert sent == ["first", "one", "second", "three", "third"]
+
+
+def test_retry_replaces_a_failed_answer_instead_of_keeping_it(
+    server: OpenAIServer, history: History
+) -> None:
+    server.push(Error(400, "bad request"), Stream(text="fine now"))
+    session, recorder = make_session(server, history)
+
+    async def run() -> None:
+        await answer(session, recorder, lambda: session.send("Hi"))
+        await answer(session, recorder, session.retry)
+
+    asyncio.run(run())
+    conversation_id = session.conversation_id or 0
+    assert [t.content for t in session.turns] == ["Hi", "fine now"]
+    assert session.version(1) == (1, 1)
+    assert [m.content for m in history.all_messages(conversation_id)] == ["Hi", "fine now"]
 
 
 def test_a_new_chat_keeps_the_stored_one_and_reopening_continues_it(
