@@ -19,10 +19,10 @@ from typing import Any
 
 import platformdirs
 
-from app.core import history_search
+from app.core import compare_export, compare_store, history_search
 from app.core.history_search import SearchHit as SearchHit  # callers import it from here
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Forward migrations: index i takes the database from version i to i + 1.
 _MIGRATIONS: list[str] = [
@@ -72,6 +72,7 @@ _MIGRATIONS: list[str] = [
     END;
     """,
     history_search.MIGRATION,  # the search index for every language (schema 2)
+    compare_store.MIGRATION,  # comparisons, their columns and blind votes (schema 3)
 ]
 
 
@@ -162,6 +163,11 @@ class History:
 
     def close(self) -> None:
         self._db.close()
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """For the stores that keep their tables in this database (``compare_store``)."""
+        return self._db
 
     # ----- conversations ---------------------------------------------------------------------
     def create_conversation(
@@ -332,7 +338,10 @@ class History:
         extra: Callable[[StoredMessage], list[str]] | None = None,
     ) -> str:
         """The conversation as Markdown (text and non-secret metadata only); ``extra`` adds
-        lines after a message (its attachments' links, ``attachments.export_markdown``)."""
+        lines after a message (its attachments' links, ``attachments.export_markdown``).
+        A comparison is written column by column under each prompt (``compare_export``)."""
+        if compare_store.is_comparison(self, conversation_id):
+            return compare_export.markdown(compare_store.CompareStore(self).load(conversation_id))
         conversation = self.conversation(conversation_id)
         lines = [f"# {conversation.title or 'Conversation'}", ""]
         if conversation.system_prompt:

@@ -195,7 +195,7 @@ def test_a_schema_1_database_migrates_and_its_old_messages_are_found(tmp_path: P
     store = History(path)
     try:
         version = store._db.execute("PRAGMA user_version").fetchone()[0]
-        assert version == SCHEMA_VERSION == 2
+        assert version == SCHEMA_VERSION >= 2
         assert found(store, "книга") == [1] and found(store, "都庁") == [1]
         assert found(store, "egg") == [2]
         tables = {row[0] for row in store._db.execute("SELECT name FROM sqlite_master")}
