@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .compare_schema import MIGRATION, is_comparison
 from .leaderboard import Vote
 from .session import Turn, _turn_from, title_from_prompt
 
@@ -34,40 +35,9 @@ __all__ = [
     "SavedComparison",
     "column_letter",
     "contender_name",
+    "is_comparison",
     "votes_for",
 ]
-
-MIGRATION = """
-CREATE TABLE comparisons (
-    conversation_id INTEGER PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,
-    blind INTEGER NOT NULL DEFAULT 0,
-    revealed INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE comparison_columns (
-    id INTEGER PRIMARY KEY,
-    conversation_id INTEGER NOT NULL
-        REFERENCES comparisons(conversation_id) ON DELETE CASCADE,
-    position INTEGER NOT NULL,
-    provider TEXT NOT NULL,
-    model TEXT NOT NULL DEFAULT '',
-    params TEXT NOT NULL DEFAULT '{}',
-    system_prompt TEXT,
-    UNIQUE (conversation_id, position)
-);
-CREATE TABLE comparison_messages (
-    message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
-    column_id INTEGER NOT NULL REFERENCES comparison_columns(id) ON DELETE CASCADE
-);
-CREATE INDEX comparison_messages_by_column ON comparison_messages(column_id);
-CREATE TABLE comparison_votes (
-    id INTEGER PRIMARY KEY,
-    conversation_id INTEGER REFERENCES conversations(id) ON DELETE SET NULL,
-    model_a TEXT NOT NULL,
-    model_b TEXT NOT NULL,
-    outcome TEXT NOT NULL CHECK (outcome IN ('a', 'b', 'tie', 'both_bad')),
-    created_at REAL NOT NULL
-);
-"""
 
 
 @dataclass
@@ -142,7 +112,7 @@ class CompareStore:
 
     # ----- comparisons ----------------------------------------------------------------------------
     def is_comparison(self, conversation_id: int) -> bool:
-        return is_comparison(self.history, conversation_id)
+        return is_comparison(self._db, conversation_id)
 
     def save(self, comparison: SavedComparison) -> int:
         """Write the whole comparison (created on its first save); its conversation id.
@@ -302,10 +272,3 @@ class CompareStore:
                 usage=turn.usage or {}, elapsed=turn.elapsed,
             )  # fmt: skip
         return conversation_id
-
-
-def is_comparison(history: History, conversation_id: int) -> bool:
-    row = history.connection.execute(
-        "SELECT 1 FROM comparisons WHERE conversation_id = ?", (conversation_id,)
-    ).fetchone()
-    return row is not None

@@ -19,7 +19,7 @@ from typing import Any
 
 import platformdirs
 
-from app.core import compare_export, compare_store, history_search
+from app.core import compare_schema, history_search
 from app.core.history_search import SearchHit as SearchHit  # callers import it from here
 
 SCHEMA_VERSION = 3
@@ -72,7 +72,7 @@ _MIGRATIONS: list[str] = [
     END;
     """,
     history_search.MIGRATION,  # the search index for every language (schema 2)
-    compare_store.MIGRATION,  # comparisons, their columns and blind votes (schema 3)
+    compare_schema.MIGRATION,  # comparisons, their columns and blind votes (schema 3)
 ]
 
 
@@ -339,9 +339,8 @@ class History:
     ) -> str:
         """The conversation as Markdown (text and non-secret metadata only); ``extra`` adds
         lines after a message (its attachments' links, ``attachments.export_markdown``).
-        A comparison is written column by column under each prompt (``compare_export``)."""
-        if compare_store.is_comparison(self, conversation_id):
-            return compare_export.markdown(compare_store.CompareStore(self).load(conversation_id))
+        A comparison comes out one column's conversation after the other (the comparison
+        window exports it prompt by prompt: ``compare_export``)."""
         conversation = self.conversation(conversation_id)
         lines = [f"# {conversation.title or 'Conversation'}", ""]
         if conversation.system_prompt:

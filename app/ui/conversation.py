@@ -23,6 +23,7 @@ from .banner import Banner, EmptyState
 from .chat_view import ChatView
 from .composer import ComposerBar, hint_label
 from .resources import icon
+from .turn_view import show_turn
 
 # Reopening a conversation rebuilds its bubbles; the chat view costs ~5-15 ms per message
 # (widgets, Markdown), so they are added a frame's budget at a time, and only the most recent
@@ -90,23 +91,8 @@ class _ViewListener:
         self.pane.banner.show_message("history", "warning", message)
 
     def restore(self, index: int, turn: Turn) -> None:
-        """Show a stored turn as it ended: an answer gets its one final Markdown render."""
-        view = self.view
-        if turn.role == "user":
-            self.to_view[index] = view.add_user_message(turn.content)
-            return
-        shown = self.to_view[index] = view.begin_answer(turn.title)
-        if turn.reasoning:
-            view.append_reasoning(shown, turn.reasoning)
-        if turn.content:
-            view.append_text(shown, turn.content)
-        if turn.error:
-            view.fail_answer(shown, turn.error)
-        else:
-            view.finish_answer(
-                shown, usage=turn.usage, elapsed=turn.elapsed or 0.0,
-                finish_reason=turn.finish_reason, stopped=turn.stopped,
-            )  # fmt: skip
+        """Show a stored turn as it ended (``turn_view.show_turn``)."""
+        self.to_view[index] = show_turn(self.view, turn)
 
     def session_index(self, view_index: int) -> int | None:
         for session_index, shown in self.to_view.items():
