@@ -1,4 +1,4 @@
-"""The comparison window's top bar: title, hint, and the buttons acting on the whole comparison.
+"""The comparison window's top bar: a hint and the buttons acting on the whole comparison.
 
 Widgets only: the window connects each button to what it does.
 """
@@ -22,10 +22,10 @@ class CompareTopBar(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(14, 8, 14, 8)
         row.setSpacing(8)
-        title = QLabel(self.tr("Compare side by side"))
-        title.setObjectName("compareTitle")
+        # No title here (the window's title says it): the bar must fit a small screen.
         self.hint = QLabel()
         self.hint.setObjectName("compareHint")
+        self.hint.setWordWrap(True)  # wraps rather than widening the window
         self.new_button = QPushButton(self.tr("New"))
         self.new_button.setObjectName("newComparison")
         self.new_button.setToolTip(self.tr("Start a new comparison with these columns"))
@@ -54,7 +54,6 @@ class CompareTopBar(QWidget):
         self.stop_all_button.setObjectName("stopAll")
         self.stop_all_button.setToolTip(self.tr("Stop every column (Esc)"))
         self.stop_all_button.setEnabled(False)
-        row.addWidget(title)
         row.addWidget(self.hint, 1)
         for widget in (
             self.new_button, self.layout_picker, self.blind_box, self.presets,

@@ -30,6 +30,7 @@ from PySide6.QtGui import (
     QGuiApplication,
     QKeySequence,
     QShortcut,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -545,6 +546,10 @@ class CompareWindow(BlindVoting, ComparisonRecords, QWidget):
             self._dark = dark
             self._apply_style()
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        fit_to_screen(self)  # again now that the frame around the window is known
+
     # ----- lifetime -------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.run.stop()  # answers keep what they streamed; reopening shows them
@@ -576,12 +581,15 @@ def _open_link(url: str) -> None:
 _parentless: list[CompareWindow] = []  # keeps a window without a parent alive while it is open
 
 
-def open_compare_window(parent: QWidget | None = None, prompt: str = "") -> CompareWindow:
+def open_compare_window(
+    parent: QWidget | None = None, prompt: str = "", conversation_id: int | None = None
+) -> CompareWindow:
     """Show the comparison window of ``parent`` (one per parent, created on first use).
 
     It shares ``parent.settings`` and ``parent.history`` when the parent has them (the main
     window), so both windows write the same settings and the comparison is saved in the same
-    history; ``prompt`` prefills its prompt unless it is busy.
+    history; ``prompt`` prefills its prompt unless it is busy; ``conversation_id`` shows that
+    saved comparison.
     """
     existing = [w for w in _parentless if parent is None] or (
         parent.findChildren(CompareWindow) if parent is not None else []
@@ -601,6 +609,8 @@ def open_compare_window(parent: QWidget | None = None, prompt: str = "") -> Comp
         )  # fmt: skip
         if parent is None:
             _parentless.append(window)
+    if conversation_id is not None:
+        window.open_comparison(conversation_id)
     window.show()
     window.raise_()
     window.activateWindow()

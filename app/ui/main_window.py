@@ -29,6 +29,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QMainWindow, QSizePolicy, QSplitter, QToolBar, QWidget
 
 from app.core import secrets
+from app.core.compare_schema import is_comparison
 from app.core.history import History, HistoryError
 from app.core.session import ChatSession, RequestConfig
 from app.core.settings import Settings
@@ -183,7 +184,7 @@ class MainWindow(QMainWindow):
         self.history_action.toggled.connect(
             lambda shown: self._toggle(self.history_panel, "history_visible", shown)
         )
-        self.compare_action.triggered.connect(self.open_compare)
+        self.compare_action.triggered.connect(lambda: self.open_compare())
         self.actions.quit.triggered.connect(self.close)
         for choice, action in self.theme_actions.items():
             action.triggered.connect(lambda _=False, c=choice: self.set_theme(c))
@@ -317,9 +318,15 @@ class MainWindow(QMainWindow):
         self.conversation.new_chat()
         self.history_panel.set_current(None)
 
-    def open_compare(self) -> QWidget:
-        """The side-by-side window, prefilled with what is in the composer."""
-        return open_compare_window(self, self.composer.toPlainText())
+    def open_compare(self, conversation_id: int | None = None) -> QWidget:
+        """The side-by-side window, prefilled with what is in the composer (or showing a saved
+        comparison); a column it continues alone opens here as the conversation."""
+        window = open_compare_window(self, self.composer.toPlainText(), conversation_id)
+        if not window.property("wired"):
+            window.setProperty("wired", True)
+            window.chatRequested.connect(self.open_conversation)
+            window.saved.connect(lambda _id: self.history_panel.refresh())
+        return window
 
     def open_link(self, url: str) -> bool:
         """Open a web link the user clicked; anything but http(s) is refused."""
@@ -333,6 +340,8 @@ class MainWindow(QMainWindow):
     def open_conversation(self, conversation_id: int) -> bool:
         """Continue a saved conversation: its messages, system prompt, provider and model."""
         session, panel = self.session, self.history_panel
+        if self.history is not None and is_comparison(self.history.connection, conversation_id):
+            return self.open_compare(conversation_id).isVisible()
         if session is None:
             return False
         if conversation_id == session.conversation_id:
