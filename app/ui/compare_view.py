@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core import pricing
 from app.core.compare import Column, CompareRun, RequestConfig
 from app.core.compare_store import (
     CompareStore,
@@ -431,6 +432,7 @@ class CompareWindow(BlindVoting, ComparisonRecords, QWidget):
         self.marks = await pickers.credential_marks(self.providers)
         for widget in self._order:
             widget.set_marks(self.marks)
+        await asyncio.to_thread(pricing.warm_up)  # the first cost shown must not stall the window
 
     # ----- asking ---------------------------------------------------------------------------------
     def has_turns(self) -> bool:
