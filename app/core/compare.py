@@ -312,24 +312,34 @@ class CompareRun:
         self._update_busy()
         return True
 
-    def retry(self, key: int) -> bool:
-        """Ask one column's last question again (with its current spec); the others are left as
-        they are. A column added after the last prompt is asked that prompt.
+    def retry(self, key: int, index: int | None = None) -> bool:
+        """Ask one column again (with its current spec): its answer at ``index`` (default: the
+        last) and what follows it are replaced; the other columns are left as they are. A column
+        added after the last prompt is asked that prompt.
 
         False while it runs or before any prompt.
         """
         column = self.column(key)
         if column.busy or not self.prompt.strip():
             return False
-        if column.answer is None:
-            self._configure(column)
-            column.session.send(self.prompt)
-            self._update_busy()
-            return True
         self._configure(column)
-        column.session.regenerate()
+        if column.answer is None:
+            done = column.session.send(self.prompt)
+        else:
+            done = column.session.regenerate(index)
         self._update_busy()
-        return True
+        return done
+
+    def edit(self, key: int, index: int, text: str) -> bool:
+        """Replace one column's question at ``index`` with ``text`` and ask it again there (the
+        column's later turns are dropped); False while it runs or when there is no such one."""
+        column = self.column(key)
+        if column.busy:
+            return False
+        self._configure(column)
+        done = column.session.edit_and_resend(index, text)
+        self._update_busy()
+        return done
 
     def stop(self, key: int | None = None) -> bool:
         """Stop one column (``key``) or all; a stopped answer keeps what it streamed."""

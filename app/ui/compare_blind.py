@@ -72,6 +72,7 @@ class BlindVoting:
         for widget in self._order:
             column = self.run.column(widget.key)
             widget.redraw(column.session.turns, column)
+            widget.show_stats(column)  # now with its cost
         self.area.set_titles(self._tab_titles())
         self.voted.emit(choice)
         return True

@@ -44,8 +44,9 @@ def format_seconds(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
-def format_stats(column: Column) -> str:
-    """The column's footer: ``First token 210 ms · Total 1.84 s · 57 tokens · 31.0 tok/s``."""
+def format_stats(column: Column, *, with_cost: bool = True) -> str:
+    """The column's footer: ``First token 210 ms · Total 1.84 s · 57 tokens · 31.0 tok/s ·
+    $0.0012`` (no cost while blind: a price would tell the model)."""
     state = column.state
     if state == "idle":
         return ""
@@ -64,7 +65,7 @@ def format_stats(column: Column) -> str:
     speed = column.tokens_per_second
     if speed is not None:
         parts.append(f"{speed:,.0f} tok/s" if speed >= 100 else f"{speed:.1f} tok/s")
-    cost = column.cost
+    cost = column.cost if with_cost else None
     if cost is not None:
         parts.append(
             QCoreApplication.translate("CompareColumn", "{cost} estimated").format(
@@ -118,11 +119,19 @@ class CompareColumn(QFrame):
         self.shown: list[Turn] = []  # the session's turns the view shows, in order
         self.letter = ""  # "A", "B", ... while the comparison is blind
 
+        # Two rows: the pickers get the column's whole width (a narrow column still shows the
+        # model's name), the column's actions sit below them.
         header = QFrame()
         header.setObjectName("columnHeader")
-        row = QHBoxLayout(header)
-        row.setContentsMargins(8, 6, 6, 6)
+        rows = QVBoxLayout(header)
+        rows.setContentsMargins(8, 6, 6, 4)
+        rows.setSpacing(2)
+        self.pickers_row = QWidget()
+        row = QHBoxLayout(self.pickers_row)
+        row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(4)
+        actions = QHBoxLayout()
+        actions.setSpacing(2)
         self.blind_label = QLabel()
         self.blind_label.setObjectName("columnLetter")
         self.blind_label.hide()
@@ -135,12 +144,14 @@ class CompareColumn(QFrame):
         self.model_picker = pickers.ModelPicker(min_chars=8)
         self.model_picker.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.settings_button = _button(
-            "⚙", "columnSettingsButton", self.tr("This column's settings")
-        )
+            self.tr("⚙ Settings"), "columnSettingsButton",
+            self.tr("This column's parameters and system prompt"),
+        )  # fmt: skip
         self.settings_button.setCheckable(True)
         self.continue_button = _button(
-            "↗", "columnContinue", self.tr("Continue this column alone as a chat")
-        )
+            self.tr("↗ Continue as chat"), "columnContinue",
+            self.tr("Continue this column alone as a chat in the main window"),
+        )  # fmt: skip
         self.stop_button = _button(self.tr("Stop"), "columnStop", self.tr("Stop this column"))
         self.retry_button = _button(
             self.tr("Retry"), "columnRetry", self.tr("Ask this column again")
@@ -151,12 +162,15 @@ class CompareColumn(QFrame):
         )
         for button in (self.stop_button, self.retry_button, self.vote_button):
             button.hide()
-        row.addWidget(self.blind_label, 1)
         row.addWidget(self.provider_picker)
         row.addWidget(self.model_picker, 1)
-        row.addWidget(self.settings_button)
-        row.addWidget(self.continue_button)
-        row.addWidget(self.remove_button)
+        actions.addWidget(self.blind_label)
+        actions.addWidget(self.settings_button)
+        actions.addStretch(1)
+        actions.addWidget(self.continue_button)
+        actions.addWidget(self.remove_button)
+        rows.addWidget(self.pickers_row)
+        rows.addLayout(actions)
 
         self.column_settings = ColumnSettings()
         self.column_settings.hide()
@@ -283,8 +297,9 @@ class CompareColumn(QFrame):
         self.letter = column_letter(position) if position is not None else ""
         self.blind_label.setText(self.tr("Model {letter}").format(letter=self.letter))
         self.blind_label.setVisible(blind)
-        for widget in (self.provider_picker, self.model_picker, self.settings_button):
+        for widget in (self.pickers_row, self.settings_button):
             widget.setVisible(not blind)
+        self.continue_button.setEnabled(not blind)  # the chat would name the model
         if blind:
             self.settings_button.setChecked(False)
 
@@ -324,7 +339,8 @@ class CompareColumn(QFrame):
 
     # ----- figures --------------------------------------------------------------------------------
     def show_stats(self, column: Column) -> None:
-        self.stats.setText(format_stats(column) or self.tr("Not asked yet"))
+        text = format_stats(column, with_cost=not self.letter)
+        self.stats.setText(text or self.tr("Not asked yet"))
         usage = column.usage or {}
         self.stats.setToolTip(
             "\n".join(

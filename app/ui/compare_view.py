@@ -328,7 +328,9 @@ class CompareWindow(BlindVoting, ComparisonRecords, QWidget):
         assert provider_id is not None
         if model is None:
             model = self._unused_model(provider_id, self.providers[provider_id])
-        key = self.run.add_column(self._spec(provider_id, model, params or {})).key
+        key = self.run.add_column(
+            column_spec(self.settings, self.providers[provider_id], provider_id, model, params)
+        ).key
         widget = CompareColumn(key, self._dark, self.providers, self.settings)
         self.column_widgets[key] = widget
         widget.select(provider_id, model, self.marks, params)
@@ -342,8 +344,9 @@ class CompareWindow(BlindVoting, ComparisonRecords, QWidget):
         widget.remove_button.clicked.connect(lambda _=False, k=key: self.remove_column(k))
         widget.vote_button.clicked.connect(lambda _=False, k=key: self.vote(k))
         widget.view.stopRequested.connect(lambda k=key: self.stop_column(k))
-        widget.view.retryRequested.connect(lambda _index, k=key: self.retry_column(k))
-        widget.view.regenerateRequested.connect(lambda _index, k=key: self.retry_column(k))
+        widget.view.retryRequested.connect(lambda index, k=key: self.retry_column(k, index))
+        widget.view.regenerateRequested.connect(lambda index, k=key: self.retry_column(k, index))
+        widget.view.editRequested.connect(lambda i, text, k=key: self.run.edit(k, i, text))
         widget.view.linkActivated.connect(_open_link)
         self._order.append(widget)
         self._columns_changed()
@@ -402,20 +405,15 @@ class CompareWindow(BlindVoting, ComparisonRecords, QWidget):
         ]
 
     # ----- pickers --------------------------------------------------------------------------------
-    def _spec(self, provider_id: str, model: str, params: dict[str, Any]) -> RequestConfig:
-        connection = self.settings.connection_for(provider_id)
-        return RequestConfig(
-            provider=self.providers[provider_id], provider_id=provider_id, model=model,
-            params=dict(params), base_url=connection.get("base_url"),
-            proxy=connection.get("proxy"),
-        )  # fmt: skip
-
     def _update_spec(self, widget: CompareColumn) -> bool:
         """The column's next request from its pickers, its own parameters and system prompt."""
         provider_id, model = widget.choice()
         if provider_id not in self.providers:
             return False
-        self.run.set_spec(widget.key, self._spec(provider_id, model, widget.params()))
+        spec = column_spec(
+            self.settings, self.providers[provider_id], provider_id, model, widget.params()
+        )
+        self.run.set_spec(widget.key, spec)
         self.run.column(widget.key).system_prompt = widget.own_system_prompt()
         return True
 
@@ -464,11 +462,12 @@ class CompareWindow(BlindVoting, ComparisonRecords, QWidget):
         if key in self.column_widgets:
             self.run.stop(key)
 
-    def retry_column(self, key: int) -> bool:
+    def retry_column(self, key: int, index: int | None = None) -> bool:
+        """Ask one column again (its answer at ``index``, a view index = a turn index)."""
         widget = self.column_widgets.get(key)
         if widget is None or not self._update_spec(widget):
             return False
-        return self.run.retry(key)
+        return self.run.retry(key, index)
 
     def stop_all(self) -> None:
         self.run.stop()
@@ -564,6 +563,22 @@ class CompareWindow(BlindVoting, ComparisonRecords, QWidget):
         except OSError as error:
             log.info("could not save the comparison window's geometry: %s", error)
         super().closeEvent(event)
+
+
+def column_spec(
+    settings: Settings,
+    provider: type[BaseProvider],
+    provider_id: str,
+    model: str,
+    params: dict[str, Any] | None,
+) -> RequestConfig:
+    """What a column asks with: its provider, model and own parameters, and the connection
+    settings the main window keeps for the provider."""
+    connection = settings.connection_for(provider_id)
+    return RequestConfig(
+        provider=provider, provider_id=provider_id, model=model, params=dict(params or {}),
+        base_url=connection.get("base_url"), proxy=connection.get("proxy"),
+    )  # fmt: skip
 
 
 def _is_dark(settings: Settings, parent: QWidget | None) -> bool:

@@ -130,6 +130,23 @@ def test_a_follow_up_goes_to_every_column_with_its_own_previous_turns(
     assert view_texts(window)[0] == texts[0]
     assert len(chats(anthropic_server)) == 2
 
+    # Regenerating an earlier answer drops what followed it in that column only.
+    ended = loop.expect(window.columnEnded)
+    window.columns()[0].view.regenerateRequested.emit(1)
+    loop.run(ended)
+    assert chats(openai_server)[-1].body_dict["messages"] == [
+        {"role": "user", "content": "What is the capital of France?"}
+    ]
+    assert view_texts(window)[0] == [
+        "What is the capital of France?",
+        "You said: What is the capital of France?",
+    ]
+    assert len(view_texts(window)[1]) == 4
+    ended = loop.expect(window.columnEnded)
+    window.columns()[1].view.editRequested.emit(2, "And its size?")
+    loop.run(ended)
+    assert view_texts(window)[1][2:] == ["And its size?", "You said: And its size?"]
+
 
 def test_each_column_sends_its_own_parameters_and_system_prompt(
     workspace: Any, openai_server: OpenAIServer, loop: Loop, qtbot: Any
@@ -266,6 +283,8 @@ def test_blind_mode_hides_names_until_the_vote_and_the_leaderboard_counts_it(
     assert titles == ["Model A", "Model B"]  # in the answers too
     shown = json.dumps(view_texts(window)) + "".join(w.stats.text() for w in window.columns())
     assert "gpt-4o" not in shown and "claude" not in shown and "OpenAI" not in shown
+    assert "$" not in shown  # a price would tell the model
+    assert not any(w.continue_button.isEnabled() for w in window.columns())
     assert window.vote_bar.isVisible()
     assert all(w.vote_button.isVisible() for w in window.columns())
 
@@ -279,6 +298,7 @@ def test_blind_mode_hides_names_until_the_vote_and_the_leaderboard_counts_it(
         assert widget.provider_picker.isVisible() and not widget.blind_label.isVisible()
     title = winner.view.bubble(winner.answer_index or 0).findChild(QLabel, "bubbleTitle").text()
     assert title == window.run.column(winner.key).spec.title  # revealed
+    assert all("$" in w.stats.text() for w in window.columns())  # both models have a price
     assert CompareStore(history).votes() == [Vote(names[0], names[1], "a")]
     assert CompareStore(history).load(window.comparison_id or 0).revealed
 
