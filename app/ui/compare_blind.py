@@ -74,8 +74,23 @@ class BlindVoting:
             widget.redraw(column.session.turns, column)
             widget.show_stats(column)  # now with its cost
         self.area.set_titles(self._tab_titles())
+        self.hint.setText(self._vote_summary(choice))
         self.voted.emit(choice)
         return True
+
+    def _vote_summary(self: CompareWindow, choice: int | str) -> str:
+        """What the vote was, now that the names can be said."""
+        if choice == "tie":
+            return self.tr("Voted: a tie.")
+        if choice == "both_bad":
+            return self.tr("Voted: both are bad.")
+        assert isinstance(choice, int)
+        widget = self.column_widgets[choice]
+        letter = chr(ord("A") + self._order.index(widget))
+        title = self.run.column(choice).spec.title
+        return self.tr("Voted: Model {letter} ({title}) is better.").format(
+            letter=letter, title=title
+        )
 
     def _contender(self: CompareWindow, widget: CompareColumn) -> str:
         spec = self.run.column(widget.key).spec

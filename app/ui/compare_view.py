@@ -101,6 +101,7 @@ QToolButton#columnSettingsButton, QToolButton#columnContinue, QToolButton#column
     border: 1px solid transparent; border-radius: 5px; padding: 2px 6px;
 }}
 QToolButton#columnVote {{ border-color: {border}; font-weight: 600; }}
+QToolButton#comparePresets {{ padding-right: 14px; }}
 QToolButton#columnStop:hover, QToolButton#columnRetry:hover, QToolButton#columnRemove:hover,
 QToolButton#columnSettingsButton:hover, QToolButton#columnContinue:hover,
 QToolButton#columnVote:hover, QToolButton#columnSettingsButton:checked {{

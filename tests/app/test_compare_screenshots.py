@@ -143,10 +143,15 @@ def assert_nothing_clipped(window: CompareWindow) -> None:
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("theme_name", ["light", "dark"])
 def test_compare_screenshots(
-    shoot: Any, count: int, size: tuple[int, int], theme_name: str
+    shoot: Any, loop: Loop, count: int, size: tuple[int, int], theme_name: str
 ) -> None:
     window = shoot(COLUMNS[count], theme_name, size)
     assert window.is_dark() == (theme_name == "dark")
+    if count == 2:  # one column's own settings shown: its parameter form and system prompt
+        first = window.columns()[0]
+        first.settings_button.click()
+        first.column_settings.form.fields["temperature"].editor.setValue(0.2)  # type: ignore[attr-defined]
+        loop.idle(0.2)
     assert_nothing_clipped(window)
     save(window, f"compare-{count}-{size[0]}x{size[1]}-{theme_name}.png")
 
@@ -159,3 +164,14 @@ def test_compare_blind_screenshots(shoot: Any, qtbot: Any, loop: Loop) -> None:
     loop.idle(0.3)
     assert not window.is_blind() and not window.vote_bar.isVisible()
     save(window, "compare-blind-after.png")
+
+
+@pytest.mark.parametrize("mode", ["grid", "tabs"])
+def test_compare_layout_screenshots(shoot: Any, loop: Loop, mode: str) -> None:
+    """The layouts for many columns: 8 in a 2x4 grid, or one at a time in tabs."""
+    window = shoot(COLUMNS[8], "light", SIZES[1])
+    window.set_layout(mode)
+    loop.idle(0.3)
+    for widget in window.columns():
+        assert widget.width() >= MIN_WIDTH
+    save(window, f"compare-8-1920x1080-{mode}-light.png")

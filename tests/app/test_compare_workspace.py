@@ -294,6 +294,7 @@ def test_blind_mode_hides_names_until_the_vote_and_the_leaderboard_counts_it(
     qtbot.mouseClick(winner.vote_button, Qt.MouseButton.LeftButton)
     assert loop.run(voted) == (winner.key,)
     assert not window.is_blind() and not window.vote_bar.isVisible()
+    assert window.hint.text().startswith("Voted: Model A (")
     for widget in window.columns():
         assert widget.provider_picker.isVisible() and not widget.blind_label.isVisible()
     title = winner.view.bubble(winner.answer_index or 0).findChild(QLabel, "bubbleTitle").text()
