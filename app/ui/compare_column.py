@@ -11,7 +11,7 @@ import asyncio
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -324,11 +324,22 @@ class CompareColumn(QFrame):
         for turn in turns[same:]:
             if turn.role == "assistant" and turn.streaming:
                 self.answer_index = self.view.begin_answer(title)
+                if turn.reasoning:  # what arrived while the column waited for its turn
+                    self.view.append_reasoning(self.answer_index, turn.reasoning)
+                if turn.content:
+                    self.view.append_text(self.answer_index, turn.content)
             else:
                 shown = show_turn(self.view, turn, title if turn.role == "assistant" else None)
                 if turn.role == "assistant":
                     self.answer_index = shown
             self.shown.append(turn)
+
+    def sync_later(self, column: Column) -> None:
+        """``sync`` with the column's session soon, one column per turn of the event loop:
+        a column's new bubbles cost 10-30 ms, and eight columns at once would freeze the window
+        (tests/bench/compare_columns.py). Until then its text waits in the session's turn."""
+        self.answer_index = None  # the old answer takes no more text
+        _syncs.add(self, column)
 
     def redraw(self, turns: list[Turn], column: Column) -> None:
         """Show every turn again (after the names are revealed)."""
@@ -358,5 +369,35 @@ class CompareColumn(QFrame):
         self.retry_button.setVisible(state in ("finished", "stopped", "failed"))
 
     def shutdown(self) -> None:
+        _syncs.drop(self)
         if self.models_task is not None and not self.models_task.done():
             self.models_task.cancel()
+
+
+class _SyncQueue:
+    """Columns waiting for ``sync``, done one per event-loop turn (a zero timer started after
+    each one, so timers and sockets are served in between)."""
+
+    def __init__(self) -> None:
+        self.waiting: dict[CompareColumn, Column] = {}
+
+    def add(self, widget: CompareColumn, column: Column) -> None:
+        if not self.waiting:
+            QTimer.singleShot(0, self._next)
+        self.waiting[widget] = column
+
+    def drop(self, widget: CompareColumn) -> None:
+        self.waiting.pop(widget, None)
+
+    def _next(self) -> None:
+        if not self.waiting:
+            return
+        widget = next(iter(self.waiting))
+        column = self.waiting.pop(widget)
+        widget.sync(column.session.turns, column)
+        widget.show_stats(column)
+        if self.waiting:
+            QTimer.singleShot(0, self._next)
+
+
+_syncs = _SyncQueue()

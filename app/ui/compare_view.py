@@ -123,8 +123,7 @@ class _RunListener:
     def column_started(self, column: Column) -> None:
         widget = self._column(column)
         if widget is not None:
-            widget.sync(column.session.turns, column)
-            widget.show_stats(column)
+            widget.sync_later(column)
 
     def first_token(self, column: Column) -> None:
         widget = self._column(column)
@@ -378,6 +377,8 @@ class CompareWindow(BlindVoting, ComparisonRecords, QWidget):
         return next((m for m in candidates if m and m not in used), remembered)
 
     def _columns_changed(self) -> None:
+        if self._batching:
+            return
         count = len(self._order)
         self.add_button.setEnabled(count < MAX_COLUMNS)
         for widget in self._order:
