@@ -187,6 +187,9 @@ def test_eight_columns_stream_at_once_with_one_failing_and_one_stalled(
 
     qtbot.keyClicks(window.composer, "Hello all")
     qtbot.keyClick(window.composer, Qt.Key.Key_Return)
+    # Sending made no bubbles yet: each column makes its own on a later turn of the loop, one
+    # column per turn (eight at once froze the window; tests/bench/compare_columns.py).
+    assert [w.view.message_count() for w in window.columns()] == [0] * MAX_COLUMNS
     others = [window.run.column(w.key) for w in window.columns()[:6]]
     loop.until(
         lambda: all(c.state == "finished" for c in others) and failing.retry_button.isVisible()
