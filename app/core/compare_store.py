@@ -95,6 +95,16 @@ def votes_for(contenders: Sequence[str], choice: int | str) -> list[Vote]:
     ]
 
 
+def _row(turn: Turn, column: SavedColumn) -> tuple[Any, ...]:
+    """A turn's stored fields, in the order ``CompareStore`` writes them."""
+    answer = turn.role == "assistant"
+    return (
+        turn.role, turn.content, turn.reasoning, column.provider if answer else "",
+        (turn.model or column.model) if answer else "", _status(turn), turn.error or "",
+        json.dumps(turn.usage or {}), turn.elapsed,
+    )  # fmt: skip
+
+
 def _status(turn: Turn) -> str:
     if turn.streaming:
         return "streaming"
@@ -109,6 +119,9 @@ class CompareStore:
     def __init__(self, history: History) -> None:
         self.history = history
         self._db = history.connection
+        #: What each message held when this store last wrote or read it: unchanged turns are
+        #: not written again.
+        self._written: dict[int, tuple[Any, ...]] = {}
 
     # ----- comparisons ----------------------------------------------------------------------------
     def is_comparison(self, conversation_id: int) -> bool:
@@ -146,20 +159,38 @@ class CompareStore:
                 "UPDATE comparisons SET blind = ?, revealed = ? WHERE conversation_id = ?",
                 (int(comparison.blind), int(comparison.revealed), conversation_id),
             )
-            db.execute("DELETE FROM messages WHERE conversation_id = ?", (conversation_id,))
-            db.execute(
-                "DELETE FROM comparison_columns WHERE conversation_id = ?", (conversation_id,)
-            )
-            self._write_columns(conversation_id, comparison.columns, now)
+            written = self._write_columns(conversation_id, comparison.columns, now)
         except BaseException:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+        self._written.update(written)
         comparison.id = conversation_id
         return conversation_id
 
-    def _write_columns(self, conversation_id: int, columns: list[SavedColumn], now: float) -> None:
-        db, position = self._db, 0
+    def _write_columns(
+        self, conversation_id: int, columns: list[SavedColumn], now: float
+    ) -> dict[int, tuple[Any, ...]]:
+        """The columns again, and only the messages that changed since the last save (a
+        message's search index is rebuilt when it is written: rewriting every turn of a long
+        comparison at each column's end would stall the window). New turns go after every
+        stored one, so each column's turns stay in order. What was written, by message id."""
+        db = self._db
+        stored = {
+            row[0]
+            for row in db.execute(
+                "SELECT id FROM messages WHERE conversation_id = ?", (conversation_id,)
+            )
+        }
+        kept = {t.message_id for c in columns for t in c.turns if t.message_id in stored}
+        for message_id in stored - kept:  # turns retried or edited away, columns removed
+            db.execute("DELETE FROM messages WHERE id = ?", (message_id,))
+        db.execute("DELETE FROM comparison_columns WHERE conversation_id = ?", (conversation_id,))
+        position = db.execute(
+            "SELECT COALESCE(MAX(position) + 1, 0) FROM messages WHERE conversation_id = ?",
+            (conversation_id,),
+        ).fetchone()[0]
+        written: dict[int, tuple[Any, ...]] = {}
         for index, column in enumerate(columns):
             cursor = db.execute(
                 "INSERT INTO comparison_columns (conversation_id, position, provider, model,"
@@ -169,22 +200,32 @@ class CompareStore:
             )  # fmt: skip
             column_id = cursor.lastrowid
             for turn in column.turns:
-                provider = column.provider if turn.role == "assistant" else ""
-                model = (turn.model or column.model) if turn.role == "assistant" else ""
-                cursor = db.execute(
-                    "INSERT INTO messages (conversation_id, position, role, content, reasoning,"
-                    " provider, model, status, error, usage, elapsed, created_at, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (conversation_id, position, turn.role, turn.content, turn.reasoning,
-                     provider, model, _status(turn), turn.error or "",
-                     json.dumps(turn.usage or {}), turn.elapsed, now, now),
-                )  # fmt: skip
-                turn.message_id = cursor.lastrowid
+                values = _row(turn, column)
+                message_id = turn.message_id
+                if message_id is not None and message_id in kept:
+                    if self._written.get(message_id) != values:
+                        db.execute(
+                            "UPDATE messages SET role = ?, content = ?, reasoning = ?,"
+                            " provider = ?, model = ?, status = ?, error = ?, usage = ?,"
+                            " elapsed = ?, updated_at = ? WHERE id = ?",
+                            (*values, now, message_id),
+                        )
+                else:
+                    cursor = db.execute(
+                        "INSERT INTO messages (role, content, reasoning, provider, model, status,"
+                        " error, usage, elapsed, created_at, updated_at, conversation_id,"
+                        " position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (*values, now, now, conversation_id, position),
+                    )
+                    turn.message_id = cursor.lastrowid
+                    position += 1
+                assert turn.message_id is not None
+                written[turn.message_id] = values
                 db.execute(
                     "INSERT INTO comparison_messages (message_id, column_id) VALUES (?, ?)",
-                    (cursor.lastrowid, column_id),
+                    (turn.message_id, column_id),
                 )
-                position += 1
+        return written
 
     def load(self, conversation_id: int) -> SavedComparison:
         """The stored comparison with all its columns and turns (``KeyError``: there is none)."""
@@ -217,7 +258,9 @@ class CompareStore:
         for message in self.history.messages(conversation_id):
             owner = columns.get(owners.get(message.id, -1))
             if owner is not None and message.role in ("user", "assistant"):
-                owner.turns.append(_turn_from(message))
+                turn = _turn_from(message)
+                owner.turns.append(turn)
+                self._written[message.id] = _row(turn, owner)
         return SavedComparison(
             list(columns.values()), conversation.system_prompt, conversation.title,
             bool(row["blind"]), bool(row["revealed"]), conversation_id,

@@ -203,3 +203,36 @@ def test_a_failed_save_leaves_the_stored_comparison_as_it_was(history: History) 
         store.save(saved)
     history.connection.execute("DROP TRIGGER refuse")
     assert [t.content for t in store.load(conversation_id).columns[0].turns][-1] == "Venom."
+
+
+def test_saving_again_writes_only_what_changed_and_keeps_each_columns_order(
+    history: History,
+) -> None:
+    store = CompareStore(history)
+    saved = comparison()
+    conversation_id = store.save(saved)
+    db = history.connection
+    db.executescript(
+        "CREATE TEMP TABLE written (id INTEGER);"
+        " CREATE TEMP TRIGGER on_update AFTER UPDATE ON messages"
+        " BEGIN INSERT INTO written VALUES (new.id); END;"
+        " CREATE TEMP TRIGGER on_insert AFTER INSERT ON messages"
+        " BEGIN INSERT INTO written VALUES (new.id); END;"
+    )
+    store.save(saved)
+    assert db.execute("SELECT COUNT(*) FROM written").fetchone()[0] == 0  # nothing changed
+
+    first = saved.columns[0]
+    first.turns[-1].add_content(" Males have venomous spurs.")
+    retried = Turn(role="assistant", content="Il a un bec.")  # the second column retried
+    saved.columns[1].turns[-1:] = [retried]
+    store.save(saved)
+    changed = {row[0] for row in db.execute("SELECT id FROM written")}
+    assert changed == {first.turns[-1].message_id, retried.message_id}
+
+    loaded = CompareStore(history).load(conversation_id)
+    assert [t.content for t in loaded.columns[0].turns][-1] == "Venom. Males have venomous spurs."
+    assert [t.content for t in loaded.columns[1].turns] == [
+        "Name a platypus fact", "Il pond des œufs.", "More?", "Il a un bec.",
+    ]  # fmt: skip
+    assert len(history.messages(conversation_id)) == 8  # the failed answer is gone
