@@ -132,7 +132,10 @@ class ComparisonRecords:
         """Go on with one column alone: its turns become a conversation of their own, which
         ``chatRequested`` hands to the window that opened this one."""
         widget = self.column_widgets.get(key)
-        if widget is None or self.store is None or self.run.column(key).busy:
+        if widget is None or self.run.column(key).busy:
+            return None
+        if self.store is None:
+            self.hint.setText(self.tr("The history is off: a column cannot go on as a chat."))
             return None
         column = self.run.column(key)
         spec = column.spec
