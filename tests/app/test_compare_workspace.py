@@ -191,10 +191,12 @@ def test_eight_columns_stream_at_once_with_one_failing_and_one_stalled(
     # column per turn (eight at once froze the window; tests/bench/compare_columns.py).
     assert [w.view.message_count() for w in window.columns()] == [0] * MAX_COLUMNS
     others = [window.run.column(w.key) for w in window.columns()[:6]]
-    loop.until(
-        lambda: all(c.state == "finished" for c in others) and failing.retry_button.isVisible()
-    )
     stalled_column = window.run.column(stalled.key)
+    loop.until(
+        lambda: all(c.state == "finished" for c in others)
+        and failing.retry_button.isVisible()
+        and stalled_column.text  # its first words, then nothing more
+    )
     assert stalled_column.state == "running" and stalled_column.text  # still streaming
     assert window.run.column(failing.key).state == "failed"
     assert "401" in (window.run.column(failing.key).error or "")
