@@ -193,9 +193,11 @@ def test_eight_columns_stream_at_once_with_one_failing_and_one_stalled(
     others = [window.run.column(w.key) for w in window.columns()[:6]]
     stalled_column = window.run.column(stalled.key)
     loop.until(
-        lambda: all(c.state == "finished" for c in others)
-        and failing.retry_button.isVisible()
-        and stalled_column.text  # its first words, then nothing more
+        lambda: (
+            all(c.state == "finished" for c in others)
+            and failing.retry_button.isVisible()
+            and stalled_column.text
+        )  # its first words, then nothing more
     )
     assert stalled_column.state == "running" and stalled_column.text  # still streaming
     assert window.run.column(failing.key).state == "failed"
