@@ -38,6 +38,9 @@ from .tasks import spawn
 from .turn_view import show_turn
 
 MIN_WIDTH = 320  # px: below this answers get hard to read; the row scrolls instead
+#: Streamed text reaches every column's view together, once a frame: the views then render in
+#: the same turn of the event loop and Qt paints the window once, not once per column.
+FRAME_MS = 30
 
 
 def format_seconds(seconds: float) -> str:
@@ -117,6 +120,7 @@ class CompareColumn(QFrame):
         self.answer_index: int | None = None  # the running (or last) answer in ``view``
         self.models_task: asyncio.Task[Any] | None = None
         self.shown: list[Turn] = []  # the session's turns the view shows, in order
+        self._pending: list[str] = []  # text for ``answer_index`` until the next frame
         self.letter = ""  # "A", "B", ... while the comparison is blind
 
         # Two rows: the pickers get the column's whole width (a narrow column still shows the
@@ -314,6 +318,7 @@ class CompareColumn(QFrame):
         """Make the view show ``turns`` (the session's): what differs from what it shows is
         replaced (a retried answer, a new comparison), what is new is added; the last turn, if
         it is streaming, becomes ``answer_index``."""
+        self._pending.clear()  # the turns themselves hold that text
         same = 0
         while same < min(len(self.shown), len(turns)) and self.shown[same] is turns[same]:
             same += 1
@@ -334,10 +339,24 @@ class CompareColumn(QFrame):
                     self.answer_index = shown
             self.shown.append(turn)
 
+    def add_text(self, text: str) -> None:
+        """Streamed text for the running answer, shown at the next frame (``deliver``)."""
+        if self.answer_index is None:
+            return  # not shown yet: ``sync`` shows what the session's turn holds by then
+        self._pending.append(text)
+        _frames.add(self)
+
+    def deliver(self) -> None:
+        """Show the text that arrived since the last frame."""
+        if self._pending and self.answer_index is not None:
+            self.view.append_text(self.answer_index, "".join(self._pending))
+        self._pending.clear()
+
     def sync_later(self, column: Column) -> None:
         """``sync`` with the column's session soon, one column per turn of the event loop:
         a column's new bubbles cost 10-30 ms, and eight columns at once would freeze the window
         (tests/bench/compare_columns.py). Until then its text waits in the session's turn."""
+        self.deliver()
         self.answer_index = None  # the old answer takes no more text
         _syncs.add(self, column)
 
@@ -370,6 +389,7 @@ class CompareColumn(QFrame):
 
     def shutdown(self) -> None:
         _syncs.drop(self)
+        _frames.drop(self)
         if self.models_task is not None and not self.models_task.done():
             self.models_task.cancel()
 
@@ -400,4 +420,31 @@ class _SyncQueue:
             QTimer.singleShot(0, self._next)
 
 
+class _Frames:
+    """Columns with text waiting for the next frame (one timer for every column)."""
+
+    def __init__(self) -> None:
+        self.waiting: dict[CompareColumn, None] = {}
+        self.timer: QTimer | None = None
+
+    def add(self, widget: CompareColumn) -> None:
+        self.waiting[widget] = None
+        if self.timer is None:  # made on first use: a QTimer needs the application
+            self.timer = QTimer()
+            self.timer.setSingleShot(True)
+            self.timer.timeout.connect(self._deliver)
+        if not self.timer.isActive():
+            self.timer.start(FRAME_MS)
+
+    def drop(self, widget: CompareColumn) -> None:
+        self.waiting.pop(widget, None)
+
+    def _deliver(self) -> None:
+        widgets = list(self.waiting)
+        self.waiting.clear()
+        for widget in widgets:
+            widget.deliver()
+
+
 _syncs = _SyncQueue()
+_frames = _Frames()

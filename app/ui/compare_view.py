@@ -133,12 +133,13 @@ class _RunListener:
 
     def text_received(self, column: Column, text: str) -> None:
         widget = self._column(column)
-        if widget is not None and widget.answer_index is not None:
-            widget.view.append_text(widget.answer_index, text)
+        if widget is not None:
+            widget.add_text(text)
 
     def reasoning_received(self, column: Column, text: str) -> None:
         widget = self._column(column)
         if widget is not None and widget.answer_index is not None:
+            widget.deliver()  # the text before it first
             widget.view.append_reasoning(widget.answer_index, text)
 
     def login_requested(self, column: Column, label: str, url: str) -> None:
@@ -148,6 +149,8 @@ class _RunListener:
 
     def column_finished(self, column: Column) -> None:
         widget = self._column(column)
+        if widget is not None:
+            widget.deliver()
         if widget is not None and widget.answer_index is not None:
             # The token figures are in the column's footer, beside the other columns' ones.
             widget.view.finish_answer(
@@ -159,6 +162,8 @@ class _RunListener:
 
     def column_failed(self, column: Column) -> None:
         widget = self._column(column)
+        if widget is not None:
+            widget.deliver()
         if widget is not None and widget.answer_index is not None:
             widget.view.fail_answer(widget.answer_index, column.error or "The request failed.")
             widget.show_stats(column)

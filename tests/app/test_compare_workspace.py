@@ -386,3 +386,30 @@ def test_a_column_continued_alone_opens_as_a_chat_in_the_main_window(
     compare.close()
     assert main.open_conversation(compare.comparison_id or 0)
     assert session.conversation_id != compare.comparison_id
+
+
+def test_streamed_text_reaches_the_columns_together_once_a_frame(
+    workspace: Any, openai_server: OpenAIServer, loop: Loop, qtbot: Any
+) -> None:
+    window = workspace([("openai", "gpt-4o-mini"), ("openai", "gpt-4o")])
+    for _ in range(2):
+        openai_server.push(Stream(text=OPENAI_ANSWER, stall_after=2))  # then nothing until stop
+    qtbot.keyClicks(window.composer, "Hi")
+    qtbot.keyClick(window.composer, Qt.Key.Key_Return)
+    first, second = window.columns()
+    loop.until(
+        lambda: all(
+            w.answer_index is not None and w.view.message_text(w.answer_index)
+            for w in (first, second)
+        )
+    )
+    shown = [w.view.message_text(w.answer_index or 0) for w in (first, second)]
+    first.add_text(" (one)")
+    second.add_text(" (two)")
+    # Not shown at once: both wait for the next frame, so the views render and the window
+    # paints once for both (one paint per column per chunk cost 3x the paints with 8 columns).
+    assert [w.view.message_text(w.answer_index or 0) for w in (first, second)] == shown
+    loop.until(lambda: first.view.message_text(first.answer_index or 0).endswith(" (one)"))
+    assert second.view.message_text(second.answer_index or 0).endswith(" (two)")
+    window.stop_all()
+    loop.run(window.run.wait())
