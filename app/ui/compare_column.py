@@ -37,7 +37,7 @@ from .provider_picker import ProviderPicker
 from .tasks import spawn
 from .turn_view import show_turn
 
-MIN_WIDTH = 320  # px: below this answers get hard to read; the row scrolls instead
+MIN_WIDTH = 300  # px: below this answers get hard to read; the row scrolls instead
 #: Streamed text reaches every column's view together, once a frame: the views then render in
 #: the same turn of the event loop and Qt paints the window once, not once per column.
 FRAME_MS = 30

@@ -215,7 +215,7 @@ def test_eight_columns_stream_at_once_with_one_failing_and_one_stalled(
     for widget in window.columns():
         assert widget.width() >= MIN_WIDTH
     bar = window.area.scroll.horizontalScrollBar()
-    assert bar.maximum() > 0  # 8 x 320 px does not fit in 1280: scroll, never squeeze
+    assert bar.maximum() > 0  # 8 x 300 px do not fit in the window: scroll, never squeeze
     window.set_layout("grid")
     assert window.area.grid_shape() == (2, 4)
     for widget in window.columns():
