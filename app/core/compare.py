@@ -1,7 +1,9 @@
 """One prompt, several providers/models answering side by side.
 
-A ``CompareRun`` has columns; each column is a ``ChatSession`` of its own holding one prompt and
-one answer. So a column streams, stops, fails and is retried exactly as a chat answer does (the
+A ``CompareRun`` has columns; each column is a ``ChatSession`` of its own: the first prompt
+(``start``) and every follow-up (``follow_up``) go to every column, and each column keeps its own
+turns, so each request carries that column's own previous answers. So a column streams, stops,
+fails and is retried exactly as a chat answer does (the
 same secret lookup off the GUI thread, the same chunk handling, the same error messages), on its
 own asyncio task: no column waits for another, and one column's failure or stop never touches the
 others (docs/architecture.md, "Errors"). Two columns may use the same provider: their requests are
@@ -67,6 +69,8 @@ class Column:
     def __init__(self, run: CompareRun, key: int, spec: RequestConfig) -> None:
         self.key = key  # stable while the column exists (positions change when one is removed)
         self.spec = spec
+        #: This column's own system prompt; None: the run's shared one.
+        self.system_prompt: str | None = None
         self.started_at: float | None = None  # time.monotonic() of each event of the last request
         self.first_token_at: float | None = None
         self.ended_at: float | None = None
@@ -238,8 +242,8 @@ class CompareRun:
         self.listener = listener or CompareListener()
         self.secret_lookup = secret_lookup
         self.explain = explain  # how an error reads where the columns are shown
-        self.prompt = ""
-        self.system_prompt = ""
+        self.prompt = ""  # the last prompt put to every column
+        self.system_prompt = ""  # the shared one; a column may have its own
         self.attachments: list[Attachment] = []  # sent with the prompt to every column
         self.columns: list[Column] = []
         self._next_key = 0
@@ -299,16 +303,58 @@ class CompareRun:
         self._update_busy()  # once, after every column has started
         return True
 
-    def retry(self, key: int) -> bool:
-        """Ask one column again (with its current spec); the others are left as they are.
+    def follow_up(
+        self,
+        prompt: str,
+        system_prompt: str | None = None,
+        attachments: list[Attachment] | None = None,
+    ) -> bool:
+        """Put ``prompt`` (and the same ``attachments``) to every column after its own previous
+        turns (a new question when no column has any); False (nothing done) if one still runs
+        or the prompt is empty."""
+        if not any(column.session.turns for column in self.columns):
+            shared = self.system_prompt if system_prompt is None else system_prompt
+            return self.start(prompt, shared, attachments)
+        if self.busy or not (prompt.strip() or attachments) or not self.columns:
+            return False
+        self.prompt = prompt
+        self.attachments = list(attachments or [])
+        if system_prompt is not None:
+            self.system_prompt = system_prompt
+        for column in list(self.columns):
+            self._configure(column)
+            column.session.send(prompt, self.attachments)
+        self._update_busy()
+        return True
 
-        Also starts a column added after the last run. False while it runs or before any prompt.
+    def retry(self, key: int, index: int | None = None) -> bool:
+        """Ask one column again (with its current spec): its answer at ``index`` (default: the
+        last) and what follows it are replaced; the other columns are left as they are. A column
+        added after the last prompt is asked that prompt.
+
+        False while it runs or before any prompt.
         """
         column = self.column(key)
         if column.busy or not (self.prompt.strip() or self.attachments):
             return False
-        self._ask(column)
-        return True
+        self._configure(column)
+        if column.answer is None:
+            done = column.session.send(self.prompt, self.attachments)
+        else:
+            done = column.session.regenerate(index)
+        self._update_busy()
+        return done
+
+    def edit(self, key: int, index: int, text: str) -> bool:
+        """Replace one column's question at ``index`` with ``text`` and ask it again there (the
+        column's later turns are dropped); False while it runs or when there is no such one."""
+        column = self.column(key)
+        if column.busy:
+            return False
+        self._configure(column)
+        done = column.session.edit_and_resend(index, text)
+        self._update_busy()
+        return done
 
     def stop(self, key: int | None = None) -> bool:
         """Stop one column (``key``) or all; a stopped answer keeps what it streamed."""
@@ -324,11 +370,17 @@ class CompareRun:
             column.session.clear()
         self._update_busy()
 
+    def _configure(self, column: Column) -> None:
+        """The column's session asks with its current spec and system prompt."""
+        session = column.session
+        session.config = replace(column.spec, params=dict(column.spec.params))
+        own = column.system_prompt
+        session.system_prompt = self.system_prompt if own is None else own
+
     def _ask(self, column: Column, *, report: bool = True) -> None:
         session = column.session
         session.clear()
-        session.config = replace(column.spec, params=dict(column.spec.params))
-        session.system_prompt = self.system_prompt
+        self._configure(column)
         session.send(self.prompt, self.attachments)
         if report:
             self._update_busy()  # the session counts as running only once send() has returned

@@ -22,7 +22,7 @@ from typing import Any
 
 import platformdirs
 
-from app.core import history_search
+from app.core import compare_schema, history_search
 from app.core.history_search import SearchHit as SearchHit  # callers import it from here
 from app.core.markdown_outline import nest_headings
 from app.core.message_tree import MessageTree
@@ -31,7 +31,7 @@ from .history_file import HistoryError, open_database, storable
 
 __all__ = ["AnswerRecorder", "History", "HistoryError", "SearchHit", "SearchWorker", "default_path"]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: Forward migrations: index i takes the database from version i to i + 1.
 _MIGRATIONS: list[str] = [
@@ -125,6 +125,7 @@ _MIGRATIONS: list[str] = [
         ORDER BY position LIMIT 1
     );
     """,
+    compare_schema.MIGRATION,  # comparisons, their columns and blind votes (schema 5)
 ]
 
 
@@ -230,6 +231,11 @@ class History:
 
     def close(self) -> None:
         self._db.close()
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """For the stores that keep their tables in this database (``compare_store``)."""
+        return self._db
 
     # ----- conversations ---------------------------------------------------------------------
     def create_conversation(
@@ -399,8 +405,12 @@ class History:
         return [_message(row) for row in rows]
 
     def messages(self, conversation_id: int) -> list[StoredMessage]:
-        """The conversation as shown: from its first message, each message's shown version."""
-        return self.shown_path(conversation_id, self.all_messages(conversation_id))
+        """The conversation as shown: from its first message, each message's shown version
+        (a comparison's messages are flat, each owned by its column: all of them)."""
+        stored = self.all_messages(conversation_id)
+        if compare_schema.is_comparison(self._db, conversation_id):
+            return stored
+        return self.shown_path(conversation_id, stored)
 
     def shown_path(self, conversation_id: int, stored: list[StoredMessage]) -> list[StoredMessage]:
         """The shown path through ``stored`` (all of a conversation's messages)."""
@@ -467,7 +477,9 @@ class History:
         extra: Callable[[StoredMessage], list[str]] | None = None,
     ) -> str:
         """The conversation as Markdown (text and non-secret metadata only); ``extra`` adds
-        lines after a message (its attachments' links, ``attachments.export_markdown``)."""
+        lines after a message (its attachments' links, ``attachments.export_markdown``).
+        A comparison comes out one column's conversation after the other (the comparison
+        window exports it prompt by prompt: ``compare_export``)."""
         conversation = self.conversation(conversation_id)
         lines = [f"# {conversation.title or 'Conversation'}", ""]
         if conversation.system_prompt:

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-__all__ = ["CHARS_PER_TOKEN", "Cost", "answer_cost", "estimate_tokens", "format_usd", "price"]
+__all__ = [
+    "CHARS_PER_TOKEN", "Cost", "answer_cost", "estimate_tokens", "format_usd", "price", "warm_up",
+]  # fmt: skip
 
 #: When a provider reports no usage, its token counts are guessed from the text at this rate:
 #: the common rule of thumb for English. A real tokenizer would need per-model vocabularies
@@ -59,6 +61,12 @@ def price(
     except (LookupError, ValueError):
         return None
     return result.total_price
+
+
+def warm_up() -> None:
+    """Load the price table now (~0.5 s: the import and the first lookup), in a worker thread,
+    so that the first answer's cost does not stall the window."""
+    price("openai", "gpt-4o", 1, 1)
 
 
 def _count(value: Any) -> int | None:

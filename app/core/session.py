@@ -20,7 +20,7 @@ import logging
 import re
 import sqlite3
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
@@ -414,6 +414,14 @@ class ChatSession:
         for position, attached in files.items():
             messages[position + offset] = with_attachments(messages[position + offset], attached)
         return messages
+
+    def load_turns(self, turns: Sequence[Turn]) -> None:
+        """Continue from ``turns``, one path (a comparison column reopened from its storage)."""
+        self.clear()
+        parent: Node[Turn] | None = None
+        for turn in turns:
+            parent = self._tree.add(parent, turn)
+        self._sync_path()
 
     def _sync_path(self) -> None:
         self._nodes = self._tree.path()

@@ -11,7 +11,7 @@ import asyncio
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -23,22 +23,33 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.compare import Column
+from app.core.compare_store import column_letter
+from app.core.pricing import format_usd
+from app.core.session import Turn
 from app.core.settings import Settings
 from providers.errors import ProviderError
 from providers.types import BaseProvider
 
 from . import pickers
 from .chat_view import ChatView
+from .compare_column_settings import ColumnSettings
 from .provider_picker import ProviderPicker
 from .tasks import spawn
+from .turn_view import show_turn
+
+MIN_WIDTH = 300  # px: below this answers get hard to read; the row scrolls instead
+#: Streamed text reaches every column's view together, once a frame: the views then render in
+#: the same turn of the event loop and Qt paints the window once, not once per column.
+FRAME_MS = 30
 
 
 def format_seconds(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
-def format_stats(column: Column) -> str:
-    """The column's footer: ``First token 210 ms · Total 1.84 s · 57 tokens · 31.0 tok/s``."""
+def format_stats(column: Column, *, with_cost: bool = True) -> str:
+    """The column's footer: ``First token 210 ms · Total 1.84 s · 57 tokens · 31.0 tok/s ·
+    $0.0012`` (no cost while blind: a price would tell the model)."""
     state = column.state
     if state == "idle":
         return ""
@@ -57,6 +68,15 @@ def format_stats(column: Column) -> str:
     speed = column.tokens_per_second
     if speed is not None:
         parts.append(f"{speed:,.0f} tok/s" if speed >= 100 else f"{speed:.1f} tok/s")
+    cost = column.cost if with_cost else None
+    if cost is not None:
+        parts.append(
+            QCoreApplication.translate("CompareColumn", "{cost} estimated").format(
+                cost=format_usd(cost.usd)
+            )
+            if cost.estimated
+            else format_usd(cost.usd)
+        )
     if state == "stopped":
         parts.append("stopped")
     elif state == "failed":
@@ -77,10 +97,11 @@ def _button(text: str, name: str, tip: str) -> QToolButton:
 
 
 class CompareColumn(QFrame):
-    """One column: provider and model pickers, Stop/Retry/remove, the answer and its figures."""
+    """One column: its target and settings, Stop/Retry/Continue/remove, its turns, its figures."""
 
     choiceChanged = Signal(int)  # noqa: N815 - Qt signal naming; this column's key
     modelsLoaded = Signal(int)  # noqa: N815 - this column's key
+    continueRequested = Signal(int)  # noqa: N815 - this column's key: go on with it as a chat
 
     def __init__(
         self,
@@ -95,31 +116,68 @@ class CompareColumn(QFrame):
         self.providers = providers
         self.settings = settings
         self.setObjectName("compareColumn")
-        self.setMinimumWidth(260)
-        self.answer_index: int | None = None  # the run's answer in ``view``
+        self.setMinimumWidth(MIN_WIDTH)
+        self.answer_index: int | None = None  # the running (or last) answer in ``view``
         self.models_task: asyncio.Task[Any] | None = None
+        self.shown: list[Turn] = []  # the session's turns the view shows, in order
+        self._pending: list[str] = []  # text for ``answer_index`` until the next frame
+        self.letter = ""  # "A", "B", ... while the comparison is blind
 
+        # Two rows: the pickers get the column's whole width (a narrow column still shows the
+        # model's name), the column's actions sit below them.
         header = QFrame()
         header.setObjectName("columnHeader")
-        row = QHBoxLayout(header)
-        row.setContentsMargins(8, 6, 6, 6)
-        row.setSpacing(6)
+        rows = QVBoxLayout(header)
+        rows.setContentsMargins(8, 6, 6, 4)
+        rows.setSpacing(2)
+        self.pickers_row = QWidget()
+        row = QHBoxLayout(self.pickers_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
+        actions = QHBoxLayout()
+        actions.setSpacing(2)
+        self.blind_label = QLabel()
+        self.blind_label.setObjectName("columnLetter")
+        self.blind_label.hide()
         self.provider_picker = ProviderPicker()
         self.provider_picker.setSizeAdjustPolicy(
             ProviderPicker.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.provider_picker.setMinimumContentsLength(8)
+        self.provider_picker.setMinimumContentsLength(6)
         self.provider_picker.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        self.model_picker = pickers.ModelPicker(min_chars=10)
+        self.model_picker = pickers.ModelPicker(min_chars=8)
         self.model_picker.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.stop_button = _button("Stop", "columnStop", "Stop this column")
-        self.retry_button = _button("Retry", "columnRetry", "Ask this column again")
-        self.remove_button = _button("✕", "columnRemove", "Remove this column")
-        self.stop_button.hide()
-        self.retry_button.hide()
+        self.settings_button = _button(
+            self.tr("⚙ Settings"), "columnSettingsButton",
+            self.tr("This column's parameters and system prompt"),
+        )  # fmt: skip
+        self.settings_button.setCheckable(True)
+        self.continue_button = _button(
+            self.tr("↗ Continue as chat"), "columnContinue",
+            self.tr("Continue this column alone as a chat in the main window"),
+        )  # fmt: skip
+        self.stop_button = _button(self.tr("Stop"), "columnStop", self.tr("Stop this column"))
+        self.retry_button = _button(
+            self.tr("Retry"), "columnRetry", self.tr("Ask this column again")
+        )
+        self.remove_button = _button("✕", "columnRemove", self.tr("Remove this column"))
+        self.vote_button = _button(
+            self.tr("This one is better"), "columnVote", self.tr("Vote for this answer")
+        )
+        for button in (self.stop_button, self.retry_button, self.vote_button):
+            button.hide()
         row.addWidget(self.provider_picker)
         row.addWidget(self.model_picker, 1)
-        row.addWidget(self.remove_button)
+        actions.addWidget(self.blind_label)
+        actions.addWidget(self.settings_button)
+        actions.addStretch(1)
+        actions.addWidget(self.continue_button)
+        actions.addWidget(self.remove_button)
+        rows.addWidget(self.pickers_row)
+        rows.addLayout(actions)
+
+        self.column_settings = ColumnSettings()
+        self.column_settings.hide()
 
         self.view: ChatView = ChatView()
         self.view.set_dark(dark)
@@ -133,16 +191,18 @@ class CompareColumn(QFrame):
         self.stats.setObjectName("columnStats")
         self.stats.setTextFormat(Qt.TextFormat.PlainText)
         self.stats.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.stats.setWordWrap(True)  # four narrow columns: wrap rather than widen the window
-        self.stats.setText("Not asked yet")
+        self.stats.setWordWrap(True)  # narrow columns: wrap rather than widen the window
+        self.stats.setText(self.tr("Not asked yet"))
+        self.stats.setMinimumWidth(80)
         footer_row.addWidget(self.stats, 1)
-        footer_row.addWidget(self.stop_button, 0, Qt.AlignmentFlag.AlignVCenter)
-        footer_row.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        for button in (self.vote_button, self.stop_button, self.retry_button):
+            footer_row.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(1, 1, 1, 1)
         layout.setSpacing(0)
         layout.addWidget(header)
+        layout.addWidget(self.column_settings)
         layout.addWidget(self.view, 1)
         layout.addWidget(footer)
 
@@ -154,16 +214,37 @@ class CompareColumn(QFrame):
         line = self.model_picker.lineEdit()
         assert line is not None  # an editable combo box has one
         line.editingFinished.connect(lambda: self.choiceChanged.emit(key))
+        self.settings_button.toggled.connect(self.column_settings.setVisible)
+        self.column_settings.changed.connect(lambda: self.choiceChanged.emit(key))
+        self.continue_button.clicked.connect(lambda: self.continueRequested.emit(key))
 
     # ----- the column's target --------------------------------------------------------------------
     def choice(self) -> tuple[str | None, str]:
         return self.provider_picker.current_id(), self.model_picker.current_model()
 
-    def select(self, provider_id: str, model: str, marks: Mapping[str, str]) -> None:
-        """Show ``provider_id`` and ``model`` (without signals) and start listing its models."""
+    def params(self) -> dict[str, Any]:
+        """This column's own parameters (what its next request sends)."""
+        return self.column_settings.params()
+
+    def own_system_prompt(self) -> str | None:
+        return self.column_settings.own_system_prompt()
+
+    def select(
+        self,
+        provider_id: str,
+        model: str,
+        marks: Mapping[str, str],
+        params: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Show ``provider_id``, ``model`` and ``params`` (default: the provider's saved ones,
+        without signals) and start listing its models."""
         self.provider_picker.select(provider_id, emit=False)
         self.set_marks(marks)
-        self._fill_models(pickers.offline_models(self.providers[provider_id]), model)
+        provider = self.providers[provider_id]
+        self.column_settings.set_provider(
+            provider, self.settings.params_for(provider_id) if params is None else params
+        )
+        self._fill_models(pickers.offline_models(provider), model)
         self.load_models()
 
     def set_marks(self, marks: Mapping[str, str]) -> None:
@@ -175,6 +256,7 @@ class CompareColumn(QFrame):
             return
         provider = self.providers[provider_id]
         model = self.settings.model_for(provider_id) or pickers.default_model(provider)
+        self.column_settings.set_provider(provider, self.settings.params_for(provider_id))
         self._fill_models(pickers.offline_models(provider), model)
         self.choiceChanged.emit(self.key)
         self.load_models()
@@ -211,9 +293,84 @@ class CompareColumn(QFrame):
         self.choiceChanged.emit(self.key)
         self.modelsLoaded.emit(self.key)
 
-    # ----- the answer -----------------------------------------------------------------------------
+    # ----- blind mode -----------------------------------------------------------------------------
+    def set_blind(self, position: int | None) -> None:
+        """Hide the provider and model behind ``Model A`` (the column's ``position``); None
+        shows them again."""
+        blind = position is not None
+        self.letter = column_letter(position) if position is not None else ""
+        self.blind_label.setText(self.tr("Model {letter}").format(letter=self.letter))
+        self.blind_label.setVisible(blind)
+        for widget in (self.pickers_row, self.settings_button):
+            widget.setVisible(not blind)
+        self.continue_button.setEnabled(not blind)  # the chat would name the model
+        if blind:
+            self.settings_button.setChecked(False)
+
+    def answer_title(self, column: Column) -> str:
+        """What an answer bubble is headed with: the letter while blind."""
+        if self.letter:
+            return self.tr("Model {letter}").format(letter=self.letter)
+        return column.spec.title
+
+    # ----- the turns ------------------------------------------------------------------------------
+    def sync(self, turns: list[Turn], column: Column) -> None:
+        """Make the view show ``turns`` (the session's): what differs from what it shows is
+        replaced (a retried answer, a new comparison), what is new is added; the last turn, if
+        it is streaming, becomes ``answer_index``."""
+        self._pending.clear()  # the turns themselves hold that text
+        same = 0
+        while same < min(len(self.shown), len(turns)) and self.shown[same] is turns[same]:
+            same += 1
+        if same < len(self.shown):
+            self.view.remove_from(same)
+            del self.shown[same:]
+        title = self.answer_title(column)
+        for turn in turns[same:]:
+            if turn.role == "assistant" and turn.streaming:
+                self.answer_index = self.view.begin_answer(title)
+                if turn.reasoning:  # what arrived while the column waited for its turn
+                    self.view.append_reasoning(self.answer_index, turn.reasoning)
+                if turn.content:
+                    self.view.append_text(self.answer_index, turn.content)
+            else:
+                shown = show_turn(self.view, turn, title if turn.role == "assistant" else None)
+                if turn.role == "assistant":
+                    self.answer_index = shown
+            self.shown.append(turn)
+
+    def add_text(self, text: str) -> None:
+        """Streamed text for the running answer, shown at the next frame (``deliver``)."""
+        if self.answer_index is None:
+            return  # not shown yet: ``sync`` shows what the session's turn holds by then
+        self._pending.append(text)
+        _frames.add(self)
+
+    def deliver(self) -> None:
+        """Show the text that arrived since the last frame."""
+        if self._pending and self.answer_index is not None:
+            self.view.append_text(self.answer_index, "".join(self._pending))
+        self._pending.clear()
+
+    def sync_later(self, column: Column) -> None:
+        """``sync`` with the column's session soon, one column per turn of the event loop:
+        a column's new bubbles cost 10-30 ms, and eight columns at once would freeze the window
+        (tests/bench/compare_columns.py). Until then its text waits in the session's turn."""
+        self.deliver()
+        self.answer_index = None  # the old answer takes no more text
+        _syncs.add(self, column)
+
+    def redraw(self, turns: list[Turn], column: Column) -> None:
+        """Show every turn again (after the names are revealed)."""
+        self.view.clear()
+        self.shown = []
+        self.answer_index = None
+        self.sync(turns, column)
+
+    # ----- figures --------------------------------------------------------------------------------
     def show_stats(self, column: Column) -> None:
-        self.stats.setText(format_stats(column) or "Not asked yet")
+        text = format_stats(column, with_cost=not self.letter)
+        self.stats.setText(text or self.tr("Not asked yet"))
         usage = column.usage or {}
         self.stats.setToolTip(
             "\n".join(
@@ -230,10 +387,64 @@ class CompareColumn(QFrame):
         self.stop_button.setVisible(state == "running")
         self.retry_button.setVisible(state in ("finished", "stopped", "failed"))
 
-    def begin(self, title: str) -> None:
-        self.view.clear()
-        self.answer_index = self.view.begin_answer(title)
-
     def shutdown(self) -> None:
+        _syncs.drop(self)
+        _frames.drop(self)
         if self.models_task is not None and not self.models_task.done():
             self.models_task.cancel()
+
+
+class _SyncQueue:
+    """Columns waiting for ``sync``, done one per event-loop turn (a zero timer started after
+    each one, so timers and sockets are served in between)."""
+
+    def __init__(self) -> None:
+        self.waiting: dict[CompareColumn, Column] = {}
+
+    def add(self, widget: CompareColumn, column: Column) -> None:
+        if not self.waiting:
+            QTimer.singleShot(0, self._next)
+        self.waiting[widget] = column
+
+    def drop(self, widget: CompareColumn) -> None:
+        self.waiting.pop(widget, None)
+
+    def _next(self) -> None:
+        if not self.waiting:
+            return
+        widget = next(iter(self.waiting))
+        column = self.waiting.pop(widget)
+        widget.sync(column.session.turns, column)
+        widget.show_stats(column)
+        if self.waiting:
+            QTimer.singleShot(0, self._next)
+
+
+class _Frames:
+    """Columns with text waiting for the next frame (one timer for every column)."""
+
+    def __init__(self) -> None:
+        self.waiting: dict[CompareColumn, None] = {}
+        self.timer: QTimer | None = None
+
+    def add(self, widget: CompareColumn) -> None:
+        self.waiting[widget] = None
+        if self.timer is None:  # made on first use: a QTimer needs the application
+            self.timer = QTimer()
+            self.timer.setSingleShot(True)
+            self.timer.timeout.connect(self._deliver)
+        if not self.timer.isActive():
+            self.timer.start(FRAME_MS)
+
+    def drop(self, widget: CompareColumn) -> None:
+        self.waiting.pop(widget, None)
+
+    def _deliver(self) -> None:
+        widgets = list(self.waiting)
+        self.waiting.clear()
+        for widget in widgets:
+            widget.deliver()
+
+
+_syncs = _SyncQueue()
+_frames = _Frames()

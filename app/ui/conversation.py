@@ -26,6 +26,7 @@ from .composer import ComposerBar, hint_label
 from .preset_widgets import PresetButton
 from .resources import icon
 from .stall_notice import StallNotice
+from .turn_view import show_turn
 
 # Reopening a conversation rebuilds its bubbles; the chat view costs ~5-15 ms per message
 # (widgets, Markdown), so they are added a frame's budget at a time, and only the most recent
@@ -116,27 +117,9 @@ class _ViewListener:
         self.pane.banner.show_message("history", "warning", message)
 
     def restore(self, index: int, turn: Turn) -> None:
-        """Show a stored turn as it ended: an answer gets its one final Markdown render."""
-        view = self.view
-        if turn.role == "user":
-            self.to_view[index] = view.add_user_message(turn.content, turn.attachments)
-            self._show_version(index)
-            return
-        shown = self.to_view[index] = view.begin_answer(turn.title)
+        """Show a stored turn as it ended (``turn_view.show_turn``)."""
+        self.to_view[index] = show_turn(self.view, turn)
         self._show_version(index)
-        if turn.reasoning:
-            view.append_reasoning(shown, turn.reasoning)
-        if turn.content:
-            view.append_text(shown, turn.content)
-        if turn.attachments or turn.remote_images:
-            view.add_images(shown, turn.attachments, turn.remote_images)
-        if turn.error:
-            view.fail_answer(shown, turn.error)
-        else:
-            view.finish_answer(
-                shown, usage=turn.usage, elapsed=turn.elapsed or 0.0,
-                finish_reason=turn.finish_reason, stopped=turn.stopped,
-            )  # fmt: skip
 
     def session_index(self, view_index: int) -> int | None:
         for session_index, shown in self.to_view.items():

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QMainWindow, QSizePolicy, QSplitter, QToolBar, QWi
 
 from app.core import secrets
 from app.core.attachments import AttachmentStore
+from app.core.compare_schema import is_comparison
 from app.core.history import History, HistoryError
 from app.core.session import ChatSession, RequestConfig
 from app.core.settings import Settings
@@ -187,7 +188,7 @@ class MainWindow(QMainWindow):
         self.history_action.toggled.connect(
             lambda shown: self._toggle(self.history_panel, "history_visible", shown)
         )
-        self.compare_action.triggered.connect(self.open_compare)
+        self.compare_action.triggered.connect(lambda: self.open_compare())
         self.actions.quit.triggered.connect(self.close)
         for choice, action in self.theme_actions.items():
             action.triggered.connect(lambda _=False, c=choice: self.set_theme(c))
@@ -329,9 +330,15 @@ class MainWindow(QMainWindow):
         self.history_panel.set_current(None)
         self.welcome_flow.hide()
 
-    def open_compare(self) -> QWidget:
-        """The side-by-side window, prefilled with what is in the composer."""
-        return open_compare_window(self, self.composer.toPlainText())
+    def open_compare(self, conversation_id: int | None = None) -> QWidget:
+        """The side-by-side window, prefilled with what is in the composer (or showing a saved
+        comparison); a column it continues alone opens here as the conversation."""
+        window = open_compare_window(self, self.composer.toPlainText(), conversation_id)
+        if not window.property("wired"):
+            window.setProperty("wired", True)
+            window.chatRequested.connect(self.open_conversation)
+            window.saved.connect(lambda _id: self.history_panel.refresh())
+        return window
 
     open_link = staticmethod(links.open_web_link)  # a web link the user clicked (and confirmed)
 
@@ -339,6 +346,8 @@ class MainWindow(QMainWindow):
     def open_conversation(self, conversation_id: int) -> bool:
         """Continue a saved conversation: its messages, system prompt, provider and model."""
         session, panel = self.session, self.history_panel
+        if self.history is not None and is_comparison(self.history.connection, conversation_id):
+            return self.open_compare(conversation_id).isVisible()
         if session is None:
             return False
         if conversation_id == session.conversation_id:

@@ -339,7 +339,8 @@ def test_stats_format() -> None:
     column.started_at, column.first_token_at, column.ended_at = 10.0, 10.25, 12.25
     assert column.tokens_per_second == 60.0  # over the generation: first token to end
     assert format_stats(column) == (
-        "First token 250 ms · Total 2.25 s · 120 tokens · 60.0 tok/s · truncated"
+        "First token 250 ms · Total 2.25 s · 120 tokens · 60.0 tok/s · $0.000072 estimated"
+        " · truncated"  # no prompt tokens reported: the cost is an estimate
     )
     column.first_token_at = 12.24  # one piece at the end: over the whole request instead
     assert column.tokens_per_second == pytest.approx(120 / 2.25)
@@ -440,7 +441,7 @@ def test_two_columns_stream_concurrently_in_the_window(
         assert stats.startswith("First token ") and "Total " in stats and "tok/s" in stats
         assert widget.retry_button.isVisible() and not widget.stop_button.isVisible()
     assert window.send_button.isVisible() and not window.stop_button.isVisible()
-    assert window.composer.toPlainText() == "Hi"  # kept, to ask again or change a column
+    assert window.composer.toPlainText() == ""  # sent: the next text is a follow-up
     # The alias as the newest dated id the server listed (the provider's own spelling).
     assert chats(anthropic_server)[-1].body_dict["model"] == "claude-haiku-4-5-20251001"
 
@@ -550,15 +551,17 @@ def test_columns_are_added_removed_bounded_and_remembered(
         ("openai", "gpt-4o-mini"), ("anthropic", "claude-haiku-4-5"),
         ("anthropic", "claude-sonnet-4-5"),
     ]  # fmt: skip
-    assert len(set(choices)) == MAX_COLUMNS
+    assert len(set(choices[:4])) == 4  # then the offline lists run out of models
     third = window.columns()[2]
     third.provider_picker.select("openai")
     assert third.choice() == ("openai", "gpt-4o-mini")  # the provider's remembered/default model
+    before = [w.choice()[0] for w in window.columns()]
     qtbot.mouseClick(window.columns()[0].remove_button, Qt.MouseButton.LeftButton)
-    assert [w.choice()[0] for w in window.columns()] == ["anthropic", "openai", "anthropic"]
+    assert [w.choice()[0] for w in window.columns()] == before[1:]
     saved = Settings.load().get(COLUMNS_KEY)
-    assert [entry["provider"] for entry in saved] == ["anthropic", "openai", "anthropic"]
-    qtbot.mouseClick(window.columns()[0].remove_button, Qt.MouseButton.LeftButton)
+    assert [entry["provider"] for entry in saved] == before[1:]
+    while window.columns()[0].remove_button.isEnabled():
+        qtbot.mouseClick(window.columns()[0].remove_button, Qt.MouseButton.LeftButton)
     assert len(window.columns()) == 2
     assert [w.remove_button.isEnabled() for w in window.columns()] == [False, False]
     window.close()

@@ -105,7 +105,8 @@ def test_the_provider_menu_opens_local_models_and_an_added_model_is_listed(
     qtbot: Any, loop: Loop, tmp_path: Path, local_runtime: LocalRuntime
 ) -> None:
     window = open_local(qtbot, loop, "SmolLM2-135M-Instruct.Q4_1", {})
-    assert window.actions.local_models in window.menuBar().actions()[1].menu().actions()
+    menus = {a.text(): a.menu() for a in window.menuBar().actions()}
+    assert window.actions.local_models in menus["&Provider"].actions()
     window.actions.local_models.trigger()
     dialogs = [w for w in window.findChildren(LocalModelsDialog) if w.isVisible()]
     assert len(dialogs) == 1

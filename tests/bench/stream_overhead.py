@@ -292,7 +292,10 @@ class Figure:
     def line(self) -> str:
         ratio = self.ours / self.baseline if self.baseline else float("inf")
         verdict = "info" if self.ok is None else "ok" if self.ok else "miss"
-        fmt = (lambda v: f"{v * 1000:.2f}ms") if self.unit == "ms" else (lambda v: f"{v:.3f}s")
+        fmt = {
+            "ms": lambda v: f"{v * 1000:.2f}ms",
+            "chars/s": lambda v: f"{v:.0f}chars/s",
+        }.get(self.unit, lambda v: f"{v:.3f}s")
         return (
             f"BENCH {self.name} ours={fmt(self.ours)} baseline={fmt(self.baseline)} "
             f"ratio={ratio:.3f} target={self.target} {verdict}"
