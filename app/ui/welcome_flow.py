@@ -157,12 +157,11 @@ class WelcomeFlow(QObject):
     def _detected(self, detection: Detection) -> None:
         """Start on an option that can answer now, unless the user picked a provider (or left
         the screen); then send what waited for it."""
-        if self._user_chose or self.welcome is None or not self.is_shown():
-            return
-        option = self.welcome.preselected()
-        current = self.target.current_provider()
-        if option is not None and (current is None or current[0] != option.provider_id):
-            self._select(option.provider_id, option.model or "", save=False)
+        if not self._user_chose and self.welcome is not None and self.is_shown():
+            option = self.welcome.preselected()
+            current = self.target.current_provider()
+            if option is not None and (current is None or current[0] != option.provider_id):
+                self._select(option.provider_id, option.model or "", save=False)
         self._send_if_waiting()
 
     def _select(self, pid: str, model: str, *, save: bool) -> None:
