@@ -41,6 +41,12 @@ class Composer(QPlainTextEdit):
         self.document().documentLayout().documentSizeChanged.connect(self._fit)
         self._fit()
 
+    def setPlaceholderText(self, text: str) -> None:  # noqa: N802 - Qt naming
+        """Qt repaints only when the placeholder appears or goes, not when its text changes
+        while shown (the welcome screen changes the target under an empty, visible box)."""
+        super().setPlaceholderText(text)
+        self.viewport().update()
+
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             modifiers = event.modifiers()

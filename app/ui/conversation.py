@@ -14,7 +14,15 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.core.attachments import Attachment
 from app.core.session import ChatSession, Turn
@@ -175,6 +183,9 @@ class ConversationPane(QWidget):
         self.chat_view.installEventFilter(self.empty_state)
         self.empty_state.fit()
         self.empty_state.show()
+        # The chat view, or a widget shown in its place (the welcome screen): show_instead().
+        self.messages_area = QStackedWidget()
+        self.messages_area.addWidget(self.chat_view)
 
         composer_frame = ComposerBar("Send (Enter)", "Stop the answer (Esc)")
         self.composer = composer_frame.composer
@@ -214,7 +225,7 @@ class ConversationPane(QWidget):
         column.setSpacing(0)
         column.addWidget(self.banner)
         column.addWidget(self.earlier_strip)
-        column.addWidget(self.chat_view, 1)
+        column.addWidget(self.messages_area, 1)
         column.addLayout(bottom)
 
     def _connect(self) -> None:
@@ -236,11 +247,32 @@ class ConversationPane(QWidget):
         """Show ``session`` (created with ``self.listener`` as its listener)."""
         self.session = session
 
+    # ----- what shows where the messages are ------------------------------------------------------
+    def show_instead(self, widget: QWidget) -> None:
+        """Show ``widget`` where the messages are (the welcome screen); the banner and the
+        composer stay, so what the user types can be sent at once."""
+        if self.messages_area.indexOf(widget) < 0:
+            self.messages_area.addWidget(widget)
+        self.messages_area.setCurrentWidget(widget)
+
+    def show_messages(self) -> None:
+        """The chat view again, in place of whatever ``show_instead`` showed."""
+        self.messages_area.setCurrentWidget(self.chat_view)
+
+    def shown_instead(self) -> QWidget | None:
+        """The widget shown where the messages are, or None while they show."""
+        current = self.messages_area.currentWidget()
+        return None if current is self.chat_view else current
+
     # ----- chatting -------------------------------------------------------------------------------
     def set_target(self, label: str, model: str) -> None:
         """Who answers next: the empty state and the composer's placeholder say it."""
         self.empty_state.set_target(label, model)
-        self.composer.setPlaceholderText(f"Message {label}…")
+        if model:
+            text = self.tr("Message {label} · {model}…").format(label=label, model=model)
+        else:
+            text = self.tr("Message {label}…").format(label=label)
+        self.composer.setPlaceholderText(text)
 
     def ready(self) -> bool:
         """Every restored bubble is shown (what is sent next lands after them)."""

@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         self._connect()
         self._show_theme()
+        self.composer.setFocus()  # typing goes to the message box from the start
 
     # ----- construction ---------------------------------------------------------------------------
     def _build_toolbar(self) -> None:
@@ -136,7 +137,7 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setHandleWidth(1)
         for index, (widget, stretch) in enumerate(
-            ((self.history_panel, 0), (self.welcome_flow.column, 1), (self.side_panel, 0))
+            ((self.history_panel, 0), (self.conversation, 1), (self.side_panel, 0))
         ):
             self.splitter.addWidget(widget)
             self.splitter.setStretchFactor(index, stretch)
@@ -297,6 +298,8 @@ class MainWindow(QMainWindow):
         """Bring the session up to date with the pieces; False (with a message) if it cannot."""
         if not self.conversation.ready() or self.session is None:
             return False  # not started yet
+        if not self.welcome_flow.before_send():
+            return False  # sent once the first run has chosen what answers
         errors = self.side_panel.errors()
         if errors:
             names = ", ".join(errors)

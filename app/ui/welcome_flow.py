@@ -1,11 +1,15 @@
-"""First run in the window: the chat column shows the welcome screen instead of an empty chat.
+"""First run in the window: the welcome screen takes the messages' place instead of an empty chat.
 
-``WelcomeFlow`` owns the chat column (a stack of the conversation pane and, once needed, the
-``WelcomeScreen``) and turns the screen's clicks into the window's target: "Chat" saves a
-detected server's base URL and the model, selects the provider and shows the chat; "Add key…"
-asks the window for the credentials dialog; when a scan ends, the option that can answer now is
-selected unless the user picked a provider meanwhile. It talks to the target bar through its
-public API only; the window decides when to check (once the credentials are known).
+``WelcomeFlow`` decides when the ``WelcomeScreen`` shows (in the conversation pane, where the
+messages are: the composer stays, so "Hello" + Enter works at once) and turns its clicks into
+the window's target: "Chat" saves a detected server's base URL and the model, selects the
+provider and shows the chat; "Add key…" asks the window for the credentials dialog; when a scan
+ends, the option that can answer now is selected unless the user picked a provider meanwhile.
+A message sent from the composer while the screen shows counts as "Chat" with the selected
+target; one sent before that target is known (the first credential check or the scan still
+running on a fresh profile) waits for it and is then sent. It talks to the target bar and the
+pane through their public API only; the window decides when to check (once the credentials are
+known) and asks ``before_send()`` before anything is sent.
 """
 
 from __future__ import annotations
@@ -13,19 +17,20 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from app.core import first_run
 from app.core.first_run import Detection, Server
 from app.core.settings import Settings
 
+from .conversation import ConversationPane
 from .target_bar import TargetBar
 from .welcome import WelcomeScreen
 
 
 class WelcomeFlow(QObject):
     """Signals: ``credentialsRequested(provider_id)`` (the window opens the dialog),
-    ``chatStarted(provider_id)`` once a "Chat" click has selected its provider."""
+    ``chatStarted(provider_id)`` once a "Chat" click, or a message sent from the screen, has
+    selected its provider."""
 
     credentialsRequested = Signal(str)  # noqa: N815 - Qt signal naming
     chatStarted = Signal(str)  # noqa: N815
@@ -34,7 +39,7 @@ class WelcomeFlow(QObject):
         self,
         settings: Settings,
         target: TargetBar,
-        conversation: QWidget,
+        conversation: ConversationPane,
         has_conversation: Callable[[], bool],
         parent: QObject | None = None,
     ) -> None:
@@ -46,13 +51,11 @@ class WelcomeFlow(QObject):
         #: Where to look for local servers; None = their default ports (tests use free ports).
         self.servers: Sequence[Server] | None = None
         self.welcome: WelcomeScreen | None = None
-        self.column = QStackedWidget()
-        self.column.setObjectName("chatColumn")
-        self.column.addWidget(conversation)
         self._dark = False
         self._checked = False
         self._user_chose = False
         self._selecting = False
+        self._send_waiting = False  # a message sent before the target was known
         target.credentialsChecked.connect(self._credentials_checked)
         target.providerChanged.connect(self._provider_changed)
 
@@ -69,6 +72,7 @@ class WelcomeFlow(QObject):
             self.settings.provider_id,
         ):
             self.show()
+        self._send_if_waiting()
 
     def show(self) -> WelcomeScreen:
         """Show the welcome screen (created once) and look again for what can answer."""
@@ -80,19 +84,51 @@ class WelcomeFlow(QObject):
             self.welcome.chat_requested.connect(self._chat)
             self.welcome.credentials_requested.connect(self.credentialsRequested.emit)
             self.welcome.detected.connect(self._detected)
-            self.column.addWidget(self.welcome)
         self.welcome.set_dark(self._dark)
         self._user_chose = False
-        self.column.setCurrentWidget(self.welcome)
+        self.conversation.show_instead(self.welcome)
         self.welcome.start()
         return self.welcome
 
     def hide(self) -> None:
         """Show the chat (New chat, an opened conversation, a chat started here)."""
-        self.column.setCurrentWidget(self.conversation)
+        self._send_waiting = False  # a waiting message is sent from the screen only
+        if self.is_shown():
+            self.conversation.show_messages()
 
     def is_shown(self) -> bool:
-        return self.welcome is not None and self.column.currentWidget() is self.welcome
+        return self.welcome is not None and self.conversation.shown_instead() is self.welcome
+
+    # ----- sending from the composer ------------------------------------------------------------
+    def before_send(self) -> bool:
+        """Called before a message is sent. While the screen shows, sending is "Chat" with the
+        selected target (a detected server's address saved, the choice remembered) and the
+        screen gives way to the chat. False while that target is still being decided: the
+        message waits (it stays in the composer) and is sent once it is."""
+        if self._deciding():
+            self._send_waiting = True
+            return False
+        current = self.target.current_provider()
+        if self.is_shown() and current is not None:
+            self._chat(current[0], self.target.current_model())
+        return True
+
+    def _deciding(self) -> bool:
+        """A fresh profile whose first credential check has not ended (the welcome screen may
+        come), or the screen's first scan still looking (unless the user picked a provider)."""
+        if not self._checked:
+            task = self.target.credentials_task
+            return self.settings.provider_id is None and task is not None and not task.done()
+        welcome = self.welcome
+        return (
+            self.is_shown() and welcome is not None and welcome.detection is None
+            and not self._user_chose and welcome.task is not None and not welcome.task.done()
+        )  # fmt: skip
+
+    def _send_if_waiting(self) -> None:
+        if self._send_waiting and not self._deciding():
+            self._send_waiting = False
+            self.conversation.send()
 
     def rescan(self) -> None:
         """New credentials were saved: look again while the screen is shown."""
@@ -106,7 +142,8 @@ class WelcomeFlow(QObject):
 
     # ----- what its clicks do -------------------------------------------------------------------
     def _chat(self, pid: str, model: str) -> None:
-        option = self.welcome.detection.for_provider(pid) if self.welcome else None
+        detection = self.welcome.detection if self.welcome is not None else None  # None: looking
+        option = detection.for_provider(pid) if detection is not None else None
         base_url = option.base_url if option is not None else None
         if base_url:
             proxy = self.settings.connection_for(pid).get("proxy")
@@ -118,13 +155,14 @@ class WelcomeFlow(QObject):
         self.chatStarted.emit(pid)
 
     def _detected(self, detection: Detection) -> None:
-        """Start on an option that can answer now, unless the user picked a provider."""
-        if self._user_chose or self.welcome is None:
-            return
-        option = self.welcome.preselected()
-        current = self.target.current_provider()
-        if option is not None and (current is None or current[0] != option.provider_id):
-            self._select(option.provider_id, option.model or "", save=False)
+        """Start on an option that can answer now, unless the user picked a provider (or left
+        the screen); then send what waited for it."""
+        if not self._user_chose and self.welcome is not None and self.is_shown():
+            option = self.welcome.preselected()
+            current = self.target.current_provider()
+            if option is not None and (current is None or current[0] != option.provider_id):
+                self._select(option.provider_id, option.model or "", save=False)
+        self._send_if_waiting()
 
     def _select(self, pid: str, model: str, *, save: bool) -> None:
         self._selecting = True

@@ -10,11 +10,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QApplication
+
+if TYPE_CHECKING:
+    from providers.local.runtime import LocalRuntime
 
 DEFAULT_TIMEOUT = 10.0
 
@@ -94,6 +97,17 @@ def loop(session_loop: asyncio.AbstractEventLoop) -> Iterator[Loop]:
     finally:
         drain(session_loop)
         asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def local_runtime(monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalRuntime]:
+    """A private local runtime (its own worker thread and loaded model), shut down afterwards."""
+    from providers.local import runtime
+
+    rt = runtime.LocalRuntime()
+    monkeypatch.setattr(runtime, "_default", rt)
+    yield rt
+    rt.shutdown()
 
 
 OpenWindow = Callable[..., Any]

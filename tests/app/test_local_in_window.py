@@ -3,7 +3,6 @@ models in the picker, and Stop."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,21 +12,12 @@ from PySide6.QtCore import Qt
 from app.core.settings import Settings
 from app.ui.local_models import LocalModelsDialog
 from app.ui.main_window import MainWindow
-from providers.local import runtime
 from providers.local.models import ModelStore
 from providers.local.runtime import LocalRuntime
 from tests.app.conftest import Loop
 from tests.local.tiny_gguf import write_tiny_gguf
 
 pytest.importorskip("llama_cpp", reason="the local extra is not installed")
-
-
-@pytest.fixture
-def local_runtime(monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalRuntime]:
-    rt = LocalRuntime()
-    monkeypatch.setattr(runtime, "_default", rt)
-    yield rt
-    rt.shutdown()
 
 
 def open_local(qtbot: Any, loop: Loop, model: str, params: dict[str, Any]) -> MainWindow:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDoubleSpinBox
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QDoubleSpinBox, QLabel
 
 from app.core.session import ChatSession, RequestConfig
 from app.core.settings import Settings
@@ -144,3 +145,46 @@ def test_conversation_pane_sends_nothing_when_prepare_refuses(qtbot: Any) -> Non
     pane.composer.setPlainText("Hi")
     pane.send()
     assert session.turns == [] and pane.composer.toPlainText() == "Hi"
+
+
+def test_conversation_pane_shows_a_widget_in_place_of_the_messages(qtbot: Any) -> None:
+    pane = ConversationPane(lambda: True)
+    qtbot.addWidget(pane)
+    pane.show()
+    instead = QLabel("Welcome")
+    pane.show_instead(instead)
+    assert pane.shown_instead() is instead and instead.isVisible()
+    assert not pane.chat_view.isVisible()
+    assert pane.composer.isVisible() and pane.send_button.isVisible()  # the composer stays
+    pane.show_instead(instead)  # again: still one page for it
+    pane.show_messages()
+    assert pane.shown_instead() is None and pane.chat_view.isVisible() and not instead.isVisible()
+
+
+def _drawn(pane: ConversationPane) -> QImage:
+    """The composer as it is on the screen now (the window's backing store, not a re-render)."""
+    corner = pane.composer.mapTo(pane, QPoint(0, 0))
+    window = pane.windowHandle()
+    assert window is not None
+    image = window.screen().grabWindow(pane.winId()).toImage()
+    return image.copy(corner.x(), corner.y(), pane.composer.width(), pane.composer.height())
+
+
+def test_the_composer_placeholder_is_redrawn_when_the_target_changes(qtbot: Any) -> None:
+    """The welcome screen's scan changes the target under an empty, visible composer: its
+    placeholder must show the new one (Qt alone repaints only when it appears or goes)."""
+    pane = ConversationPane(lambda: True)
+    qtbot.addWidget(pane)
+    pane.resize(700, 500)
+    pane.show()
+    qtbot.waitExposed(pane)
+    pane.composer.clearFocus()  # no blinking cursor: only the placeholder can change the pixels
+    pane.set_target("OpenAI", "gpt-4o-mini")
+    qtbot.wait(50)
+    before = _drawn(pane)
+    qtbot.wait(600)  # longer than a cursor blink
+    assert _drawn(pane) == before
+    pane.set_target("Local model", "SmolLM2-135M-Instruct.Q4_1")
+    text = pane.composer.placeholderText()
+    assert "Local model" in text and "SmolLM2-135M-Instruct.Q4_1" in text
+    qtbot.waitUntil(lambda: _drawn(pane) != before, timeout=2000)
