@@ -69,8 +69,8 @@ def _drop_connection() -> None:
 class SharedConnectionKeyring(SecretService.Keyring):
     """keyring's SecretService backend, but every call reuses the process's one connection."""
 
-    # Only ever made from a vetted SecretService.Keyring (whose priority check connects).
-    priority = 5
+    # keyring registers every backend subclass: the inherited priority (which checks that a
+    # Secret Service is reachable) keeps this one from being picked where there is none.
 
     def get_preferred_collection(self) -> Any:
         """keyring's own logic (same errors), on the shared connection."""
