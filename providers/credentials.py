@@ -36,6 +36,14 @@ from keyring.backends import chainer, fail, null
 
 from providers.errors import SecretStoreError
 
+try:  # keyring brings SecretStorage on Linux only
+    from providers.secret_service import shared as _shared_connection
+except ImportError:  # pragma: no cover - macOS / Windows
+
+    def _shared_connection(backend: KeyringBackend) -> KeyringBackend:
+        return backend
+
+
 __all__ = [
     "API_KEY",
     "CHUNK_SIZE",
@@ -192,12 +200,13 @@ def _vet(candidate: KeyringBackend) -> KeyringBackend:
             raise SecretStoreError(NO_KEYRING_MESSAGE) from exc
         for member in members:
             if isinstance(member, KeyringBackend) and _refusal(member) is None:
-                return member
+                return _shared_connection(member)
         raise SecretStoreError(NO_KEYRING_MESSAGE)
     reason = _refusal(candidate)
     if reason is not None:
         raise SecretStoreError(reason)
-    return candidate
+    # Secret Service: one D-Bus connection per process (see providers/secret_service.py).
+    return _shared_connection(candidate)
 
 
 # --- error mapping --------------------------------------------------------------------------------

@@ -33,13 +33,21 @@ die() {
 if [[ "${1-}" == "--inner-session" ]]; then
     shift
     daemon_log="$ROUNDTABLE_KEYRING_TMP/gnome-keyring.log"
-    # --foreground keeps the daemon our child, so we can stop it and wait for it; the password
-    # on stdin creates the "login" collection (made the default) or unlocks it.
-    printf %s "$KEYRING_PASSWORD" |
-        gnome-keyring-daemon --foreground --unlock --components=secrets >"$daemon_log" 2>&1 &
+    password_file="$ROUNDTABLE_KEYRING_TMP/keyring-password"
+    # The first daemon is our child (--foreground), so we can stop it and wait for it.
+    gnome-keyring-daemon --foreground --unlock --components=secrets <"$password_file" \
+        >>"$daemon_log" 2>&1 &
     daemon_pid=$!
 
+    # Whether the daemon ever died during the run: its log then goes to stderr, always.
+    daemon_died() {
+        ! kill -0 "$daemon_pid" 2>/dev/null || grep -q '(re)started by D-Bus activation' "$daemon_log"
+    }
     stop_daemon() {
+        if daemon_died; then
+            printf 'with-keyring.sh: gnome-keyring-daemon died during the run; its log:\n' >&2
+            cat "$daemon_log" >&2 || true
+        fi
         if kill -0 "$daemon_pid" 2>/dev/null; then
             kill "$daemon_pid" 2>/dev/null || true
             wait "$daemon_pid" 2>/dev/null || true
@@ -47,8 +55,8 @@ if [[ "${1-}" == "--inner-session" ]]; then
     }
     trap stop_daemon EXIT
 
-    # The daemon forks nothing in foreground mode but claims its bus name asynchronously: wait
-    # until org.freedesktop.secrets has an owner, or D-Bus activation could start a second one.
+    # The daemon claims its bus name asynchronously: wait until org.freedesktop.secrets has an
+    # owner, or D-Bus activation could start a second one.
     ready=0
     for _ in $(seq "$READY_TIMEOUT_STEPS"); do
         if ! kill -0 "$daemon_pid" 2>/dev/null; then
@@ -139,6 +147,42 @@ chmod 700 "$tmp" "$HOME" "$XDG_RUNTIME_DIR"
 export ROUNDTABLE_KEYRING_TMP="$tmp"
 # Never let an outer session's keyring or bus leak in.
 unset GNOME_KEYRING_CONTROL DBUS_SESSION_BUS_ADDRESS SSH_AUTH_SOCK PYTHON_KEYRING_BACKEND
+
+# The password on stdin creates the "login" collection (made the default) or unlocks it.
+password_file="$tmp/keyring-password"
+(umask 077 && printf %s "$KEYRING_PASSWORD" >"$password_file")
+
+# Supervision: gnome-keyring-daemon can abort on a race of its own (a client that disconnects
+# while its request is still queued: "assertion 'client' failed" ... g_error). Should it die,
+# the next Secret Service call must reach a fresh, unlocked daemon, not a locked one that the
+# system's D-Bus activation file would start. Our own activation file (in XDG_DATA_HOME, which
+# the session bus searches before /usr/share) restarts it unlocked with the same password and
+# re-sets the default alias; every (re)start is marked in the log.
+restart_script="$tmp/restart-keyring"
+daemon_log="$tmp/gnome-keyring.log"
+cat >"$restart_script" <<RESTART
+#!/bin/sh
+printf '%s\\n' "with-keyring.sh: gnome-keyring-daemon (re)started by D-Bus activation" >>"$daemon_log"
+(
+for _ in \$(seq $READY_TIMEOUT_STEPS); do
+    if dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \\
+        org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null |
+        grep -q 'boolean true'; then
+        dbus-send --session --dest=org.freedesktop.secrets /org/freedesktop/secrets \\
+            org.freedesktop.Secret.Service.SetAlias string:default \\
+            objpath:/org/freedesktop/secrets/collection/login >/dev/null 2>&1
+        exit 0
+    fi
+    sleep 0.05
+done
+) </dev/null >/dev/null 2>&1 &
+exec gnome-keyring-daemon --foreground --unlock --components=secrets <"$password_file" >>"$daemon_log" 2>&1
+RESTART
+chmod 700 "$restart_script"
+mkdir -p "$XDG_DATA_HOME/dbus-1/services"
+printf '[D-BUS Service]\nName=org.freedesktop.secrets\nExec=%s\n' "$restart_script" \
+    >"$XDG_DATA_HOME/dbus-1/services/org.freedesktop.secrets.service"
+
 
 # The bus daemon's own chatter (a harmless "Failed to set fd limit", and the GUI password prompter
 # it tries to start when a test locks the keyring) goes to a log instead of the command's stderr.
