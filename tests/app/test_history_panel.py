@@ -195,7 +195,7 @@ def test_reopening_switches_to_the_conversations_provider(
     loop.run(window.models_task)
     assert window.provider_picker.current_id() == "ollama"
     assert window.current_model() == "qwen3:0.6b"
-    assert window.composer.placeholderText() == "Message Ollama…"  # not the previous provider
+    assert window.composer.placeholderText().startswith("Message Ollama")  # not the previous one
     assert window.chat_view.message_text(1) == "Hello."
     send(window, loop, qtbot, "Again")
     body = ollama_server.last_request.body_dict
