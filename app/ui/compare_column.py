@@ -11,7 +11,7 @@ import asyncio
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -34,7 +34,13 @@ from .tasks import spawn
 
 
 def format_seconds(seconds: float) -> str:
-    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
+    if seconds < 1:
+        return QCoreApplication.translate("CompareColumn", "{ms} ms").format(
+            ms=QLocale().toString(seconds * 1000, "f", 0)
+        )
+    return QCoreApplication.translate("CompareColumn", "{seconds} s").format(
+        seconds=QLocale().toString(seconds, "f", 2)
+    )
 
 
 def format_stats(column: Column) -> str:
@@ -46,23 +52,39 @@ def format_stats(column: Column) -> str:
     ttft = column.time_to_first_token
     elapsed = column.elapsed or 0.0
     if ttft is not None:
-        parts.append(f"First token {format_seconds(ttft)}")
+        parts.append(
+            QCoreApplication.translate("CompareColumn", "First token {time}").format(
+                time=format_seconds(ttft)
+            )
+        )
     if state == "running":
-        parts.append(f"{format_seconds(elapsed)}…" if ttft is not None else "Waiting…")
+        parts.append(
+            f"{format_seconds(elapsed)}…"
+            if ttft is not None
+            else QCoreApplication.translate("CompareColumn", "Waiting…")
+        )
         return " · ".join(parts)
-    parts.append(f"Total {format_seconds(elapsed)}")
+    parts.append(
+        QCoreApplication.translate("CompareColumn", "Total {time}").format(
+            time=format_seconds(elapsed)
+        )
+    )
     tokens = column.output_tokens
     if tokens is not None:
-        parts.append(f"{tokens:,} tokens")
+        parts.append(QCoreApplication.translate("CompareColumn", "%n token(s)", "", tokens))
     speed = column.tokens_per_second
     if speed is not None:
-        parts.append(f"{speed:,.0f} tok/s" if speed >= 100 else f"{speed:.1f} tok/s")
+        parts.append(
+            QCoreApplication.translate("CompareColumn", "{speed} tok/s").format(
+                speed=QLocale().toString(speed, "f", 0 if speed >= 100 else 1)
+            )
+        )
     if state == "stopped":
-        parts.append("stopped")
+        parts.append(QCoreApplication.translate("CompareColumn", "stopped"))
     elif state == "failed":
-        parts.append("failed")
+        parts.append(QCoreApplication.translate("CompareColumn", "failed"))
     elif column.finish_reason in ("length", "max_tokens", "MAX_TOKENS"):
-        parts.append("truncated")
+        parts.append(QCoreApplication.translate("CompareColumn", "truncated"))
     return " · ".join(parts)
 
 
@@ -112,9 +134,19 @@ class CompareColumn(QFrame):
         self.provider_picker.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.model_picker = pickers.ModelPicker(min_chars=10)
         self.model_picker.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.stop_button = _button("Stop", "columnStop", "Stop this column")
-        self.retry_button = _button("Retry", "columnRetry", "Ask this column again")
-        self.remove_button = _button("✕", "columnRemove", "Remove this column")
+        self.stop_button = _button(
+            QCoreApplication.translate("CompareColumn", "Stop"),
+            "columnStop",
+            QCoreApplication.translate("CompareColumn", "Stop this column"),
+        )
+        self.retry_button = _button(
+            QCoreApplication.translate("CompareColumn", "Retry"),
+            "columnRetry",
+            QCoreApplication.translate("CompareColumn", "Ask this column again"),
+        )
+        self.remove_button = _button(
+            "✕", "columnRemove", QCoreApplication.translate("CompareColumn", "Remove this column")
+        )
         self.stop_button.hide()
         self.retry_button.hide()
         row.addWidget(self.provider_picker)
@@ -134,7 +166,7 @@ class CompareColumn(QFrame):
         self.stats.setTextFormat(Qt.TextFormat.PlainText)
         self.stats.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.stats.setWordWrap(True)  # four narrow columns: wrap rather than widen the window
-        self.stats.setText("Not asked yet")
+        self.stats.setText(QCoreApplication.translate("CompareColumn", "Not asked yet"))
         footer_row.addWidget(self.stats, 1)
         footer_row.addWidget(self.stop_button, 0, Qt.AlignmentFlag.AlignVCenter)
         footer_row.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignVCenter)
@@ -201,23 +233,29 @@ class CompareColumn(QFrame):
                 provider, provider_id, self.settings.connection_for(provider_id)
             )
         except ProviderError as error:
-            tip = f"Could not list the models: {error} The built-in list is shown."
+            tip = QCoreApplication.translate(
+                "CompareColumn", "Could not list the models: {error} The built-in list is shown."
+            ).format(error=error)
             self.model_picker.setToolTip(tip)
             return
         if self.provider_picker.current_id() != provider_id or not models:
             return
-        self.model_picker.setToolTip("Model (you can also type a model name)")
+        self.model_picker.setToolTip(
+            QCoreApplication.translate("CompareColumn", "Model (you can also type a model name)")
+        )
         self._fill_models(models, self.model_picker.current_model())
         self.choiceChanged.emit(self.key)
         self.modelsLoaded.emit(self.key)
 
     # ----- the answer -----------------------------------------------------------------------------
     def show_stats(self, column: Column) -> None:
-        self.stats.setText(format_stats(column) or "Not asked yet")
+        self.stats.setText(
+            format_stats(column) or QCoreApplication.translate("CompareColumn", "Not asked yet")
+        )
         usage = column.usage or {}
         self.stats.setToolTip(
             "\n".join(
-                f"{name.replace('_', ' ').capitalize()}: {value:,}"
+                f"{name.replace('_', ' ').capitalize()}: {QLocale().toString(value)}"
                 for name, value in usage.items()
                 if isinstance(value, int) and not isinstance(value, bool)
             )

@@ -17,7 +17,7 @@ import asyncio
 import logging
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QColor,
@@ -120,7 +120,11 @@ class _RunListener:
     def login_requested(self, column: Column, label: str, url: str) -> None:
         widget = self._column(column)
         if widget is not None:
-            widget.stats.setText(f"{label} asks you to sign in (Provider → Credentials…).")
+            widget.stats.setText(
+                QCoreApplication.translate(
+                    "CompareWindow", "{label} asks you to sign in (Provider → Credentials…)."
+                ).format(label=label)
+            )
 
     def column_finished(self, column: Column) -> None:
         widget = self._column(column)
@@ -136,7 +140,10 @@ class _RunListener:
     def column_failed(self, column: Column) -> None:
         widget = self._column(column)
         if widget is not None and widget.answer_index is not None:
-            widget.view.fail_answer(widget.answer_index, column.error or "The request failed.")
+            widget.view.fail_answer(
+                widget.answer_index,
+                column.error or QCoreApplication.translate("CompareWindow", "The request failed."),
+            )
             widget.show_stats(column)
         self.window.columnEnded.emit(column.key)
 
@@ -165,23 +172,31 @@ class CompareWindow(QWidget):
         self.run: CompareRun = CompareRun(listener=_RunListener(self))  # type: ignore[arg-type]  # a CompareListener by duck typing
 
         self.setObjectName("compareWindow")
-        self.setWindowTitle("Compare side by side — Roundtable")
+        self.setWindowTitle(
+            QCoreApplication.translate("CompareWindow", "Compare side by side — Roundtable")
+        )
 
         top = QWidget()
         top.setObjectName("compareTop")
         top_row = QHBoxLayout(top)
         top_row.setContentsMargins(14, 8, 14, 8)
         top_row.setSpacing(8)
-        title = QLabel("Compare side by side")
+        title = QLabel(QCoreApplication.translate("CompareWindow", "Compare side by side"))
         title.setObjectName("compareTitle")
         self.hint = QLabel()
         self.hint.setObjectName("compareHint")
-        self.add_button = QPushButton("Add column")
+        self.add_button = QPushButton(QCoreApplication.translate("CompareWindow", "Add column"))
         self.add_button.setObjectName("addColumn")
-        self.add_button.setToolTip(f"Add a provider/model column (up to {MAX_COLUMNS})")
-        self.stop_all_button = QPushButton("Stop all")
+        self.add_button.setToolTip(
+            QCoreApplication.translate(
+                "CompareWindow", "Add a provider/model column (up to {count})"
+            ).format(count=MAX_COLUMNS)
+        )
+        self.stop_all_button = QPushButton(QCoreApplication.translate("CompareWindow", "Stop all"))
         self.stop_all_button.setObjectName("stopAll")
-        self.stop_all_button.setToolTip("Stop every column (Esc)")
+        self.stop_all_button.setToolTip(
+            QCoreApplication.translate("CompareWindow", "Stop every column (Esc)")
+        )
         self.stop_all_button.setEnabled(False)
         top_row.addWidget(title)
         top_row.addWidget(self.hint, 1)
@@ -200,22 +215,35 @@ class CompareWindow(QWidget):
 
         self.system_prompt = QPlainTextEdit()
         self.system_prompt.setObjectName("systemPrompt")
-        self.system_prompt.setAccessibleName("System prompt")
-        self.system_prompt.setPlaceholderText("System prompt (optional), sent to every column")
+        self.system_prompt.setAccessibleName(
+            QCoreApplication.translate("CompareWindow", "System prompt")
+        )
+        self.system_prompt.setPlaceholderText(
+            QCoreApplication.translate(
+                "CompareWindow", "System prompt (optional), sent to every column"
+            )
+        )
         self.system_prompt.setTabChangesFocus(True)
         self.system_prompt.setFixedHeight(self.system_prompt.fontMetrics().lineSpacing() * 2 + 14)
 
         composer_frame = ComposerBar(
-            "Send to every column (Enter)", "Stop every column (Esc)", stop_name="Stop all"
+            QCoreApplication.translate("CompareWindow", "Send to every column (Enter)"),
+            QCoreApplication.translate("CompareWindow", "Stop every column (Esc)"),
+            stop_name=QCoreApplication.translate("CompareWindow", "Stop all"),
         )
         self.composer = composer_frame.composer
-        self.composer.setAccessibleName("Prompt")
-        self.composer.setPlaceholderText("Ask every column the same question…")
+        self.composer.setAccessibleName(QCoreApplication.translate("CompareWindow", "Prompt"))
+        self.composer.setPlaceholderText(
+            QCoreApplication.translate("CompareWindow", "Ask every column the same question…")
+        )
         self.composer.setPlainText(prompt)
         self.send_button = composer_frame.send_button
         self.stop_button = composer_frame.stop_button
         hint = hint_label(
-            "Enter to send to every column · Shift+Enter for a new line · Esc stops all"
+            QCoreApplication.translate(
+                "CompareWindow",
+                "Enter to send to every column · Shift+Enter for a new line · Esc stops all",
+            )
         )
 
         bottom = QWidget()
@@ -225,7 +253,7 @@ class CompareWindow(QWidget):
         bottom_layout.setSpacing(6)
         system_row = QHBoxLayout()
         system_row.setSpacing(8)
-        system_label = QLabel("System prompt")
+        system_label = QLabel(QCoreApplication.translate("CompareWindow", "System prompt"))
         system_label.setObjectName("systemPromptLabel")
         system_label.setBuddy(self.system_prompt)
         system_row.addWidget(system_label, 0, Qt.AlignmentFlag.AlignTop)
@@ -334,7 +362,11 @@ class CompareWindow(QWidget):
         self.add_button.setEnabled(count < MAX_COLUMNS)
         for widget in self.columns():
             widget.remove_button.setEnabled(count > MIN_COLUMNS)
-        self.hint.setText(f"{count} columns · one prompt, answered at the same time")
+        self.hint.setText(
+            QCoreApplication.translate(
+                "CompareWindow", "%n column(s) · one prompt, answered at the same time", "", count
+            )
+        )
         self._save_columns()
 
     # ----- pickers --------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -64,7 +64,10 @@ class _ViewListener:
         self.pane.answerEnded.emit(index)
 
     def answer_failed(self, index: int, turn: Turn) -> None:
-        self.view.fail_answer(self.to_view[index], turn.error or "The request failed.")
+        self.view.fail_answer(
+            self.to_view[index],
+            turn.error or QCoreApplication.translate("ConversationPane", "The request failed."),
+        )
         self.pane.answerEnded.emit(index)
 
     def truncated(self, index: int) -> None:
@@ -148,7 +151,9 @@ class ConversationPane(QWidget):
         earlier.setContentsMargins(16, 4, 16, 4)
         self.earlier_label = QLabel()
         self.earlier_label.setProperty("role", "hint")
-        self.show_earlier_button = QPushButton("Show them")
+        self.show_earlier_button = QPushButton(
+            QCoreApplication.translate("ConversationPane", "Show them")
+        )
         self.show_earlier_button.setObjectName("showEarlier")
         self.show_earlier_button.setFlat(True)
         self.show_earlier_button.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -163,7 +168,10 @@ class ConversationPane(QWidget):
         self.empty_state.fit()
         self.empty_state.show()
 
-        composer_frame = ComposerBar("Send (Enter)", "Stop the answer (Esc)")
+        composer_frame = ComposerBar(
+            QCoreApplication.translate("ConversationPane", "Send (Enter)"),
+            QCoreApplication.translate("ConversationPane", "Stop the answer (Esc)"),
+        )
         self.composer = composer_frame.composer
         self.send_button = composer_frame.send_button
         self.stop_button = composer_frame.stop_button
@@ -171,14 +179,25 @@ class ConversationPane(QWidget):
         self.edit_strip.setObjectName("editStrip")
         strip = QHBoxLayout(self.edit_strip)
         strip.setContentsMargins(4, 0, 4, 0)
-        strip_label = QLabel("Editing a message: sending replaces it and everything after it.")
-        self.cancel_edit_button = QPushButton("Cancel edit")
+        strip_label = QLabel(
+            QCoreApplication.translate(
+                "ConversationPane",
+                "Editing a message: sending replaces it and everything after it.",
+            )
+        )
+        self.cancel_edit_button = QPushButton(
+            QCoreApplication.translate("ConversationPane", "Cancel edit")
+        )
         self.cancel_edit_button.setObjectName("cancelEdit")
         self.cancel_edit_button.setFlat(True)
         strip.addWidget(strip_label, 1)
         strip.addWidget(self.cancel_edit_button)
         self.edit_strip.hide()
-        self.composer_hint = hint_label("Enter to send · Shift+Enter for a new line · Esc to stop")
+        self.composer_hint = hint_label(
+            QCoreApplication.translate(
+                "ConversationPane", "Enter to send · Shift+Enter for a new line · Esc to stop"
+            )
+        )
 
         bottom = QVBoxLayout()
         bottom.setContentsMargins(14, 6, 14, 8)
@@ -215,7 +234,9 @@ class ConversationPane(QWidget):
     def set_target(self, label: str, model: str) -> None:
         """Who answers next: the empty state and the composer's placeholder say it."""
         self.empty_state.set_target(label, model)
-        self.composer.setPlaceholderText(f"Message {label}…")
+        self.composer.setPlaceholderText(
+            QCoreApplication.translate("ConversationPane", "Message {label}…").format(label=label)
+        )
 
     def ready(self) -> bool:
         """Every restored bubble is shown (what is sent next lands after them)."""
@@ -338,8 +359,11 @@ class ConversationPane(QWidget):
     def show_earlier_strip(self, hidden: int) -> None:
         """Say that the first ``hidden`` messages of the conversation are not shown (0: hide)."""
         self.earlier_strip.setVisible(hidden > 0)
-        plural = "s" if hidden != 1 else ""
-        self.earlier_label.setText(f"{hidden} earlier message{plural} not shown.")
+        self.earlier_label.setText(
+            QCoreApplication.translate(
+                "ConversationPane", "%n earlier message(s) not shown.", "", hidden
+            )
+        )
 
     def show_all_messages(self) -> None:
         """Show the whole conversation (not while an answer streams into it)."""

@@ -13,7 +13,7 @@ import asyncio
 import logging
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -73,7 +73,11 @@ class CredentialsDialog(QDialog):
         self._keyring_error = ""
         self.models: list[str] = []  # what the last "Test connection" listed
         self.setObjectName("credentialsDialog")
-        self.setWindowTitle(f"{self.label} — Credentials")
+        self.setWindowTitle(
+            QCoreApplication.translate("CredentialsDialog", "{label} — Credentials").format(
+                label=self.label
+            )
+        )
         self.setModal(True)
         self.setMinimumWidth(520)
 
@@ -82,8 +86,11 @@ class CredentialsDialog(QDialog):
         heading = QLabel(f"<b>{_escape(self.label)}</b>")
         heading.setObjectName("dialogHeading")
         intro = QLabel(
-            "Keys and passwords are kept in your system keyring, never in a file. "
-            "Leave a field empty to keep what is stored."
+            QCoreApplication.translate(
+                "CredentialsDialog",
+                "Keys and passwords are kept in your system keyring, never in a file. "
+                "Leave a field empty to keep what is stored.",
+            )
         )
         intro.setWordWrap(True)
         intro.setProperty("role", "hint")
@@ -108,17 +115,29 @@ class CredentialsDialog(QDialog):
         self.api_key = QLineEdit()
         self.api_key.setObjectName("apiKey")
         self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
-        self.api_key.setPlaceholderText("Paste your API key")
-        self.api_key.setAccessibleName("API key")
-        self._reveal = QAction("Show", self.api_key)
+        self.api_key.setPlaceholderText(
+            QCoreApplication.translate("CredentialsDialog", "Paste your API key")
+        )
+        self.api_key.setAccessibleName(QCoreApplication.translate("CredentialsDialog", "API key"))
+        self._reveal = QAction(
+            QCoreApplication.translate("CredentialsDialog", "Show"), self.api_key
+        )
         self._reveal.setCheckable(True)
-        self._reveal.setToolTip("Show the key you are typing (a stored key is never shown)")
+        self._reveal.setToolTip(
+            QCoreApplication.translate(
+                "CredentialsDialog", "Show the key you are typing (a stored key is never shown)"
+            )
+        )
         self._reveal.setIcon(icon("eye", self.palette().text().color().name()))
         self._reveal.toggled.connect(self._toggle_reveal)
         self.api_key.addAction(self._reveal, QLineEdit.ActionPosition.TrailingPosition)
-        self.forget_key = QPushButton("Remove")
+        self.forget_key = QPushButton(QCoreApplication.translate("CredentialsDialog", "Remove"))
         self.forget_key.setObjectName("forgetKey")
-        self.forget_key.setToolTip("Delete the stored key from the keyring")
+        self.forget_key.setToolTip(
+            QCoreApplication.translate(
+                "CredentialsDialog", "Delete the stored key from the keyring"
+            )
+        )
         self.forget_key.clicked.connect(self._forget_key)
         self.forget_key.setEnabled(False)
         key_row = QHBoxLayout()
@@ -126,11 +145,21 @@ class CredentialsDialog(QDialog):
         key_row.addWidget(self.forget_key)
         self.key_row = _row_widget(key_row)
         if secrets.has_api_key_field(provider):
-            form.addRow("API key", self.key_row)
+            form.addRow(
+                QCoreApplication.translate(
+                    "CredentialsDialog", QCoreApplication.translate("CredentialsDialog", "API key")
+                ),
+                self.key_row,
+            )
             form.addRow("", self.session_note)
             login_url = _safe_web_url(getattr(provider, "login_url", None))
             if login_url is not None and not secrets.is_login_provider(provider):
-                link = QLabel(f'<a href="{login_url.toString()}">Get an API key…</a>')
+                link = QLabel(
+                    '<a href="{}">{}</a>'.format(
+                        login_url.toString(),
+                        QCoreApplication.translate("CredentialsDialog", "Get an API key…"),
+                    )
+                )
                 link.setObjectName("getKeyLink")
                 link.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
                 link.linkActivated.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
@@ -142,16 +171,20 @@ class CredentialsDialog(QDialog):
         self.base_url.setObjectName("baseUrl")
         self.base_url.setPlaceholderText(str(getattr(provider, "api_base", "") or "https://…"))
         if getattr(provider, "base_url_editable", True):
-            form.addRow("Base URL", self.base_url)
+            form.addRow(QCoreApplication.translate("CredentialsDialog", "Base URL"), self.base_url)
         else:
             self.base_url.hide()
         self.proxy = QLineEdit()
         self.proxy.setObjectName("proxy")
-        self.proxy.setPlaceholderText("None (system settings apply) — e.g. http://proxy:3128")
-        form.addRow("Proxy", self.proxy)
+        self.proxy.setPlaceholderText(
+            QCoreApplication.translate(
+                "CredentialsDialog", "None (system settings apply) — e.g. http://proxy:3128"
+            )
+        )
+        form.addRow(QCoreApplication.translate("CredentialsDialog", "Proxy"), self.proxy)
         layout.addLayout(form)
 
-        self.login_box = QGroupBox("Sign in")
+        self.login_box = QGroupBox(QCoreApplication.translate("CredentialsDialog", "Sign in"))
         self.login_box.setObjectName("loginBox")
         login_form = QFormLayout(self.login_box)
         self.email = QLineEdit()
@@ -160,24 +193,35 @@ class CredentialsDialog(QDialog):
         self.password = QLineEdit()
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setAccessibleName("Password")
-        self.remember = QCheckBox("Remember the password (to renew an expired session)")
+        self.password.setAccessibleName(QCoreApplication.translate("CredentialsDialog", "Password"))
+        self.remember = QCheckBox(
+            QCoreApplication.translate(
+                "CredentialsDialog", "Remember the password (to renew an expired session)"
+            )
+        )
         self.remember.setObjectName("rememberPassword")
-        self.sign_in = QPushButton("Sign in")
+        self.sign_in = QPushButton(QCoreApplication.translate("CredentialsDialog", "Sign in"))
         self.sign_in.setObjectName("signIn")
         self.sign_in.clicked.connect(self._sign_in)
-        self.sign_out = QPushButton("Sign out")
+        self.sign_out = QPushButton(QCoreApplication.translate("CredentialsDialog", "Sign out"))
         self.sign_out.setObjectName("signOut")
         self.sign_out.clicked.connect(self._sign_out)
-        self.login_status = QLabel("Not signed in.")
+        self.login_status = QLabel(
+            QCoreApplication.translate("CredentialsDialog", "Not signed in.")
+        )
         self.login_status.setObjectName("loginStatus")
         self.login_status.setProperty("role", "hint")
         buttons_row = QHBoxLayout()
         buttons_row.addWidget(self.sign_in)
         buttons_row.addWidget(self.sign_out)
         buttons_row.addStretch(1)
-        login_form.addRow("Email", self.email)
-        login_form.addRow("Password", self.password)
+        login_form.addRow(QCoreApplication.translate("CredentialsDialog", "Email"), self.email)
+        login_form.addRow(
+            QCoreApplication.translate(
+                "CredentialsDialog", QCoreApplication.translate("CredentialsDialog", "Password")
+            ),
+            self.password,
+        )
         login_form.addRow("", self.remember)
         login_form.addRow("", _row_widget(buttons_row))
         login_form.addRow("", self.login_status)
@@ -185,9 +229,13 @@ class CredentialsDialog(QDialog):
         self.login_box.setVisible(secrets.is_login_provider(provider))
 
         test_row = QHBoxLayout()
-        self.test_button = QPushButton("Test connection")
+        self.test_button = QPushButton(
+            QCoreApplication.translate("CredentialsDialog", "Test connection")
+        )
         self.test_button.setObjectName("testConnection")
-        self.test_button.setToolTip("List the models with these settings")
+        self.test_button.setToolTip(
+            QCoreApplication.translate("CredentialsDialog", "List the models with these settings")
+        )
         self.test_button.clicked.connect(self._test)
         test_row.addWidget(self.test_button)
         test_row.addStretch(1)
@@ -247,7 +295,11 @@ class CredentialsDialog(QDialog):
         if self.session_only:
             self._show_no_keyring()
             return
-        self.keyring_message.setText(f"{message} Nothing secret was stored.")
+        self.keyring_message.setText(
+            QCoreApplication.translate(
+                "CredentialsDialog", "{message} Nothing secret was stored."
+            ).format(message=message)
+        )
         self.keyring_message.show()
 
     def _use_session_only(self, message: str) -> None:
@@ -282,7 +334,12 @@ class CredentialsDialog(QDialog):
         self.forget_key.setToolTip(
             self.tr("Forget the key kept for this session")
             if held
-            else "Delete the stored key from the keyring"
+            else QCoreApplication.translate(
+                "CredentialsDialog",
+                QCoreApplication.translate(
+                    "CredentialsDialog", "Delete the stored key from the keyring"
+                ),
+            )
         )
         if held:
             self.api_key.setPlaceholderText(self.tr("In use for this session (type to replace)"))
@@ -322,10 +379,18 @@ class CredentialsDialog(QDialog):
             masked = await secrets.masked_field(self.provider_id, secrets.API_KEY)
             self._stored_key = bool(masked)
             if masked:
-                self.api_key.setPlaceholderText(f"Stored: {masked}  (type to replace)")
+                self.api_key.setPlaceholderText(
+                    QCoreApplication.translate(
+                        "CredentialsDialog", "Stored: {masked}  (type to replace)"
+                    ).format(masked=masked)
+                )
         proxy = await secrets.masked_proxy(self.provider_id)
         if proxy and not self.proxy.text():
-            self.proxy.setPlaceholderText(f"Stored in the keyring: {proxy}")
+            self.proxy.setPlaceholderText(
+                QCoreApplication.translate(
+                    "CredentialsDialog", "Stored in the keyring: {proxy}"
+                ).format(proxy=proxy)
+            )
         if secrets.is_login_provider(self.provider):
             email = await secrets.get_field(self.provider_id, EMAIL_FIELD)
             if email:
@@ -335,7 +400,16 @@ class CredentialsDialog(QDialog):
 
     def _set_login_status(self, account: str | None) -> None:
         self._signed_in = account is not None
-        self.login_status.setText(f"Signed in as {account}." if account else "Not signed in.")
+        self.login_status.setText(
+            QCoreApplication.translate("CredentialsDialog", "Signed in as {account}.").format(
+                account=account
+            )
+            if account
+            else QCoreApplication.translate(
+                "CredentialsDialog",
+                QCoreApplication.translate("CredentialsDialog", "Not signed in."),
+            )
+        )
         self.sign_out.setEnabled(self._signed_in)
 
     def _connection(self) -> dict[str, str]:
@@ -388,13 +462,18 @@ class CredentialsDialog(QDialog):
 
     async def _delete_key(self) -> None:
         secrets.forget_for_session(self.provider_id, secrets.API_KEY)
-        self.api_key.setPlaceholderText("Paste your API key")
+        self.api_key.setPlaceholderText(
+            QCoreApplication.translate("CredentialsDialog", "Paste your API key")
+        )
         if self.session_only:
             self._show_no_keyring()
             self._show_result(self.tr("The key kept for this session was forgotten."), ok=True)
         else:
             await secrets.delete_field(self.provider_id, secrets.API_KEY)
-            self._show_result("The stored key was removed.", ok=True)
+            self._show_result(
+                QCoreApplication.translate("CredentialsDialog", "The stored key was removed."),
+                ok=True,
+            )
         self._stored_key = False
         self.saved.emit(self.provider_id)
 
@@ -405,7 +484,12 @@ class CredentialsDialog(QDialog):
         self.feedback.hide()
         lister = getattr(self.provider, "get_models_async", None)
         if lister is None:
-            self._show_result(f"{self.label} cannot list models.", ok=False)
+            self._show_result(
+                QCoreApplication.translate(
+                    "CredentialsDialog", "{label} cannot list models."
+                ).format(label=self.label),
+                ok=False,
+            )
             return
         kwargs: dict[str, Any] = dict(
             await secrets.request_secrets(self.provider, self.provider_id)
@@ -417,11 +501,22 @@ class CredentialsDialog(QDialog):
         try:
             models = await lister(strict=True, **kwargs)
         except NotImplementedError:
-            self._show_result(f"{self.label} cannot list models.", ok=False)
+            self._show_result(
+                QCoreApplication.translate(
+                    "CredentialsDialog", "{label} cannot list models."
+                ).format(label=self.label),
+                ok=False,
+            )
             return
         shown = ", ".join(models[:MODELS_SHOWN]) + (", …" if len(models) > MODELS_SHOWN else "")
-        count = f"{len(models)} model{'s' if len(models) != 1 else ''}"
-        self._show_result(f"Connected — {count}: {shown}" if models else "Connected.", ok=True)
+        self._show_result(
+            QCoreApplication.translate(
+                "CredentialsDialog", "Connected — %n model(s): {shown}", "", len(models)
+            ).format(shown=shown)
+            if models
+            else QCoreApplication.translate("CredentialsDialog", "Connected."),
+            ok=True,
+        )
         self.models = list(models)
 
     def _sign_in(self) -> None:
@@ -430,7 +525,12 @@ class CredentialsDialog(QDialog):
     async def _login(self) -> None:
         email, password = self.email.text().strip(), self.password.text()
         if not email or not password:
-            self._show_result("Enter the email and the password to sign in.", ok=False)
+            self._show_result(
+                QCoreApplication.translate(
+                    "CredentialsDialog", "Enter the email and the password to sign in."
+                ),
+                ok=False,
+            )
             return
         connection = self._connection()
         account = await self.provider.login_async(
@@ -439,7 +539,12 @@ class CredentialsDialog(QDialog):
         )  # fmt: skip
         self.password.clear()
         self._set_login_status(str(account))
-        self._show_result(f"Signed in to {self.label} as {account}.", ok=True)
+        self._show_result(
+            QCoreApplication.translate(
+                "CredentialsDialog", "Signed in to {label} as {account}."
+            ).format(label=self.label, account=account),
+            ok=True,
+        )
         self.signedIn.emit(self.provider_id)
         self.saved.emit(self.provider_id)
 
@@ -449,7 +554,12 @@ class CredentialsDialog(QDialog):
     async def _logout(self) -> None:
         await asyncio.to_thread(self.provider.logout)
         self._set_login_status(None)
-        self._show_result(f"Signed out of {self.label}.", ok=True)
+        self._show_result(
+            QCoreApplication.translate("CredentialsDialog", "Signed out of {label}.").format(
+                label=self.label
+            ),
+            ok=True,
+        )
         self.saved.emit(self.provider_id)
 
     def _toggle_reveal(self, shown: bool) -> None:

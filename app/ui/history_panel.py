@@ -24,6 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
+    QCoreApplication,
+    QDate,
+    QLocale,
     QModelIndex,
     QPersistentModelIndex,
     QRect,
@@ -85,20 +88,20 @@ def relative_time(then: float, now: float | None = None) -> str:
     now = time.time() if now is None else now
     seconds = max(0.0, now - then)
     if seconds < 60:
-        return "just now"
+        return QCoreApplication.translate("HistoryPanel", "just now")
     if seconds < 3600:
-        return f"{int(seconds // 60)} min ago"
+        return QCoreApplication.translate("HistoryPanel", "%n min ago", "", int(seconds // 60))
     when, today = datetime.fromtimestamp(then), datetime.fromtimestamp(now)
     days = (today.date() - when.date()).days
     if days == 0:
-        return f"{int(seconds // 3600)} h ago"
+        return QCoreApplication.translate("HistoryPanel", "%n h ago", "", int(seconds // 3600))
     if days == 1:
-        return "yesterday"
+        return QCoreApplication.translate("HistoryPanel", "yesterday")
     if days < 7:
-        return f"{days} days ago"
-    if when.year == today.year:
-        return f"{when.day} {when:%b}"
-    return f"{when.day} {when:%b %Y}"
+        return QCoreApplication.translate("HistoryPanel", "%n day(s) ago", "", days)
+    date = QDate(when.year, when.month, when.day)
+    # The locale's month names (QLocale.setDefault follows the window's language).
+    return QLocale().toString(date, "d MMM" if when.year == today.year else "d MMM yyyy")
 
 
 _MARKUP = re.compile(r"[*`~]+|(?:^|(?<=\s))#{1,6}(?=\s)")  # emphasis, code, headings
@@ -329,13 +332,13 @@ class HistoryPanel(QWidget):
         self._error = ""
         self._filling = False
 
-        self.heading = QLabel("History")
+        self.heading = QLabel(QCoreApplication.translate("HistoryPanel", "History"))
         self.heading.setObjectName("historyHeading")
         self.new_button = QToolButton()
         self.new_button.setObjectName("historyNewChat")
         self.new_button.setAutoRaise(True)
-        self.new_button.setToolTip("New chat (Ctrl+N)")
-        self.new_button.setAccessibleName("New chat")
+        self.new_button.setToolTip(QCoreApplication.translate("HistoryPanel", "New chat (Ctrl+N)"))
+        self.new_button.setAccessibleName(QCoreApplication.translate("HistoryPanel", "New chat"))
         self.new_button.setIconSize(QSize(16, 16))
         self.new_button.clicked.connect(self.newChatRequested.emit)
         header = QHBoxLayout()
@@ -345,8 +348,12 @@ class HistoryPanel(QWidget):
 
         self.search = QLineEdit()
         self.search.setObjectName("historySearch")
-        self.search.setPlaceholderText("Search conversations")
-        self.search.setAccessibleName("Search conversations")
+        self.search.setPlaceholderText(
+            QCoreApplication.translate("HistoryPanel", "Search conversations")
+        )
+        self.search.setAccessibleName(
+            QCoreApplication.translate("HistoryPanel", "Search conversations")
+        )
         self.search.setClearButtonEnabled(True)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -357,7 +364,7 @@ class HistoryPanel(QWidget):
 
         self.list = QListWidget()
         self.list.setObjectName("historyList")
-        self.list.setAccessibleName("Conversations")
+        self.list.setAccessibleName(QCoreApplication.translate("HistoryPanel", "Conversations"))
         self.list.setItemDelegate(_Delegate(self))
         self.list.setUniformItemSizes(True)
         self.list.setMouseTracking(True)
@@ -408,7 +415,12 @@ class HistoryPanel(QWidget):
         """Show ``history``; without one, ``error`` says why there is no history."""
         self.shutdown()
         self.history = history
-        self._error = "" if history is not None else error or "The history is not available."
+        self._error = (
+            ""
+            if history is not None
+            else error
+            or QCoreApplication.translate("HistoryPanel", "The history is not available.")
+        )
         self._worker = SearchWorker(history.path) if history is not None else None
         self.search.setEnabled(history is not None)
         self.refresh()
@@ -422,13 +434,23 @@ class HistoryPanel(QWidget):
         try:
             conversations = history.conversations(LIST_LIMIT)
         except sqlite3.Error as error:
-            self._show_items([], f"The history cannot be read: {error}")
+            self._show_items(
+                [],
+                QCoreApplication.translate(
+                    "HistoryPanel", "The history cannot be read: {error}"
+                ).format(error=error),
+            )
             return
         self._conversations = {c.id: c for c in conversations}
         if self.is_searching():
             return
         rows = [_Row(c.id, c.title, c.updated_at, c.model) for c in conversations]
-        self._show_items(rows, "No conversations yet.\n\nWhat you send is saved here as you go.")
+        self._show_items(
+            rows,
+            QCoreApplication.translate(
+                "HistoryPanel", "No conversations yet.\n\nWhat you send is saved here as you go."
+            ),
+        )
 
     def set_current(self, conversation_id: int | None) -> None:
         """Highlight the open conversation (None: a new, unsaved one)."""
@@ -529,9 +551,19 @@ class HistoryPanel(QWidget):
         if error is not None:
             self.more.hide()
             if appending:
-                self.notice.emit("error", f"The search failed: {error}")
+                self.notice.emit(
+                    "error",
+                    QCoreApplication.translate("HistoryPanel", "The search failed: {error}").format(
+                        error=error
+                    ),
+                )
             else:
-                self._show_items([], f"The search failed: {error}")
+                self._show_items(
+                    [],
+                    QCoreApplication.translate("HistoryPanel", "The search failed: {error}").format(
+                        error=error
+                    ),
+                )
             self.searchFinished.emit()
             return
         hits = future.result()
@@ -545,7 +577,12 @@ class HistoryPanel(QWidget):
         if appending:
             self._add_items(rows)
         else:
-            self._show_items(rows, f"Nothing matches “{query}”.")
+            self._show_items(
+                rows,
+                QCoreApplication.translate("HistoryPanel", "Nothing matches “{query}”.").format(
+                    query=query
+                ),
+            )
         self.more.setVisible(more)
         self.set_current(self._current)
         self.searchFinished.emit()
@@ -602,13 +639,14 @@ class HistoryPanel(QWidget):
 
     def menu_for(self, conversation_id: int) -> QMenu:
         """The context menu of one conversation (not shown yet)."""
+        translate = QCoreApplication.translate
         self.menu = context_menu(self, [
-            ("Open", lambda: self.openRequested.emit(conversation_id)),
+            (translate("HistoryPanel", "Open"), lambda: self.openRequested.emit(conversation_id)),
             None,
-            ("Rename", lambda: self.rename(conversation_id)),
-            ("Export as Markdown…", lambda: self.export(conversation_id)),
+            (translate("HistoryPanel", "Rename"), lambda: self.rename(conversation_id)),
+            (translate("HistoryPanel", "Export as Markdown…"), lambda: self.export(conversation_id)),
             None,
-            ("Delete…", lambda: self.confirm_delete(conversation_id)),
+            (translate("HistoryPanel", "Delete…"), lambda: self.confirm_delete(conversation_id)),
         ])  # fmt: skip
         return self.menu
 
@@ -642,7 +680,12 @@ class HistoryPanel(QWidget):
         try:
             self.history.update_conversation(conversation_id, title=title, touch=False)
         except sqlite3.Error as error:
-            self.notice.emit("error", f"The conversation could not be renamed: {error}")
+            self.notice.emit(
+                "error",
+                QCoreApplication.translate(
+                    "HistoryPanel", "The conversation could not be renamed: {error}"
+                ).format(error=error),
+            )
         self.refresh()
         if self.is_searching():
             self.run_search()
@@ -652,11 +695,18 @@ class HistoryPanel(QWidget):
         """Ask before deleting (window-modal, not a nested event loop)."""
         title = self._title(conversation_id)
         box = QMessageBox(
-            QMessageBox.Icon.Warning, "Delete conversation",
-            f"Delete “{title}”? It cannot be restored.", QMessageBox.StandardButton.Cancel, self,
+            QMessageBox.Icon.Warning,
+            QCoreApplication.translate("HistoryPanel", "Delete conversation"),
+            QCoreApplication.translate(
+                "HistoryPanel", "Delete “{title}”? It cannot be restored."
+            ).format(title=title),
+            QMessageBox.StandardButton.Cancel, self,
         )  # fmt: skip
         box.setTextFormat(Qt.TextFormat.PlainText)  # the title is the user's (or a prompt's) text
-        delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
+        delete = box.addButton(
+            QCoreApplication.translate("HistoryPanel", "Delete"),
+            QMessageBox.ButtonRole.DestructiveRole,
+        )
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
 
         def finished(_result: int) -> None:
@@ -675,7 +725,12 @@ class HistoryPanel(QWidget):
         try:
             self.history.delete_conversation(conversation_id)
         except sqlite3.Error as error:
-            self.notice.emit("error", f"The conversation could not be deleted: {error}")
+            self.notice.emit(
+                "error",
+                QCoreApplication.translate(
+                    "HistoryPanel", "The conversation could not be deleted: {error}"
+                ).format(error=error),
+            )
             return
         if self._current == conversation_id:
             self._current = None
@@ -701,14 +756,26 @@ class HistoryPanel(QWidget):
             text = self.history.export_markdown(conversation_id)
             Path(path).write_text(text, encoding="utf-8")
         except (sqlite3.Error, KeyError, OSError) as error:
-            self.notice.emit("error", f"The conversation could not be exported: {error}")
+            self.notice.emit(
+                "error",
+                QCoreApplication.translate(
+                    "HistoryPanel", "The conversation could not be exported: {error}"
+                ).format(error=error),
+            )
             return False
-        self.notice.emit("info", f"Exported “{self._title(conversation_id)}” to {path}.")
+        self.notice.emit(
+            "info",
+            QCoreApplication.translate("HistoryPanel", "Exported “{title}” to {path}.").format(
+                title=self._title(conversation_id), path=path
+            ),
+        )
         return True
 
     def _title(self, conversation_id: int) -> str:
         known = self._conversations.get(conversation_id)
         if known is not None:
-            return known.title or "Untitled"
+            return known.title or QCoreApplication.translate("HistoryPanel", "Untitled")
         item = self.item_for(conversation_id)
-        return (item.text() if item is not None else "") or "Untitled"
+        return (item.text() if item is not None else "") or QCoreApplication.translate(
+            "HistoryPanel", "Untitled"
+        )

@@ -34,7 +34,7 @@ from app.core.session import ChatSession, RequestConfig
 from app.core.settings import Settings
 from providers.types import BaseProvider
 
-from . import theme
+from . import i18n, theme
 from .banner import BannerAction
 from .compare_view import open_compare_window
 from .conversation import RESTORE_RECENT, ConversationPane
@@ -70,7 +70,7 @@ class MainWindow(QMainWindow):
         self._applying_theme = False
 
         self.setObjectName("mainWindow")
-        self.setWindowTitle("Roundtable")
+        self.setWindowTitle(self.tr("Roundtable"))
         self.setUnifiedTitleAndToolBarOnMac(True)
         # The style sheet first: the widgets built below are then polished once, not twice.
         self._dark = theme.apply_theme(self.settings.theme)
@@ -81,7 +81,7 @@ class MainWindow(QMainWindow):
         self.side_panel = SidePanel(settings)
         self.history_panel = HistoryPanel()
         self.history_panel.setMinimumWidth(200)
-        self.actions = WindowActions(self, settings.theme)
+        self.actions = WindowActions(self, settings.theme, i18n.saved_choice(settings))
         self._alias_pieces()
         self._build_toolbar()
         self._build_splitter()
@@ -117,7 +117,7 @@ class MainWindow(QMainWindow):
 
     # ----- construction ---------------------------------------------------------------------------
     def _build_toolbar(self) -> None:
-        bar = QToolBar("Main")
+        bar = QToolBar(self.tr("Main"))
         bar.setObjectName("mainToolbar")
         bar.setMovable(False)
         bar.setFloatable(False)
@@ -187,6 +187,8 @@ class MainWindow(QMainWindow):
         self.actions.quit.triggered.connect(self.close)
         for choice, action in self.theme_actions.items():
             action.triggered.connect(lambda _=False, c=choice: self.set_theme(c))
+        for choice, action in self.actions.languages.items():
+            action.triggered.connect(lambda _=False, c=choice: self.set_language(c))
         stop = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         stop.setContext(Qt.ShortcutContext.WindowShortcut)
         stop.activated.connect(conversation.escape)
@@ -215,9 +217,11 @@ class MainWindow(QMainWindow):
         try:
             self.history = History()
         except HistoryError as error:
-            self.history_error = f"History is off: {error}"
+            self.history_error = self.tr("History is off: {error}").format(error=error)
         except OSError as error:
-            self.history_error = f"History is off: its folder cannot be used ({error})."
+            self.history_error = self.tr(
+                "History is off: its folder cannot be used ({error})."
+            ).format(error=error)
         self.history_panel.set_history(self.history, self.history_error or "")
 
     # ----- the target -----------------------------------------------------------------------------
@@ -264,10 +268,12 @@ class MainWindow(QMainWindow):
         current = self.current_provider()
         actions: list[BannerAction] = []
         if current is not None and secrets.is_login_provider(current[1]):
-            actions.append(("Sign in…", lambda: self.open_credentials(current[0])))
+            actions.append((self.tr("Sign in…"), lambda: self.open_credentials(current[0])))
         elif url:
-            actions.append(("Open sign-in page", lambda: self.open_link(url)))
-        self.banner.show_message("login", "info", f"{label} asks you to sign in.", actions)
+            actions.append((self.tr("Open sign-in page"), lambda: self.open_link(url)))
+        self.banner.show_message(
+            "login", "info", self.tr("{label} asks you to sign in.").format(label=label), actions
+        )
 
     # ----- chatting -------------------------------------------------------------------------------
     def request_config(self) -> RequestConfig | None:
@@ -291,8 +297,10 @@ class MainWindow(QMainWindow):
             names = ", ".join(errors)
             self.banner.show_message(
                 "params", "error",
-                f"Fix or unset the marked parameter{'s' if len(errors) > 1 else ''} ({names}) "
-                "before sending: invalid values are never sent.",
+                self.tr(
+                    "Fix or unset the marked parameter(s) ({names}) before sending: invalid "
+                    "values are never sent.", "", len(errors),
+                ).format(names=names),
             )  # fmt: skip
             self.panel_action.setChecked(True)
             return False
@@ -342,7 +350,9 @@ class MainWindow(QMainWindow):
             stored = session.open_conversation(conversation_id)
         except (sqlite3.Error, KeyError, HistoryError) as error:
             self.banner.show_message(
-                "history", "error", f"The conversation could not be opened: {error}"
+                "history",
+                "error",
+                self.tr("The conversation could not be opened: {error}").format(error=error),
             )
             panel.refresh()
             panel.set_current(session.conversation_id)
@@ -352,8 +362,10 @@ class MainWindow(QMainWindow):
             instead = self.target.current_label()
             self.banner.show_message(
                 "history", "info",
-                f"This conversation was held with “{stored.provider}”, which is not installed."
-                + (f" New answers come from {instead}." if instead else ""),
+                self.tr("This conversation was held with “{provider}”, which is not installed.")
+                .format(provider=stored.provider)
+                + (self.tr(" New answers come from {instead}.").format(instead=instead)
+                   if instead else ""),
             )  # fmt: skip
         panel.set_current(conversation_id)
         self.conversation.show_restored()
@@ -378,6 +390,13 @@ class MainWindow(QMainWindow):
         if choice in self.theme_actions:
             self.theme_actions[choice].setChecked(True)
         self._apply_theme(choice)
+
+    def set_language(self, choice: str) -> None:
+        """View → Language: applied at once to every window (``i18n.switch_language``)."""
+        if choice in self.actions.languages:
+            self.actions.languages[choice].setChecked(True)
+        i18n.switch_language(self.settings, choice)
+        self._show_target()
 
     def _apply_theme(self, choice: str) -> None:
         self._applying_theme = True

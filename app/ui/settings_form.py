@@ -18,7 +18,7 @@ import typing
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -41,12 +41,47 @@ from PySide6.QtWidgets import (
 SKIPPED = frozenset({"provider", "model", "messages", "stream", "media"})  # media: the composer
 #: Secrets belong to the credentials dialog.
 SECRETS = frozenset({"api_key"})
+# The parameters' labels (the name itself is in the tooltip); others are shown humanized.
+PARAMETER_LABELS = {
+    "timeout": QT_TRANSLATE_NOOP("SettingsForm", "Timeout"),
+    "total_timeout": QT_TRANSLATE_NOOP("SettingsForm", "Total timeout"),
+    "response_format": QT_TRANSLATE_NOOP("SettingsForm", "Response format"),
+    "prompt": QT_TRANSLATE_NOOP("SettingsForm", "Prompt"),
+    "negative_prompt": QT_TRANSLATE_NOOP("SettingsForm", "Negative prompt"),
+    "tools": QT_TRANSLATE_NOOP("SettingsForm", "Tools"),
+    "conversation": QT_TRANSLATE_NOOP("SettingsForm", "Conversation"),
+    "history_disabled": QT_TRANSLATE_NOOP("SettingsForm", "History disabled"),
+    "temperature": QT_TRANSLATE_NOOP("SettingsForm", "Temperature"),
+    "top_k": QT_TRANSLATE_NOOP("SettingsForm", "Top k"),
+    "top_p": QT_TRANSLATE_NOOP("SettingsForm", "Top p"),
+    "min_p": QT_TRANSLATE_NOOP("SettingsForm", "Min p"),
+    "frequency_penalty": QT_TRANSLATE_NOOP("SettingsForm", "Frequency penalty"),
+    "presence_penalty": QT_TRANSLATE_NOOP("SettingsForm", "Presence penalty"),
+    "repeat_penalty": QT_TRANSLATE_NOOP("SettingsForm", "Repeat penalty"),
+    "max_tokens": QT_TRANSLATE_NOOP("SettingsForm", "Max tokens"),
+    "stop": QT_TRANSLATE_NOOP("SettingsForm", "Stop"),
+    "seed": QT_TRANSLATE_NOOP("SettingsForm", "Seed"),
+    "max_retries": QT_TRANSLATE_NOOP("SettingsForm", "Max retries"),
+    "web_search": QT_TRANSLATE_NOOP("SettingsForm", "Web search"),
+    "cache": QT_TRANSLATE_NOOP("SettingsForm", "Cache"),
+    "reasoning_effort": QT_TRANSLATE_NOOP("SettingsForm", "Reasoning effort"),
+    "thinking_budget": QT_TRANSLATE_NOOP("SettingsForm", "Thinking budget"),
+    "n": QT_TRANSLATE_NOOP("SettingsForm", "Number of answers"),
+    "user": QT_TRANSLATE_NOOP("SettingsForm", "User"),
+    "logprobs": QT_TRANSLATE_NOOP("SettingsForm", "Log probabilities"),
+    "num_ctx": QT_TRANSLATE_NOOP("SettingsForm", "Context length"),
+    "keep_alive": QT_TRANSLATE_NOOP("SettingsForm", "Keep alive"),
+    "think": QT_TRANSLATE_NOOP("SettingsForm", "Think"),
+}
 INT_LIMIT = 2**31 - 1
 FLOAT_LIMIT = 1e12
 
 
 def humanize(name: str) -> str:
     """``max_tokens`` → ``Max tokens``."""
+    known = PARAMETER_LABELS.get(name)
+    if known is not None:
+        return QCoreApplication.translate("SettingsForm", known)
     words = name.replace("_", " ").strip()
     return words[:1].upper() + words[1:]
 
@@ -106,8 +141,14 @@ class Field:
         self.reset = QToolButton()
         self.reset.setObjectName(f"reset_{name}")
         self.reset.setAutoRaise(True)
-        self.reset.setToolTip(f"Unset {name}: it will not be sent")
-        self.reset.setAccessibleName(f"Unset {name}")
+        self.reset.setToolTip(
+            QCoreApplication.translate("SettingsForm", "Unset {name}: it will not be sent").format(
+                name=name
+            )
+        )
+        self.reset.setAccessibleName(
+            QCoreApplication.translate("SettingsForm", "Unset {name}").format(name=name)
+        )
         self.reset.setIcon(
             self.reset.style().standardIcon(QStyle.StandardPixmap.SP_LineEditClearButton)
         )
@@ -288,11 +329,15 @@ def validate_json(text: str, shape: type | None) -> str | None:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as error:
-        return f"Not valid JSON (line {error.lineno}, column {error.colno}): {error.msg}."
+        return QCoreApplication.translate(
+            "SettingsForm", "Not valid JSON (line {line}, column {column}): {message}."
+        ).format(line=error.lineno, column=error.colno, message=error.msg)
     if shape is list and not isinstance(value, list):
-        return 'Expected a JSON list, e.g. ["a", "b"].'
+        return QCoreApplication.translate("SettingsForm", 'Expected a JSON list, e.g. ["a", "b"].')
     if shape is dict and not isinstance(value, dict):
-        return 'Expected a JSON object, e.g. {"key": "value"}.'
+        return QCoreApplication.translate(
+            "SettingsForm", 'Expected a JSON object, e.g. {"key": "value"}.'
+        )
     return None
 
 
@@ -333,14 +378,22 @@ class SettingsForm(QWidget):
         self._grid.setVerticalSpacing(6)
         self._grid.setColumnStretch(1, 1)
         layout.addWidget(self._grid_host)
-        self.empty = QLabel("This provider has no parameters to set.")
+        self.empty = QLabel(
+            QCoreApplication.translate("SettingsForm", "This provider has no parameters to set.")
+        )
         self.empty.setProperty("role", "hint")
         self.empty.setWordWrap(True)
         self.empty.hide()
         layout.addWidget(self.empty)
-        self.reset_button = QPushButton("Reset to defaults")
+        self.reset_button = QPushButton(
+            QCoreApplication.translate("SettingsForm", "Reset to defaults")
+        )
         self.reset_button.setObjectName("resetParameters")
-        self.reset_button.setToolTip("Unset every parameter: the provider's defaults apply")
+        self.reset_button.setToolTip(
+            QCoreApplication.translate(
+                "SettingsForm", "Unset every parameter: the provider's defaults apply"
+            )
+        )
         self.reset_button.clicked.connect(self.reset_all)
         layout.addWidget(self.reset_button, 0, Qt.AlignmentFlag.AlignLeft)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QScrollArea, QVBoxLayout, QWidget
 
 from app.core.settings import Settings
@@ -37,8 +37,12 @@ class SidePanel(QScrollArea):
 
         self.system_prompt = QPlainTextEdit()
         self.system_prompt.setObjectName("systemPrompt")
-        self.system_prompt.setAccessibleName("System prompt")
-        self.system_prompt.setPlaceholderText("e.g. You are a concise assistant.")
+        self.system_prompt.setAccessibleName(
+            QCoreApplication.translate("SidePanel", "System prompt")
+        )
+        self.system_prompt.setPlaceholderText(
+            QCoreApplication.translate("SidePanel", "e.g. You are a concise assistant.")
+        )
         self.system_prompt.setTabChangesFocus(True)
         self.system_prompt.setFixedHeight(self.system_prompt.fontMetrics().lineSpacing() * 4 + 14)
         self.settings_form = SettingsForm()
@@ -49,14 +53,26 @@ class SidePanel(QScrollArea):
         column = QVBoxLayout(content)
         column.setContentsMargins(16, 14, 16, 14)
         column.setSpacing(8)
-        column.addWidget(_label("System prompt", "heading"))
-        column.addWidget(_label("For this conversation; sent before your messages.", "hint"))
-        column.addWidget(self.system_prompt)
-        column.addSpacing(10)
-        column.addWidget(_label("Parameters", "heading"))
+        column.addWidget(
+            _label(QCoreApplication.translate("SidePanel", "System prompt"), "heading")
+        )
         column.addWidget(
             _label(
-                "Only the fields you change are sent; the others keep the provider's defaults.",
+                QCoreApplication.translate(
+                    "SidePanel", "For this conversation; sent before your messages."
+                ),
+                "hint",
+            )
+        )
+        column.addWidget(self.system_prompt)
+        column.addSpacing(10)
+        column.addWidget(_label(QCoreApplication.translate("SidePanel", "Parameters"), "heading"))
+        column.addWidget(
+            _label(
+                QCoreApplication.translate(
+                    "SidePanel",
+                    "Only the fields you change are sent; the others keep the provider's defaults.",
+                ),
                 "hint",
             )
         )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from PySide6.QtCore import QSize, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QToolButton, QWidget
 
@@ -51,8 +51,10 @@ class TargetBar(QWidget):
 
         self.provider_picker = ProviderPicker()
         self.model_picker = ModelPicker()
-        self.reload_action = QAction("Reload models", self)
-        self.reload_action.setToolTip("List the provider's models again")
+        self.reload_action = QAction(QCoreApplication.translate("TargetBar", "Reload models"), self)
+        self.reload_action.setToolTip(
+            QCoreApplication.translate("TargetBar", "List the provider's models again")
+        )
         reload_button = QToolButton()
         reload_button.setObjectName("reloadModelsButton")
         reload_button.setDefaultAction(self.reload_action)
@@ -63,7 +65,9 @@ class TargetBar(QWidget):
         self.models_busy.setRange(0, 0)
         self.models_busy.setTextVisible(False)
         self.models_busy.setFixedSize(56, 6)
-        self.models_busy.setToolTip("Loading the model list…")
+        self.models_busy.setToolTip(
+            QCoreApplication.translate("TargetBar", "Loading the model list…")
+        )
         self.models_busy.hide()
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
@@ -91,7 +95,12 @@ class TargetBar(QWidget):
         if wanted not in self.providers:
             wanted = next(iter(self.providers), None)
         if wanted is None:
-            self.notice.emit("providers", "error", "No provider is installed.", [])
+            self.notice.emit(
+                "providers",
+                "error",
+                QCoreApplication.translate("TargetBar", "No provider is installed."),
+                [],
+            )
             return
         self.provider_picker.select(wanted, emit=False)
         self._provider_chosen(wanted, save=False)
@@ -179,12 +188,18 @@ class TargetBar(QWidget):
         except ProviderError as error:
             if self.provider_picker.current_id() == pid:
                 actions: list[BannerAction] = [
-                    ("Retry", lambda: self.load_models()),
-                    ("Credentials…", lambda: self.credentialsRequested.emit(pid)),
+                    (QCoreApplication.translate("TargetBar", "Retry"), lambda: self.load_models()),
+                    (
+                        QCoreApplication.translate("TargetBar", "Credentials…"),
+                        lambda: self.credentialsRequested.emit(pid),
+                    ),
                 ]
                 self.notice.emit(
                     "models", "warning",
-                    f"Could not list the models of {label}: {error} The built-in list is shown.",
+                    QCoreApplication.translate(
+                        "TargetBar",
+                        "Could not list the models of {label}: {error} The built-in list is shown.",
+                    ).format(label=label, error=error),
                     actions,
                 )  # fmt: skip
             return
@@ -226,12 +241,19 @@ class TargetBar(QWidget):
         if self.provider_picker.current_id() != pid:
             return
         login = secrets.is_login_provider(self.providers[pid])
-        what = "a sign-in" if login else "an API key"
-        text = detail or f"{label} needs {what} before it can answer."
+        text = detail or (
+            QCoreApplication.translate("TargetBar", "{label} needs a sign-in before it can answer.")
+            if login
+            else QCoreApplication.translate(
+                "TargetBar", "{label} needs an API key before it can answer."
+            )
+        ).format(label=label)
         if self.keyring_error:
             text += f" {self.keyring_error}"
         action: BannerAction = (
-            "Sign in…" if login else "Add key…",
+            QCoreApplication.translate("TargetBar", "Sign in…")
+            if login
+            else QCoreApplication.translate("TargetBar", "Add key…"),
             lambda: self.credentialsRequested.emit(pid),
         )
         self.notice.emit("credentials", "info", text, [action])
