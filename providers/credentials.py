@@ -36,6 +36,8 @@ from keyring.backends import chainer, fail, null
 
 from providers.errors import SecretStoreError
 
+from .i18n import N_, _
+
 __all__ = [
     "API_KEY",
     "CHUNK_SIZE",
@@ -99,7 +101,7 @@ else:
     _INSTALL_HINT = "Install and start a Secret Service (GNOME Keyring or KWallet) and unlock it"
 
 NO_KEYRING_MESSAGE: Final = f"No secure keyring is available. {_INSTALL_HINT}, then try again."
-LOCKED_MESSAGE: Final = (
+LOCKED_MESSAGE: Final = N_(
     "The system keyring is locked. Unlock it (log in to your desktop session, or open "
     "Passwords and Keys / KWallet Manager / Keychain Access and unlock the login keyring), "
     "then try again."
@@ -257,7 +259,7 @@ def _guarded(action: Callable[[], _T], secret: str | None = None) -> _T:
     except SecretStoreError:
         raise
     except Exception as exc:
-        error = SecretStoreError(_message_for(exc))
+        error = SecretStoreError(_(_message_for(exc)))
         if secret is None or not _mentions(exc, secret):
             raise error from exc
     # Raised outside the handler, so the new error has neither a cause nor a context.

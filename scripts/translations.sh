@@ -22,12 +22,14 @@ DOMAIN=roundtable
 
 lupdate() { "$BIN/pyside6-lupdate" "$@"; }
 lrelease() { "$BIN/pyside6-lrelease" "$@"; }
-pybabel() { "$BIN/pybabel" "$@"; }
+pybabel() { "$BIN/pybabel" -q "$@"; }
 
 compile() {
+    # English is the source language; its catalog holds only the plural forms (1 token, 2 tokens).
+    lrelease -silent "$TS_DIR/${DOMAIN}_en.ts" -qm "$TS_DIR/${DOMAIN}_en.qm"
     for lang in "${LANGUAGES[@]}"; do
         lrelease -silent "$TS_DIR/${DOMAIN}_$lang.ts" -qm "$TS_DIR/${DOMAIN}_$lang.qm"
-        pybabel compile -q -D "$DOMAIN" -d "$PO_DIR" -l "$lang"
+        pybabel compile -D "$DOMAIN" -d "$PO_DIR" -l "$lang"
     done
 }
 
@@ -36,15 +38,17 @@ update() {
     for lang in "${LANGUAGES[@]}"; do
         lupdate -silent -no-obsolete -locations none "${sources[@]}" -ts "$TS_DIR/${DOMAIN}_$lang.ts"
     done
+    lupdate -silent -no-obsolete -locations none -pluralonly -source-language en \
+        -target-language en "${sources[@]}" -ts "$TS_DIR/${DOMAIN}_en.ts"
     mkdir -p "$PO_DIR"
-    pybabel extract -q --no-location --sort-output -k _ -k N_ -k ngettext:1,2 \
+    pybabel extract --no-location --sort-output -k _ -k N_ -k ngettext:1,2 \
         -o "$PO_DIR/$DOMAIN.pot" providers app/cli*.py app/params.py
     for lang in "${LANGUAGES[@]}"; do
         if [ -f "$PO_DIR/$lang/LC_MESSAGES/$DOMAIN.po" ]; then
-            pybabel update -q --no-fuzzy-matching --ignore-obsolete -D "$DOMAIN" \
+            pybabel update --no-fuzzy-matching --ignore-obsolete -D "$DOMAIN" \
                 -i "$PO_DIR/$DOMAIN.pot" -d "$PO_DIR" -l "$lang"
         else
-            pybabel init -q -D "$DOMAIN" -i "$PO_DIR/$DOMAIN.pot" -d "$PO_DIR" -l "$lang"
+            pybabel init -D "$DOMAIN" -i "$PO_DIR/$DOMAIN.pot" -d "$PO_DIR" -l "$lang"
         fi
     done
     compile
@@ -54,7 +58,7 @@ check() {
     # An unfinished or obsolete message in any catalog fails (tests/unit/test_translations.py
     # also re-runs lupdate into a copy to catch strings not yet extracted).
     status=0
-    for lang in "${LANGUAGES[@]}"; do
+    for lang in en "${LANGUAGES[@]}"; do
         if grep -nE 'type="(unfinished|obsolete|vanished)"' "$TS_DIR/${DOMAIN}_$lang.ts"; then
             echo "translations.sh: $TS_DIR/${DOMAIN}_$lang.ts has unfinished or obsolete messages" >&2
             status=1

@@ -11,7 +11,7 @@ import asyncio
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QLocale, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -31,6 +31,16 @@ from . import pickers
 from .chat_view import ChatView
 from .provider_picker import ProviderPicker
 from .tasks import spawn
+
+
+class ColumnTexts(QObject):
+    """Counts with their plural forms (lupdate reads them only from ``self.tr(text, "", n)``)."""
+
+    def tokens(self, n: int) -> str:
+        return self.tr("%n token(s)", "", n)
+
+
+_PLURALS = ColumnTexts()
 
 
 def format_seconds(seconds: float) -> str:
@@ -71,7 +81,7 @@ def format_stats(column: Column) -> str:
     )
     tokens = column.output_tokens
     if tokens is not None:
-        parts.append(QCoreApplication.translate("CompareColumn", "%n token(s)", "", tokens))
+        parts.append(_PLURALS.tokens(tokens))
     speed = column.tokens_per_second
     if speed is not None:
         parts.append(

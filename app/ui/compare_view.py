@@ -363,9 +363,7 @@ class CompareWindow(QWidget):
         for widget in self.columns():
             widget.remove_button.setEnabled(count > MIN_COLUMNS)
         self.hint.setText(
-            QCoreApplication.translate(
-                "CompareWindow", "%n column(s) · one prompt, answered at the same time", "", count
-            )
+            self.tr("%n column(s) · one prompt, answered at the same time", "", count)
         )
         self._save_columns()
 

@@ -359,11 +359,7 @@ class ConversationPane(QWidget):
     def show_earlier_strip(self, hidden: int) -> None:
         """Say that the first ``hidden`` messages of the conversation are not shown (0: hide)."""
         self.earlier_strip.setVisible(hidden > 0)
-        self.earlier_label.setText(
-            QCoreApplication.translate(
-                "ConversationPane", "%n earlier message(s) not shown.", "", hidden
-            )
-        )
+        self.earlier_label.setText(self.tr("%n earlier message(s) not shown.", "", hidden))
 
     def show_all_messages(self) -> None:
         """Show the whole conversation (not while an answer streams into it)."""

@@ -510,9 +510,7 @@ class CredentialsDialog(QDialog):
             return
         shown = ", ".join(models[:MODELS_SHOWN]) + (", …" if len(models) > MODELS_SHOWN else "")
         self._show_result(
-            QCoreApplication.translate(
-                "CredentialsDialog", "Connected — %n model(s): {shown}", "", len(models)
-            ).format(shown=shown)
+            self.tr("Connected — %n model(s): {shown}", "", len(models)).format(shown=shown)
             if models
             else QCoreApplication.translate("CredentialsDialog", "Connected."),
             ok=True,

@@ -28,6 +28,7 @@ from PySide6.QtCore import (
     QDate,
     QLocale,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QRect,
     QSize,
@@ -83,6 +84,23 @@ _DETAIL_ROLE = Qt.ItemDataRole.UserRole + 2  # the model (list) or snippet piece
 _SNIPPET_ROLE = Qt.ItemDataRole.UserRole + 3
 
 
+class RelativeTimes(QObject):
+    """Relative times with their plural forms (1 минуту / 2 минуты / 5 минут назад): lupdate
+    reads a plural form only from ``self.tr(text, "", n)``, so they live in a class."""
+
+    def minutes_ago(self, n: int) -> str:
+        return self.tr("%n min ago", "", n)
+
+    def hours_ago(self, n: int) -> str:
+        return self.tr("%n h ago", "", n)
+
+    def days_ago(self, n: int) -> str:
+        return self.tr("%n day(s) ago", "", n)
+
+
+_PLURALS = RelativeTimes()
+
+
 def relative_time(then: float, now: float | None = None) -> str:
     """``just now``, ``5 min ago``, ``3 h ago``, ``yesterday``, ``4 days ago``, else a date."""
     now = time.time() if now is None else now
@@ -90,15 +108,15 @@ def relative_time(then: float, now: float | None = None) -> str:
     if seconds < 60:
         return QCoreApplication.translate("HistoryPanel", "just now")
     if seconds < 3600:
-        return QCoreApplication.translate("HistoryPanel", "%n min ago", "", int(seconds // 60))
+        return _PLURALS.minutes_ago(int(seconds) // 60)
     when, today = datetime.fromtimestamp(then), datetime.fromtimestamp(now)
     days = (today.date() - when.date()).days
     if days == 0:
-        return QCoreApplication.translate("HistoryPanel", "%n h ago", "", int(seconds // 3600))
+        return _PLURALS.hours_ago(int(seconds) // 3600)
     if days == 1:
         return QCoreApplication.translate("HistoryPanel", "yesterday")
     if days < 7:
-        return QCoreApplication.translate("HistoryPanel", "%n day(s) ago", "", days)
+        return _PLURALS.days_ago(days)
     date = QDate(when.year, when.month, when.day)
     # The locale's month names (QLocale.setDefault follows the window's language).
     return QLocale().toString(date, "d MMM" if when.year == today.year else "d MMM yyyy")
@@ -644,7 +662,7 @@ class HistoryPanel(QWidget):
             (translate("HistoryPanel", "Open"), lambda: self.openRequested.emit(conversation_id)),
             None,
             (translate("HistoryPanel", "Rename"), lambda: self.rename(conversation_id)),
-            (translate("HistoryPanel", "Export as Markdown…"), lambda: self.export(conversation_id)),
+            (translate("HistoryPanel", "Export as Markdown…"), lambda: self.export(conversation_id)),  # noqa: E501
             None,
             (translate("HistoryPanel", "Delete…"), lambda: self.confirm_delete(conversation_id)),
         ])  # fmt: skip

@@ -85,12 +85,13 @@ def install_language(choice: str) -> str:
         if app is not None:
             QCoreApplication.removeTranslator(translator)
     _installed.clear()
-    if language != SOURCE_LANGUAGE and app is not None:
+    if app is not None:
+        # English too: its catalog holds the plural forms ("1 token", "2 tokens").
         ours = QTranslator(app)
         if ours.load(catalog_path(language)):
             QCoreApplication.installTranslator(ours)
             _installed.append(ours)
-        else:
+        elif language != SOURCE_LANGUAGE:
             log.warning("no compiled catalog for %s at %s", language, catalog_path(language))
             language = SOURCE_LANGUAGE
         qt = QTranslator(app)
