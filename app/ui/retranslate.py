@@ -175,7 +175,8 @@ def all_slots(roots: list[QWidget] | None = None) -> Iterator[tuple[QObject, str
     for widget in widgets:
         for slot in text_slots(widget):
             yield widget, slot[0], slot
-        for action in [*widget.actions(), *widget.findChildren(QAction)]:
+        # QWidget.actions unbound: a window may shadow it (MainWindow.actions)
+        for action in [*QWidget.actions(widget), *widget.findChildren(QAction)]:
             actions.setdefault(id(action), action)
     for action in actions.values():
         for slot in action_slots(action):

@@ -76,6 +76,12 @@ def session_loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
 
     # Closing a test's only window (a dialog) must not quit the application under the loop.
     qapp.setQuitOnLastWindowClosed(False)
+    # As the app does at start (application.create_window): English with its plural forms.
+    from app.ui.i18n import install_language
+    from providers import i18n as provider_i18n
+
+    install_language("en")
+    provider_i18n.set_language(None)
     event_loop = create_event_loop(qapp)
     try:
         yield event_loop
