@@ -41,7 +41,7 @@ update() {
     lupdate -silent -no-obsolete -locations none -pluralonly -source-language en \
         -target-language en "${sources[@]}" -ts "$TS_DIR/${DOMAIN}_en.ts"
     mkdir -p "$PO_DIR"
-    pybabel extract --no-location --sort-output -k _ -k N_ -k ngettext:1,2 \
+    pybabel extract --no-location --sort-output --project Roundtable -k _ -k N_ -k ngettext:1,2 \
         -o "$PO_DIR/$DOMAIN.pot" providers app/cli*.py app/params.py
     for lang in "${LANGUAGES[@]}"; do
         if [ -f "$PO_DIR/$lang/LC_MESSAGES/$DOMAIN.po" ]; then
