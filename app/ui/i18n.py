@@ -15,7 +15,7 @@ import logging
 import os
 from collections.abc import Mapping
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
 
 from app.core.settings import Settings
 from providers import i18n as provider_i18n
@@ -112,6 +112,9 @@ def switch_language(settings: Settings, choice: str) -> str:
     before = Catalog.for_language(_current)
     settings.set(SETTING, None if choice == "system" else choice)
     language = install_language(choice)
+    # Qt's own widgets (standard dialog buttons) re-set their texts on LanguageChange, posted
+    # to every widget: delivered now, before the walk.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
     if language != before.language:
         retranslate_widgets(before, Catalog.for_language(language))
     return language

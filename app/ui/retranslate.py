@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -39,6 +39,7 @@ from .resources import resource_path
 
 Slot = tuple[str, Callable[[], str], Callable[[str], None]]
 _FIELD = re.compile(r"\{(\w*)\}|%n")
+_TAGS = re.compile(r"(<[^>]*>)")
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class Catalog:
     """One language's texts → the message they came from (exact texts and templates)."""
 
     language: str
-    exact: dict[str, Entry] = field(default_factory=dict)
+    exact: dict[str, list[Entry]] = field(default_factory=dict)
     templates: list[tuple[re.Pattern[str], Entry]] = field(default_factory=list)
 
     @staticmethod
@@ -90,20 +91,27 @@ class Catalog:
         if _FIELD.search(text):
             self.templates.append((_pattern(text), entry))
         else:
-            self.exact.setdefault(text, entry)
+            self.exact.setdefault(text, []).append(entry)
 
-    def match(self, text: str) -> tuple[Entry, dict[str, str], int] | None:
-        """The message ``text`` is a form of, with the template's fields and the count."""
-        entry = self.exact.get(text)
-        if entry is not None:
-            return entry, {}, -1
+    def match(
+        self, text: str, contexts: Sequence[str] = ()
+    ) -> tuple[Entry, dict[str, str], int] | None:
+        """The message ``text`` is a form of, with the template's fields and the count. When
+        several contexts share the text ("Удалить": Remove, Delete), the first of ``contexts``
+        (the widget's classes, then its parents') that has it wins."""
+        entries = self.exact.get(text)
+        if entries:
+            ranked = [e for c in contexts for e in entries if e.context == c] or entries
+            return ranked[0], {}, -1
+        candidates = []
         for pattern, entry in self.templates:
             found = pattern.fullmatch(text)
             if found is not None:
                 fields = found.groupdict()
                 count = int(fields.pop("_n", None) or -1)
-                return entry, fields, count
-        return None
+                candidates.append((entry, fields, count))
+        ranked = [m for c in contexts for m in candidates if m[0].context == c] or candidates
+        return ranked[0] if ranked else None
 
 
 def _pattern(text: str) -> re.Pattern[str]:
@@ -120,11 +128,32 @@ def _pattern(text: str) -> re.Pattern[str]:
         return re.compile(re.escape(text))
 
 
-def translated(before: Catalog, text: str) -> str | None:
-    """``text`` (in ``before``'s language) in the language installed now, or None."""
-    found = before.match(text)
+def contexts_of(owner: QObject) -> list[str]:
+    """The translation contexts a text of ``owner`` may come from: the class names of it and
+    of its parents, nearest first."""
+    names: list[str] = []
+    current: QObject | None = owner
+    while current is not None:
+        names.extend(cls.__name__ for cls in type(current).__mro__ if cls.__name__ not in names)
+        current = current.parent()
+    return names
+
+
+def translated(before: Catalog, text: str, contexts: Sequence[str] = ()) -> str | None:
+    """``text`` (in ``before``'s language) in the language installed now, or None. Rich text
+    (a link, an emphasised heading) is translated piece by piece between its tags."""
+    found = before.match(text, contexts)
     if found is None:
-        return None
+        if "<" not in text:
+            return None
+        pieces = _TAGS.split(text)
+        changed = False
+        for index, piece in enumerate(pieces):
+            if index % 2 == 0 and piece.strip():
+                new = translated(before, piece, contexts)
+                if new is not None:
+                    pieces[index], changed = new, True
+        return "".join(pieces) if changed else None
     entry, fields, count = found
     result = QCoreApplication.translate(entry.context, entry.source, None, count)
     if fields:
@@ -188,11 +217,11 @@ def retranslate_widgets(before: Catalog, after: Catalog, roots: list[QWidget] | 
     returns how many changed."""
     del after  # the installed translator is the new language's catalog
     changed = 0
-    for _owner, _name, (_kind, get, set_text) in list(all_slots(roots)):
+    for owner, _name, (_kind, get, set_text) in list(all_slots(roots)):
         text = get()
         if not text:
             continue
-        new = translated(before, text)
+        new = translated(before, text, contexts_of(owner))
         if new is not None and new != text:
             set_text(new)
             changed += 1

@@ -289,7 +289,11 @@ def test_switching_language_retranslates_at_once_and_keeps_user_text(
     try:
         window.conversation.composer.setPlainText("Stop")  # the user's text, equal to a UI word
         window.system_prompt.setPlainText("History")
+        dialog = window.open_credentials()
+        assert dialog is not None
+        loop.run(dialog.task)
         window.set_language("ru")
+        assert dialog.forget_key.text() == "Удалить"
         assert window.settings.get("language") == "ru"
         assert window.actions.languages["ru"].isChecked()
         assert window.history_panel.heading.text() == "История"
@@ -303,6 +307,9 @@ def test_switching_language_retranslates_at_once_and_keeps_user_text(
         assert "Нет ключа API" in str(OpenAI.missing_key_error())  # the providers follow
 
         window.set_language("en")
+        # "Удалить" is both Remove (this dialog) and Delete (the history): the widget's own
+        # classes decide
+        assert dialog.forget_key.text() == "Remove"
         assert window.history_panel.heading.text() == "History"
         assert window.new_chat_action.text() == "New chat"
         assert window.composer.placeholderText().startswith("Message ")
