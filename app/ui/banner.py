@@ -71,7 +71,7 @@ class Banner(QFrame):
         self.close_button.setObjectName("bannerClose")
         self.close_button.setAutoRaise(True)
         self.close_button.setText("✕")
-        self.close_button.setToolTip(QCoreApplication.translate("Banner", "Dismiss"))
+        self.close_button.setToolTip(self.tr("Dismiss"))
         self.close_button.clicked.connect(lambda: self.dismiss())
         layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
         self.hide()

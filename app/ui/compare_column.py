@@ -145,18 +145,16 @@ class CompareColumn(QFrame):
         self.model_picker = pickers.ModelPicker(min_chars=10)
         self.model_picker.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.stop_button = _button(
-            QCoreApplication.translate("CompareColumn", "Stop"),
+            self.tr("Stop"),
             "columnStop",
-            QCoreApplication.translate("CompareColumn", "Stop this column"),
+            self.tr("Stop this column"),
         )
         self.retry_button = _button(
-            QCoreApplication.translate("CompareColumn", "Retry"),
+            self.tr("Retry"),
             "columnRetry",
-            QCoreApplication.translate("CompareColumn", "Ask this column again"),
+            self.tr("Ask this column again"),
         )
-        self.remove_button = _button(
-            "✕", "columnRemove", QCoreApplication.translate("CompareColumn", "Remove this column")
-        )
+        self.remove_button = _button("✕", "columnRemove", self.tr("Remove this column"))
         self.stop_button.hide()
         self.retry_button.hide()
         row.addWidget(self.provider_picker)
@@ -176,7 +174,7 @@ class CompareColumn(QFrame):
         self.stats.setTextFormat(Qt.TextFormat.PlainText)
         self.stats.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.stats.setWordWrap(True)  # four narrow columns: wrap rather than widen the window
-        self.stats.setText(QCoreApplication.translate("CompareColumn", "Not asked yet"))
+        self.stats.setText(self.tr("Not asked yet"))
         footer_row.addWidget(self.stats, 1)
         footer_row.addWidget(self.stop_button, 0, Qt.AlignmentFlag.AlignVCenter)
         footer_row.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignVCenter)
@@ -243,25 +241,21 @@ class CompareColumn(QFrame):
                 provider, provider_id, self.settings.connection_for(provider_id)
             )
         except ProviderError as error:
-            tip = QCoreApplication.translate(
-                "CompareColumn", "Could not list the models: {error} The built-in list is shown."
-            ).format(error=error)
+            tip = self.tr("Could not list the models: {error} The built-in list is shown.").format(
+                error=error
+            )
             self.model_picker.setToolTip(tip)
             return
         if self.provider_picker.current_id() != provider_id or not models:
             return
-        self.model_picker.setToolTip(
-            QCoreApplication.translate("CompareColumn", "Model (you can also type a model name)")
-        )
+        self.model_picker.setToolTip(self.tr("Model (you can also type a model name)"))
         self._fill_models(models, self.model_picker.current_model())
         self.choiceChanged.emit(self.key)
         self.modelsLoaded.emit(self.key)
 
     # ----- the answer -----------------------------------------------------------------------------
     def show_stats(self, column: Column) -> None:
-        self.stats.setText(
-            format_stats(column) or QCoreApplication.translate("CompareColumn", "Not asked yet")
-        )
+        self.stats.setText(format_stats(column) or self.tr("Not asked yet"))
         usage = column.usage or {}
         self.stats.setToolTip(
             "\n".join(

@@ -172,31 +172,25 @@ class CompareWindow(QWidget):
         self.run: CompareRun = CompareRun(listener=_RunListener(self))  # type: ignore[arg-type]  # a CompareListener by duck typing
 
         self.setObjectName("compareWindow")
-        self.setWindowTitle(
-            QCoreApplication.translate("CompareWindow", "Compare side by side — Roundtable")
-        )
+        self.setWindowTitle(self.tr("Compare side by side — Roundtable"))
 
         top = QWidget()
         top.setObjectName("compareTop")
         top_row = QHBoxLayout(top)
         top_row.setContentsMargins(14, 8, 14, 8)
         top_row.setSpacing(8)
-        title = QLabel(QCoreApplication.translate("CompareWindow", "Compare side by side"))
+        title = QLabel(self.tr("Compare side by side"))
         title.setObjectName("compareTitle")
         self.hint = QLabel()
         self.hint.setObjectName("compareHint")
-        self.add_button = QPushButton(QCoreApplication.translate("CompareWindow", "Add column"))
+        self.add_button = QPushButton(self.tr("Add column"))
         self.add_button.setObjectName("addColumn")
         self.add_button.setToolTip(
-            QCoreApplication.translate(
-                "CompareWindow", "Add a provider/model column (up to {count})"
-            ).format(count=MAX_COLUMNS)
+            self.tr("Add a provider/model column (up to {count})").format(count=MAX_COLUMNS)
         )
-        self.stop_all_button = QPushButton(QCoreApplication.translate("CompareWindow", "Stop all"))
+        self.stop_all_button = QPushButton(self.tr("Stop all"))
         self.stop_all_button.setObjectName("stopAll")
-        self.stop_all_button.setToolTip(
-            QCoreApplication.translate("CompareWindow", "Stop every column (Esc)")
-        )
+        self.stop_all_button.setToolTip(self.tr("Stop every column (Esc)"))
         self.stop_all_button.setEnabled(False)
         top_row.addWidget(title)
         top_row.addWidget(self.hint, 1)
@@ -215,33 +209,26 @@ class CompareWindow(QWidget):
 
         self.system_prompt = QPlainTextEdit()
         self.system_prompt.setObjectName("systemPrompt")
-        self.system_prompt.setAccessibleName(
-            QCoreApplication.translate("CompareWindow", "System prompt")
-        )
+        self.system_prompt.setAccessibleName(self.tr("System prompt"))
         self.system_prompt.setPlaceholderText(
-            QCoreApplication.translate(
-                "CompareWindow", "System prompt (optional), sent to every column"
-            )
+            self.tr("System prompt (optional), sent to every column")
         )
         self.system_prompt.setTabChangesFocus(True)
         self.system_prompt.setFixedHeight(self.system_prompt.fontMetrics().lineSpacing() * 2 + 14)
 
         composer_frame = ComposerBar(
-            QCoreApplication.translate("CompareWindow", "Send to every column (Enter)"),
-            QCoreApplication.translate("CompareWindow", "Stop every column (Esc)"),
-            stop_name=QCoreApplication.translate("CompareWindow", "Stop all"),
+            self.tr("Send to every column (Enter)"),
+            self.tr("Stop every column (Esc)"),
+            stop_name=self.tr("Stop all"),
         )
         self.composer = composer_frame.composer
-        self.composer.setAccessibleName(QCoreApplication.translate("CompareWindow", "Prompt"))
-        self.composer.setPlaceholderText(
-            QCoreApplication.translate("CompareWindow", "Ask every column the same question…")
-        )
+        self.composer.setAccessibleName(self.tr("Prompt"))
+        self.composer.setPlaceholderText(self.tr("Ask every column the same question…"))
         self.composer.setPlainText(prompt)
         self.send_button = composer_frame.send_button
         self.stop_button = composer_frame.stop_button
         hint = hint_label(
-            QCoreApplication.translate(
-                "CompareWindow",
+            self.tr(
                 "Enter to send to every column · Shift+Enter for a new line · Esc stops all",
             )
         )
@@ -253,7 +240,7 @@ class CompareWindow(QWidget):
         bottom_layout.setSpacing(6)
         system_row = QHBoxLayout()
         system_row.setSpacing(8)
-        system_label = QLabel(QCoreApplication.translate("CompareWindow", "System prompt"))
+        system_label = QLabel(self.tr("System prompt"))
         system_label.setObjectName("systemPromptLabel")
         system_label.setBuddy(self.system_prompt)
         system_row.addWidget(system_label, 0, Qt.AlignmentFlag.AlignTop)

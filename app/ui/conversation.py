@@ -151,9 +151,7 @@ class ConversationPane(QWidget):
         earlier.setContentsMargins(16, 4, 16, 4)
         self.earlier_label = QLabel()
         self.earlier_label.setProperty("role", "hint")
-        self.show_earlier_button = QPushButton(
-            QCoreApplication.translate("ConversationPane", "Show them")
-        )
+        self.show_earlier_button = QPushButton(self.tr("Show them"))
         self.show_earlier_button.setObjectName("showEarlier")
         self.show_earlier_button.setFlat(True)
         self.show_earlier_button.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -169,8 +167,8 @@ class ConversationPane(QWidget):
         self.empty_state.show()
 
         composer_frame = ComposerBar(
-            QCoreApplication.translate("ConversationPane", "Send (Enter)"),
-            QCoreApplication.translate("ConversationPane", "Stop the answer (Esc)"),
+            self.tr("Send (Enter)"),
+            self.tr("Stop the answer (Esc)"),
         )
         self.composer = composer_frame.composer
         self.send_button = composer_frame.send_button
@@ -180,23 +178,18 @@ class ConversationPane(QWidget):
         strip = QHBoxLayout(self.edit_strip)
         strip.setContentsMargins(4, 0, 4, 0)
         strip_label = QLabel(
-            QCoreApplication.translate(
-                "ConversationPane",
+            self.tr(
                 "Editing a message: sending replaces it and everything after it.",
             )
         )
-        self.cancel_edit_button = QPushButton(
-            QCoreApplication.translate("ConversationPane", "Cancel edit")
-        )
+        self.cancel_edit_button = QPushButton(self.tr("Cancel edit"))
         self.cancel_edit_button.setObjectName("cancelEdit")
         self.cancel_edit_button.setFlat(True)
         strip.addWidget(strip_label, 1)
         strip.addWidget(self.cancel_edit_button)
         self.edit_strip.hide()
         self.composer_hint = hint_label(
-            QCoreApplication.translate(
-                "ConversationPane", "Enter to send · Shift+Enter for a new line · Esc to stop"
-            )
+            self.tr("Enter to send · Shift+Enter for a new line · Esc to stop")
         )
 
         bottom = QVBoxLayout()
@@ -234,9 +227,7 @@ class ConversationPane(QWidget):
     def set_target(self, label: str, model: str) -> None:
         """Who answers next: the empty state and the composer's placeholder say it."""
         self.empty_state.set_target(label, model)
-        self.composer.setPlaceholderText(
-            QCoreApplication.translate("ConversationPane", "Message {label}…").format(label=label)
-        )
+        self.composer.setPlaceholderText(self.tr("Message {label}…").format(label=label))
 
     def ready(self) -> bool:
         """Every restored bubble is shown (what is sent next lands after them)."""

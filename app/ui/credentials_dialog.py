@@ -13,7 +13,7 @@ import asyncio
 import logging
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -73,11 +73,7 @@ class CredentialsDialog(QDialog):
         self._keyring_error = ""
         self.models: list[str] = []  # what the last "Test connection" listed
         self.setObjectName("credentialsDialog")
-        self.setWindowTitle(
-            QCoreApplication.translate("CredentialsDialog", "{label} — Credentials").format(
-                label=self.label
-            )
-        )
+        self.setWindowTitle(self.tr("{label} — Credentials").format(label=self.label))
         self.setModal(True)
         self.setMinimumWidth(520)
 
@@ -86,8 +82,7 @@ class CredentialsDialog(QDialog):
         heading = QLabel(f"<b>{_escape(self.label)}</b>")
         heading.setObjectName("dialogHeading")
         intro = QLabel(
-            QCoreApplication.translate(
-                "CredentialsDialog",
+            self.tr(
                 "Keys and passwords are kept in your system keyring, never in a file. "
                 "Leave a field empty to keep what is stored.",
             )
@@ -115,29 +110,19 @@ class CredentialsDialog(QDialog):
         self.api_key = QLineEdit()
         self.api_key.setObjectName("apiKey")
         self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
-        self.api_key.setPlaceholderText(
-            QCoreApplication.translate("CredentialsDialog", "Paste your API key")
-        )
-        self.api_key.setAccessibleName(QCoreApplication.translate("CredentialsDialog", "API key"))
-        self._reveal = QAction(
-            QCoreApplication.translate("CredentialsDialog", "Show"), self.api_key
-        )
+        self.api_key.setPlaceholderText(self.tr("Paste your API key"))
+        self.api_key.setAccessibleName(self.tr("API key"))
+        self._reveal = QAction(self.tr("Show"), self.api_key)
         self._reveal.setCheckable(True)
         self._reveal.setToolTip(
-            QCoreApplication.translate(
-                "CredentialsDialog", "Show the key you are typing (a stored key is never shown)"
-            )
+            self.tr("Show the key you are typing (a stored key is never shown)")
         )
         self._reveal.setIcon(icon("eye", self.palette().text().color().name()))
         self._reveal.toggled.connect(self._toggle_reveal)
         self.api_key.addAction(self._reveal, QLineEdit.ActionPosition.TrailingPosition)
-        self.forget_key = QPushButton(QCoreApplication.translate("CredentialsDialog", "Remove"))
+        self.forget_key = QPushButton(self.tr("Remove"))
         self.forget_key.setObjectName("forgetKey")
-        self.forget_key.setToolTip(
-            QCoreApplication.translate(
-                "CredentialsDialog", "Delete the stored key from the keyring"
-            )
-        )
+        self.forget_key.setToolTip(self.tr("Delete the stored key from the keyring"))
         self.forget_key.clicked.connect(self._forget_key)
         self.forget_key.setEnabled(False)
         key_row = QHBoxLayout()
@@ -146,9 +131,7 @@ class CredentialsDialog(QDialog):
         self.key_row = _row_widget(key_row)
         if secrets.has_api_key_field(provider):
             form.addRow(
-                QCoreApplication.translate(
-                    "CredentialsDialog", QCoreApplication.translate("CredentialsDialog", "API key")
-                ),
+                self.tr("API key"),
                 self.key_row,
             )
             form.addRow("", self.session_note)
@@ -157,7 +140,7 @@ class CredentialsDialog(QDialog):
                 link = QLabel(
                     '<a href="{}">{}</a>'.format(
                         login_url.toString(),
-                        QCoreApplication.translate("CredentialsDialog", "Get an API key…"),
+                        self.tr("Get an API key…"),
                     )
                 )
                 link.setObjectName("getKeyLink")
@@ -171,20 +154,18 @@ class CredentialsDialog(QDialog):
         self.base_url.setObjectName("baseUrl")
         self.base_url.setPlaceholderText(str(getattr(provider, "api_base", "") or "https://…"))
         if getattr(provider, "base_url_editable", True):
-            form.addRow(QCoreApplication.translate("CredentialsDialog", "Base URL"), self.base_url)
+            form.addRow(self.tr("Base URL"), self.base_url)
         else:
             self.base_url.hide()
         self.proxy = QLineEdit()
         self.proxy.setObjectName("proxy")
         self.proxy.setPlaceholderText(
-            QCoreApplication.translate(
-                "CredentialsDialog", "None (system settings apply) — e.g. http://proxy:3128"
-            )
+            self.tr("None (system settings apply) — e.g. http://proxy:3128")
         )
-        form.addRow(QCoreApplication.translate("CredentialsDialog", "Proxy"), self.proxy)
+        form.addRow(self.tr("Proxy"), self.proxy)
         layout.addLayout(form)
 
-        self.login_box = QGroupBox(QCoreApplication.translate("CredentialsDialog", "Sign in"))
+        self.login_box = QGroupBox(self.tr("Sign in"))
         self.login_box.setObjectName("loginBox")
         login_form = QFormLayout(self.login_box)
         self.email = QLineEdit()
@@ -193,33 +174,25 @@ class CredentialsDialog(QDialog):
         self.password = QLineEdit()
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setAccessibleName(QCoreApplication.translate("CredentialsDialog", "Password"))
-        self.remember = QCheckBox(
-            QCoreApplication.translate(
-                "CredentialsDialog", "Remember the password (to renew an expired session)"
-            )
-        )
+        self.password.setAccessibleName(self.tr("Password"))
+        self.remember = QCheckBox(self.tr("Remember the password (to renew an expired session)"))
         self.remember.setObjectName("rememberPassword")
-        self.sign_in = QPushButton(QCoreApplication.translate("CredentialsDialog", "Sign in"))
+        self.sign_in = QPushButton(self.tr("Sign in"))
         self.sign_in.setObjectName("signIn")
         self.sign_in.clicked.connect(self._sign_in)
-        self.sign_out = QPushButton(QCoreApplication.translate("CredentialsDialog", "Sign out"))
+        self.sign_out = QPushButton(self.tr("Sign out"))
         self.sign_out.setObjectName("signOut")
         self.sign_out.clicked.connect(self._sign_out)
-        self.login_status = QLabel(
-            QCoreApplication.translate("CredentialsDialog", "Not signed in.")
-        )
+        self.login_status = QLabel(self.tr("Not signed in."))
         self.login_status.setObjectName("loginStatus")
         self.login_status.setProperty("role", "hint")
         buttons_row = QHBoxLayout()
         buttons_row.addWidget(self.sign_in)
         buttons_row.addWidget(self.sign_out)
         buttons_row.addStretch(1)
-        login_form.addRow(QCoreApplication.translate("CredentialsDialog", "Email"), self.email)
+        login_form.addRow(self.tr("Email"), self.email)
         login_form.addRow(
-            QCoreApplication.translate(
-                "CredentialsDialog", QCoreApplication.translate("CredentialsDialog", "Password")
-            ),
+            self.tr("Password"),
             self.password,
         )
         login_form.addRow("", self.remember)
@@ -229,13 +202,9 @@ class CredentialsDialog(QDialog):
         self.login_box.setVisible(secrets.is_login_provider(provider))
 
         test_row = QHBoxLayout()
-        self.test_button = QPushButton(
-            QCoreApplication.translate("CredentialsDialog", "Test connection")
-        )
+        self.test_button = QPushButton(self.tr("Test connection"))
         self.test_button.setObjectName("testConnection")
-        self.test_button.setToolTip(
-            QCoreApplication.translate("CredentialsDialog", "List the models with these settings")
-        )
+        self.test_button.setToolTip(self.tr("List the models with these settings"))
         self.test_button.clicked.connect(self._test)
         test_row.addWidget(self.test_button)
         test_row.addStretch(1)
@@ -296,9 +265,7 @@ class CredentialsDialog(QDialog):
             self._show_no_keyring()
             return
         self.keyring_message.setText(
-            QCoreApplication.translate(
-                "CredentialsDialog", "{message} Nothing secret was stored."
-            ).format(message=message)
+            self.tr("{message} Nothing secret was stored.").format(message=message)
         )
         self.keyring_message.show()
 
@@ -334,12 +301,7 @@ class CredentialsDialog(QDialog):
         self.forget_key.setToolTip(
             self.tr("Forget the key kept for this session")
             if held
-            else QCoreApplication.translate(
-                "CredentialsDialog",
-                QCoreApplication.translate(
-                    "CredentialsDialog", "Delete the stored key from the keyring"
-                ),
-            )
+            else self.tr("Delete the stored key from the keyring")
         )
         if held:
             self.api_key.setPlaceholderText(self.tr("In use for this session (type to replace)"))
@@ -380,16 +342,12 @@ class CredentialsDialog(QDialog):
             self._stored_key = bool(masked)
             if masked:
                 self.api_key.setPlaceholderText(
-                    QCoreApplication.translate(
-                        "CredentialsDialog", "Stored: {masked}  (type to replace)"
-                    ).format(masked=masked)
+                    self.tr("Stored: {masked}  (type to replace)").format(masked=masked)
                 )
         proxy = await secrets.masked_proxy(self.provider_id)
         if proxy and not self.proxy.text():
             self.proxy.setPlaceholderText(
-                QCoreApplication.translate(
-                    "CredentialsDialog", "Stored in the keyring: {proxy}"
-                ).format(proxy=proxy)
+                self.tr("Stored in the keyring: {proxy}").format(proxy=proxy)
             )
         if secrets.is_login_provider(self.provider):
             email = await secrets.get_field(self.provider_id, EMAIL_FIELD)
@@ -401,14 +359,9 @@ class CredentialsDialog(QDialog):
     def _set_login_status(self, account: str | None) -> None:
         self._signed_in = account is not None
         self.login_status.setText(
-            QCoreApplication.translate("CredentialsDialog", "Signed in as {account}.").format(
-                account=account
-            )
+            self.tr("Signed in as {account}.").format(account=account)
             if account
-            else QCoreApplication.translate(
-                "CredentialsDialog",
-                QCoreApplication.translate("CredentialsDialog", "Not signed in."),
-            )
+            else self.tr("Not signed in.")
         )
         self.sign_out.setEnabled(self._signed_in)
 
@@ -462,16 +415,14 @@ class CredentialsDialog(QDialog):
 
     async def _delete_key(self) -> None:
         secrets.forget_for_session(self.provider_id, secrets.API_KEY)
-        self.api_key.setPlaceholderText(
-            QCoreApplication.translate("CredentialsDialog", "Paste your API key")
-        )
+        self.api_key.setPlaceholderText(self.tr("Paste your API key"))
         if self.session_only:
             self._show_no_keyring()
             self._show_result(self.tr("The key kept for this session was forgotten."), ok=True)
         else:
             await secrets.delete_field(self.provider_id, secrets.API_KEY)
             self._show_result(
-                QCoreApplication.translate("CredentialsDialog", "The stored key was removed."),
+                self.tr("The stored key was removed."),
                 ok=True,
             )
         self._stored_key = False
@@ -485,9 +436,7 @@ class CredentialsDialog(QDialog):
         lister = getattr(self.provider, "get_models_async", None)
         if lister is None:
             self._show_result(
-                QCoreApplication.translate(
-                    "CredentialsDialog", "{label} cannot list models."
-                ).format(label=self.label),
+                self.tr("{label} cannot list models.").format(label=self.label),
                 ok=False,
             )
             return
@@ -502,9 +451,7 @@ class CredentialsDialog(QDialog):
             models = await lister(strict=True, **kwargs)
         except NotImplementedError:
             self._show_result(
-                QCoreApplication.translate(
-                    "CredentialsDialog", "{label} cannot list models."
-                ).format(label=self.label),
+                self.tr("{label} cannot list models.").format(label=self.label),
                 ok=False,
             )
             return
@@ -512,7 +459,7 @@ class CredentialsDialog(QDialog):
         self._show_result(
             self.tr("Connected — %n model(s): {shown}", "", len(models)).format(shown=shown)
             if models
-            else QCoreApplication.translate("CredentialsDialog", "Connected."),
+            else self.tr("Connected."),
             ok=True,
         )
         self.models = list(models)
@@ -524,9 +471,7 @@ class CredentialsDialog(QDialog):
         email, password = self.email.text().strip(), self.password.text()
         if not email or not password:
             self._show_result(
-                QCoreApplication.translate(
-                    "CredentialsDialog", "Enter the email and the password to sign in."
-                ),
+                self.tr("Enter the email and the password to sign in."),
                 ok=False,
             )
             return
@@ -538,9 +483,7 @@ class CredentialsDialog(QDialog):
         self.password.clear()
         self._set_login_status(str(account))
         self._show_result(
-            QCoreApplication.translate(
-                "CredentialsDialog", "Signed in to {label} as {account}."
-            ).format(label=self.label, account=account),
+            self.tr("Signed in to {label} as {account}.").format(label=self.label, account=account),
             ok=True,
         )
         self.signedIn.emit(self.provider_id)
@@ -553,9 +496,7 @@ class CredentialsDialog(QDialog):
         await asyncio.to_thread(self.provider.logout)
         self._set_login_status(None)
         self._show_result(
-            QCoreApplication.translate("CredentialsDialog", "Signed out of {label}.").format(
-                label=self.label
-            ),
+            self.tr("Signed out of {label}.").format(label=self.label),
             ok=True,
         )
         self.saved.emit(self.provider_id)

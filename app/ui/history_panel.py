@@ -350,13 +350,13 @@ class HistoryPanel(QWidget):
         self._error = ""
         self._filling = False
 
-        self.heading = QLabel(QCoreApplication.translate("HistoryPanel", "History"))
+        self.heading = QLabel(self.tr("History"))
         self.heading.setObjectName("historyHeading")
         self.new_button = QToolButton()
         self.new_button.setObjectName("historyNewChat")
         self.new_button.setAutoRaise(True)
-        self.new_button.setToolTip(QCoreApplication.translate("HistoryPanel", "New chat (Ctrl+N)"))
-        self.new_button.setAccessibleName(QCoreApplication.translate("HistoryPanel", "New chat"))
+        self.new_button.setToolTip(self.tr("New chat (Ctrl+N)"))
+        self.new_button.setAccessibleName(self.tr("New chat"))
         self.new_button.setIconSize(QSize(16, 16))
         self.new_button.clicked.connect(self.newChatRequested.emit)
         header = QHBoxLayout()
@@ -366,12 +366,8 @@ class HistoryPanel(QWidget):
 
         self.search = QLineEdit()
         self.search.setObjectName("historySearch")
-        self.search.setPlaceholderText(
-            QCoreApplication.translate("HistoryPanel", "Search conversations")
-        )
-        self.search.setAccessibleName(
-            QCoreApplication.translate("HistoryPanel", "Search conversations")
-        )
+        self.search.setPlaceholderText(self.tr("Search conversations"))
+        self.search.setAccessibleName(self.tr("Search conversations"))
         self.search.setClearButtonEnabled(True)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -382,7 +378,7 @@ class HistoryPanel(QWidget):
 
         self.list = QListWidget()
         self.list.setObjectName("historyList")
-        self.list.setAccessibleName(QCoreApplication.translate("HistoryPanel", "Conversations"))
+        self.list.setAccessibleName(self.tr("Conversations"))
         self.list.setItemDelegate(_Delegate(self))
         self.list.setUniformItemSizes(True)
         self.list.setMouseTracking(True)
@@ -434,10 +430,7 @@ class HistoryPanel(QWidget):
         self.shutdown()
         self.history = history
         self._error = (
-            ""
-            if history is not None
-            else error
-            or QCoreApplication.translate("HistoryPanel", "The history is not available.")
+            "" if history is not None else error or self.tr("The history is not available.")
         )
         self._worker = SearchWorker(history.path) if history is not None else None
         self.search.setEnabled(history is not None)
@@ -454,9 +447,7 @@ class HistoryPanel(QWidget):
         except sqlite3.Error as error:
             self._show_items(
                 [],
-                QCoreApplication.translate(
-                    "HistoryPanel", "The history cannot be read: {error}"
-                ).format(error=error),
+                self.tr("The history cannot be read: {error}").format(error=error),
             )
             return
         self._conversations = {c.id: c for c in conversations}
@@ -465,9 +456,7 @@ class HistoryPanel(QWidget):
         rows = [_Row(c.id, c.title, c.updated_at, c.model) for c in conversations]
         self._show_items(
             rows,
-            QCoreApplication.translate(
-                "HistoryPanel", "No conversations yet.\n\nWhat you send is saved here as you go."
-            ),
+            self.tr("No conversations yet.\n\nWhat you send is saved here as you go."),
         )
 
     def set_current(self, conversation_id: int | None) -> None:
@@ -571,16 +560,12 @@ class HistoryPanel(QWidget):
             if appending:
                 self.notice.emit(
                     "error",
-                    QCoreApplication.translate("HistoryPanel", "The search failed: {error}").format(
-                        error=error
-                    ),
+                    self.tr("The search failed: {error}").format(error=error),
                 )
             else:
                 self._show_items(
                     [],
-                    QCoreApplication.translate("HistoryPanel", "The search failed: {error}").format(
-                        error=error
-                    ),
+                    self.tr("The search failed: {error}").format(error=error),
                 )
             self.searchFinished.emit()
             return
@@ -597,9 +582,7 @@ class HistoryPanel(QWidget):
         else:
             self._show_items(
                 rows,
-                QCoreApplication.translate("HistoryPanel", "Nothing matches “{query}”.").format(
-                    query=query
-                ),
+                self.tr("Nothing matches “{query}”.").format(query=query),
             )
         self.more.setVisible(more)
         self.set_current(self._current)
@@ -700,9 +683,7 @@ class HistoryPanel(QWidget):
         except sqlite3.Error as error:
             self.notice.emit(
                 "error",
-                QCoreApplication.translate(
-                    "HistoryPanel", "The conversation could not be renamed: {error}"
-                ).format(error=error),
+                self.tr("The conversation could not be renamed: {error}").format(error=error),
             )
         self.refresh()
         if self.is_searching():
@@ -714,15 +695,14 @@ class HistoryPanel(QWidget):
         title = self._title(conversation_id)
         box = QMessageBox(
             QMessageBox.Icon.Warning,
-            QCoreApplication.translate("HistoryPanel", "Delete conversation"),
-            QCoreApplication.translate(
-                "HistoryPanel", "Delete “{title}”? It cannot be restored."
+            self.tr("Delete conversation"),
+            self.tr("Delete “{title}”? It cannot be restored."
             ).format(title=title),
             QMessageBox.StandardButton.Cancel, self,
         )  # fmt: skip
         box.setTextFormat(Qt.TextFormat.PlainText)  # the title is the user's (or a prompt's) text
         delete = box.addButton(
-            QCoreApplication.translate("HistoryPanel", "Delete"),
+            self.tr("Delete"),
             QMessageBox.ButtonRole.DestructiveRole,
         )
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
@@ -745,9 +725,7 @@ class HistoryPanel(QWidget):
         except sqlite3.Error as error:
             self.notice.emit(
                 "error",
-                QCoreApplication.translate(
-                    "HistoryPanel", "The conversation could not be deleted: {error}"
-                ).format(error=error),
+                self.tr("The conversation could not be deleted: {error}").format(error=error),
             )
             return
         if self._current == conversation_id:
@@ -776,14 +754,12 @@ class HistoryPanel(QWidget):
         except (sqlite3.Error, KeyError, OSError) as error:
             self.notice.emit(
                 "error",
-                QCoreApplication.translate(
-                    "HistoryPanel", "The conversation could not be exported: {error}"
-                ).format(error=error),
+                self.tr("The conversation could not be exported: {error}").format(error=error),
             )
             return False
         self.notice.emit(
             "info",
-            QCoreApplication.translate("HistoryPanel", "Exported “{title}” to {path}.").format(
+            self.tr("Exported “{title}” to {path}.").format(
                 title=self._title(conversation_id), path=path
             ),
         )
@@ -792,8 +768,6 @@ class HistoryPanel(QWidget):
     def _title(self, conversation_id: int) -> str:
         known = self._conversations.get(conversation_id)
         if known is not None:
-            return known.title or QCoreApplication.translate("HistoryPanel", "Untitled")
+            return known.title or self.tr("Untitled")
         item = self.item_for(conversation_id)
-        return (item.text() if item is not None else "") or QCoreApplication.translate(
-            "HistoryPanel", "Untitled"
-        )
+        return (item.text() if item is not None else "") or self.tr("Untitled")

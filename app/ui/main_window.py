@@ -271,9 +271,8 @@ class MainWindow(QMainWindow):
             actions.append((self.tr("Sign in…"), lambda: self.open_credentials(current[0])))
         elif url:
             actions.append((self.tr("Open sign-in page"), lambda: self.open_link(url)))
-        self.banner.show_message(
-            "login", "info", self.tr("{label} asks you to sign in.").format(label=label), actions
-        )
+        text = self.tr("{label} asks you to sign in.").format(label=label)
+        self.banner.show_message("login", "info", text, actions)
 
     # ----- chatting -------------------------------------------------------------------------------
     def request_config(self) -> RequestConfig | None:
@@ -294,13 +293,12 @@ class MainWindow(QMainWindow):
             return False  # not started yet
         errors = self.side_panel.errors()
         if errors:
-            names = ", ".join(errors)
             self.banner.show_message(
                 "params", "error",
                 self.tr(
                     "Fix or unset the marked parameter(s) ({names}) before sending: invalid "
                     "values are never sent.", "", len(errors),
-                ).format(names=names),
+                ).format(names=", ".join(errors)),
             )  # fmt: skip
             self.panel_action.setChecked(True)
             return False
@@ -349,11 +347,8 @@ class MainWindow(QMainWindow):
         try:
             stored = session.open_conversation(conversation_id)
         except (sqlite3.Error, KeyError, HistoryError) as error:
-            self.banner.show_message(
-                "history",
-                "error",
-                self.tr("The conversation could not be opened: {error}").format(error=error),
-            )
+            message = self.tr("The conversation could not be opened: {error}").format(error=error)
+            self.banner.show_message("history", "error", message)
             panel.refresh()
             panel.set_current(session.conversation_id)
             return False
@@ -393,9 +388,8 @@ class MainWindow(QMainWindow):
 
     def set_language(self, choice: str) -> None:
         """View → Language: applied at once to every window (``i18n.switch_language``)."""
-        if choice in self.actions.languages:
-            self.actions.languages[choice].setChecked(True)
-        i18n.switch_language(self.settings, choice)
+        i18n.switch_language(self.settings, choice)  # ValueError for an unknown choice
+        self.actions.languages[choice].setChecked(True)
         self._show_target()
 
     def _apply_theme(self, choice: str) -> None:

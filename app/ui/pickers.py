@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from app.core import secrets
@@ -97,14 +97,12 @@ class ModelPicker(QComboBox):
     def __init__(self, parent: QWidget | None = None, *, min_chars: int = 22) -> None:
         super().__init__(parent)
         self.setObjectName("modelPicker")
-        self.setAccessibleName(QCoreApplication.translate("ModelPicker", "Model"))
-        self.setToolTip(
-            QCoreApplication.translate("ModelPicker", "Model (you can also type a model name)")
-        )
+        self.setAccessibleName(self.tr("Model"))
+        self.setToolTip(self.tr("Model (you can also type a model name)"))
         self.setEditable(True)
         line = self.lineEdit()
         assert line is not None  # an editable combo box has one
-        line.setPlaceholderText(QCoreApplication.translate("ModelPicker", "Model name"))
+        line.setPlaceholderText(self.tr("Model name"))
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setMinimumContentsLength(min_chars)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -127,7 +125,7 @@ class ModelPicker(QComboBox):
                 if model == default:
                     self.setItemData(
                         self.count() - 1,
-                        QCoreApplication.translate("ModelPicker", "Default model"),
+                        self.tr("Default model"),
                         Qt.ItemDataRole.ToolTipRole,
                     )
             if wanted and self.findText(wanted) >= 0:

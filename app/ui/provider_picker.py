@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QSizePolicy, QWidget
 
 NEEDS_KEY = QT_TRANSLATE_NOOP("ProviderPicker", "needs key")
@@ -20,8 +20,8 @@ class ProviderPicker(QComboBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("providerPicker")
-        self.setAccessibleName(QCoreApplication.translate("ProviderPicker", "Provider"))
-        self.setToolTip(QCoreApplication.translate("ProviderPicker", "Provider"))
+        self.setAccessibleName(self.tr("Provider"))
+        self.setToolTip(self.tr("Provider"))
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self.setMaxVisibleItems(20)
@@ -76,12 +76,12 @@ class ProviderPicker(QComboBox):
             return
         label = str(self.itemData(index, _LABEL_ROLE))
         self.setItemData(index, needs, _NEEDS_ROLE)
-        shown = QCoreApplication.translate("ProviderPicker", mark)
+        shown = self.tr(mark)
         self.setItemText(index, f"{label}  —  {shown}" if needs else label)
         tip = (
-            QCoreApplication.translate(
-                "ProviderPicker", "{label} {mark}: add it under Provider → Credentials…"
-            ).format(label=label, mark=shown)
+            self.tr("{label} {mark}: add it under Provider → Credentials…").format(
+                label=label, mark=shown
+            )
             if needs
             else None
         )

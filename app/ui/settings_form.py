@@ -378,21 +378,15 @@ class SettingsForm(QWidget):
         self._grid.setVerticalSpacing(6)
         self._grid.setColumnStretch(1, 1)
         layout.addWidget(self._grid_host)
-        self.empty = QLabel(
-            QCoreApplication.translate("SettingsForm", "This provider has no parameters to set.")
-        )
+        self.empty = QLabel(self.tr("This provider has no parameters to set."))
         self.empty.setProperty("role", "hint")
         self.empty.setWordWrap(True)
         self.empty.hide()
         layout.addWidget(self.empty)
-        self.reset_button = QPushButton(
-            QCoreApplication.translate("SettingsForm", "Reset to defaults")
-        )
+        self.reset_button = QPushButton(self.tr("Reset to defaults"))
         self.reset_button.setObjectName("resetParameters")
         self.reset_button.setToolTip(
-            QCoreApplication.translate(
-                "SettingsForm", "Unset every parameter: the provider's defaults apply"
-            )
+            self.tr("Unset every parameter: the provider's defaults apply")
         )
         self.reset_button.clicked.connect(self.reset_all)
         layout.addWidget(self.reset_button, 0, Qt.AlignmentFlag.AlignLeft)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QScrollArea, QVBoxLayout, QWidget
 
 from app.core.settings import Settings
@@ -37,12 +37,8 @@ class SidePanel(QScrollArea):
 
         self.system_prompt = QPlainTextEdit()
         self.system_prompt.setObjectName("systemPrompt")
-        self.system_prompt.setAccessibleName(
-            QCoreApplication.translate("SidePanel", "System prompt")
-        )
-        self.system_prompt.setPlaceholderText(
-            QCoreApplication.translate("SidePanel", "e.g. You are a concise assistant.")
-        )
+        self.system_prompt.setAccessibleName(self.tr("System prompt"))
+        self.system_prompt.setPlaceholderText(self.tr("e.g. You are a concise assistant."))
         self.system_prompt.setTabChangesFocus(True)
         self.system_prompt.setFixedHeight(self.system_prompt.fontMetrics().lineSpacing() * 4 + 14)
         self.settings_form = SettingsForm()
@@ -53,24 +49,19 @@ class SidePanel(QScrollArea):
         column = QVBoxLayout(content)
         column.setContentsMargins(16, 14, 16, 14)
         column.setSpacing(8)
-        column.addWidget(
-            _label(QCoreApplication.translate("SidePanel", "System prompt"), "heading")
-        )
+        column.addWidget(_label(self.tr("System prompt"), "heading"))
         column.addWidget(
             _label(
-                QCoreApplication.translate(
-                    "SidePanel", "For this conversation; sent before your messages."
-                ),
+                self.tr("For this conversation; sent before your messages."),
                 "hint",
             )
         )
         column.addWidget(self.system_prompt)
         column.addSpacing(10)
-        column.addWidget(_label(QCoreApplication.translate("SidePanel", "Parameters"), "heading"))
+        column.addWidget(_label(self.tr("Parameters"), "heading"))
         column.addWidget(
             _label(
-                QCoreApplication.translate(
-                    "SidePanel",
+                self.tr(
                     "Only the fields you change are sent; the others keep the provider's defaults.",
                 ),
                 "hint",

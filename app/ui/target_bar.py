@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QSize, Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QToolButton, QWidget
 
@@ -51,10 +51,8 @@ class TargetBar(QWidget):
 
         self.provider_picker = ProviderPicker()
         self.model_picker = ModelPicker()
-        self.reload_action = QAction(QCoreApplication.translate("TargetBar", "Reload models"), self)
-        self.reload_action.setToolTip(
-            QCoreApplication.translate("TargetBar", "List the provider's models again")
-        )
+        self.reload_action = QAction(self.tr("Reload models"), self)
+        self.reload_action.setToolTip(self.tr("List the provider's models again"))
         reload_button = QToolButton()
         reload_button.setObjectName("reloadModelsButton")
         reload_button.setDefaultAction(self.reload_action)
@@ -65,9 +63,7 @@ class TargetBar(QWidget):
         self.models_busy.setRange(0, 0)
         self.models_busy.setTextVisible(False)
         self.models_busy.setFixedSize(56, 6)
-        self.models_busy.setToolTip(
-            QCoreApplication.translate("TargetBar", "Loading the model list…")
-        )
+        self.models_busy.setToolTip(self.tr("Loading the model list…"))
         self.models_busy.hide()
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
@@ -98,7 +94,7 @@ class TargetBar(QWidget):
             self.notice.emit(
                 "providers",
                 "error",
-                QCoreApplication.translate("TargetBar", "No provider is installed."),
+                self.tr("No provider is installed."),
                 [],
             )
             return
@@ -188,17 +184,17 @@ class TargetBar(QWidget):
         except ProviderError as error:
             if self.provider_picker.current_id() == pid:
                 actions: list[BannerAction] = [
-                    (QCoreApplication.translate("TargetBar", "Retry"), lambda: self.load_models()),
+                    (self.tr("Retry"), lambda: self.load_models()),
                     (
-                        QCoreApplication.translate("TargetBar", "Credentials…"),
+                        self.tr("Credentials…"),
                         lambda: self.credentialsRequested.emit(pid),
                     ),
                 ]
                 self.notice.emit(
                     "models", "warning",
-                    QCoreApplication.translate(
-                        "TargetBar",
-                        "Could not list the models of {label}: {error} The built-in list is shown.",
+                    self.tr(
+                        "Could not list the models of {label}: {error} The built-in list is "
+                        "shown."
                     ).format(label=label, error=error),
                     actions,
                 )  # fmt: skip
@@ -242,18 +238,14 @@ class TargetBar(QWidget):
             return
         login = secrets.is_login_provider(self.providers[pid])
         text = detail or (
-            QCoreApplication.translate("TargetBar", "{label} needs a sign-in before it can answer.")
+            self.tr("{label} needs a sign-in before it can answer.")
             if login
-            else QCoreApplication.translate(
-                "TargetBar", "{label} needs an API key before it can answer."
-            )
+            else self.tr("{label} needs an API key before it can answer.")
         ).format(label=label)
         if self.keyring_error:
             text += f" {self.keyring_error}"
         action: BannerAction = (
-            QCoreApplication.translate("TargetBar", "Sign in…")
-            if login
-            else QCoreApplication.translate("TargetBar", "Add key…"),
+            self.tr("Sign in…") if login else self.tr("Add key…"),
             lambda: self.credentialsRequested.emit(pid),
         )
         self.notice.emit("credentials", "info", text, [action])
