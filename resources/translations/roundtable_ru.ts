@@ -1146,7 +1146,7 @@ What you send is saved here as you go.</source>
     </message>
     <message>
         <source>Use a cloud service</source>
-        <translation>Облачный сервис</translation>
+        <translation>Подключить облачный сервис</translation>
     </message>
     <message>
         <source>Cloud service</source>
