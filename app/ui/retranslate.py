@@ -18,6 +18,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtGui import QAction
@@ -61,13 +62,19 @@ class Catalog:
     @cache
     def for_language(language: str) -> Catalog:
         catalog = Catalog(language)
-        # The English texts are every catalog's sources; any .ts lists them.
-        name = "ru" if language == "en" else language
-        path = resource_path("translations", f"roundtable_{name}.ts")
+        # English: the sources (any other language's .ts lists them) and the plural forms of
+        # roundtable_en.ts ("1 token", "2 tokens").
+        names = ["ru", "en"] if language == "en" else [language]
+        for name in names:
+            catalog.read(resource_path("translations", f"roundtable_{name}.ts"), name == language)
+        return catalog
+
+    def read(self, path: Path, translations: bool) -> None:
+        """Add the texts of one .ts: its translations, or (``translations`` False) its sources."""
         try:
             root = ET.parse(path).getroot()  # noqa: S314 - our own shipped file
         except (OSError, ET.ParseError):
-            return catalog
+            return
         for context in root.iter("context"):
             context_name = context.findtext("name") or ""
             for message in context.iter("message"):
@@ -75,15 +82,14 @@ class Catalog:
                 plural = message.get("numerus") == "yes"
                 entry = Entry(context_name, source, plural)
                 translation = message.find("translation")
-                if language == "en" or translation is None:
+                if not translations or translation is None:
                     texts = [source]
                 elif plural:
                     texts = [form.text or "" for form in translation.iter("numerusform")]
                 else:
                     texts = [translation.text or ""]
                 for text in texts:
-                    catalog.add(text, entry)
-        return catalog
+                    self.add(text, entry)
 
     def add(self, text: str, entry: Entry) -> None:
         if not text:

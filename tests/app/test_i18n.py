@@ -351,3 +351,16 @@ def test_cli_speaks_russian_under_a_russian_lang(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "Нет ключа API для OpenAI" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_catalogs_read_back_templates_and_plural_forms(russian: None) -> None:
+    from app.ui.retranslate import Catalog, translated
+
+    english, russian_catalog = Catalog.for_language("en"), Catalog.for_language("ru")
+    # an English plural form (roundtable_en.ts) → its count, then the Russian form for it
+    assert translated(english, "3 columns · one prompt, answered at the same time") == (
+        "3 колонки · один вопрос, ответы одновременно"
+    )
+    assert translated(english, "Message OpenAI…", ["ConversationPane"]) == "Сообщение для OpenAI…"
+    assert translated(english, "a user's own words") is None
+    assert russian_catalog.match("21 токен") is not None
