@@ -162,6 +162,8 @@ def translated(before: Catalog, text: str, contexts: Sequence[str] = ()) -> str 
         return "".join(pieces) if changed else None
     entry, fields, count = found
     result = QCoreApplication.translate(entry.context, entry.source, None, count)
+    # a field may itself be a translated text ("{error} ... {hint}"): translated too
+    fields = {key: translated(before, value, contexts) or value for key, value in fields.items()}
     if fields:
         try:
             result = result.format(**fields)
