@@ -352,7 +352,7 @@
     </message>
     <message>
         <source>None (system settings apply) — e.g. http://proxy:3128</source>
-        <translation>Нет (действуют системные настройки) — например, http://proxy:3128</translation>
+        <translation>Нет (как в системе) — например, http://proxy:3128</translation>
     </message>
     <message>
         <source>Proxy</source>
