@@ -36,7 +36,7 @@ from app.core.session import ChatSession, RequestConfig
 from app.core.settings import Settings
 from providers.types import BaseProvider
 
-from . import links, theme
+from . import i18n, links, theme
 from .banner import BannerAction
 from .compare_view import open_compare_window
 from .conversation import RESTORE_RECENT, ConversationPane
@@ -80,7 +80,7 @@ class MainWindow(QMainWindow):
         self._applying_theme = False
 
         self.setObjectName("mainWindow")
-        self.setWindowTitle("Roundtable")
+        self.setWindowTitle(self.tr("Roundtable"))
         self.setUnifiedTitleAndToolBarOnMac(True)
         # The style sheet first: the widgets built below are then polished once, not twice.
         self._dark = theme.apply_theme(self.settings.theme)
@@ -95,7 +95,7 @@ class MainWindow(QMainWindow):
         self.welcome_flow = WelcomeFlow(
             settings, self.target, self.conversation, self._has_conversation, self
         )
-        self.actions = WindowActions(self, settings.theme)
+        self.actions = WindowActions(self, settings.theme, settings.language)
         self.dialogs = WindowDialogs(self, self)  # Preferences and Help
         self.presets = PresetController(self, self)  # prompt presets
         alias_pieces(self)
@@ -110,7 +110,7 @@ class MainWindow(QMainWindow):
 
     # ----- construction ---------------------------------------------------------------------------
     def _build_toolbar(self) -> None:
-        bar = QToolBar("Main")
+        bar = QToolBar(self.tr("Main"))
         bar.setObjectName("mainToolbar")
         bar.setMovable(False)
         bar.setFloatable(False)
@@ -194,6 +194,8 @@ class MainWindow(QMainWindow):
         for choice, action in self.theme_actions.items():
             action.triggered.connect(lambda _=False, c=choice: self.set_theme(c))
         self.dialogs.connect()
+        for choice, action in self.actions.languages.items():
+            action.triggered.connect(lambda _=False, c=choice: self.set_language(c))
         stop = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         stop.setWhatsThis(self.tr("Stop the answer, or leave the edit"))
         stop.setContext(Qt.ShortcutContext.WindowShortcut)
@@ -276,10 +278,11 @@ class MainWindow(QMainWindow):
         current = self.current_provider()
         actions: list[BannerAction] = []
         if current is not None and secrets.is_login_provider(current[1]):
-            actions.append(("Sign in…", lambda: self.open_credentials(current[0])))
+            actions.append((self.tr("Sign in…"), lambda: self.open_credentials(current[0])))
         elif url:
-            actions.append(("Open sign-in page", lambda: self.open_link(url)))
-        self.banner.show_message("login", "info", f"{label} asks you to sign in.", actions)
+            actions.append((self.tr("Open sign-in page"), lambda: self.open_link(url)))
+        text = self.tr("{label} asks you to sign in.").format(label=label)
+        self.banner.show_message("login", "info", text, actions)
 
     # ----- chatting -------------------------------------------------------------------------------
     def request_config(self) -> RequestConfig | None:
@@ -302,11 +305,12 @@ class MainWindow(QMainWindow):
             return False  # sent once the first run has chosen what answers
         errors = self.side_panel.errors()
         if errors:
-            names = ", ".join(errors)
             self.banner.show_message(
                 "params", "error",
-                f"Fix or unset the marked parameter{'s' if len(errors) > 1 else ''} ({names}) "
-                "before sending: invalid values are never sent.",
+                self.tr(
+                    "Fix or unset the marked parameter(s) ({names}) before sending: invalid "
+                    "values are never sent.", "", len(errors),
+                ).format(names=", ".join(errors)),
             )  # fmt: skip
             self.panel_action.setChecked(True)
             return False
@@ -360,9 +364,8 @@ class MainWindow(QMainWindow):
         try:
             stored = session.open_conversation(conversation_id)
         except (sqlite3.Error, KeyError, HistoryError) as error:
-            self.banner.show_message(
-                "conversation", "error", f"The conversation could not be opened: {error}"
-            )
+            message = self.tr("The conversation could not be opened: {error}").format(error=error)
+            self.banner.show_message("conversation", "error", message)
             panel.refresh()
             panel.set_current(session.conversation_id)
             return False
@@ -371,8 +374,10 @@ class MainWindow(QMainWindow):
             instead = self.target.current_label()
             self.banner.show_message(
                 "conversation", "info",
-                f"This conversation was held with “{stored.provider}”, which is not installed."
-                + (f" New answers come from {instead}." if instead else ""),
+                self.tr("This conversation was held with “{provider}”, which is not installed.")
+                .format(provider=stored.provider)
+                + (self.tr(" New answers come from {instead}.").format(instead=instead)
+                   if instead else ""),
             )  # fmt: skip
         panel.set_current(conversation_id)
         self.welcome_flow.hide()
@@ -408,6 +413,12 @@ class MainWindow(QMainWindow):
         if choice in self.theme_actions:
             self.theme_actions[choice].setChecked(True)
         self._apply_theme(choice)
+
+    def set_language(self, choice: str) -> None:
+        """View → Language: applied at once to every window (``i18n.switch_language``)."""
+        i18n.switch_language(self.settings, choice)  # ValueError for an unknown choice
+        self.actions.languages[choice].setChecked(True)
+        self._show_target()
 
     def _apply_theme(self, choice: str) -> None:
         self._applying_theme = True

@@ -32,6 +32,7 @@ class DialogHost(Protocol):
     actions: WindowActions
 
     def set_theme(self, choice: str) -> None: ...
+    def set_language(self, choice: str) -> None: ...
     def new_chat(self) -> None: ...
     def open_link(self, url: str) -> bool: ...
 
@@ -56,6 +57,7 @@ class WindowDialogs:
         host = self.host
         dialog = PreferencesDialog(host.settings, host.target.providers, host.history, self.window)
         dialog.themeChosen.connect(host.set_theme)
+        dialog.languageChosen.connect(host.set_language)
         dialog.historyCleared.connect(self._history_cleared)
         return self._show(dialog)
 
