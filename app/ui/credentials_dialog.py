@@ -55,11 +55,7 @@ class CredentialsDialog(QDialog):
     signedIn = Signal(str)  # noqa: N815 - Qt signal naming
 
     def __init__(
-        self,
-        provider: Any,
-        provider_id: str,
-        settings: Settings,
-        parent: QWidget | None = None,
+        self, provider: Any, provider_id: str, settings: Settings, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.provider = provider
@@ -83,7 +79,7 @@ class CredentialsDialog(QDialog):
         intro = QLabel(
             self.tr(
                 "Keys and passwords are kept in your system keyring, never in a file. "
-                "Leave a field empty to keep what is stored.",
+                "Leave a field empty to keep what is stored."
             )
         )
         intro.setWordWrap(True)
@@ -121,18 +117,12 @@ class CredentialsDialog(QDialog):
         key_row.addWidget(self.forget_key)
         self.key_row = _row_widget(key_row)
         if secrets.has_api_key_field(provider):
-            form.addRow(
-                self.tr("API key"),
-                self.key_row,
-            )
+            form.addRow(self.tr("API key"), self.key_row)
             form.addRow("", self.session_note)
             login_url = _safe_web_url(getattr(provider, "login_url", None))
             if login_url is not None and not secrets.is_login_provider(provider):
                 link = QLabel(
-                    '<a href="{}">{}</a>'.format(
-                        login_url.toString(),
-                        self.tr("Get an API key…"),
-                    )
+                    '<a href="{}">{}</a>'.format(login_url.toString(), self.tr("Get an API key…"))
                 )
                 link.setObjectName("getKeyLink")
                 link.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
@@ -182,10 +172,7 @@ class CredentialsDialog(QDialog):
         buttons_row.addWidget(self.sign_out)
         buttons_row.addStretch(1)
         login_form.addRow(self.tr("Email"), self.email)
-        login_form.addRow(
-            self.tr("Password"),
-            self.password,
-        )
+        login_form.addRow(self.tr("Password"), self.password)
         login_form.addRow("", self.remember)
         login_form.addRow("", _row_widget(buttons_row))
         login_form.addRow("", self.login_status)
@@ -303,22 +290,19 @@ class CredentialsDialog(QDialog):
             self._show_no_keyring()
             proxy = await secrets.masked_proxy(self.provider_id)  # a session one, if any
             if proxy and not self.proxy.text():
-                self.proxy.setPlaceholderText(
-                    self.tr("Kept for this session: {proxy}").format(proxy=proxy)
-                )
+                text = self.tr("Kept for this session: {proxy}")
+                self.proxy.setPlaceholderText(text.format(proxy=proxy))
             return
         if secrets.has_api_key_field(self.provider):
             masked = await secrets.masked_field(self.provider_id, secrets.API_KEY)
             self._stored_key = bool(masked)
             if masked:
-                self.api_key.setPlaceholderText(
-                    self.tr("Stored: {masked}  (type to replace)").format(masked=masked)
-                )
+                text = self.tr("Stored: {masked}  (type to replace)")
+                self.api_key.setPlaceholderText(text.format(masked=masked))
         proxy = await secrets.masked_proxy(self.provider_id)
         if proxy and not self.proxy.text():
-            self.proxy.setPlaceholderText(
-                self.tr("Stored in the keyring: {proxy}").format(proxy=proxy)
-            )
+            text = self.tr("Stored in the keyring: {proxy}")
+            self.proxy.setPlaceholderText(text.format(proxy=proxy))
         if secrets.is_login_provider(self.provider):
             email = await secrets.get_field(self.provider_id, EMAIL_FIELD)
             if email:
@@ -328,11 +312,8 @@ class CredentialsDialog(QDialog):
 
     def _set_login_status(self, account: str | None) -> None:
         self._signed_in = account is not None
-        self.login_status.setText(
-            self.tr("Signed in as {account}.").format(account=account)
-            if account
-            else self.tr("Not signed in.")
-        )
+        text = self.tr("Signed in as {account}.").format(account=account)
+        self.login_status.setText(text if account else self.tr("Not signed in."))
         self.sign_out.setEnabled(self._signed_in)
 
     def _connection(self) -> dict[str, str]:
@@ -385,10 +366,7 @@ class CredentialsDialog(QDialog):
             self._show_result(self.tr("The key kept for this session was forgotten."), ok=True)
         else:
             await secrets.delete_field(self.provider_id, secrets.API_KEY)
-            self._show_result(
-                self.tr("The stored key was removed."),
-                ok=True,
-            )
+            self._show_result(self.tr("The stored key was removed."), ok=True)
         self._stored_key = False
         self.saved.emit(self.provider_id)
 
@@ -399,10 +377,8 @@ class CredentialsDialog(QDialog):
         self.feedback.hide()
         lister = getattr(self.provider, "get_models_async", None)
         if lister is None:
-            self._show_result(
-                self.tr("{label} cannot list models.").format(label=self.label),
-                ok=False,
-            )
+            text = self.tr("{label} cannot list models.")
+            self._show_result(text.format(label=self.label), ok=False)
             return
         kwargs: dict[str, Any] = dict(
             await secrets.request_secrets(self.provider, self.provider_id)
@@ -414,10 +390,8 @@ class CredentialsDialog(QDialog):
         try:
             models = await lister(strict=True, **kwargs)
         except NotImplementedError:
-            self._show_result(
-                self.tr("{label} cannot list models.").format(label=self.label),
-                ok=False,
-            )
+            text = self.tr("{label} cannot list models.")
+            self._show_result(text.format(label=self.label), ok=False)
             return
         shown = ", ".join(models[:MODELS_SHOWN]) + (", …" if len(models) > MODELS_SHOWN else "")
         self._show_result(
@@ -434,10 +408,7 @@ class CredentialsDialog(QDialog):
     async def _login(self) -> None:
         email, password = self.email.text().strip(), self.password.text()
         if not email or not password:
-            self._show_result(
-                self.tr("Enter the email and the password to sign in."),
-                ok=False,
-            )
+            self._show_result(self.tr("Enter the email and the password to sign in."), ok=False)
             return
         connection = self._connection()
         account = await self.provider.login_async(
@@ -459,10 +430,7 @@ class CredentialsDialog(QDialog):
     async def _logout(self) -> None:
         await asyncio.to_thread(self.provider.logout)
         self._set_login_status(None)
-        self._show_result(
-            self.tr("Signed out of {label}.").format(label=self.label),
-            ok=True,
-        )
+        self._show_result(self.tr("Signed out of {label}.").format(label=self.label), ok=True)
         self.saved.emit(self.provider_id)
 
     def _toggle_reveal(self, shown: bool) -> None:

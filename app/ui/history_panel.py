@@ -61,11 +61,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.attachments import AttachmentStore, export_file
+from app.core.attachments import AttachmentStore
 from app.core.history import Conversation, History, SearchHit
 
 from . import theme
-from .history_menu import choose_export_path, context_menu, export_file_name
+from .history_menu import choose_export_path, context_menu, export_file_name, write_export
 from .resources import icon
 from .search_pager import MARK_END, MARK_START, SearchPager
 
@@ -422,9 +422,7 @@ class HistoryPanel(QWidget):
         """Show ``history``; without one, ``error`` says why there is no history."""
         self.shutdown()
         self.history = history
-        self._error = (
-            "" if history is not None else error or self.tr("The history is not available.")
-        )
+        self._error = (error or self.tr("The history is not available.")) if history is None else ""
         self.pager.set_path(history.path if history is not None else None)
         self.search.setEnabled(history is not None)
         self.refresh()
@@ -444,19 +442,14 @@ class HistoryPanel(QWidget):
         try:
             conversations = history.conversations(LIST_LIMIT)
         except sqlite3.Error as error:
-            self._show_items(
-                [],
-                self.tr("The history cannot be read: {error}").format(error=error),
-            )
+            self._show_items([], self.tr("The history cannot be read: {error}").format(error=error))
             return
         self._conversations = {c.id: c for c in conversations}
         if self.is_searching():
             return
         rows = [_Row(c.id, c.title, c.updated_at, c.model) for c in conversations]
-        self._show_items(
-            rows,
-            self.tr("No conversations yet.\n\nWhat you send is saved here as you go."),
-        )
+        empty = self.tr("No conversations yet.\n\nWhat you send is saved here as you go.")
+        self._show_items(rows, empty)
 
     def set_current(self, conversation_id: int | None) -> None:
         """Highlight the open conversation (None: a new, unsaved one)."""
@@ -550,10 +543,7 @@ class HistoryPanel(QWidget):
         if appending:
             self._add_items(rows)
         else:
-            self._show_items(
-                rows,
-                self.tr("Nothing matches “{query}”.").format(query=query),
-            )
+            self._show_items(rows, self.tr("Nothing matches “{query}”.").format(query=query))
         self.more.setVisible(more)
         self.set_current(self._current)
         self.searchFinished.emit()
@@ -651,10 +641,7 @@ class HistoryPanel(QWidget):
         try:
             self.history.update_conversation(conversation_id, title=title, touch=False)
         except sqlite3.Error as error:
-            self.notice.emit(
-                "error",
-                self.tr("The conversation could not be renamed: {error}").format(error=error),
-            )
+            self._failed(self.tr("The conversation could not be renamed: {error}"), error)
         self.refresh()
         if self.is_searching():
             self.run_search()
@@ -666,15 +653,11 @@ class HistoryPanel(QWidget):
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             self.tr("Delete conversation"),
-            self.tr("Delete “{title}”? It cannot be restored."
-            ).format(title=title),
+            self.tr("Delete “{title}”? It cannot be restored.").format(title=title),
             QMessageBox.StandardButton.Cancel, self,
         )  # fmt: skip
         box.setTextFormat(Qt.TextFormat.PlainText)  # the title is the user's (or a prompt's) text
-        delete = box.addButton(
-            self.tr("Delete"),
-            QMessageBox.ButtonRole.DestructiveRole,
-        )
+        delete = box.addButton(self.tr("Delete"), QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
 
         def finished(_result: int) -> None:
@@ -693,10 +676,7 @@ class HistoryPanel(QWidget):
         try:
             self.history.delete_conversation(conversation_id)
         except sqlite3.Error as error:
-            self.notice.emit(
-                "error",
-                self.tr("The conversation could not be deleted: {error}").format(error=error),
-            )
+            self._failed(self.tr("The conversation could not be deleted: {error}"), error)
             return
         if self._current == conversation_id:
             self._current = None
@@ -718,21 +698,13 @@ class HistoryPanel(QWidget):
     def write_export(self, conversation_id: int, path: str) -> bool:
         if self.history is None:
             return False
-        try:
-            export_file(self.history, self.attachment_store, conversation_id, path)
-        except (sqlite3.Error, KeyError, OSError) as error:
-            self.notice.emit(
-                "error",
-                self.tr("The conversation could not be exported: {error}").format(error=error),
-            )
-            return False
-        self.notice.emit(
-            "info",
-            self.tr("Exported “{title}” to {path}.").format(
-                title=self._title(conversation_id), path=path
-            ),
-        )
-        return True
+        title = self._title(conversation_id)
+        ok, text = write_export(self.history, self.attachment_store, conversation_id, path, title)
+        self.notice.emit("info" if ok else "error", text)
+        return ok
+
+    def _failed(self, text: str, error: BaseException) -> None:
+        self.notice.emit("error", text.format(error=error))
 
     def _title(self, conversation_id: int) -> str:
         known = self._conversations.get(conversation_id)

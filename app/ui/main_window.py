@@ -20,12 +20,7 @@ import sqlite3
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QCloseEvent,
-    QGuiApplication,
-    QKeySequence,
-    QShortcut,
-)
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMainWindow, QSizePolicy, QSplitter, QToolBar, QWidget
 
 from app.core import secrets
@@ -193,9 +188,7 @@ class MainWindow(QMainWindow):
         self.actions.quit.triggered.connect(self.close)
         for choice, action in self.theme_actions.items():
             action.triggered.connect(lambda _=False, c=choice: self.set_theme(c))
-        self.dialogs.connect()
-        for choice, action in self.actions.languages.items():
-            action.triggered.connect(lambda _=False, c=choice: self.set_language(c))
+        self.dialogs.connect()  # Preferences, Help and View → Language
         stop = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         stop.setWhatsThis(self.tr("Stop the answer, or leave the edit"))
         stop.setContext(Qt.ShortcutContext.WindowShortcut)
@@ -305,13 +298,7 @@ class MainWindow(QMainWindow):
             return False  # sent once the first run has chosen what answers
         errors = self.side_panel.errors()
         if errors:
-            self.banner.show_message(
-                "params", "error",
-                self.tr(
-                    "Fix or unset the marked parameter(s) ({names}) before sending: invalid "
-                    "values are never sent.", "", len(errors),
-                ).format(names=", ".join(errors)),
-            )  # fmt: skip
+            self.banner.show_message("params", "error", self.side_panel.errors_message(errors))
             self.panel_action.setChecked(True)
             return False
         config = self.request_config()
@@ -372,13 +359,11 @@ class MainWindow(QMainWindow):
         self.side_panel.set_system_prompt(stored.system_prompt)
         if stored.provider and not self.target.select(stored.provider, stored.model):
             instead = self.target.current_label()
-            self.banner.show_message(
-                "conversation", "info",
-                self.tr("This conversation was held with “{provider}”, which is not installed.")
-                .format(provider=stored.provider)
-                + (self.tr(" New answers come from {instead}.").format(instead=instead)
-                   if instead else ""),
-            )  # fmt: skip
+            text = self.tr("This conversation was held with “{provider}”, which is not installed.")
+            text = text.format(provider=stored.provider)
+            if instead:
+                text += self.tr(" New answers come from {instead}.").format(instead=instead)
+            self.banner.show_message("conversation", "info", text)
         panel.set_current(conversation_id)
         self.welcome_flow.hide()
         self.conversation.show_restored()

@@ -19,7 +19,7 @@ import typing
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -142,8 +142,7 @@ class Field:
         self.label = QLabel(humanize(name))
         self.label.setObjectName(f"label_{name}")
         self.label.setWordWrap(True)  # "Frequency penalty" on two lines in a narrow panel
-        type_name = getattr(annotation, "__name__", None) or (str(annotation) if annotation else "")
-        self.label.setToolTip(tooltip(info, type_name))
+        self.type_name = getattr(annotation, "__name__", None) or (str(annotation or ""))
         self.reset = QToolButton()
         self.reset.setObjectName(f"reset_{name}")
         self.reset.setAutoRaise(True)
@@ -170,10 +169,16 @@ class Field:
         self.editor = self._make_editor()
         self.editor.setObjectName(f"param_{name}")
         self.editor.setAccessibleName(humanize(name))
-        self.editor.setToolTip(self.label.toolTip())
+        self.set_tooltips()
         self.label.setBuddy(self.editor)
         self._show_unset()
         self._restyle()
+
+    def set_tooltips(self) -> None:
+        """What the field means (partly the providers' gettext texts, which the language switch's
+        walk cannot read back): set again on a language switch."""
+        for widget in (self.label, self.editor):
+            widget.setToolTip(tooltip(self.info, self.type_name))
 
     # ----- editors -----------------------------------------------------------------------------
     def _make_editor(self) -> QWidget:
@@ -404,6 +409,12 @@ class SettingsForm(QWidget):
         )
         self.reset_button.clicked.connect(self.reset_all)
         layout.addWidget(self.reset_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            for field in self.fields.values():
+                field.set_tooltips()
+        super().changeEvent(event)
 
     def set_provider(self, provider: Any, values: Mapping[str, Any] | None = None) -> None:
         """Rebuild the fields for ``provider``; ``values`` are the remembered set fields."""

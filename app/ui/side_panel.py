@@ -98,6 +98,13 @@ class SidePanel(QScrollArea):
         """Field name → why its value is invalid (invalid values are never sent)."""
         return self.settings_form.errors()
 
+    def errors_message(self, errors: dict[str, str]) -> str:
+        """What the window says when ``errors`` stop a send."""
+        return self.tr(
+            "Fix or unset the marked parameter(s) ({names}) before sending: invalid values are "
+            "never sent.", "", len(errors),
+        ).format(names=", ".join(errors))  # fmt: skip
+
     def _save_later(self) -> None:
         self._pending = True
         self._save_timer.start()

@@ -5,6 +5,7 @@
     <name>ColumnTexts</name>
     <message numerus="yes">
         <source>%n token(s)</source>
+        <extracomment>Streamed text reaches every column&apos;s view together, once a frame: the views then render in the same turn of the event loop and Qt paints the window once, not once per column.</extracomment>
         <translation>
             <numerusform>%n token</numerusform>
             <numerusform>%n tokens</numerusform>
@@ -14,10 +15,10 @@
 <context>
     <name>CompareWindow</name>
     <message numerus="yes">
-        <source>%n column(s) · one prompt, answered at the same time</source>
+        <source>%n column(s)</source>
         <translation>
-            <numerusform>%n column · one prompt, answered at the same time</numerusform>
-            <numerusform>%n columns · one prompt, answered at the same time</numerusform>
+            <numerusform>%n column</numerusform>
+            <numerusform>%n columns</numerusform>
         </translation>
     </message>
 </context>
@@ -42,16 +43,6 @@
     </message>
 </context>
 <context>
-    <name>MainWindow</name>
-    <message numerus="yes">
-        <source>Fix or unset the marked parameter(s) ({names}) before sending: invalid values are never sent.</source>
-        <translation>
-            <numerusform>Fix or unset the marked parameter ({names}) before sending: invalid values are never sent.</numerusform>
-            <numerusform>Fix or unset the marked parameters ({names}) before sending: invalid values are never sent.</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
     <name>RelativeTimes</name>
     <message numerus="yes">
         <source>%n min ago</source>
@@ -72,6 +63,16 @@
         <translation>
             <numerusform>%n day ago</numerusform>
             <numerusform>%n days ago</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SidePanel</name>
+    <message numerus="yes">
+        <source>Fix or unset the marked parameter(s) ({names}) before sending: invalid values are never sent.</source>
+        <translation>
+            <numerusform>Fix or unset the marked parameter ({names}) before sending: invalid values are never sent.</numerusform>
+            <numerusform>Fix or unset the marked parameters ({names}) before sending: invalid values are never sent.</numerusform>
         </translation>
     </message>
 </context>

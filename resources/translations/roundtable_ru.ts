@@ -2,6 +2,72 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru_RU">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <source>About Roundtable</source>
+        <translation>О программе Roundtable</translation>
+    </message>
+    <message>
+        <source>Roundtable {0}</source>
+        <translation>Roundtable {0}</translation>
+    </message>
+    <message>
+        <source>A desktop chat for large language models: many providers, side by side. Roundtable is MIT-licensed; it runs on these libraries:</source>
+        <translation>Настольный чат для больших языковых моделей: много провайдеров, бок о бок. Roundtable распространяется по лицензии MIT и работает на этих библиотеках:</translation>
+    </message>
+    <message>
+        <source>Library</source>
+        <translation>Библиотека</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Версия</translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation>Лицензия</translation>
+    </message>
+</context>
+<context>
+    <name>AttachmentChip</name>
+    <message>
+        <source>Remove {name}</source>
+        <translation>Убрать {name}</translation>
+    </message>
+</context>
+<context>
+    <name>AttachmentStrip</name>
+    <message>
+        <source>Dismiss</source>
+        <extracomment>One file to read: a path, or clipboard bytes with an optional name.</extracomment>
+        <translation>Скрыть</translation>
+    </message>
+    <message>
+        <source>Attach files</source>
+        <translation>Прикрепить файлы</translation>
+    </message>
+    <message>
+        <source>Images and text files (*.png *.jpg *.jpeg *.gif *.webp *.bmp *.txt *.md *.csv *.json *.py *.js *.ts *.html *.css *.yaml *.yml *.toml *.xml *.log)</source>
+        <translation>Изображения и текстовые файлы (*.png *.jpg *.jpeg *.gif *.webp *.bmp *.txt *.md *.csv *.json *.py *.js *.ts *.html *.css *.yaml *.yml *.toml *.xml *.log)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>Все файлы (*)</translation>
+    </message>
+    <message>
+        <source>Reading…</source>
+        <translation>Чтение…</translation>
+    </message>
+    <message>
+        <source>{count} attached · ~{tokens} tokens</source>
+        <translation>Вложений: {count} · токенов: ~{tokens}</translation>
+    </message>
+    <message>
+        <source>About how many input tokens the attachments add to the message</source>
+        <translation>Примерно столько входных токенов вложения добавят к сообщению</translation>
+    </message>
+</context>
+<context>
     <name>Banner</name>
     <message>
         <source>Start a conversation</source>
@@ -15,6 +81,21 @@
     <message>
         <source>Dismiss</source>
         <translation>Скрыть</translation>
+    </message>
+</context>
+<context>
+    <name>BlindVoting</name>
+    <message>
+        <source>Voted: a tie.</source>
+        <translation>Голос учтён: ничья.</translation>
+    </message>
+    <message>
+        <source>Voted: both are bad.</source>
+        <translation>Голос учтён: оба плохи.</translation>
+    </message>
+    <message>
+        <source>Voted: Model {letter} ({title}) is better.</source>
+        <translation>Голос учтён: модель {letter} ({title}) лучше.</translation>
     </message>
 </context>
 <context>
@@ -101,9 +182,29 @@
     </message>
 </context>
 <context>
+    <name>ColumnSettings</name>
+    <message>
+        <source>Own system prompt</source>
+        <translation>Свой системный промпт</translation>
+    </message>
+    <message>
+        <source>Off: this column uses the shared system prompt</source>
+        <translation>Выключено: колонка использует общий системный промпт</translation>
+    </message>
+    <message>
+        <source>This column&apos;s system prompt</source>
+        <translation>Системный промпт этой колонки</translation>
+    </message>
+    <message>
+        <source>System prompt for this column only</source>
+        <translation>Системный промпт только для этой колонки</translation>
+    </message>
+</context>
+<context>
     <name>ColumnTexts</name>
     <message numerus="yes">
         <source>%n token(s)</source>
+        <extracomment>Streamed text reaches every column&apos;s view together, once a frame: the views then render in the same turn of the event loop and Qt paints the window once, not once per column.</extracomment>
         <translation>
             <numerusform>%n токен</numerusform>
             <numerusform>%n токена</numerusform>
@@ -138,6 +239,10 @@
         <translation>{speed} ток/с</translation>
     </message>
     <message>
+        <source>{cost} estimated</source>
+        <translation>≈{cost} (оценка)</translation>
+    </message>
+    <message>
         <source>stopped</source>
         <translation>остановлен</translation>
     </message>
@@ -148,6 +253,22 @@
     <message>
         <source>truncated</source>
         <translation>обрезан</translation>
+    </message>
+    <message>
+        <source>⚙ Settings</source>
+        <translation>⚙ Настройки</translation>
+    </message>
+    <message>
+        <source>This column&apos;s parameters and system prompt</source>
+        <translation>Параметры и системный промпт этой колонки</translation>
+    </message>
+    <message>
+        <source>↗ Continue as chat</source>
+        <translation>↗ Продолжить в чате</translation>
+    </message>
+    <message>
+        <source>Continue this column alone as a chat in the main window</source>
+        <translation>Продолжить только эту колонку как чат в главном окне</translation>
     </message>
     <message>
         <source>Stop</source>
@@ -170,6 +291,14 @@
         <translation>Убрать эту колонку</translation>
     </message>
     <message>
+        <source>This one is better</source>
+        <translation>Этот лучше</translation>
+    </message>
+    <message>
+        <source>Vote for this answer</source>
+        <translation>Проголосовать за этот ответ</translation>
+    </message>
+    <message>
         <source>Not asked yet</source>
         <translation>Ещё не спрашивали</translation>
     </message>
@@ -180,6 +309,73 @@
     <message>
         <source>Model (you can also type a model name)</source>
         <translation>Модель (можно ввести название вручную)</translation>
+    </message>
+    <message>
+        <source>Model {letter}</source>
+        <translation>Модель {letter}</translation>
+    </message>
+</context>
+<context>
+    <name>CompareTopBar</name>
+    <message>
+        <source>New</source>
+        <translation>Новое</translation>
+    </message>
+    <message>
+        <source>Start a new comparison with these columns</source>
+        <translation>Начать новое сравнение с этими колонками</translation>
+    </message>
+    <message>
+        <source>Layout</source>
+        <translation>Вид</translation>
+    </message>
+    <message>
+        <source>Side by side</source>
+        <translation>В ряд</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>Сетка</translation>
+    </message>
+    <message>
+        <source>Tabs</source>
+        <translation>Вкладки</translation>
+    </message>
+    <message>
+        <source>Blind</source>
+        <translation>Вслепую</translation>
+    </message>
+    <message>
+        <source>Hide providers and models (columns A, B, …) until you vote</source>
+        <translation>Скрыть провайдеров и модели (колонки A, B, …) до голосования</translation>
+    </message>
+    <message>
+        <source>Leaderboard</source>
+        <translation>Рейтинг</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Экспорт…</translation>
+    </message>
+    <message>
+        <source>Save this comparison as Markdown or JSON</source>
+        <translation>Сохранить это сравнение в Markdown или JSON</translation>
+    </message>
+    <message>
+        <source>Add column</source>
+        <translation>Добавить колонку</translation>
+    </message>
+    <message>
+        <source>Add a provider/model column (up to {count})</source>
+        <translation>Добавить колонку с провайдером и моделью (не больше {count})</translation>
+    </message>
+    <message>
+        <source>Stop all</source>
+        <translation>Остановить все</translation>
+    </message>
+    <message>
+        <source>Stop every column (Esc)</source>
+        <translation>Остановить все колонки (Esc)</translation>
     </message>
 </context>
 <context>
@@ -194,19 +390,24 @@
     </message>
     <message>
         <source>Compare side by side — Roundtable</source>
+        <extracomment>A column continued alone: the id of the new conversation holding its turns (the window that opened this one shows it). Tests answer the export dialog with this: suggested name -&gt; path (None: cancel).</extracomment>
         <translation>Сравнение — Roundtable</translation>
     </message>
     <message>
-        <source>Compare side by side</source>
-        <translation>Сравнение</translation>
+        <source>System prompt (optional), sent to every column without its own</source>
+        <translation>Системный промпт (необязательно) — для всех колонок без своего</translation>
     </message>
     <message>
-        <source>Add column</source>
-        <translation>Добавить колонку</translation>
+        <source>Ask every column; follow-ups keep each context…</source>
+        <translation>Спросите все колонки; продолжения сохраняют контекст каждой…</translation>
     </message>
-    <message>
-        <source>Add a provider/model column (up to {count})</source>
-        <translation>Добавить колонку провайдер/модель (не больше {count})</translation>
+    <message numerus="yes">
+        <source>%n column(s)</source>
+        <translation>
+            <numerusform>%n колонка</numerusform>
+            <numerusform>%n колонки</numerusform>
+            <numerusform>%n колонок</numerusform>
+        </translation>
     </message>
     <message>
         <source>Stop all</source>
@@ -221,10 +422,6 @@
         <translation>Системный промпт</translation>
     </message>
     <message>
-        <source>System prompt (optional), sent to every column</source>
-        <translation>Системный промпт (необязательно), уходит во все колонки</translation>
-    </message>
-    <message>
         <source>Send to every column (Enter)</source>
         <translation>Отправить во все колонки (Enter)</translation>
     </message>
@@ -233,20 +430,40 @@
         <translation>Промпт</translation>
     </message>
     <message>
-        <source>Ask every column the same question…</source>
-        <translation>Задайте всем колонкам один вопрос…</translation>
-    </message>
-    <message>
         <source>Enter to send to every column · Shift+Enter for a new line · Esc stops all</source>
         <translation>Enter — отправить во все колонки · Shift+Enter — новая строка · Esc — остановить все</translation>
     </message>
-    <message numerus="yes">
-        <source>%n column(s) · one prompt, answered at the same time</source>
-        <translation>
-            <numerusform>%n колонка · один вопрос, ответы одновременно</numerusform>
-            <numerusform>%n колонки · один вопрос, ответы одновременно</numerusform>
-            <numerusform>%n колонок · один вопрос, ответы одновременно</numerusform>
-        </translation>
+</context>
+<context>
+    <name>ComparisonRecords</name>
+    <message>
+        <source>Not saved: {error}</source>
+        <extracomment>[{&quot;provider&quot;, &quot;model&quot;, &quot;params&quot;, &quot;system_prompt&quot;}, ...] in settings.json Columns are being added or removed in a row: lay them out and remember them once, at the end (each layout of 8 columns costs ~30 ms, each settings write an fsync).</extracomment>
+        <translation>Не сохранено: {error}</translation>
+    </message>
+    <message>
+        <source>Reopened from the history</source>
+        <translation>Открыто из истории</translation>
+    </message>
+    <message>
+        <source>The history is off: a column cannot go on as a chat.</source>
+        <translation>История отключена: колонку нельзя продолжить как чат.</translation>
+    </message>
+    <message>
+        <source>Could not export: {error}</source>
+        <translation>Не удалось экспортировать: {error}</translation>
+    </message>
+    <message>
+        <source>Export comparison</source>
+        <translation>Экспорт сравнения</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md);;JSON (*.json)</source>
+        <translation>Markdown (*.md);;JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Preset not saved: {error}</source>
+        <translation>Пресет не сохранён: {error}</translation>
     </message>
 </context>
 <context>
@@ -262,6 +479,17 @@
     <message>
         <source>Stop</source>
         <translation>Стоп</translation>
+    </message>
+</context>
+<context>
+    <name>ComposerBar</name>
+    <message>
+        <source>Attach images or text files (or paste or drop them here)</source>
+        <translation>Прикрепить изображения или текстовые файлы (или вставьте либо перетащите их сюда)</translation>
+    </message>
+    <message>
+        <source>Attach files</source>
+        <translation>Прикрепить файлы</translation>
     </message>
 </context>
 <context>
@@ -283,8 +511,8 @@
         <translation>Остановить ответ (Esc)</translation>
     </message>
     <message>
-        <source>Editing a message: sending replaces it and everything after it.</source>
-        <translation>Правка сообщения: при отправке оно и всё, что после него, будут заменены.</translation>
+        <source>Editing a message: sending adds a new version; this one stays (‹ ›).</source>
+        <translation>Правка сообщения: отправка добавит новую версию, эта останется (‹ ›).</translation>
     </message>
     <message>
         <source>Cancel edit</source>
@@ -295,8 +523,20 @@
         <translation>Enter — отправить · Shift+Enter — новая строка · Esc — остановить</translation>
     </message>
     <message>
+        <source>Message {label} · {model}…</source>
+        <translation>Сообщение для {label} · {model}…</translation>
+    </message>
+    <message>
         <source>Message {label}…</source>
         <translation>Сообщение для {label}…</translation>
+    </message>
+    <message>
+        <source>The attachments are still being read: send again in a moment.</source>
+        <translation>Вложения ещё читаются: отправьте снова через мгновение.</translation>
+    </message>
+    <message>
+        <source>Another version can be shown once the answer ends (Esc stops it).</source>
+        <translation>Другую версию можно показать, когда ответ закончится (Esc останавливает его).</translation>
     </message>
     <message numerus="yes">
         <source>%n earlier message(s) not shown.</source>
@@ -311,7 +551,6 @@
     <name>CredentialsDialog</name>
     <message>
         <source>{label} — Credentials</source>
-        <extracomment>No keyring works: secrets typed here are kept in memory for this run only.</extracomment>
         <translation>{label} — учётные данные</translation>
     </message>
     <message>
@@ -391,26 +630,6 @@
         <translation>Получить список моделей с этими настройками</translation>
     </message>
     <message>
-        <source>{message} Nothing secret was stored.</source>
-        <translation>{message} Секретные данные не сохранены.</translation>
-    </message>
-    <message>
-        <source>You can also set {variable}.</source>
-        <translation>Можно также задать {variable}.</translation>
-    </message>
-    <message>
-        <source>{error} A key you enter here is used until you quit and is never written to a file. {hint}</source>
-        <translation>{error} Введённый здесь ключ действует до выхода из программы и никогда не записывается в файл. {hint}</translation>
-    </message>
-    <message>
-        <source>{error} Nothing secret can be kept.</source>
-        <translation>{error} Секретные данные сохранить нельзя.</translation>
-    </message>
-    <message>
-        <source>Not saved — no keyring. Used until you quit. {hint}</source>
-        <translation>Не сохранён — нет связки ключей. Действует до выхода. {hint}</translation>
-    </message>
-    <message>
         <source>Forget the key kept for this session</source>
         <translation>Забыть ключ этого сеанса</translation>
     </message>
@@ -472,6 +691,79 @@
     </message>
 </context>
 <context>
+    <name>DocsDialog</name>
+    <message>
+        <source>Roundtable documentation</source>
+        <translation>Документация Roundtable</translation>
+    </message>
+    <message>
+        <source>The README is not installed with this copy.</source>
+        <translation>Файл README не установлен вместе с этой копией.</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorText</name>
+    <message>
+        <source>The request failed: {reason}.</source>
+        <translation>Запрос не удался: {reason}.</translation>
+    </message>
+    <message>
+        <source>Add a key with Provider → Credentials….</source>
+        <translation>Добавьте ключ в меню Провайдер → Учётные данные….</translation>
+    </message>
+    <message>
+        <source>Roundtable also reads {variables} from its environment.</source>
+        <translation>Roundtable также читает {variables} из окружения.</translation>
+    </message>
+    <message>
+        <source>Enter the server&apos;s address as Base URL in Provider → Credentials….</source>
+        <translation>Укажите адрес сервера как базовый URL в меню Провайдер → Учётные данные….</translation>
+    </message>
+    <message>
+        <source>To wait longer, set Timeout in the Parameters panel (View → Parameters).</source>
+        <translation>Чтобы ждать дольше, задайте тайм-аут на панели параметров (Вид → Параметры).</translation>
+    </message>
+    <message>
+        <source>Pick another model in the model box (Provider → Reload models lists them).</source>
+        <translation>Выберите другую модель в поле модели (Провайдер → Обновить список моделей покажет их).</translation>
+    </message>
+    <message>
+        <source>Sign in with Provider → Credentials….</source>
+        <translation>Войдите через меню Провайдер → Учётные данные….</translation>
+    </message>
+    <message>
+        <source>Type the deployment name in the model box.</source>
+        <translation>Введите имя развёртывания в поле модели.</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryMenu</name>
+    <message>
+        <source>Export as JSON</source>
+        <extracomment>A menu entry (its text and what it does), or None for a separator.</extracomment>
+        <translation>Экспорт в JSON</translation>
+    </message>
+    <message>
+        <source>Export as Markdown</source>
+        <translation>Экспорт в Markdown</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>Все файлы (*)</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryOpener</name>
+    <message>
+        <source>History is off: {error}</source>
+        <translation>История отключена: {error}</translation>
+    </message>
+    <message>
+        <source>History is off: its folder cannot be used ({error}).</source>
+        <translation>История отключена: её папкой нельзя воспользоваться ({error}).</translation>
+    </message>
+</context>
+<context>
     <name>HistoryPanel</name>
     <message>
         <source>just now</source>
@@ -511,6 +803,14 @@
         <translation>История недоступна.</translation>
     </message>
     <message>
+        <source>Updating the search index…
+
+Your conversations appear soon.</source>
+        <translation>Обновляется поисковый индекс…
+
+Разговоры скоро появятся.</translation>
+    </message>
+    <message>
         <source>The history cannot be read: {error}</source>
         <translation>Историю не удаётся прочитать: {error}</translation>
     </message>
@@ -541,6 +841,10 @@ What you send is saved here as you go.</source>
     <message>
         <source>Export as Markdown…</source>
         <translation>Экспорт в Markdown…</translation>
+    </message>
+    <message>
+        <source>Export as JSON…</source>
+        <translation>Экспорт в JSON…</translation>
     </message>
     <message>
         <source>Delete…</source>
@@ -577,6 +881,82 @@ What you send is saved here as you go.</source>
     <message>
         <source>Untitled</source>
         <translation>Без названия</translation>
+    </message>
+</context>
+<context>
+    <name>LeaderboardDialog</name>
+    <message>
+        <source>Leaderboard — Roundtable</source>
+        <translation>Рейтинг — Roundtable</translation>
+    </message>
+    <message>
+        <source>Rank</source>
+        <translation>Место</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Модель</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>Очки</translation>
+    </message>
+    <message>
+        <source>± 95 %</source>
+        <translation>± 95 %</translation>
+    </message>
+    <message>
+        <source>Votes</source>
+        <translation>Голоса</translation>
+    </message>
+    <message>
+        <source>Wins</source>
+        <translation>Победы</translation>
+    </message>
+    <message>
+        <source>Losses</source>
+        <translation>Поражения</translation>
+    </message>
+    <message>
+        <source>Ties</source>
+        <translation>Ничьи</translation>
+    </message>
+    <message>
+        <source>Both bad</source>
+        <translation>Оба плохи</translation>
+    </message>
+    <message>
+        <source>Bradley-Terry scores on the Elo scale (1000 is the average model; 400 points is 10:1 odds), from every blind vote. ± is a 95 % interval: it shrinks as votes add up.</source>
+        <translation>Очки по модели Брэдли — Терри в шкале Эло (1000 — средняя модель; 400 очков — шансы 10:1) по всем голосам вслепую. ± — 95-процентный интервал: он сужается по мере накопления голосов.</translation>
+    </message>
+    <message>
+        <source>No votes yet: vote in a blind comparison to rank models.</source>
+        <translation>Голосов пока нет: проголосуйте в сравнении вслепую, чтобы составить рейтинг моделей.</translation>
+    </message>
+</context>
+<context>
+    <name>Links</name>
+    <message>
+        <source>Open this link?</source>
+        <translation>Открыть эту ссылку?</translation>
+    </message>
+    <message>
+        <source>This link may lead somewhere other than its text shows.
+
+It opens:
+{target}
+
+Host: {host}</source>
+        <translation>Ссылка может вести не туда, куда указывает её текст.
+
+Она откроет:
+{target}
+
+Хост: {host}</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Открыть</translation>
     </message>
 </context>
 <context>
@@ -709,12 +1089,8 @@ What you send is saved here as you go.</source>
         <translation>Основная</translation>
     </message>
     <message>
-        <source>History is off: {error}</source>
-        <translation>История отключена: {error}</translation>
-    </message>
-    <message>
-        <source>History is off: its folder cannot be used ({error}).</source>
-        <translation>История отключена: её папку нельзя использовать ({error}).</translation>
+        <source>Stop the answer, or leave the edit</source>
+        <translation>Остановить ответ или выйти из правки</translation>
     </message>
     <message>
         <source>Sign in…</source>
@@ -727,14 +1103,6 @@ What you send is saved here as you go.</source>
     <message>
         <source>{label} asks you to sign in.</source>
         <translation>{label} просит выполнить вход.</translation>
-    </message>
-    <message numerus="yes">
-        <source>Fix or unset the marked parameter(s) ({names}) before sending: invalid values are never sent.</source>
-        <translation>
-            <numerusform>Исправьте или сбросьте отмеченный параметр ({names}): неверные значения не отправляются.</numerusform>
-            <numerusform>Исправьте или сбросьте отмеченные параметры ({names}): неверные значения не отправляются.</numerusform>
-            <numerusform>Исправьте или сбросьте отмеченные параметры ({names}): неверные значения не отправляются.</numerusform>
-        </translation>
     </message>
     <message>
         <source>The conversation could not be opened: {error}</source>
@@ -773,6 +1141,29 @@ What you send is saved here as you go.</source>
     <message>
         <source>Default model</source>
         <translation>Модель по умолчанию</translation>
+    </message>
+</context>
+<context>
+    <name>NoKeyring</name>
+    <message>
+        <source>{error} Nothing secret was stored.</source>
+        <translation>{error} Ничего секретного не сохранено.</translation>
+    </message>
+    <message>
+        <source>You can also set {variable}.</source>
+        <translation>Можно также задать {variable}.</translation>
+    </message>
+    <message>
+        <source>{error} A key you enter here is used until you quit and is never written to a file. {hint}</source>
+        <translation>{error} Введённый здесь ключ действует до выхода из программы и никогда не записывается в файл. {hint}</translation>
+    </message>
+    <message>
+        <source>{error} Nothing secret can be kept.</source>
+        <translation>{error} Сохранить секретные данные нельзя.</translation>
+    </message>
+    <message>
+        <source>Not saved — no keyring. Used until you quit. {hint}</source>
+        <translation>Не сохранён — нет связки ключей. Действует до выхода. {hint}</translation>
     </message>
 </context>
 <context>
@@ -851,6 +1242,238 @@ What you send is saved here as you go.</source>
     </message>
 </context>
 <context>
+    <name>PreferencesDialog</name>
+    <message>
+        <source>Preferences</source>
+        <translation>Настройки</translation>
+    </message>
+    <message>
+        <source>Appearance</source>
+        <translation>Внешний вид</translation>
+    </message>
+    <message>
+        <source>&amp;Theme:</source>
+        <translation>&amp;Тема:</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>&amp;Язык:</translation>
+    </message>
+    <message>
+        <source>When Roundtable starts</source>
+        <translation>При запуске Roundtable</translation>
+    </message>
+    <message>
+        <source>The provider used last</source>
+        <translation>Последний использованный провайдер</translation>
+    </message>
+    <message>
+        <source>the provider&apos;s default model</source>
+        <translation>модель провайдера по умолчанию</translation>
+    </message>
+    <message>
+        <source>&amp;Provider:</source>
+        <translation>&amp;Провайдер:</translation>
+    </message>
+    <message>
+        <source>&amp;Model:</source>
+        <translation>&amp;Модель:</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>Сеть</translation>
+    </message>
+    <message>
+        <source>none (e.g. http://proxy.example:8080)</source>
+        <translation>нет (например, http://proxy.example:8080)</translation>
+    </message>
+    <message>
+        <source>Used by every provider that has no proxy of its own (Credentials…).</source>
+        <translation>Для всех провайдеров без собственного прокси (Учётные данные…).</translation>
+    </message>
+    <message>
+        <source>Pro&amp;xy for all providers:</source>
+        <translation>Про&amp;кси для всех провайдеров:</translation>
+    </message>
+    <message>
+        <source>Your data</source>
+        <translation>Ваши данные</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>Открыть папку</translation>
+    </message>
+    <message>
+        <source>Clear history…</source>
+        <translation>Очистить историю…</translation>
+    </message>
+    <message>
+        <source>Looking for the keyring…</source>
+        <translation>Поиск связки ключей…</translation>
+    </message>
+    <message>
+        <source>Data folder:</source>
+        <translation>Папка данных:</translation>
+    </message>
+    <message>
+        <source>Size:</source>
+        <translation>Размер:</translation>
+    </message>
+    <message>
+        <source>API keys:</source>
+        <translation>Ключи API:</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>Как в системе</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>Светлая</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>Тёмная</translation>
+    </message>
+    <message>
+        <source>The system&apos;s language</source>
+        <translation>Язык системы</translation>
+    </message>
+    <message>
+        <source>A proxy with a password is not saved here, where it would be plain text: enter it in Credentials… for a provider (it is kept in the keyring).</source>
+        <translation>Прокси с паролем здесь не сохраняется — он лежал бы открытым текстом: введите его в «Учётных данных…» провайдера (там он хранится в связке ключей).</translation>
+    </message>
+    <message>
+        <source>Not saved: {0}</source>
+        <translation>Не сохранено: {0}</translation>
+    </message>
+    <message>
+        <source>Not saved — no keyring. Keys typed in Credentials… last until Roundtable closes; the providers&apos; environment variables work too.</source>
+        <translation>Не сохраняются — нет связки ключей. Ключи, введённые в «Учётных данных…», действуют до закрытия Roundtable; переменные окружения провайдеров тоже работают.</translation>
+    </message>
+    <message>
+        <source>Saved in the system keyring ({0}), never in a file.</source>
+        <translation>Хранятся в системной связке ключей ({0}), никогда — в файле.</translation>
+    </message>
+    <message>
+        <source>Clear history</source>
+        <translation>Очистка истории</translation>
+    </message>
+    <message>
+        <source>Delete every saved conversation and its attachments? This cannot be undone.</source>
+        <translation>Удалить все сохранённые разговоры и их вложения? Отменить это нельзя.</translation>
+    </message>
+    <message>
+        <source>Delete all</source>
+        <translation>Удалить всё</translation>
+    </message>
+    <message>
+        <source>The history could not be cleared: {0}</source>
+        <translation>Не удалось очистить историю: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>PresetButton</name>
+    <message>
+        <source>Presets</source>
+        <translation>Пресеты</translation>
+    </message>
+    <message>
+        <source>Apply a prompt preset</source>
+        <translation>Применить пресет промпта</translation>
+    </message>
+    <message>
+        <source>Save as preset…</source>
+        <translation>Сохранить как пресет…</translation>
+    </message>
+</context>
+<context>
+    <name>PresetController</name>
+    <message>
+        <source>The preset “{0}” names the provider “{1}”, which is not installed: only its system prompt was applied.</source>
+        <translation>Пресет «{0}» указывает провайдера «{1}», который не установлен: применён только его системный промпт.</translation>
+    </message>
+    <message>
+        <source>Rename preset</source>
+        <translation>Переименование пресета</translation>
+    </message>
+    <message>
+        <source>New name for “{0}”:</source>
+        <translation>Новое название для «{0}»:</translation>
+    </message>
+    <message>
+        <source>The preset was not saved: {0}</source>
+        <translation>Пресет не сохранён: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>PresetPicker</name>
+    <message>
+        <source>Prompt preset</source>
+        <translation>Пресет промпта</translation>
+    </message>
+    <message>
+        <source>Apply a saved system prompt (and its provider and model)</source>
+        <translation>Применить сохранённый системный промпт (с его провайдером и моделью)</translation>
+    </message>
+    <message>
+        <source>Save as preset…</source>
+        <translation>Сохранить как пресет…</translation>
+    </message>
+    <message>
+        <source>Rename preset…</source>
+        <translation>Переименовать пресет…</translation>
+    </message>
+    <message>
+        <source>Delete preset</source>
+        <translation>Удалить пресет</translation>
+    </message>
+    <message>
+        <source>Save, rename or delete presets</source>
+        <translation>Сохранить, переименовать или удалить пресеты</translation>
+    </message>
+    <message>
+        <source>Manage presets</source>
+        <translation>Управление пресетами</translation>
+    </message>
+    <message>
+        <source>No preset</source>
+        <translation>Без пресета</translation>
+    </message>
+    <message>
+        <source>No presets yet</source>
+        <translation>Пресетов пока нет</translation>
+    </message>
+</context>
+<context>
+    <name>PresetsButton</name>
+    <message>
+        <source>Presets</source>
+        <translation>Пресеты</translation>
+    </message>
+    <message>
+        <source>Reuse a saved set of columns, or save this one</source>
+        <translation>Взять сохранённый набор колонок или сохранить этот</translation>
+    </message>
+    <message>
+        <source>Save these columns as a preset…</source>
+        <extracomment>Tests answer the name prompt with this (None: cancelled) instead of a dialog.</extracomment>
+        <translation>Сохранить эти колонки как пресет…</translation>
+    </message>
+    <message>
+        <source>Delete preset</source>
+        <translation>Удалить пресет</translation>
+    </message>
+    <message>
+        <source>Save preset</source>
+        <translation>Сохранение пресета</translation>
+    </message>
+    <message>
+        <source>Name of this set of columns:</source>
+        <translation>Название этого набора колонок:</translation>
+    </message>
+</context>
+<context>
     <name>ProviderPicker</name>
     <message>
         <source>needs key</source>
@@ -894,6 +1517,48 @@ What you send is saved here as you go.</source>
             <numerusform>%n дня назад</numerusform>
             <numerusform>%n дней назад</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>RemoteImage</name>
+    <message>
+        <source>Image at {host} (not loaded)</source>
+        <translation>Изображение на {host} (не загружено)</translation>
+    </message>
+    <message>
+        <source>Load image</source>
+        <translation>Загрузить изображение</translation>
+    </message>
+    <message>
+        <source>Download it from {host}: the host learns that you opened it</source>
+        <translation>Загрузить с {host}: хост узнает, что вы его открыли</translation>
+    </message>
+    <message>
+        <source>Loading from {host}…</source>
+        <translation>Загрузка с {host}…</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>Попробовать снова</translation>
+    </message>
+</context>
+<context>
+    <name>SavePresetDialog</name>
+    <message>
+        <source>Save as preset</source>
+        <translation>Сохранить как пресет</translation>
+    </message>
+    <message>
+        <source>e.g. Code reviewer</source>
+        <translation>например, Ревьюер кода</translation>
+    </message>
+    <message>
+        <source>Also use {0} and these parameters</source>
+        <translation>Также использовать {0} и эти параметры</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Название:</translation>
     </message>
 </context>
 <context>
@@ -1016,16 +1681,16 @@ What you send is saved here as you go.</source>
         <translation>Рассуждать</translation>
     </message>
     <message>
-        <source>Unset {name}: it will not be sent</source>
-        <translation>Сбросить {name}: параметр не будет отправлен</translation>
+        <source>Unset {name}: the provider&apos;s default applies</source>
+        <translation>Сбросить {name}: действует значение провайдера по умолчанию</translation>
+    </message>
+    <message>
+        <source>Not valid JSON (line {line}, column {column}): {reason}.</source>
+        <translation>Некорректный JSON (строка {line}, столбец {column}): {reason}.</translation>
     </message>
     <message>
         <source>Unset {name}</source>
         <translation>Сбросить {name}</translation>
-    </message>
-    <message>
-        <source>Not valid JSON (line {line}, column {column}): {message}.</source>
-        <translation>Неверный JSON (строка {line}, столбец {column}): {message}.</translation>
     </message>
     <message>
         <source>Expected a JSON list, e.g. [&quot;a&quot;, &quot;b&quot;].</source>
@@ -1047,6 +1712,45 @@ What you send is saved here as you go.</source>
         <source>Unset every parameter: the provider&apos;s defaults apply</source>
         <translation>Сбросить все параметры: будут действовать значения провайдера по умолчанию</translation>
     </message>
+    <message>
+        <source>provider default</source>
+        <translation>по умолчанию</translation>
+    </message>
+    <message>
+        <source>default {value}</source>
+        <translation>по умолч. {value}</translation>
+    </message>
+    <message>
+        <source>Range: {range}</source>
+        <translation>Диапазон: {range}</translation>
+    </message>
+    <message>
+        <source>Default: chosen by the provider or the model</source>
+        <translation>По умолчанию: выбирает провайдер или модель</translation>
+    </message>
+    <message>
+        <source>Default: {value}</source>
+        <translation>По умолчанию: {value}</translation>
+    </message>
+    <message>
+        <source>Sent as {name} ({type}) only when you set it.</source>
+        <translation>Отправляется как {name} ({type}), только если вы его задали.</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Сочетания клавиш</translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation>Команда</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Клавиши</translation>
+    </message>
 </context>
 <context>
     <name>SidePanel</name>
@@ -1059,6 +1763,10 @@ What you send is saved here as you go.</source>
         <translation>например: Ты — лаконичный помощник.</translation>
     </message>
     <message>
+        <source>Preset</source>
+        <translation>Пресет</translation>
+    </message>
+    <message>
         <source>For this conversation; sent before your messages.</source>
         <translation>Для этого разговора; отправляется перед вашими сообщениями.</translation>
     </message>
@@ -1069,6 +1777,33 @@ What you send is saved here as you go.</source>
     <message>
         <source>Only the fields you change are sent; the others keep the provider&apos;s defaults.</source>
         <translation>Отправляются только изменённые поля; для остальных действуют значения провайдера по умолчанию.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Fix or unset the marked parameter(s) ({names}) before sending: invalid values are never sent.</source>
+        <translation>
+            <numerusform>Исправьте или сбросьте отмеченный параметр ({names}): неверные значения не отправляются.</numerusform>
+            <numerusform>Исправьте или сбросьте отмеченные параметры ({names}): неверные значения не отправляются.</numerusform>
+            <numerusform>Исправьте или сбросьте отмеченные параметры ({names}): неверные значения не отправляются.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>StallNotice</name>
+    <message>
+        <source>Stop</source>
+        <translation>Остановить</translation>
+    </message>
+    <message>
+        <source>Stop waiting; what arrived so far is kept (Esc)</source>
+        <translation>Перестать ждать; то, что уже пришло, сохранится (Esc)</translation>
+    </message>
+    <message>
+        <source>{who} has sent nothing new for {wait}.</source>
+        <translation>{who} ничего не присылает уже {wait}.</translation>
+    </message>
+    <message>
+        <source>Waiting for {who} to answer — {wait} so far.</source>
+        <translation>Ждём ответа от {who} — уже {wait}.</translation>
     </message>
 </context>
 <context>
@@ -1116,6 +1851,40 @@ What you send is saved here as you go.</source>
     <message>
         <source>Add key…</source>
         <translation>Добавить ключ…</translation>
+    </message>
+</context>
+<context>
+    <name>VersionSwitcher</name>
+    <message>
+        <source>Previous version</source>
+        <translation>Предыдущая версия</translation>
+    </message>
+    <message>
+        <source>Next version</source>
+        <translation>Следующая версия</translation>
+    </message>
+    <message>
+        <source>{0}/{1}</source>
+        <translation>{0}/{1}</translation>
+    </message>
+    <message>
+        <source>Version {0} of {1}</source>
+        <translation>Версия {0} из {1}</translation>
+    </message>
+</context>
+<context>
+    <name>VoteBar</name>
+    <message>
+        <source>Which answer is better? Pick one with “This one is better”, or:</source>
+        <translation>Какой ответ лучше? Выберите кнопкой «Этот лучше» или:</translation>
+    </message>
+    <message>
+        <source>Tie</source>
+        <translation>Ничья</translation>
+    </message>
+    <message>
+        <source>Both are bad</source>
+        <translation>Оба плохи</translation>
     </message>
 </context>
 <context>
@@ -1236,8 +2005,40 @@ What you send is saved here as you go.</source>
         <translation>Задать один вопрос сразу нескольким провайдерам и моделям</translation>
     </message>
     <message>
+        <source>&amp;Welcome screen</source>
+        <translation>&amp;Экран приветствия</translation>
+    </message>
+    <message>
+        <source>Show the ways to start chatting: local models, servers, keys</source>
+        <translation>Показать, с чего начать: локальные модели, серверы, ключи</translation>
+    </message>
+    <message>
+        <source>&amp;Local models…</source>
+        <translation>&amp;Локальные модели…</translation>
+    </message>
+    <message>
+        <source>Models that run on this computer: add, download, choose the default</source>
+        <translation>Модели, работающие на этом компьютере: добавить, загрузить, выбрать модель по умолчанию</translation>
+    </message>
+    <message>
         <source>&amp;Quit</source>
         <translation>&amp;Выход</translation>
+    </message>
+    <message>
+        <source>&amp;Preferences…</source>
+        <translation>&amp;Настройки…</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>&amp;Сочетания клавиш</translation>
+    </message>
+    <message>
+        <source>&amp;Documentation</source>
+        <translation>&amp;Документация</translation>
+    </message>
+    <message>
+        <source>&amp;About Roundtable</source>
+        <translation>&amp;О программе Roundtable</translation>
     </message>
     <message>
         <source>&amp;System language</source>
@@ -1246,6 +2047,10 @@ What you send is saved here as you go.</source>
     <message>
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>&amp;Правка</translation>
     </message>
     <message>
         <source>&amp;Provider</source>
@@ -1262,6 +2067,10 @@ What you send is saved here as you go.</source>
     <message>
         <source>&amp;Language</source>
         <translation>&amp;Язык</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Справка</translation>
     </message>
 </context>
 </TS>

@@ -34,6 +34,8 @@ from app.ui.retranslate import all_slots
 from app.ui.settings_form import SettingsForm
 from app.ui.welcome import WelcomeScreen
 from providers import i18n as provider_i18n
+from providers.http import READ_TIMEOUT_ENV
+from providers.parameter_info import parameter_info
 from providers.parameters import get_parameters
 from providers.registry import all_providers
 from providers.vendors.openai import OpenAI
@@ -47,7 +49,7 @@ ROOT = Path(__file__).resolve().parents[2]
 KEPT = {
     "Roundtable", "API", "URL", "JSON", "Markdown", "GGUF", "gguf", "SHA", "Enter", "Shift",
     "Esc", "Ctrl", "Ollama", "LM", "Studio", "KWallet", "Manager", "Wi", "Fi", "Top", "Min",
-    "English",
+    "English", READ_TIMEOUT_ENV, "A", "B",
     "OPENAI_API_KEY", "http", "https", "proxy", "huggingface", "co", "model", "Q4_K_M", "e", "g",
     "k", "p", "tok", "int", "float", "str", "bool", "list", "dict", "None", "Any", "Literal",
     "Optional", "Union",
@@ -65,8 +67,11 @@ def kept_words() -> set[str]:
             value = getattr(provider, attribute, None) or []
             for model in [value] if isinstance(value, str) else value:
                 words.update(_WORD.findall(str(model)))
-        # parameter names are shown as the code and the CLI spell them (--param seed=1)
+        # parameter names are shown as the code and the CLI spell them (--param seed=1), and
+        # so are the values a choice sends ("low", "high")
         words.update(_WORD.findall(" ".join(get_parameters(provider))))
+        for info in parameter_info(provider).values():
+            words.update(_WORD.findall(" ".join(info.choices)))
     return words
 
 
@@ -84,6 +89,7 @@ def english_texts(roots: list[QWidget], extra: Words = frozenset()) -> list[str]
         plain = re.sub(r"<[^>]+>|&\w+;", " ", text)  # rich text: its tags are not words
         plain = re.sub(r"\S+://\S+|\S+@\S+|\b[\w.-]+\.(?:gguf|md|json)\b", " ", plain)
         plain = re.sub(r"\b(?:Ctrl|Shift|Alt)\+\w+", " ", plain)  # shortcuts
+        plain = re.sub(r'"[^"]*"', " ", plain)  # JSON in an example, typed as it is
         # a parameter's tooltip names it as the code does ("max_tokens: int"): kept
         plain = re.sub(r"\b[a-z]+(?:_[a-z]+)+\b", " ", plain)
         words = [word for word in _WORD.findall(plain.replace("&", "")) if word not in kept]
@@ -135,7 +141,7 @@ def test_main_window_history_and_comparison_are_all_russian(
     kept = {"gpt", "mini", "o3", "4o", "Hello", "world"}
     assert_russian([window, menu, compare], kept)
     assert [a.text() for a in menu.actions() if a.text()] == [
-        "Открыть", "Переименовать", "Экспорт в Markdown…", "Удалить…"
+        "Открыть", "Переименовать", "Экспорт в Markdown…", "Экспорт в JSON…", "Удалить…"
     ]  # fmt: skip
 
 
@@ -271,7 +277,7 @@ def test_english_plural_forms(qapp: QApplication) -> None:
     column = type("Column", (), {})()
     column.__dict__.update(
         state="finished", time_to_first_token=None, elapsed=2.0, output_tokens=1,
-        tokens_per_second=None, finish_reason=None, usage=None,
+        tokens_per_second=None, finish_reason=None, usage=None, cost=None,
     )  # fmt: skip
     assert format_stats(column) == "Total 2.00 s · 1 token"  # type: ignore[arg-type]
     column.output_tokens = 3
@@ -301,7 +307,7 @@ def test_switching_language_retranslates_at_once_and_keeps_user_text(
         assert window.history_panel.heading.text() == "История"
         assert window.new_chat_action.text() == "Новый чат"
         assert [m.title() for m in window.menuBar().findChildren(type(window.menuBar().addMenu("")))
-                if m.title()][:3] == ["&Файл", "&Провайдер", "&Вид"]  # fmt: skip
+                if m.title()][:4] == ["&Файл", "&Правка", "&Провайдер", "&Вид"]  # fmt: skip
         assert window.composer.placeholderText().startswith("Сообщение для ")
         assert window.conversation.composer.toPlainText() == "Stop"
         assert window.system_prompt.toPlainText() == "History"
@@ -361,9 +367,8 @@ def test_catalogs_read_back_templates_and_plural_forms(russian: None) -> None:
 
     english, russian_catalog = Catalog.for_language("en"), Catalog.for_language("ru")
     # an English plural form (roundtable_en.ts) → its count, then the Russian form for it
-    assert translated(english, "3 columns · one prompt, answered at the same time") == (
-        "3 колонки · один вопрос, ответы одновременно"
-    )
+    assert translated(english, "3 columns") == "3 колонки"
+    assert translated(english, "1 column") == "1 колонка"
     assert translated(english, "Message OpenAI…", ["ConversationPane"]) == "Сообщение для OpenAI…"
     assert translated(english, "a user's own words") is None
     assert russian_catalog.match("21 токен") is not None
