@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from PySide6.QtCore import QEvent, QUrl, Signal
+from PySide6.QtCore import QEvent, QLocale, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from app.core import secrets
 from app.core.attachments import AttachmentStore
-from app.core.data_folder import data_folder, folder_size, size_label
+from app.core.data_folder import data_folder, folder_size
 from app.core.history import History
 from app.core.settings import SecretInSettingsError, Settings
 from providers.types import BaseProvider
@@ -237,7 +237,12 @@ class PreferencesDialog(QDialog):
         self.proxy_error.show()
 
     def show_size(self) -> None:
-        self.size_label.setText(size_label(folder_size(data_folder())))
+        size = folder_size(data_folder())  # in the window's language: "132 KB", "132 кБ"
+        self.size_label.setText(
+            QLocale().formattedDataSize(
+                size, 1 if size >= 1024**2 else 0, QLocale.DataSizeFormat.DataSizeTraditionalFormat
+            )
+        )
 
     async def _show_key_storage(self) -> None:
         label = await secrets.storage_label()

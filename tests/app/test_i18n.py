@@ -27,9 +27,11 @@ from app.ui import i18n
 from app.ui.chat_view import format_footer
 from app.ui.compare_column import format_stats
 from app.ui.compare_view import open_compare_window
+from app.ui.compare_vote import LeaderboardDialog
 from app.ui.credentials_dialog import CredentialsDialog
 from app.ui.history_panel import relative_time
 from app.ui.local_models import LocalModelsDialog
+from app.ui.presets import SavePresetDialog
 from app.ui.retranslate import all_slots
 from app.ui.settings_form import SettingsForm
 from app.ui.welcome import WelcomeScreen
@@ -143,6 +145,33 @@ def test_main_window_history_and_comparison_are_all_russian(
     assert [a.text() for a in menu.actions() if a.text()] == [
         "Открыть", "Переименовать", "Экспорт в Markdown…", "Экспорт в JSON…", "Удалить…"
     ]  # fmt: skip
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")  # offscreen cannot raise
+def test_preferences_help_presets_and_comparison_extras_are_all_russian(
+    russian: None, open_window: OpenWindow, loop: Loop, qtbot: Any
+) -> None:
+    window = open_window()
+    preferences = window.dialogs.open_preferences()
+    loop.run(preferences.keys_task)
+    dialogs = [
+        preferences, window.dialogs.open_shortcuts(), window.dialogs.open_about(),
+        window.dialogs.open_docs(), LeaderboardDialog([], window),
+        SavePresetDialog("Ревьюер", "OpenAI · gpt-4o", window),
+    ]  # fmt: skip
+    for dialog in dialogs[-2:]:
+        dialog.show()
+    compare = open_compare_window(window, "Привет")
+    qtbot.addWidget(compare)
+    loop.run(compare.credentials_task)
+    compare.blind_box.setChecked(True)  # "Модель A", the vote bar
+    compare.vote_bar.show()
+    compare.columns()[0].settings_button.setChecked(True)  # the column's own settings
+    # the keyring as keyring names its backend ("SecretService Keyring") is a name
+    backend = re.findall(r"\((.*)\)", preferences.keys_label.text())
+    kept = {"gpt", "mini", "o3", "4o", "MIT", "README", *_WORD.findall(" ".join(backend))}
+    assert_russian([*dialogs, compare], kept)
+    assert preferences.language.itemText(0) == "Язык системы"
 
 
 def test_credentials_dialogs_are_all_russian(
@@ -325,6 +354,31 @@ def test_switching_language_retranslates_at_once_and_keeps_user_text(
         assert window.composer.placeholderText().startswith("Message ")
         assert window.conversation.composer.toPlainText() == "Stop"
         assert str(OpenAI.missing_key_error()).startswith("No API key")
+    finally:
+        i18n.install_language("en")
+        QLocale.setDefault(before)
+        provider_i18n.set_language(None)
+
+
+def test_preferences_language_is_the_same_switch_as_the_view_menu(
+    open_window: OpenWindow, qapp: QApplication, loop: Loop
+) -> None:
+    before = QLocale()
+    i18n.install_language("en")
+    window = open_window()
+    try:
+        dialog = window.dialogs.open_preferences()
+        loop.run(dialog.keys_task)
+        dialog.language.setCurrentIndex(dialog.language.findData("ru"))
+        assert i18n.current_language() == "ru" and window.settings.language == "ru"
+        assert window.actions.languages["ru"].isChecked()  # View → Language follows
+        assert window.new_chat_action.text() == "Новый чат"  # applied at once
+        assert dialog.windowTitle() == "Настройки"
+        assert dialog.language.itemText(0) == "Язык системы"  # its own choices too
+        assert dialog.theme.itemText(1) == "Светлая"
+        window.set_language("en")  # and the other way round
+        assert dialog.language.itemText(0) == "The system's language"
+        assert window.new_chat_action.text() == "New chat"
     finally:
         i18n.install_language("en")
         QLocale.setDefault(before)
