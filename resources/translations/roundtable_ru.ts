@@ -1790,6 +1790,14 @@ Host: {host}</source>
 <context>
     <name>StallNotice</name>
     <message>
+        <source>{seconds} s</source>
+        <translation>{seconds} с</translation>
+    </message>
+    <message>
+        <source>{minutes} min {seconds} s</source>
+        <translation>{minutes} мин {seconds} с</translation>
+    </message>
+    <message>
         <source>Stop</source>
         <translation>Остановить</translation>
     </message>
