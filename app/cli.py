@@ -19,7 +19,7 @@ from providers import registry
 from providers.base import stream_chunks
 from providers.errors import ParameterError, ProviderError
 from providers.media import MediaError
-from providers.parameter_info import format_default, format_range, parameter_info
+from providers.parameter_info import description, format_default, format_range, parameter_info
 from providers.response import Reasoning, Usage
 from providers.types import BaseProvider, Message
 
@@ -141,7 +141,7 @@ def parameter_table(provider: type[BaseProvider]) -> str:
             continue
         kind = types.get(name)
         type_name = getattr(kind, "__name__", None) or (str(kind) if kind else "any")
-        rows.append((name, type_name, format_range(info), format_default(info), info.description))
+        rows.append((name, type_name, format_range(info), format_default(info), description(info)))
     label = registry.provider_label(provider)
     head = f"{label} ({registry.provider_id(provider)}): only the parameters you set are sent.\n"
     if len(rows) == 1:

@@ -20,6 +20,8 @@ from typing import TypeVar
 
 import httpx
 
+from .i18n import N_, _
+
 __all__ = ["Remedy", "advise", "carry_advice", "plain_reason", "remedy_command", "remedy_of"]
 
 _E = TypeVar("_E", bound=BaseException)
@@ -78,23 +80,23 @@ def remedy_command(error: BaseException) -> str:
 
 #: Most specific first: the first class the error is an instance of gives the words.
 _REASONS: tuple[tuple[type[BaseException], str], ...] = (
-    (httpx.RemoteProtocolError, "the server closed the connection in the middle of the answer"),
-    (httpx.DecodingError, "the answer arrived damaged and could not be decoded"),
-    (httpx.ReadError, "reading from the network failed"),
-    (httpx.WriteError, "sending over the network failed"),
-    (httpx.TimeoutException, "the network did not respond in time"),
-    (httpx.NetworkError, "the network connection failed"),
-    (httpx.TooManyRedirects, "the server redirected too many times"),
-    (ssl.SSLError, "the secure (TLS) connection failed"),
-    (ConnectionResetError, "the server reset the connection"),
-    (ConnectionError, "the connection failed"),
-    (TimeoutError, "it took too long"),
-    (json.JSONDecodeError, "the service sent something that is not valid JSON"),
-    (UnicodeError, "the service sent text that could not be read"),
-    (MemoryError, "the computer ran out of memory"),
-    (PermissionError, "a file or folder could not be used (permission denied)"),
-    (FileNotFoundError, "a file it needs is missing"),
-    (OSError, "the operating system reported an error"),
+    (httpx.RemoteProtocolError, N_("the server closed the connection in the middle of the answer")),
+    (httpx.DecodingError, N_("the answer arrived damaged and could not be decoded")),
+    (httpx.ReadError, N_("reading from the network failed")),
+    (httpx.WriteError, N_("sending over the network failed")),
+    (httpx.TimeoutException, N_("the network did not respond in time")),
+    (httpx.NetworkError, N_("the network connection failed")),
+    (httpx.TooManyRedirects, N_("the server redirected too many times")),
+    (ssl.SSLError, N_("the secure (TLS) connection failed")),
+    (ConnectionResetError, N_("the server reset the connection")),
+    (ConnectionError, N_("the connection failed")),
+    (TimeoutError, N_("it took too long")),
+    (json.JSONDecodeError, N_("the service sent something that is not valid JSON")),
+    (UnicodeError, N_("the service sent text that could not be read")),
+    (MemoryError, N_("the computer ran out of memory")),
+    (PermissionError, N_("a file or folder could not be used (permission denied)")),
+    (FileNotFoundError, N_("a file it needs is missing")),
+    (OSError, N_("the operating system reported an error")),
 )
 
 
@@ -102,5 +104,5 @@ def plain_reason(error: BaseException) -> str:
     """A few words for what kind of failure ``error`` is, never its class name."""
     for kind, words in _REASONS:
         if isinstance(error, kind):
-            return words
-    return "an internal error"
+            return _(words)
+    return _("an internal error")

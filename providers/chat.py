@@ -45,6 +45,7 @@ from .http import (
     read_body,
 )
 from .http import total_timeout as total_timeout_seconds
+from .i18n import _
 from .mixins import ProviderModelMixin, RaiseErrorMixin
 from .response import FinishReason, ProviderInfo, Reasoning, ResponseType
 from .sanitize import clean_text, excerpt, redact, redact_url
@@ -182,16 +183,26 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
             # A keyring that exists but cannot be read (locked, refused): storing a key would
             # not help; the message says how to unlock it, and which variable works meanwhile.
             variables = " or ".join(cls.api_key_env)
-            instead = f" Or set {variables} for this run." if variables else ""
+            instead = (
+                " " + _("Or set {variables} for this run.").format(variables=variables)
+                if variables
+                else ""
+            )
             return MissingAuthError(
-                f"The API key for {cls.label} could not be read from the system keyring: "
-                f"{as_sentence(str(keyring_error))}{instead}"
+                _(
+                    "The API key for {label} could not be read from the system keyring: {error}"
+                ).format(label=cls.label, error=as_sentence(str(keyring_error)))
+                + instead
             )
         # Without any keyring nothing was "not read": the key is simply missing (the window can
         # still keep one for this run; the variables always work).
-        nowhere = " (there is no system keyring here to store one)" if keyring_error else ""
+        message = (
+            _("No API key for {label} (there is no system keyring here to store one).")
+            if keyring_error
+            else _("No API key for {label}.")
+        )
         return advise(
-            MissingAuthError(f"No API key for {cls.label}{nowhere}."),
+            MissingAuthError(message.format(label=cls.label)),
             Remedy.API_KEY, provider_id=cls.id, variables=cls.api_key_env,
         )  # fmt: skip
 
@@ -525,11 +536,17 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
     ) -> ResponseFormatError:
         page = (await _read_start(response)).decode("utf-8", "replace")
         match = _TITLE.search(page)
-        title = f" titled {excerpt(match.group(1).strip(), 80)!r}" if match else ""
+        title = (
+            " " + _("titled {title}").format(title=repr(excerpt(match.group(1).strip(), 80)))
+            if match
+            else ""
+        )
         return ResponseFormatError(
-            f"{cls.label} answered with a web page{title} ({kind}) instead of the API. Check "
-            f"the base URL ({redact_url(base_url)}); if this network needs a sign-in page "
-            "(hotel, airport or office Wi-Fi) or a proxy, sign in with a browser first."
+            _(
+                "{label} answered with a web page{title} ({kind}) instead of the API. Check the "
+                "base URL ({url}); if this network needs a sign-in page (hotel, airport or office "
+                "Wi-Fi) or a proxy, sign in with a browser first."
+            ).format(label=cls.label, title=title, kind=kind, url=redact_url(base_url))
         )
 
     @classmethod
@@ -593,7 +610,11 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
         where = f"{cls.label} ({status})"
         if status in (401, 403) or cls.is_auth_error(failure, message):
             return advise(
-                MissingAuthError(f"The API key for {cls.label} was rejected ({status}): {message}"),
+                MissingAuthError(
+                    _("The API key for {label} was rejected ({status}): {message}").format(
+                        label=cls.label, status=status, message=message
+                    )
+                ),
                 Remedy.API_KEY, provider_id=cls.id, variables=cls.api_key_env,
             )  # fmt: skip
         if status == 402:
@@ -606,19 +627,33 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
         if cls.is_model_not_found(failure, message):
             return advise(
                 ModelNotFoundError(
-                    f"{cls.label} does not know the model {model!r} ({status}): {message}"
+                    _("{label} does not know the model {model} ({status}): {message}").format(
+                        label=cls.label, model=repr(model), status=status, message=message
+                    )
                 ),
                 Remedy.MODEL, provider_id=cls.id,
             )  # fmt: skip
         if status == 429:
             retry_after = cls.retry_after(failure)
-            wait = f" Try again in {retry_after:g} s." if retry_after is not None else ""
+            wait = (
+                " " + _("Try again in {seconds} s.").format(seconds=f"{retry_after:g}")
+                if retry_after is not None
+                else ""
+            )
             return RateLimitError(
-                f"{where} is rate limiting requests: {message}{wait}", status, retry_after
+                _("{where} is rate limiting requests: {message}").format(
+                    where=where, message=message
+                )
+                + wait,
+                status,
+                retry_after,
             )
         if status in (500, 502, 503, 504, 529):
             return ServiceUnavailableError(
-                f"{where} is overloaded or unavailable: {message} Try again in a moment.", status
+                _("{where} is overloaded or unavailable: {message} Try again in a moment.").format(
+                    where=where, message=message
+                ),
+                status,
             )
         if status in (400, 413, 422):
             return BadRequestError(f"{where} rejected the request: {message}", status)

@@ -36,6 +36,8 @@ from keyring.backends import chainer, fail, null
 
 from providers.errors import SecretStoreError
 
+from .i18n import N_, _
+
 try:  # keyring brings SecretStorage on Linux only
     from providers.secret_service import shared as _shared_connection
 except ImportError:  # pragma: no cover - macOS / Windows
@@ -107,7 +109,7 @@ else:
     _INSTALL_HINT = "Install and start a Secret Service (GNOME Keyring or KWallet) and unlock it"
 
 NO_KEYRING_MESSAGE: Final = f"No secure keyring is available. {_INSTALL_HINT}, then try again."
-LOCKED_MESSAGE: Final = (
+LOCKED_MESSAGE: Final = N_(
     "The system keyring is locked. Unlock it (log in to your desktop session, or open "
     "Passwords and Keys / KWallet Manager / Keychain Access and unlock the login keyring), "
     "then try again."
@@ -123,11 +125,11 @@ _INSECURE_MESSAGE: Final = (
     "keyrings.alt or the PYTHON_KEYRING_BACKEND / keyringrc.cfg setting that selects it, "
     f"{_INSTALL_HINT[0].lower()}{_INSTALL_HINT[1:]}, then try again."
 )
-_UNREACHABLE_MESSAGE: Final = (
+_UNREACHABLE_MESSAGE: Final = N_(
     "The system keyring could not be reached. Check that the Secret Service "
     "(GNOME Keyring or KWallet) or your system's keychain is running and unlocked, then try again."
 )
-_FAILED_MESSAGE: Final = (
+_FAILED_MESSAGE: Final = N_(
     "The system keyring failed. Check that it is running and unlocked, then try again."
 )
 
@@ -268,7 +270,7 @@ def _guarded(action: Callable[[], _T], secret: str | None = None) -> _T:
     except SecretStoreError:
         raise
     except Exception as exc:
-        error = SecretStoreError(_message_for(exc))
+        error = SecretStoreError(_(_message_for(exc)))
         if secret is None or not _mentions(exc, secret):
             raise error from exc
     # Raised outside the handler, so the new error has neither a cause nor a context.

@@ -33,6 +33,7 @@ from .errors import (
     ResponseFormatError,
     ResponseTooLargeError,
 )
+from .i18n import _
 from .sanitize import excerpt, redact_url
 
 DEFAULT_CONNECT_TIMEOUT = 10.0
@@ -110,9 +111,11 @@ class Deadline:
 
     def error(self) -> ProviderTimeoutError:
         return ProviderTimeoutError(
-            f"{self.label} did not finish within {self.seconds:g} s, the total time allowed for "
-            "one answer; the text so far is kept. Try again, or allow more time with the "
-            f"total_timeout parameter (--param total_timeout=SECONDS or {TOTAL_TIMEOUT_ENV})."
+            _(
+                "{label} did not finish within {seconds} s, the total time allowed for one "
+                "answer; the text so far is kept. Try again, or allow more time with the "
+                "total_timeout parameter (--param total_timeout=SECONDS or {variable})."
+            ).format(label=self.label, seconds=f"{self.seconds:g}", variable=TOTAL_TIMEOUT_ENV)
         )
 
 
@@ -161,9 +164,14 @@ async def read_body(response: httpx.Response, limit: int, label: str = "The serv
         size += len(chunk)
         if size > limit:
             raise ResponseTooLargeError(
-                f"{label} sent an answer larger than {limit // (1024 * 1024)} MB "
-                f"({response.headers.get('content-type') or 'no content type'}), more than "
-                "any chat answer: it was not read further. Check the base URL."
+                _(
+                    "{label} sent an answer larger than {size} MB ({type}), more than any chat "
+                    "answer: it was not read further. Check the base URL."
+                ).format(
+                    label=label,
+                    size=limit // (1024 * 1024),
+                    type=response.headers.get("content-type") or _("no content type"),
+                )
             )
         parts.append(chunk)
     return b"".join(parts)
@@ -360,23 +368,31 @@ class _TransportErrors:
         origin = redact_url(str(httpx.URL(self.url).copy_with(path="/", query=None, fragment=None)))
         if isinstance(error, httpx.ConnectTimeout):
             raise ProviderTimeoutError(
-                f"Connecting to {self.label} at {origin} timed out. "
-                "Check the network, the proxy and the base URL."
+                _(
+                    "Connecting to {label} at {origin} timed out. Check the network, the proxy "
+                    "and the base URL."
+                ).format(label=self.label, origin=origin)
             ) from None
         if isinstance(error, httpx.ReadTimeout):
             raise advise(
                 ProviderTimeoutError(
-                    f"{self.label} sent nothing for too long and the stream was given up. "
-                    "Try again, or allow more time."
+                    _(
+                        "{label} sent nothing for too long and the stream was given up. Try "
+                        "again, or allow more time."
+                    ).format(label=self.label)
                 ),
                 Remedy.TIMEOUT, variables=(READ_TIMEOUT_ENV,),
             ) from None  # fmt: skip
         if isinstance(error, httpx.TimeoutException):
-            raise ProviderTimeoutError(f"The request to {self.label} timed out.") from None
+            raise ProviderTimeoutError(
+                _("The request to {label} timed out.").format(label=self.label)
+            ) from None
         if isinstance(error, httpx.ConnectError):
             raise ProviderConnectionError(
-                f"Could not connect to {self.label} at {origin}. "
-                "Check that the service is running and the base URL is right."
+                _(
+                    "Could not connect to {label} at {origin}. Check that the service is running "
+                    "and the base URL is right."
+                ).format(label=self.label, origin=origin)
             ) from None
         if isinstance(error, httpx.ProxyError):
             raise ProviderConnectionError(
@@ -394,9 +410,16 @@ def transport_errors(label: str, url: str) -> _TransportErrors:
 
 def _too_large(label: str, what: str, start: str, secret: str | None) -> ResponseTooLargeError:
     return ResponseTooLargeError(
-        f"{label} sent more than {MAX_EVENT_CHARS // (1024 * 1024)} MB without {what}, "
-        f"more than any answer needs, so it was not read further; it began "
-        f"{excerpt(start, 40, secret)!r}. Check that the base URL is that of the chat API."
+        _(
+            "{label} sent more than {size} MB without {what}, more than any answer needs, so it "
+            "was not read further; it began {start}. Check that the base URL is that of the chat "
+            "API."
+        ).format(
+            label=label,
+            size=MAX_EVENT_CHARS // (1024 * 1024),
+            what=what,
+            start=repr(excerpt(start, 40, secret)),
+        )
     )
 
 

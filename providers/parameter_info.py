@@ -21,9 +21,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from .http import DEFAULT_READ_TIMEOUT, READ_TIMEOUT_ENV
+from .i18n import N_, _
 from .parameters import get_parameters
 
-__all__ = ["ParameterInfo", "describe", "format_default", "format_range", "parameter_info"]
+__all__ = [
+    "ParameterInfo",
+    "describe",
+    "description",
+    "format_default",
+    "format_range",
+    "parameter_info",
+]
 
 
 @dataclass(frozen=True)
@@ -52,75 +60,122 @@ _GENERIC: dict[str, ParameterInfo] = {
     for info in (
         ParameterInfo(
             "temperature",
-            "Randomness of the answer: lower is more focused and repeatable, higher more varied.",
-            0.0, 2.0, step=0.1,
+            N_(
+                "Randomness of the answer: lower is more focused and repeatable, higher more "
+                "varied."
+            ),
+            0.0,
+            2.0,
+            step=0.1,
         ),
         ParameterInfo(
             "top_p",
-            "Nucleus sampling: only the most likely words whose probabilities add up to this "
-            "share are considered. Change this or temperature, not both.",
-            0.0, 1.0, step=0.05,
+            N_(
+                "Nucleus sampling: only the most likely words whose probabilities add up to this "
+                "share are considered. Change this or temperature, not both."
+            ),
+            0.0,
+            1.0,
+            step=0.05,
         ),
         ParameterInfo(
-            "top_k", "Only this many of the likeliest next tokens are considered.", 1, None, step=1
+            "top_k",
+            N_("Only this many of the likeliest next tokens are considered."),
+            1,
+            None,
+            step=1,
         ),
         ParameterInfo(
-            "max_tokens", "The longest answer, in tokens; the answer stops there.", 1, None,
-            unit="tokens", step=1, default_note="model's maximum",
+            "max_tokens",
+            N_("The longest answer, in tokens; the answer stops there."),
+            1,
+            None,
+            unit=N_("tokens"),
+            step=1,
+            default_note=N_("model's maximum"),
         ),
         ParameterInfo(
             "presence_penalty",
-            "Positive values push the model towards topics it has not mentioned yet.",
-            -2.0, 2.0, step=0.1,
+            N_("Positive values push the model towards topics it has not mentioned yet."),
+            -2.0,
+            2.0,
+            step=0.1,
         ),
         ParameterInfo(
             "frequency_penalty",
-            "Positive values make the model repeat the same words less often.",
-            -2.0, 2.0, step=0.1,
+            N_("Positive values make the model repeat the same words less often."),
+            -2.0,
+            2.0,
+            step=0.1,
         ),
         ParameterInfo(
             "seed",
-            "The same seed with the same request gives the same answer where the service "
-            "supports it (best effort).",
-            0, None, step=1, default_note="random",
+            N_(
+                "The same seed with the same request gives the same answer where the service "
+                "supports it (best effort)."
+            ),
+            0,
+            None,
+            step=1,
+            default_note=N_("random"),
         ),
         ParameterInfo(
             "stop",
-            'Text that ends the answer when the model writes it; a JSON list, e.g. ["END"].',
+            N_('Text that ends the answer when the model writes it; a JSON list, e.g. ["END"].'),
         ),
         ParameterInfo(
             "reasoning_effort",
-            "How much a reasoning model thinks before answering: more is slower and costs more.",
+            N_(
+                "How much a reasoning model thinks before answering: more is slower and costs more."
+            ),
             choices=("minimal", "low", "medium", "high"),
         ),
         ParameterInfo(
             "response_format",
-            'Ask for JSON: {"type": "json_object"}, or a schema with "json_schema".',
+            N_('Ask for JSON: {"type": "json_object"}, or a schema with "json_schema".'),
         ),
         ParameterInfo(
             "timeout",
-            f"Seconds to wait for each piece of the answer before giving up (also set by "
-            f"{READ_TIMEOUT_ENV}).",
-            1, None, unit="seconds", default=DEFAULT_READ_TIMEOUT, step=10,
+            N_(
+                "Seconds to wait for each piece of the answer before giving up (also set by "
+                "{variable})."
+            ),
+            1,
+            None,
+            unit=N_("seconds"),
+            default=DEFAULT_READ_TIMEOUT,
+            step=10,
         ),
         ParameterInfo(
             "total_timeout",
-            "Seconds the whole answer may take, from sending to the last word.",
-            1, None, unit="seconds", default_note="no limit", step=10,
+            N_("Seconds the whole answer may take, from sending to the last word."),
+            1,
+            None,
+            unit=N_("seconds"),
+            default_note=N_("no limit"),
+            step=10,
         ),
         ParameterInfo(
-            "thinking_budget", "Tokens the model may spend thinking before it answers.", 0, None,
-            unit="tokens", step=256,
+            "thinking_budget",
+            N_("Tokens the model may spend thinking before it answers."),
+            0,
+            None,
+            unit=N_("tokens"),
+            step=256,
         ),
         ParameterInfo(
-            "num_ctx", "The context window, in tokens.", 1, None, unit="tokens", step=1024
+            "num_ctx", N_("The context window, in tokens."), 1, None, unit=N_("tokens"), step=1024
         ),
-        ParameterInfo("web_search", "Let the service search the web for the answer."),
-        ParameterInfo("tools", "Functions the model may call; a JSON list of tool definitions."),
-        ParameterInfo("n", "How many answers to generate.", 1, None, step=1),
-        ParameterInfo("max_retries", "How often a failed request is tried again.", 0, None, step=1),
+        ParameterInfo("web_search", N_("Let the service search the web for the answer.")),
+        ParameterInfo(
+            "tools", N_("Functions the model may call; a JSON list of tool definitions.")
+        ),
+        ParameterInfo("n", N_("How many answers to generate."), 1, None, step=1),
+        ParameterInfo(
+            "max_retries", N_("How often a failed request is tried again."), 0, None, step=1
+        ),
     )
-}  # fmt: skip
+}
 
 #: Per vendor family: what differs from the generic row (keyword arguments of ``replace``).
 _OPENAI: dict[str, dict[str, Any]] = {
@@ -163,8 +218,10 @@ _FAMILIES: dict[str, dict[str, dict[str, Any]]] = {
         "temperature": {"default": 0.8},
         "top_p": {"default": 0.9},
         "top_k": {"default": 40},
-        "max_tokens": {"description": "The longest answer, in tokens (Ollama's num_predict).",
-                       "default_note": "no limit"},
+        "max_tokens": {
+            "description": N_("The longest answer, in tokens (Ollama's num_predict)."),
+            "default_note": N_("no limit"),
+        },
         "presence_penalty": {"default": 0.0},
         "frequency_penalty": {"default": 0.0},
         "num_ctx": {"default": 4096},
@@ -209,9 +266,16 @@ def _number(value: float, *, whole: float = 10) -> str:
     return str(value)
 
 
+def description(info: ParameterInfo) -> str:
+    """``info.description`` in the current language (``providers.i18n``)."""
+    if not info.description:
+        return ""
+    return _(info.description).replace("{variable}", READ_TIMEOUT_ENV)
+
+
 def format_range(info: ParameterInfo) -> str:
     """``0–2``, ``≥ 1 tokens``, ``low | medium | high`` or "" when anything goes."""
-    unit = f" {info.unit}" if info.unit else ""
+    unit = f" {_(info.unit)}" if info.unit else ""
     if info.choices:
         return " | ".join(info.choices)
     if info.minimum is not None and info.maximum is not None:
@@ -220,23 +284,24 @@ def format_range(info: ParameterInfo) -> str:
         return f"≥ {_number(info.minimum, whole=0)}{unit}"
     if info.maximum is not None:
         return f"≤ {_number(info.maximum, whole=0)}{unit}"
-    return info.unit
+    return unit.strip()
 
 
 #: Units short enough for a field's placeholder ("default 300 s").
-_SHORT_UNITS = {"seconds": "s", "tokens": ""}
+_SHORT_UNITS = {"seconds": N_("s"), "tokens": ""}
 
 
 def format_default(info: ParameterInfo, *, short: bool = False) -> str:
     """``1.0``, ``4096 tokens``, or ``provider default (no limit)`` when the vendor decides;
-    ``short``: the unit abbreviated for a small field (``300 s``, ``4096``)."""
+    ``short``: the unit abbreviated for a small field (``300 s``, ``4096``). In the current
+    language."""
     if info.default is None:
-        return (
-            f"provider default ({info.default_note})" if info.default_note else "provider default"
-        )
+        if info.default_note:
+            return _("provider default ({note})").format(note=_(info.default_note))
+        return _("provider default")
     if isinstance(info.default, bool):
-        return "on" if info.default else "off"
+        return _("on") if info.default else _("off")
     unit_name = _SHORT_UNITS.get(info.unit, info.unit) if short else info.unit
-    unit = f" {unit_name}" if unit_name else ""
+    unit = f" {_(unit_name)}" if unit_name else ""
     value = info.default
     return f"{_number(value) if isinstance(value, int | float) else value}{unit}"

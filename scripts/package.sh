@@ -73,9 +73,14 @@ else
     echo "package.sh: building the local model runtime (llama-cpp-python) takes several minutes the first time"
     export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF}"
 fi
-"$PY" -m pip install -q "${FIND_LINKS[@]}" -r build/package-requirements.txt 'pyinstaller>=6.22,<7'
+"$PY" -m pip install -q "${FIND_LINKS[@]}" -r build/package-requirements.txt 'pyinstaller>=6.22,<7' \
+    'babel>=2.12'
 VERSION=$("$PY" -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "rb"))["project"]["version"])')
 ARCH=$(uname -m)
+
+step "translations"
+# .ts -> .qm (Qt's lrelease from the venv's PySide6), .po -> .mo (Babel): the bundle carries them.
+VENV_BIN="$VENV/bin" scripts/translations.sh compile
 
 step "PyInstaller"
 "$VENV/bin/pyinstaller" --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \

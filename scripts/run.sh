@@ -33,5 +33,7 @@ if [ ${#FIND_LINKS[@]} -eq 0 ] && ! .venv/bin/python -c 'import llama_cpp' 2>/de
     # Portable code (no -march=native): the build also runs on other CPUs of the same family.
     export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF}"
 fi
-.venv/bin/python -m pip install -q "${FIND_LINKS[@]}" -e '.[gui,local]'
+.venv/bin/python -m pip install -q "${FIND_LINKS[@]}" -e '.[gui,local]' 'babel>=2.12'
+# The translation catalogs (.qm, .mo) are build output: compile them from the sources.
+scripts/translations.sh compile
 exec .venv/bin/roundtable "$@"

@@ -40,12 +40,16 @@ if [ ${#FIND_LINKS[@]} -eq 0 ] && ! .venv/bin/python -c 'import llama_cpp' 2>/de
     export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF}"
 fi
 .venv/bin/python -m pip install -q "${FIND_LINKS[@]}" -e '.[dev]'
+# The translation catalogs (.qm, .mo) are build output: compile them from the sources.
+scripts/translations.sh compile
 
 echo "test.sh: ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 echo "test.sh: mypy"
 .venv/bin/mypy
+echo "test.sh: translations"
+scripts/translations.sh check
 
 echo "test.sh: pytest"
 export QT_QPA_PLATFORM=offscreen

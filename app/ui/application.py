@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.core.settings import Settings
 
+from .i18n import install_language
 from .main_window import MainWindow
 from .resources import resource_path
 from .tasks import create_event_loop, drain
@@ -53,7 +54,10 @@ def create_application(argv: Sequence[str]) -> QApplication:
 
 
 def create_window(settings: Settings | None = None) -> MainWindow:
-    return MainWindow(settings or Settings.load())
+    settings = settings or Settings.load()
+    # The language before any widget exists: every text is then built translated.
+    install_language(settings.language)
+    return MainWindow(settings)
 
 
 def start_window(

@@ -12,7 +12,7 @@ import asyncio
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -181,7 +181,7 @@ class AttachmentStrip(QFrame):
             text = self.tr("Reading…")
         elif count:
             text = self.tr("{count} attached · ~{tokens} tokens").format(
-                count=count, tokens=f"{total_tokens(self._attachments):,}"
+                count=count, tokens=QLocale().toString(total_tokens(self._attachments))
             )
         else:
             text = ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 #: A banner button: its label and what a click does.
@@ -27,8 +27,10 @@ class EmptyState(QLabel):
     def set_target(self, label: str, model: str) -> None:
         who = _html(f"{label} · {model}" if model else label)
         self.setText(
-            f"<p style='font-size:15pt; font-weight:600'>Start a conversation</p>"
-            f"<p>Ask {who} anything.</p>"
+            "<p style='font-size:15pt; font-weight:600'>{}</p><p>{}</p>".format(
+                QCoreApplication.translate("Banner", "Start a conversation"),
+                QCoreApplication.translate("Banner", "Ask {who} anything.").format(who=who),
+            )
         )
 
     def fit(self) -> None:
@@ -69,7 +71,7 @@ class Banner(QFrame):
         self.close_button.setObjectName("bannerClose")
         self.close_button.setAutoRaise(True)
         self.close_button.setText("✕")
-        self.close_button.setToolTip("Dismiss")
+        self.close_button.setToolTip(self.tr("Dismiss"))
         self.close_button.clicked.connect(lambda: self.dismiss())
         layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
         self.hide()

@@ -35,7 +35,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, QUrl, Signal
 from PySide6.QtGui import QGuiApplication, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QFrame,
@@ -176,8 +176,16 @@ class _UserBubble(_Bubble):
         self.column.addWidget(self.body)
         if not text:
             self.body.hide()  # a message of files alone
-        self.edit_button = _tool_button("Edit", "editButton", "Edit and resend this message")
-        self.copy_button = _tool_button("Copy", "copyButton", "Copy this message")
+        self.edit_button = _tool_button(
+            QCoreApplication.translate("ChatView", "Edit"),
+            "editButton",
+            QCoreApplication.translate("ChatView", "Edit and resend this message"),
+        )
+        self.copy_button = _tool_button(
+            QCoreApplication.translate("ChatView", "Copy"),
+            "copyButton",
+            QCoreApplication.translate("ChatView", "Copy this message"),
+        )
         self.edit_button.clicked.connect(lambda: view.editRequested.emit(self.index, self._text))
         self.copy_button.clicked.connect(lambda: _copy_to_clipboard(self._text))
         self.buttons.addStretch(1)
@@ -222,7 +230,11 @@ class _AnswerBubble(_Bubble):
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.column.addWidget(self.title)
 
-        self.reasoning_toggle = _tool_button("Thinking…", "reasoningToggle", "Show the reasoning")
+        self.reasoning_toggle = _tool_button(
+            QCoreApplication.translate("ChatView", "Thinking…"),
+            "reasoningToggle",
+            QCoreApplication.translate("ChatView", "Show the reasoning"),
+        )
         self.reasoning_toggle.setCheckable(True)
         self.reasoning_toggle.setArrowType(Qt.ArrowType.RightArrow)
         self.reasoning_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -256,10 +268,26 @@ class _AnswerBubble(_Bubble):
         self.footer = QLabel()
         self.footer.setObjectName("footer")
         self.footer.setTextFormat(Qt.TextFormat.PlainText)
-        self.stop_button = _tool_button("Stop", "stopButton", "Stop this answer (Esc)")
-        self.retry_button = _tool_button("Retry", "retryButton", "Send the request again")
-        self.regenerate_button = _tool_button("Regenerate", "regenerateButton", "Answer again")
-        self.copy_button = _tool_button("Copy", "copyButton", "Copy this answer as Markdown")
+        self.stop_button = _tool_button(
+            QCoreApplication.translate("ChatView", "Stop"),
+            "stopButton",
+            QCoreApplication.translate("ChatView", "Stop this answer (Esc)"),
+        )
+        self.retry_button = _tool_button(
+            QCoreApplication.translate("ChatView", "Retry"),
+            "retryButton",
+            QCoreApplication.translate("ChatView", "Send the request again"),
+        )
+        self.regenerate_button = _tool_button(
+            QCoreApplication.translate("ChatView", "Regenerate"),
+            "regenerateButton",
+            QCoreApplication.translate("ChatView", "Answer again"),
+        )
+        self.copy_button = _tool_button(
+            QCoreApplication.translate("ChatView", "Copy"),
+            "copyButton",
+            QCoreApplication.translate("ChatView", "Copy this answer as Markdown"),
+        )
         self.stop_button.clicked.connect(view.stopRequested.emit)
         self.retry_button.clicked.connect(lambda: view.retryRequested.emit(self.index))
         self.regenerate_button.clicked.connect(lambda: view.regenerateRequested.emit(self.index))
@@ -488,7 +516,7 @@ class _AnswerBubble(_Bubble):
         self.live = False
         self._throttle.cancel()
         self.stop_button.hide()
-        self.reasoning_toggle.setText("Reasoning")
+        self.reasoning_toggle.setText(QCoreApplication.translate("ChatView", "Reasoning"))
         if self._pending_reasoning:
             self._reasoning.append("".join(self._pending_reasoning))
             self._append_reasoning_view("".join(self._pending_reasoning))
@@ -684,17 +712,29 @@ def format_footer(
     prompt = usage.get("prompt_tokens", usage.get("input_tokens"))
     completion = usage.get("completion_tokens", usage.get("output_tokens"))
     if isinstance(prompt, int):
-        parts.append(f"{prompt:,} in")
+        parts.append(
+            QCoreApplication.translate("ChatView", "{count} in").format(
+                count=QLocale().toString(prompt)
+            )
+        )
     if isinstance(completion, int):
-        parts.append(f"{completion:,} out")
+        parts.append(
+            QCoreApplication.translate("ChatView", "{count} out").format(
+                count=QLocale().toString(completion)
+            )
+        )
     if elapsed is not None:
-        parts.append(f"{elapsed:.1f} s")
+        parts.append(
+            QCoreApplication.translate("ChatView", "{seconds} s").format(
+                seconds=QLocale().toString(elapsed, "f", 1)
+            )
+        )
     if stopped:
-        parts.append("stopped")
+        parts.append(QCoreApplication.translate("ChatView", "stopped"))
     elif finish_reason in TRUNCATED:
-        parts.append("truncated")
+        parts.append(QCoreApplication.translate("ChatView", "truncated"))
     elif finish_reason in FILTERED:
-        parts.append("filtered")
+        parts.append(QCoreApplication.translate("ChatView", "filtered"))
     return " · ".join(parts)
 
 

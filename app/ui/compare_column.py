@@ -11,7 +11,7 @@ import asyncio
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -43,8 +43,24 @@ MIN_WIDTH = 300  # px: below this answers get hard to read; the row scrolls inst
 FRAME_MS = 30
 
 
+class ColumnTexts(QObject):
+    """Counts with their plural forms (lupdate reads them only from ``self.tr(text, "", n)``)."""
+
+    def tokens(self, n: int) -> str:
+        return self.tr("%n token(s)", "", n)
+
+
+_PLURALS = ColumnTexts()
+
+
 def format_seconds(seconds: float) -> str:
-    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
+    if seconds < 1:
+        return QCoreApplication.translate("CompareColumn", "{ms} ms").format(
+            ms=QLocale().toString(seconds * 1000, "f", 0)
+        )
+    return QCoreApplication.translate("CompareColumn", "{seconds} s").format(
+        seconds=QLocale().toString(seconds, "f", 2)
+    )
 
 
 def format_stats(column: Column, *, with_cost: bool = True) -> str:
@@ -57,17 +73,33 @@ def format_stats(column: Column, *, with_cost: bool = True) -> str:
     ttft = column.time_to_first_token
     elapsed = column.elapsed or 0.0
     if ttft is not None:
-        parts.append(f"First token {format_seconds(ttft)}")
+        parts.append(
+            QCoreApplication.translate("CompareColumn", "First token {time}").format(
+                time=format_seconds(ttft)
+            )
+        )
     if state == "running":
-        parts.append(f"{format_seconds(elapsed)}…" if ttft is not None else "Waiting…")
+        parts.append(
+            f"{format_seconds(elapsed)}…"
+            if ttft is not None
+            else QCoreApplication.translate("CompareColumn", "Waiting…")
+        )
         return " · ".join(parts)
-    parts.append(f"Total {format_seconds(elapsed)}")
+    parts.append(
+        QCoreApplication.translate("CompareColumn", "Total {time}").format(
+            time=format_seconds(elapsed)
+        )
+    )
     tokens = column.output_tokens
     if tokens is not None:
-        parts.append(f"{tokens:,} tokens")
+        parts.append(_PLURALS.tokens(tokens))
     speed = column.tokens_per_second
     if speed is not None:
-        parts.append(f"{speed:,.0f} tok/s" if speed >= 100 else f"{speed:.1f} tok/s")
+        parts.append(
+            QCoreApplication.translate("CompareColumn", "{speed} tok/s").format(
+                speed=QLocale().toString(speed, "f", 0 if speed >= 100 else 1)
+            )
+        )
     cost = column.cost if with_cost else None
     if cost is not None:
         parts.append(
@@ -78,11 +110,11 @@ def format_stats(column: Column, *, with_cost: bool = True) -> str:
             else format_usd(cost.usd)
         )
     if state == "stopped":
-        parts.append("stopped")
+        parts.append(QCoreApplication.translate("CompareColumn", "stopped"))
     elif state == "failed":
-        parts.append("failed")
+        parts.append(QCoreApplication.translate("CompareColumn", "failed"))
     elif column.finish_reason in ("length", "max_tokens", "MAX_TOKENS"):
-        parts.append("truncated")
+        parts.append(QCoreApplication.translate("CompareColumn", "truncated"))
     return " · ".join(parts)
 
 
@@ -283,12 +315,14 @@ class CompareColumn(QFrame):
                 provider, provider_id, self.settings.request_connection(provider_id)
             )
         except ProviderError as error:
-            tip = f"Could not list the models: {error} The built-in list is shown."
+            tip = self.tr("Could not list the models: {error} The built-in list is shown.").format(
+                error=error
+            )
             self.model_picker.setToolTip(tip)
             return
         if self.provider_picker.current_id() != provider_id or not models:
             return
-        self.model_picker.setToolTip("Model (you can also type a model name)")
+        self.model_picker.setToolTip(self.tr("Model (you can also type a model name)"))
         self._fill_models(models, self.model_picker.current_model())
         self.choiceChanged.emit(self.key)
         self.modelsLoaded.emit(self.key)
@@ -374,7 +408,7 @@ class CompareColumn(QFrame):
         usage = column.usage or {}
         self.stats.setToolTip(
             "\n".join(
-                f"{name.replace('_', ' ').capitalize()}: {value:,}"
+                f"{name.replace('_', ' ').capitalize()}: {QLocale().toString(value)}"
                 for name, value in usage.items()
                 if isinstance(value, int) and not isinstance(value, bool)
             )

@@ -22,7 +22,7 @@ import logging
 import random
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QColor,
@@ -146,7 +146,11 @@ class _RunListener:
     def login_requested(self, column: Column, label: str, url: str) -> None:
         widget = self._column(column)
         if widget is not None:
-            widget.stats.setText(f"{label} asks you to sign in (Provider → Credentials…).")
+            widget.stats.setText(
+                QCoreApplication.translate(
+                    "CompareWindow", "{label} asks you to sign in (Provider → Credentials…)."
+                ).format(label=label)
+            )
 
     def column_finished(self, column: Column) -> None:
         widget = self._column(column)
@@ -166,7 +170,10 @@ class _RunListener:
         if widget is not None:
             widget.deliver()
         if widget is not None and widget.answer_index is not None:
-            widget.view.fail_answer(widget.answer_index, column.error or "The request failed.")
+            widget.view.fail_answer(
+                widget.answer_index,
+                column.error or QCoreApplication.translate("CompareWindow", "The request failed."),
+            )
             widget.show_stats(column)
         self.window.column_ended(column.key)
 
@@ -391,7 +398,7 @@ class CompareWindow(BlindVoting, ComparisonRecords, QWidget):
         self.add_button.setEnabled(count < MAX_COLUMNS)
         for widget in self._order:
             widget.remove_button.setEnabled(count > MIN_COLUMNS)
-        self.hint.setText(self.tr("{count} columns").format(count=count))
+        self.hint.setText(self.tr("%n column(s)", "", count))
         self._apply_blind()
         self.area.set_columns(self._order, self._tab_titles())
         self._save_columns()

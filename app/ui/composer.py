@@ -5,7 +5,16 @@ Pasted or dropped files and images go to the bar's ``AttachmentStrip`` instead o
 
 from __future__ import annotations
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QCoreApplication,
+    QIODevice,
+    QMimeData,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QImage, QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -33,7 +42,7 @@ class Composer(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("composer")
-        self.setAccessibleName("Message")
+        self.setAccessibleName(self.tr("Message"))
         self.setTabChangesFocus(True)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -126,7 +135,7 @@ class ComposerBar(QFrame):
     """The message box with its attach button, its attachments above it, and its round Send
     and Stop buttons (only one shows at a time)."""
 
-    def __init__(self, send_tip: str, stop_tip: str, stop_name: str = "Stop") -> None:
+    def __init__(self, send_tip: str, stop_tip: str, stop_name: str = "") -> None:
         super().__init__()
         self.setObjectName("composerFrame")
         self.composer = Composer()
@@ -140,11 +149,13 @@ class ComposerBar(QFrame):
         self.send_button = QToolButton()
         self.send_button.setObjectName("sendButton")
         self.send_button.setToolTip(send_tip)
-        self.send_button.setAccessibleName("Send")
+        self.send_button.setAccessibleName(QCoreApplication.translate("Composer", "Send"))
         self.stop_button = QToolButton()
         self.stop_button.setObjectName("stopButton")
         self.stop_button.setToolTip(stop_tip)
-        self.stop_button.setAccessibleName(stop_name)
+        self.stop_button.setAccessibleName(
+            stop_name or QCoreApplication.translate("Composer", "Stop")
+        )
         for button in (self.attach_button, self.send_button, self.stop_button):
             button.setFixedSize(32, 32)
             button.setIconSize(QSize(18, 18))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QFrame,
@@ -99,7 +99,10 @@ class _ViewListener:
 
     def answer_failed(self, index: int, turn: Turn) -> None:
         self.pane.stall_notice.finish()
-        self.view.fail_answer(self.to_view[index], turn.error or "The request failed.")
+        self.view.fail_answer(
+            self.to_view[index],
+            turn.error or QCoreApplication.translate("ConversationPane", "The request failed."),
+        )
         self.pane.answerEnded.emit(index)
 
     def truncated(self, index: int) -> None:
@@ -169,7 +172,7 @@ class ConversationPane(QWidget):
         earlier.setContentsMargins(16, 4, 16, 4)
         self.earlier_label = QLabel()
         self.earlier_label.setProperty("role", "hint")
-        self.show_earlier_button = QPushButton("Show them")
+        self.show_earlier_button = QPushButton(self.tr("Show them"))
         self.show_earlier_button.setObjectName("showEarlier")
         self.show_earlier_button.setFlat(True)
         self.show_earlier_button.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -187,7 +190,10 @@ class ConversationPane(QWidget):
         self.messages_area = QStackedWidget()
         self.messages_area.addWidget(self.chat_view)
 
-        composer_frame = ComposerBar("Send (Enter)", "Stop the answer (Esc)")
+        composer_frame = ComposerBar(
+            self.tr("Send (Enter)"),
+            self.tr("Stop the answer (Esc)"),
+        )
         self.composer = composer_frame.composer
         self.attachment_strip = composer_frame.attachments
         self.attach_button = composer_frame.attach_button
@@ -200,13 +206,15 @@ class ConversationPane(QWidget):
         strip_label = QLabel(
             self.tr("Editing a message: sending adds a new version; this one stays (‹ ›).")
         )
-        self.cancel_edit_button = QPushButton("Cancel edit")
+        self.cancel_edit_button = QPushButton(self.tr("Cancel edit"))
         self.cancel_edit_button.setObjectName("cancelEdit")
         self.cancel_edit_button.setFlat(True)
         strip.addWidget(strip_label, 1)
         strip.addWidget(self.cancel_edit_button)
         self.edit_strip.hide()
-        self.composer_hint = hint_label("Enter to send · Shift+Enter for a new line · Esc to stop")
+        self.composer_hint = hint_label(
+            self.tr("Enter to send · Shift+Enter for a new line · Esc to stop")
+        )
 
         bottom = QVBoxLayout()
         bottom.setContentsMargins(14, 6, 14, 8)
@@ -422,8 +430,7 @@ class ConversationPane(QWidget):
     def show_earlier_strip(self, hidden: int) -> None:
         """Say that the first ``hidden`` messages of the conversation are not shown (0: hide)."""
         self.earlier_strip.setVisible(hidden > 0)
-        plural = "s" if hidden != 1 else ""
-        self.earlier_label.setText(f"{hidden} earlier message{plural} not shown.")
+        self.earlier_label.setText(self.tr("%n earlier message(s) not shown.", "", hidden))
 
     def show_all_messages(self) -> None:
         """Show the whole conversation (not while an answer streams into it)."""

@@ -55,11 +55,7 @@ class CredentialsDialog(QDialog):
     signedIn = Signal(str)  # noqa: N815 - Qt signal naming
 
     def __init__(
-        self,
-        provider: Any,
-        provider_id: str,
-        settings: Settings,
-        parent: QWidget | None = None,
+        self, provider: Any, provider_id: str, settings: Settings, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.provider = provider
@@ -72,7 +68,7 @@ class CredentialsDialog(QDialog):
         self.no_keyring = NoKeyring(provider, provider_id, self)
         self.models: list[str] = []  # what the last "Test connection" listed
         self.setObjectName("credentialsDialog")
-        self.setWindowTitle(f"{self.label} — Credentials")
+        self.setWindowTitle(self.tr("{label} — Credentials").format(label=self.label))
         self.setModal(True)
         self.setMinimumWidth(520)
 
@@ -81,8 +77,10 @@ class CredentialsDialog(QDialog):
         heading = QLabel(f"<b>{_escape(self.label)}</b>")
         heading.setObjectName("dialogHeading")
         intro = QLabel(
-            "Keys and passwords are kept in your system keyring, never in a file. "
-            "Leave a field empty to keep what is stored."
+            self.tr(
+                "Keys and passwords are kept in your system keyring, never in a file. "
+                "Leave a field empty to keep what is stored."
+            )
         )
         intro.setWordWrap(True)
         intro.setProperty("role", "hint")
@@ -99,17 +97,19 @@ class CredentialsDialog(QDialog):
         self.api_key = QLineEdit()
         self.api_key.setObjectName("apiKey")
         self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
-        self.api_key.setPlaceholderText("Paste your API key")
-        self.api_key.setAccessibleName("API key")
-        self._reveal = QAction("Show", self.api_key)
+        self.api_key.setPlaceholderText(self.tr("Paste your API key"))
+        self.api_key.setAccessibleName(self.tr("API key"))
+        self._reveal = QAction(self.tr("Show"), self.api_key)
         self._reveal.setCheckable(True)
-        self._reveal.setToolTip("Show the key you are typing (a stored key is never shown)")
+        self._reveal.setToolTip(
+            self.tr("Show the key you are typing (a stored key is never shown)")
+        )
         self._reveal.setIcon(icon("eye", self.palette().text().color().name()))
         self._reveal.toggled.connect(self._toggle_reveal)
         self.api_key.addAction(self._reveal, QLineEdit.ActionPosition.TrailingPosition)
-        self.forget_key = QPushButton("Remove")
+        self.forget_key = QPushButton(self.tr("Remove"))
         self.forget_key.setObjectName("forgetKey")
-        self.forget_key.setToolTip("Delete the stored key from the keyring")
+        self.forget_key.setToolTip(self.tr("Delete the stored key from the keyring"))
         self.forget_key.clicked.connect(self._forget_key)
         self.forget_key.setEnabled(False)
         key_row = QHBoxLayout()
@@ -117,11 +117,13 @@ class CredentialsDialog(QDialog):
         key_row.addWidget(self.forget_key)
         self.key_row = _row_widget(key_row)
         if secrets.has_api_key_field(provider):
-            form.addRow("API key", self.key_row)
+            form.addRow(self.tr("API key"), self.key_row)
             form.addRow("", self.session_note)
             login_url = _safe_web_url(getattr(provider, "login_url", None))
             if login_url is not None and not secrets.is_login_provider(provider):
-                link = QLabel(f'<a href="{login_url.toString()}">Get an API key…</a>')
+                link = QLabel(
+                    '<a href="{}">{}</a>'.format(login_url.toString(), self.tr("Get an API key…"))
+                )
                 link.setObjectName("getKeyLink")
                 link.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
                 link.linkActivated.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
@@ -133,16 +135,18 @@ class CredentialsDialog(QDialog):
         self.base_url.setObjectName("baseUrl")
         self.base_url.setPlaceholderText(str(getattr(provider, "api_base", "") or "https://…"))
         if getattr(provider, "base_url_editable", True):
-            form.addRow("Base URL", self.base_url)
+            form.addRow(self.tr("Base URL"), self.base_url)
         else:
             self.base_url.hide()
         self.proxy = QLineEdit()
         self.proxy.setObjectName("proxy")
-        self.proxy.setPlaceholderText("None (system settings apply) — e.g. http://proxy:3128")
-        form.addRow("Proxy", self.proxy)
+        self.proxy.setPlaceholderText(
+            self.tr("None (system settings apply) — e.g. http://proxy:3128")
+        )
+        form.addRow(self.tr("Proxy"), self.proxy)
         layout.addLayout(form)
 
-        self.login_box = QGroupBox("Sign in")
+        self.login_box = QGroupBox(self.tr("Sign in"))
         self.login_box.setObjectName("loginBox")
         login_form = QFormLayout(self.login_box)
         self.email = QLineEdit()
@@ -151,24 +155,24 @@ class CredentialsDialog(QDialog):
         self.password = QLineEdit()
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setAccessibleName("Password")
-        self.remember = QCheckBox("Remember the password (to renew an expired session)")
+        self.password.setAccessibleName(self.tr("Password"))
+        self.remember = QCheckBox(self.tr("Remember the password (to renew an expired session)"))
         self.remember.setObjectName("rememberPassword")
-        self.sign_in = QPushButton("Sign in")
+        self.sign_in = QPushButton(self.tr("Sign in"))
         self.sign_in.setObjectName("signIn")
         self.sign_in.clicked.connect(self._sign_in)
-        self.sign_out = QPushButton("Sign out")
+        self.sign_out = QPushButton(self.tr("Sign out"))
         self.sign_out.setObjectName("signOut")
         self.sign_out.clicked.connect(self._sign_out)
-        self.login_status = QLabel("Not signed in.")
+        self.login_status = QLabel(self.tr("Not signed in."))
         self.login_status.setObjectName("loginStatus")
         self.login_status.setProperty("role", "hint")
         buttons_row = QHBoxLayout()
         buttons_row.addWidget(self.sign_in)
         buttons_row.addWidget(self.sign_out)
         buttons_row.addStretch(1)
-        login_form.addRow("Email", self.email)
-        login_form.addRow("Password", self.password)
+        login_form.addRow(self.tr("Email"), self.email)
+        login_form.addRow(self.tr("Password"), self.password)
         login_form.addRow("", self.remember)
         login_form.addRow("", _row_widget(buttons_row))
         login_form.addRow("", self.login_status)
@@ -176,9 +180,9 @@ class CredentialsDialog(QDialog):
         self.login_box.setVisible(secrets.is_login_provider(provider))
 
         test_row = QHBoxLayout()
-        self.test_button = QPushButton("Test connection")
+        self.test_button = QPushButton(self.tr("Test connection"))
         self.test_button.setObjectName("testConnection")
-        self.test_button.setToolTip("List the models with these settings")
+        self.test_button.setToolTip(self.tr("List the models with these settings"))
         self.test_button.clicked.connect(self._test)
         test_row.addWidget(self.test_button)
         test_row.addStretch(1)
@@ -252,7 +256,7 @@ class CredentialsDialog(QDialog):
         self.forget_key.setToolTip(
             self.tr("Forget the key kept for this session")
             if held
-            else "Delete the stored key from the keyring"
+            else self.tr("Delete the stored key from the keyring")
         )
         if held:
             self.api_key.setPlaceholderText(self.tr("In use for this session (type to replace)"))
@@ -286,18 +290,19 @@ class CredentialsDialog(QDialog):
             self._show_no_keyring()
             proxy = await secrets.masked_proxy(self.provider_id)  # a session one, if any
             if proxy and not self.proxy.text():
-                self.proxy.setPlaceholderText(
-                    self.tr("Kept for this session: {proxy}").format(proxy=proxy)
-                )
+                text = self.tr("Kept for this session: {proxy}")
+                self.proxy.setPlaceholderText(text.format(proxy=proxy))
             return
         if secrets.has_api_key_field(self.provider):
             masked = await secrets.masked_field(self.provider_id, secrets.API_KEY)
             self._stored_key = bool(masked)
             if masked:
-                self.api_key.setPlaceholderText(f"Stored: {masked}  (type to replace)")
+                text = self.tr("Stored: {masked}  (type to replace)")
+                self.api_key.setPlaceholderText(text.format(masked=masked))
         proxy = await secrets.masked_proxy(self.provider_id)
         if proxy and not self.proxy.text():
-            self.proxy.setPlaceholderText(f"Stored in the keyring: {proxy}")
+            text = self.tr("Stored in the keyring: {proxy}")
+            self.proxy.setPlaceholderText(text.format(proxy=proxy))
         if secrets.is_login_provider(self.provider):
             email = await secrets.get_field(self.provider_id, EMAIL_FIELD)
             if email:
@@ -307,7 +312,8 @@ class CredentialsDialog(QDialog):
 
     def _set_login_status(self, account: str | None) -> None:
         self._signed_in = account is not None
-        self.login_status.setText(f"Signed in as {account}." if account else "Not signed in.")
+        text = self.tr("Signed in as {account}.").format(account=account)
+        self.login_status.setText(text if account else self.tr("Not signed in."))
         self.sign_out.setEnabled(self._signed_in)
 
     def _connection(self) -> dict[str, str]:
@@ -354,13 +360,13 @@ class CredentialsDialog(QDialog):
 
     async def _delete_key(self) -> None:
         secrets.forget_for_session(self.provider_id, secrets.API_KEY)
-        self.api_key.setPlaceholderText("Paste your API key")
+        self.api_key.setPlaceholderText(self.tr("Paste your API key"))
         if self.session_only:
             self._show_no_keyring()
             self._show_result(self.tr("The key kept for this session was forgotten."), ok=True)
         else:
             await secrets.delete_field(self.provider_id, secrets.API_KEY)
-            self._show_result("The stored key was removed.", ok=True)
+            self._show_result(self.tr("The stored key was removed."), ok=True)
         self._stored_key = False
         self.saved.emit(self.provider_id)
 
@@ -371,7 +377,8 @@ class CredentialsDialog(QDialog):
         self.feedback.hide()
         lister = getattr(self.provider, "get_models_async", None)
         if lister is None:
-            self._show_result(f"{self.label} cannot list models.", ok=False)
+            text = self.tr("{label} cannot list models.")
+            self._show_result(text.format(label=self.label), ok=False)
             return
         kwargs: dict[str, Any] = dict(
             await secrets.request_secrets(self.provider, self.provider_id)
@@ -383,11 +390,16 @@ class CredentialsDialog(QDialog):
         try:
             models = await lister(strict=True, **kwargs)
         except NotImplementedError:
-            self._show_result(f"{self.label} cannot list models.", ok=False)
+            text = self.tr("{label} cannot list models.")
+            self._show_result(text.format(label=self.label), ok=False)
             return
         shown = ", ".join(models[:MODELS_SHOWN]) + (", …" if len(models) > MODELS_SHOWN else "")
-        count = f"{len(models)} model{'s' if len(models) != 1 else ''}"
-        self._show_result(f"Connected — {count}: {shown}" if models else "Connected.", ok=True)
+        self._show_result(
+            self.tr("Connected — %n model(s): {shown}", "", len(models)).format(shown=shown)
+            if models
+            else self.tr("Connected."),
+            ok=True,
+        )
         self.models = list(models)
 
     def _sign_in(self) -> None:
@@ -396,7 +408,7 @@ class CredentialsDialog(QDialog):
     async def _login(self) -> None:
         email, password = self.email.text().strip(), self.password.text()
         if not email or not password:
-            self._show_result("Enter the email and the password to sign in.", ok=False)
+            self._show_result(self.tr("Enter the email and the password to sign in."), ok=False)
             return
         connection = self._connection()
         account = await self.provider.login_async(
@@ -405,7 +417,10 @@ class CredentialsDialog(QDialog):
         )  # fmt: skip
         self.password.clear()
         self._set_login_status(str(account))
-        self._show_result(f"Signed in to {self.label} as {account}.", ok=True)
+        self._show_result(
+            self.tr("Signed in to {label} as {account}.").format(label=self.label, account=account),
+            ok=True,
+        )
         self.signedIn.emit(self.provider_id)
         self.saved.emit(self.provider_id)
 
@@ -415,7 +430,7 @@ class CredentialsDialog(QDialog):
     async def _logout(self) -> None:
         await asyncio.to_thread(self.provider.logout)
         self._set_login_status(None)
-        self._show_result(f"Signed out of {self.label}.", ok=True)
+        self._show_result(self.tr("Signed out of {label}.").format(label=self.label), ok=True)
         self.saved.emit(self.provider_id)
 
     def _toggle_reveal(self, shown: bool) -> None:

@@ -12,33 +12,38 @@ from PySide6.QtCore import QCoreApplication
 from providers.advice import Remedy, plain_reason, remedy_of
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ErrorText", text)
-
-
 def window_error_text(error: BaseException) -> str:
     """``str(error)`` (or words for its kind) and the window's way to fix it."""
     reason = plain_reason(error)
-    text = str(error) or _tr("The request failed: {reason}.").format(reason=_tr(reason))
+    text = str(error) or QCoreApplication.translate(
+        "ErrorText", "The request failed: {reason}."
+    ).format(reason=reason)
     advice = remedy_of(error)
     if advice is None:
         return text
     remedy, _provider, variables = advice
     either = " or ".join(variables)
     if remedy is Remedy.API_KEY:
-        hint = _tr("Add a key with Provider → Credentials….")
+        hint = QCoreApplication.translate("ErrorText", "Add a key with Provider → Credentials….")
         if either:
-            hint += " " + _tr("Roundtable also reads {variables} from its environment.").format(
-                variables=either
-            )
+            hint += " " + QCoreApplication.translate(
+                "ErrorText", "Roundtable also reads {variables} from its environment."
+            ).format(variables=either)
     elif remedy is Remedy.BASE_URL:
-        hint = _tr("Enter the server's address as Base URL in Provider → Credentials….")
+        hint = QCoreApplication.translate(
+            "ErrorText", "Enter the server's address as Base URL in Provider → Credentials…."
+        )
     elif remedy is Remedy.TIMEOUT:
-        hint = _tr("To wait longer, set Timeout in the Parameters panel (View → Parameters).")
+        hint = QCoreApplication.translate(
+            "ErrorText", "To wait longer, set Timeout in the Parameters panel (View → Parameters)."
+        )
     elif remedy is Remedy.MODEL:
-        hint = _tr("Pick another model in the model box (Provider → Reload models lists them).")
+        hint = QCoreApplication.translate(
+            "ErrorText",
+            "Pick another model in the model box (Provider → Reload models lists them).",
+        )
     elif remedy is Remedy.SIGN_IN:
-        hint = _tr("Sign in with Provider → Credentials….")
+        hint = QCoreApplication.translate("ErrorText", "Sign in with Provider → Credentials….")
     else:
-        hint = _tr("Type the deployment name in the model box.")
+        hint = QCoreApplication.translate("ErrorText", "Type the deployment name in the model box.")
     return f"{text} {hint}"

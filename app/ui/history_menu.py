@@ -1,11 +1,12 @@
 """What the history panel's context menu opens: the menu itself and the export file dialog.
 
-Widgets only (no history access): the panel decides what each entry does and writes the export.
+Widgets, and writing an export (``write_export``): the panel decides what each entry does.
 """
 
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,9 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
+
+from app.core.attachments import AttachmentStore, export_file
+from app.core.history import History
 
 #: A menu entry (its text and what it does), or None for a separator.
 MenuEntry = tuple[str, Callable[[], Any]] | None
@@ -64,7 +68,27 @@ def choose_export_path(parent: QWidget, suggested: str, chosen: Callable[[str], 
     dialog.setObjectName("exportDialog")
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setDefaultSuffix("json" if json else "md")
-    dialog.setNameFilters(["JSON (*.json)" if json else "Markdown (*.md)", "All files (*)"])
+    dialog.setNameFilters(
+        [
+            "JSON (*.json)" if json else "Markdown (*.md)",
+            QCoreApplication.translate("HistoryMenu", "All files (*)"),
+        ]
+    )
     dialog.fileSelected.connect(chosen)
     dialog.finished.connect(lambda _result: dialog.deleteLater())
     dialog.open()
+
+
+def write_export(
+    history: History, files: AttachmentStore | None, conversation_id: int, path: str, title: str
+) -> tuple[bool, str]:
+    """Write one conversation's export to ``path``: (written, what to tell the user)."""
+    try:
+        export_file(history, files, conversation_id, path)
+    except (sqlite3.Error, KeyError, OSError) as error:
+        text = QCoreApplication.translate(
+            "HistoryPanel", "The conversation could not be exported: {error}"
+        )
+        return False, text.format(error=error)
+    text = QCoreApplication.translate("HistoryPanel", "Exported “{title}” to {path}.")
+    return True, text.format(title=title, path=path)

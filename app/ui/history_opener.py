@@ -67,9 +67,10 @@ class HistoryOpener(QObject):
             assert opened is not None
             self.files = AttachmentStore.for_history(opened)
         except HistoryError as error:
-            opened, reason = None, f"History is off: {error}"
+            opened, reason = None, self.tr("History is off: {error}").format(error=error)
         except (OSError, sqlite3.Error) as error:
-            opened, reason = None, f"History is off: its folder cannot be used ({error})."
+            reason = self.tr("History is off: its folder cannot be used ({error}).")
+            opened, reason = None, reason.format(error=error)
         else:
             reason = ""
         self.history = opened

@@ -21,7 +21,11 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
+    QCoreApplication,
+    QDate,
+    QLocale,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QRect,
     QSize,
@@ -57,11 +61,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.attachments import AttachmentStore, export_file
+from app.core.attachments import AttachmentStore
 from app.core.history import Conversation, History, SearchHit
 
 from . import theme
-from .history_menu import choose_export_path, context_menu, export_file_name
+from .history_menu import choose_export_path, context_menu, export_file_name, write_export
 from .resources import icon
 from .search_pager import MARK_END, MARK_START, SearchPager
 
@@ -75,25 +79,42 @@ _DETAIL_ROLE = Qt.ItemDataRole.UserRole + 2  # the model (list) or snippet piece
 _SNIPPET_ROLE = Qt.ItemDataRole.UserRole + 3
 
 
+class RelativeTimes(QObject):
+    """Relative times with their plural forms (1 минуту / 2 минуты / 5 минут назад): lupdate
+    reads a plural form only from ``self.tr(text, "", n)``, so they live in a class."""
+
+    def minutes_ago(self, n: int) -> str:
+        return self.tr("%n min ago", "", n)
+
+    def hours_ago(self, n: int) -> str:
+        return self.tr("%n h ago", "", n)
+
+    def days_ago(self, n: int) -> str:
+        return self.tr("%n day(s) ago", "", n)
+
+
+_PLURALS = RelativeTimes()
+
+
 def relative_time(then: float, now: float | None = None) -> str:
     """``just now``, ``5 min ago``, ``3 h ago``, ``yesterday``, ``4 days ago``, else a date."""
     now = time.time() if now is None else now
     seconds = max(0.0, now - then)
     if seconds < 60:
-        return "just now"
+        return QCoreApplication.translate("HistoryPanel", "just now")
     if seconds < 3600:
-        return f"{int(seconds // 60)} min ago"
+        return _PLURALS.minutes_ago(int(seconds) // 60)
     when, today = datetime.fromtimestamp(then), datetime.fromtimestamp(now)
     days = (today.date() - when.date()).days
     if days == 0:
-        return f"{int(seconds // 3600)} h ago"
+        return _PLURALS.hours_ago(int(seconds) // 3600)
     if days == 1:
-        return "yesterday"
+        return QCoreApplication.translate("HistoryPanel", "yesterday")
     if days < 7:
-        return f"{days} days ago"
-    if when.year == today.year:
-        return f"{when.day} {when:%b}"
-    return f"{when.day} {when:%b %Y}"
+        return _PLURALS.days_ago(days)
+    date = QDate(when.year, when.month, when.day)
+    # The locale's month names (QLocale.setDefault follows the window's language).
+    return QLocale().toString(date, "d MMM" if when.year == today.year else "d MMM yyyy")
 
 
 _MARKUP = re.compile(r"[*`~]+|(?:^|(?<=\s))#{1,6}(?=\s)")  # emphasis, code, headings
@@ -321,13 +342,13 @@ class HistoryPanel(QWidget):
         self._error = ""
         self._filling = False
 
-        self.heading = QLabel("History")
+        self.heading = QLabel(self.tr("History"))
         self.heading.setObjectName("historyHeading")
         self.new_button = QToolButton()
         self.new_button.setObjectName("historyNewChat")
         self.new_button.setAutoRaise(True)
-        self.new_button.setToolTip("New chat (Ctrl+N)")
-        self.new_button.setAccessibleName("New chat")
+        self.new_button.setToolTip(self.tr("New chat (Ctrl+N)"))
+        self.new_button.setAccessibleName(self.tr("New chat"))
         self.new_button.setIconSize(QSize(16, 16))
         self.new_button.clicked.connect(self.newChatRequested.emit)
         header = QHBoxLayout()
@@ -337,8 +358,8 @@ class HistoryPanel(QWidget):
 
         self.search = QLineEdit()
         self.search.setObjectName("historySearch")
-        self.search.setPlaceholderText("Search conversations")
-        self.search.setAccessibleName("Search conversations")
+        self.search.setPlaceholderText(self.tr("Search conversations"))
+        self.search.setAccessibleName(self.tr("Search conversations"))
         self.search.setClearButtonEnabled(True)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -349,7 +370,7 @@ class HistoryPanel(QWidget):
 
         self.list = QListWidget()
         self.list.setObjectName("historyList")
-        self.list.setAccessibleName("Conversations")
+        self.list.setAccessibleName(self.tr("Conversations"))
         self.list.setItemDelegate(_Delegate(self))
         self.list.setUniformItemSizes(True)
         self.list.setMouseTracking(True)
@@ -401,7 +422,7 @@ class HistoryPanel(QWidget):
         """Show ``history``; without one, ``error`` says why there is no history."""
         self.shutdown()
         self.history = history
-        self._error = "" if history is not None else error or "The history is not available."
+        self._error = (error or self.tr("The history is not available.")) if history is None else ""
         self.pager.set_path(history.path if history is not None else None)
         self.search.setEnabled(history is not None)
         self.refresh()
@@ -421,13 +442,14 @@ class HistoryPanel(QWidget):
         try:
             conversations = history.conversations(LIST_LIMIT)
         except sqlite3.Error as error:
-            self._show_items([], f"The history cannot be read: {error}")
+            self._show_items([], self.tr("The history cannot be read: {error}").format(error=error))
             return
         self._conversations = {c.id: c for c in conversations}
         if self.is_searching():
             return
         rows = [_Row(c.id, c.title, c.updated_at, c.model) for c in conversations]
-        self._show_items(rows, "No conversations yet.\n\nWhat you send is saved here as you go.")
+        empty = self.tr("No conversations yet.\n\nWhat you send is saved here as you go.")
+        self._show_items(rows, empty)
 
     def set_current(self, conversation_id: int | None) -> None:
         """Highlight the open conversation (None: a new, unsaved one)."""
@@ -504,10 +526,11 @@ class HistoryPanel(QWidget):
     def _search_failed(self, error: str, appending: bool) -> None:
         self.more.setEnabled(True)
         self.more.hide()
+        message = self.tr("The search failed: {error}").format(error=error)
         if appending:
-            self.notice.emit("error", f"The search failed: {error}")
+            self.notice.emit("error", message)
         else:
-            self._show_items([], f"The search failed: {error}")
+            self._show_items([], message)
         self.searchFinished.emit()
 
     def _show_results(self, hits: list[SearchHit], more: bool, appending: bool) -> None:
@@ -520,7 +543,7 @@ class HistoryPanel(QWidget):
         if appending:
             self._add_items(rows)
         else:
-            self._show_items(rows, f"Nothing matches “{query}”.")
+            self._show_items(rows, self.tr("Nothing matches “{query}”.").format(query=query))
         self.more.setVisible(more)
         self.set_current(self._current)
         self.searchFinished.emit()
@@ -578,13 +601,13 @@ class HistoryPanel(QWidget):
     def menu_for(self, conversation_id: int) -> QMenu:
         """The context menu of one conversation (not shown yet)."""
         self.menu = context_menu(self, [
-            ("Open", lambda: self.openRequested.emit(conversation_id)),
+            (self.tr("Open"), lambda: self.openRequested.emit(conversation_id)),
             None,
-            ("Rename", lambda: self.rename(conversation_id)),
-            ("Export as Markdown…", lambda: self.export(conversation_id)),
+            (self.tr("Rename"), lambda: self.rename(conversation_id)),
+            (self.tr("Export as Markdown…"), lambda: self.export(conversation_id)),
             (self.tr("Export as JSON…"), lambda: self.export(conversation_id, "json")),
             None,
-            ("Delete…", lambda: self.confirm_delete(conversation_id)),
+            (self.tr("Delete…"), lambda: self.confirm_delete(conversation_id)),
         ])  # fmt: skip
         return self.menu
 
@@ -618,7 +641,7 @@ class HistoryPanel(QWidget):
         try:
             self.history.update_conversation(conversation_id, title=title, touch=False)
         except sqlite3.Error as error:
-            self.notice.emit("error", f"The conversation could not be renamed: {error}")
+            self._failed(self.tr("The conversation could not be renamed: {error}"), error)
         self.refresh()
         if self.is_searching():
             self.run_search()
@@ -628,11 +651,13 @@ class HistoryPanel(QWidget):
         """Ask before deleting (window-modal, not a nested event loop)."""
         title = self._title(conversation_id)
         box = QMessageBox(
-            QMessageBox.Icon.Warning, "Delete conversation",
-            f"Delete “{title}”? It cannot be restored.", QMessageBox.StandardButton.Cancel, self,
+            QMessageBox.Icon.Warning,
+            self.tr("Delete conversation"),
+            self.tr("Delete “{title}”? It cannot be restored.").format(title=title),
+            QMessageBox.StandardButton.Cancel, self,
         )  # fmt: skip
         box.setTextFormat(Qt.TextFormat.PlainText)  # the title is the user's (or a prompt's) text
-        delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
+        delete = box.addButton(self.tr("Delete"), QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
 
         def finished(_result: int) -> None:
@@ -651,7 +676,7 @@ class HistoryPanel(QWidget):
         try:
             self.history.delete_conversation(conversation_id)
         except sqlite3.Error as error:
-            self.notice.emit("error", f"The conversation could not be deleted: {error}")
+            self._failed(self.tr("The conversation could not be deleted: {error}"), error)
             return
         if self._current == conversation_id:
             self._current = None
@@ -673,17 +698,17 @@ class HistoryPanel(QWidget):
     def write_export(self, conversation_id: int, path: str) -> bool:
         if self.history is None:
             return False
-        try:
-            export_file(self.history, self.attachment_store, conversation_id, path)
-        except (sqlite3.Error, KeyError, OSError) as error:
-            self.notice.emit("error", f"The conversation could not be exported: {error}")
-            return False
-        self.notice.emit("info", f"Exported “{self._title(conversation_id)}” to {path}.")
-        return True
+        title = self._title(conversation_id)
+        ok, text = write_export(self.history, self.attachment_store, conversation_id, path, title)
+        self.notice.emit("info" if ok else "error", text)
+        return ok
+
+    def _failed(self, text: str, error: BaseException) -> None:
+        self.notice.emit("error", text.format(error=error))
 
     def _title(self, conversation_id: int) -> str:
         known = self._conversations.get(conversation_id)
         if known is not None:
-            return known.title or "Untitled"
+            return known.title or self.tr("Untitled")
         item = self.item_for(conversation_id)
-        return (item.text() if item is not None else "") or "Untitled"
+        return (item.text() if item is not None else "") or self.tr("Untitled")

@@ -86,19 +86,21 @@ def host_line(url: QUrl) -> str:
 
 def confirm_open(parent: QWidget, url: QUrl, open_: Callable[[], None]) -> QMessageBox:
     """Ask (without blocking the event loop) whether to open ``url``; ``open_`` on yes."""
-    tr = QCoreApplication.translate
     box = QMessageBox(parent)
     box.setObjectName("confirmLink")
     box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle(tr("Links", "Open this link?"))
+    box.setWindowTitle(QCoreApplication.translate("Links", "Open this link?"))
     box.setTextFormat(Qt.TextFormat.PlainText)  # the target comes from model output
-    box.setText(
-        tr("Links", "This link may lead somewhere other than its text shows.\n\n"
-           "It opens:\n{target}\n\nHost: {host}").format(
-            target=url.toString(QUrl.ComponentFormattingOption.FullyEncoded), host=host_line(url)
-        )
-    )  # fmt: skip
-    open_button = box.addButton(tr("Links", "Open"), QMessageBox.ButtonRole.AcceptRole)
+    text = QCoreApplication.translate(
+        "Links",
+        "This link may lead somewhere other than its text shows.\n\nIt opens:\n{target}\n\n"
+        "Host: {host}",
+    )
+    target = url.toString(QUrl.ComponentFormattingOption.FullyEncoded)
+    box.setText(text.format(target=target, host=host_line(url)))
+    open_button = box.addButton(
+        QCoreApplication.translate("Links", "Open"), QMessageBox.ButtonRole.AcceptRole
+    )
     open_button.setObjectName("confirmLinkOpen")
     cancel = box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(cancel)

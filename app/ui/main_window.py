@@ -20,12 +20,7 @@ import sqlite3
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QCloseEvent,
-    QGuiApplication,
-    QKeySequence,
-    QShortcut,
-)
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMainWindow, QSizePolicy, QSplitter, QToolBar, QWidget
 
 from app.core import secrets
@@ -36,7 +31,7 @@ from app.core.session import ChatSession, RequestConfig
 from app.core.settings import Settings
 from providers.types import BaseProvider
 
-from . import links, theme
+from . import i18n, links, theme
 from .banner import BannerAction
 from .compare_view import open_compare_window
 from .conversation import RESTORE_RECENT, ConversationPane
@@ -80,7 +75,7 @@ class MainWindow(QMainWindow):
         self._applying_theme = False
 
         self.setObjectName("mainWindow")
-        self.setWindowTitle("Roundtable")
+        self.setWindowTitle(self.tr("Roundtable"))
         self.setUnifiedTitleAndToolBarOnMac(True)
         # The style sheet first: the widgets built below are then polished once, not twice.
         self._dark = theme.apply_theme(self.settings.theme)
@@ -95,7 +90,7 @@ class MainWindow(QMainWindow):
         self.welcome_flow = WelcomeFlow(
             settings, self.target, self.conversation, self._has_conversation, self
         )
-        self.actions = WindowActions(self, settings.theme)
+        self.actions = WindowActions(self, settings.theme, settings.language)
         self.dialogs = WindowDialogs(self, self)  # Preferences and Help
         self.presets = PresetController(self, self)  # prompt presets
         alias_pieces(self)
@@ -110,7 +105,7 @@ class MainWindow(QMainWindow):
 
     # ----- construction ---------------------------------------------------------------------------
     def _build_toolbar(self) -> None:
-        bar = QToolBar("Main")
+        bar = QToolBar(self.tr("Main"))
         bar.setObjectName("mainToolbar")
         bar.setMovable(False)
         bar.setFloatable(False)
@@ -193,7 +188,7 @@ class MainWindow(QMainWindow):
         self.actions.quit.triggered.connect(self.close)
         for choice, action in self.theme_actions.items():
             action.triggered.connect(lambda _=False, c=choice: self.set_theme(c))
-        self.dialogs.connect()
+        self.dialogs.connect()  # Preferences, Help and View → Language
         stop = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         stop.setWhatsThis(self.tr("Stop the answer, or leave the edit"))
         stop.setContext(Qt.ShortcutContext.WindowShortcut)
@@ -276,10 +271,11 @@ class MainWindow(QMainWindow):
         current = self.current_provider()
         actions: list[BannerAction] = []
         if current is not None and secrets.is_login_provider(current[1]):
-            actions.append(("Sign in…", lambda: self.open_credentials(current[0])))
+            actions.append((self.tr("Sign in…"), lambda: self.open_credentials(current[0])))
         elif url:
-            actions.append(("Open sign-in page", lambda: self.open_link(url)))
-        self.banner.show_message("login", "info", f"{label} asks you to sign in.", actions)
+            actions.append((self.tr("Open sign-in page"), lambda: self.open_link(url)))
+        text = self.tr("{label} asks you to sign in.").format(label=label)
+        self.banner.show_message("login", "info", text, actions)
 
     # ----- chatting -------------------------------------------------------------------------------
     def request_config(self) -> RequestConfig | None:
@@ -302,12 +298,7 @@ class MainWindow(QMainWindow):
             return False  # sent once the first run has chosen what answers
         errors = self.side_panel.errors()
         if errors:
-            names = ", ".join(errors)
-            self.banner.show_message(
-                "params", "error",
-                f"Fix or unset the marked parameter{'s' if len(errors) > 1 else ''} ({names}) "
-                "before sending: invalid values are never sent.",
-            )  # fmt: skip
+            self.banner.show_message("params", "error", self.side_panel.errors_message(errors))
             self.panel_action.setChecked(True)
             return False
         config = self.request_config()
@@ -360,20 +351,19 @@ class MainWindow(QMainWindow):
         try:
             stored = session.open_conversation(conversation_id)
         except (sqlite3.Error, KeyError, HistoryError) as error:
-            self.banner.show_message(
-                "conversation", "error", f"The conversation could not be opened: {error}"
-            )
+            message = self.tr("The conversation could not be opened: {error}").format(error=error)
+            self.banner.show_message("conversation", "error", message)
             panel.refresh()
             panel.set_current(session.conversation_id)
             return False
         self.side_panel.set_system_prompt(stored.system_prompt)
         if stored.provider and not self.target.select(stored.provider, stored.model):
             instead = self.target.current_label()
-            self.banner.show_message(
-                "conversation", "info",
-                f"This conversation was held with “{stored.provider}”, which is not installed."
-                + (f" New answers come from {instead}." if instead else ""),
-            )  # fmt: skip
+            text = self.tr("This conversation was held with “{provider}”, which is not installed.")
+            text = text.format(provider=stored.provider)
+            if instead:
+                text += self.tr(" New answers come from {instead}.").format(instead=instead)
+            self.banner.show_message("conversation", "info", text)
         panel.set_current(conversation_id)
         self.welcome_flow.hide()
         self.conversation.show_restored()
@@ -408,6 +398,12 @@ class MainWindow(QMainWindow):
         if choice in self.theme_actions:
             self.theme_actions[choice].setChecked(True)
         self._apply_theme(choice)
+
+    def set_language(self, choice: str) -> None:
+        """View → Language: applied at once to every window (``i18n.switch_language``)."""
+        i18n.switch_language(self.settings, choice)  # ValueError for an unknown choice
+        self.actions.languages[choice].setChecked(True)
+        self._show_target()
 
     def _apply_theme(self, choice: str) -> None:
         self._applying_theme = True

@@ -31,6 +31,7 @@ from pygments.formatter import Formatter
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
+from PySide6.QtCore import QCoreApplication
 
 from .theme import Palette
 
@@ -150,12 +151,13 @@ class MarkdownRenderer:
             number = env["first"] + len(env["code_blocks"])
             env["code_blocks"].append(code)
             label = escape(language) if language else "&nbsp;"
+            copy = escape(QCoreApplication.translate("Markdown", "Copy"))
             header = (
                 f'{table} margin-top: 6px; margin-bottom: 0px;"><tr><td bgcolor="{p.code_header}"'
                 f' style="padding: 3px 8px; border: {line};">'
                 f'<table width="100%" cellspacing="0" cellpadding="0" border="0"><tr>'
                 f'<td><span style="color: {p.muted};">{label}</span></td>'
-                f'<td align="right"><a href="{COPY_SCHEME}:{number}">Copy</a></td>'
+                f'<td align="right"><a href="{COPY_SCHEME}:{number}">{copy}</a></td>'
                 f"</tr></table></td></tr></table>"
             )
         lexer = _lexer(language.lower()) if language and len(code) <= HIGHLIGHT_LIMIT else None

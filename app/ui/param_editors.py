@@ -12,37 +12,49 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDoubleSpinBox, QSpinBox
 
-from providers.parameter_info import ParameterInfo, format_default, format_range
+from providers import i18n as provider_i18n
+from providers.parameter_info import ParameterInfo, description, format_default, format_range
 
 INT_LIMIT = 2**31 - 1
 FLOAT_LIMIT = 1e12
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("SettingsForm", text)
-
-
 def placeholder(info: ParameterInfo) -> str:
     """What an unset field reads: "default 1.0", "default 300 seconds" or "provider default"."""
     if info.default is None or isinstance(info.default, bool):
-        return _tr("provider default")  # its meaning ("no limit") is in the tooltip: fits
-    return _tr("default {value}").format(value=format_default(info, short=True))
+        # its meaning ("no limit") is in the tooltip: fits
+        return QCoreApplication.translate("SettingsForm", "provider default")
+    return QCoreApplication.translate("SettingsForm", "default {value}").format(
+        value=format_default(info, short=True)
+    )
 
 
 def tooltip(info: ParameterInfo, type_name: str) -> str:
     """Description, range, unit and default of one parameter, for its label and editor."""
-    lines = [info.description] if info.description else []
+    lines = [description(info)] if info.description else []
     valid = format_range(info)
     if valid:
-        lines.append(_tr("Range: {range}").format(range=valid))
+        lines.append(
+            QCoreApplication.translate("SettingsForm", "Range: {range}").format(range=valid)
+        )
     if info.default is None:
-        note = f" ({_tr(info.default_note)})" if info.default_note else ""
-        lines.append(_tr("Default: chosen by the provider or the model") + note)
+        note = f" ({provider_i18n._(info.default_note)})" if info.default_note else ""
+        lines.append(
+            QCoreApplication.translate(
+                "SettingsForm", "Default: chosen by the provider or the model"
+            )
+            + note
+        )
     else:
-        lines.append(_tr("Default: {value}").format(value=format_default(info)))
-    lines.append(_tr("Sent as {name} ({type}) only when you set it.").format(
-        name=info.name, type=type_name or "JSON"
-    ))  # fmt: skip
+        lines.append(
+            QCoreApplication.translate("SettingsForm", "Default: {value}").format(
+                value=format_default(info)
+            )
+        )
+    sent = QCoreApplication.translate(
+        "SettingsForm", "Sent as {name} ({type}) only when you set it."
+    )
+    lines.append(sent.format(name=info.name, type=type_name or "JSON"))
     return "\n".join(lines)
 
 

@@ -97,12 +97,12 @@ class ModelPicker(QComboBox):
     def __init__(self, parent: QWidget | None = None, *, min_chars: int = 22) -> None:
         super().__init__(parent)
         self.setObjectName("modelPicker")
-        self.setAccessibleName("Model")
-        self.setToolTip("Model (you can also type a model name)")
+        self.setAccessibleName(self.tr("Model"))
+        self.setToolTip(self.tr("Model (you can also type a model name)"))
         self.setEditable(True)
         line = self.lineEdit()
         assert line is not None  # an editable combo box has one
-        line.setPlaceholderText("Model name")
+        line.setPlaceholderText(self.tr("Model name"))
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setMinimumContentsLength(min_chars)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -123,7 +123,11 @@ class ModelPicker(QComboBox):
             for model in models:
                 self.addItem(model)
                 if model == default:
-                    self.setItemData(self.count() - 1, "Default model", Qt.ItemDataRole.ToolTipRole)
+                    self.setItemData(
+                        self.count() - 1,
+                        self.tr("Default model"),
+                        Qt.ItemDataRole.ToolTipRole,
+                    )
             if wanted and self.findText(wanted) >= 0:
                 self.setCurrentIndex(self.findText(wanted))
             elif wanted:

@@ -3,15 +3,15 @@ for every provider, the data folder, clearing the history, where keys are kept.
 
 Every change is saved to ``Settings`` at once and takes effect without a restart where Qt
 allows: the theme through ``themeChosen`` (the window applies it), the proxy and the start-up
-target on the next request or start, the language through ``languageChosen`` (the translations
-are loaded by whoever listens). The history is cleared only after a confirmation.
+target on the next request or start, the language through ``languageChosen`` (the window
+switches and saves it, as View → Language does). The history is cleared only after a confirmation.
 """
 
 from __future__ import annotations
 
 import sqlite3
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QEvent, QLocale, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,11 +30,12 @@ from PySide6.QtWidgets import (
 
 from app.core import secrets
 from app.core.attachments import AttachmentStore
-from app.core.data_folder import data_folder, folder_size, size_label
+from app.core.data_folder import data_folder, folder_size
 from app.core.history import History
 from app.core.settings import SecretInSettingsError, Settings
 from providers.types import BaseProvider
 
+from . import i18n
 from .pickers import offline_models, provider_label
 from .tasks import spawn
 
@@ -74,18 +75,10 @@ class PreferencesDialog(QDialog):
     # ----- sections -------------------------------------------------------------------------------
     def _appearance(self) -> QGroupBox:
         box, form = _section(self.tr("Appearance"))
-        self.theme = _choices(
-            (("system", self.tr("Follow the system")), ("light", self.tr("Light")),
-             ("dark", self.tr("Dark"))),
-            self.settings.theme,
-        )  # fmt: skip
+        self.theme = _choices(self._theme_names(), self.settings.theme)
         self.theme.setObjectName("themeChoice")
         self.theme.currentIndexChanged.connect(lambda _i: self._theme_chosen())
-        self.language = _choices(
-            (("system", self.tr("The system's language")), ("en", "English"),
-             ("ru", "Русский")),
-            self.settings.language,
-        )  # fmt: skip
+        self.language = _choices(self._language_names(), self.settings.language)
         self.language.setObjectName("languageChoice")
         self.language.currentIndexChanged.connect(lambda _i: self._language_chosen())
         form.addRow(self.tr("&Theme:"), self.theme)
@@ -183,9 +176,26 @@ class PreferencesDialog(QDialog):
         self.themeChosen.emit(choice)
 
     def _language_chosen(self) -> None:
-        choice = str(self.language.currentData())
-        self.settings.language = choice
-        self.languageChosen.emit(choice)
+        """The window switches (and saves) it: ``MainWindow.set_language``, View → Language's."""
+        self.languageChosen.emit(str(self.language.currentData()))
+
+    def _theme_names(self) -> tuple[tuple[str, str], ...]:
+        return (
+            ("system", self.tr("Follow the system")),
+            ("light", self.tr("Light")),
+            ("dark", self.tr("Dark")),
+        )
+
+    def _language_names(self) -> tuple[tuple[str, str], ...]:
+        return (("system", self.tr("The system's language")), *i18n.LANGUAGES)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        """A language switch re-sets the choices' names (the switch's walk leaves combo items
+        alone: elsewhere they are model names)."""
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "language"):
+            _rename(self.theme, self._theme_names())
+            _rename(self.language, self._language_names())
+        super().changeEvent(event)
 
     def _provider_chosen(self) -> None:
         self._fill_models("")
@@ -227,7 +237,12 @@ class PreferencesDialog(QDialog):
         self.proxy_error.show()
 
     def show_size(self) -> None:
-        self.size_label.setText(size_label(folder_size(data_folder())))
+        size = folder_size(data_folder())  # in the window's language: "132 KB", "132 кБ"
+        self.size_label.setText(
+            QLocale().formattedDataSize(
+                size, 1 if size >= 1024**2 else 0, QLocale.DataSizeFormat.DataSizeTraditionalFormat
+            )
+        )
 
     async def _show_key_storage(self) -> None:
         label = await secrets.storage_label()
@@ -289,3 +304,8 @@ def _choices(
         combo.addItem(text, value)
     combo.setCurrentIndex(max(0, combo.findData(current)))
     return combo
+
+
+def _rename(combo: QComboBox, entries: tuple[tuple[str, str], ...]) -> None:
+    for value, text in entries:
+        combo.setItemText(combo.findData(value), text)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -97,7 +98,7 @@ class PresetController:
         if provider and provider not in host.target.providers:
             host.banner.show_message(
                 "presets", "info",
-                self.window.tr(
+                QCoreApplication.translate("PresetController",
                     "The preset “{0}” names the provider “{1}”, which is not installed: only "
                     "its system prompt was applied."
                 ).format(name, provider),
@@ -149,8 +150,10 @@ class PresetController:
             return None
         dialog = QInputDialog(self.window)
         dialog.setObjectName("renamePresetDialog")
-        dialog.setWindowTitle(self.window.tr("Rename preset"))
-        dialog.setLabelText(self.window.tr("New name for “{0}”:").format(name))
+        dialog.setWindowTitle(QCoreApplication.translate("PresetController", "Rename preset"))
+        dialog.setLabelText(
+            QCoreApplication.translate("PresetController", "New name for “{0}”:").format(name)
+        )
         dialog.setTextValue(name)
         dialog.textValueSelected.connect(lambda new: self._rename(name, new))
         dialog.finished.connect(lambda _result: dialog.deleteLater())
@@ -173,5 +176,9 @@ class PresetController:
 
     def _refused(self, text: str) -> None:
         self.host.banner.show_message(
-            "presets", "error", self.window.tr("The preset was not saved: {0}").format(text)
+            "presets",
+            "error",
+            QCoreApplication.translate("PresetController", "The preset was not saved: {0}").format(
+                text
+            ),
         )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QSizePolicy, QWidget
 
-NEEDS_KEY = "needs key"
-NEEDS_SIGN_IN = "needs sign-in"
+NEEDS_KEY = QT_TRANSLATE_NOOP("ProviderPicker", "needs key")
+NEEDS_SIGN_IN = QT_TRANSLATE_NOOP("ProviderPicker", "needs sign-in")
 _ID_ROLE = Qt.ItemDataRole.UserRole
 _LABEL_ROLE = Qt.ItemDataRole.UserRole + 1
 _NEEDS_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -20,8 +20,8 @@ class ProviderPicker(QComboBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("providerPicker")
-        self.setAccessibleName("Provider")
-        self.setToolTip("Provider")
+        self.setAccessibleName(self.tr("Provider"))
+        self.setToolTip(self.tr("Provider"))
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self.setMaxVisibleItems(20)
@@ -76,8 +76,15 @@ class ProviderPicker(QComboBox):
             return
         label = str(self.itemData(index, _LABEL_ROLE))
         self.setItemData(index, needs, _NEEDS_ROLE)
-        self.setItemText(index, f"{label}  —  {mark}" if needs else label)
-        tip = f"{label} {mark}: add it under Provider → Credentials…" if needs else None
+        shown = self.tr(mark)
+        self.setItemText(index, f"{label}  —  {shown}" if needs else label)
+        tip = (
+            self.tr("{label} {mark}: add it under Provider → Credentials…").format(
+                label=label, mark=shown
+            )
+            if needs
+            else None
+        )
         self.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
 
     def _emit_changed(self, index: int) -> None:

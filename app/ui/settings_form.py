@@ -19,7 +19,7 @@ import typing
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -46,14 +46,45 @@ from .param_editors import ParamDoubleSpinBox, ParamSpinBox, placeholder, toolti
 SKIPPED = frozenset({"provider", "model", "messages", "stream", "media"})  # media: the composer
 #: Secrets belong to the credentials dialog.
 SECRETS = frozenset({"api_key"})
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("SettingsForm", text)
+# The parameters' labels (the name itself is in the tooltip); others are shown humanized.
+PARAMETER_LABELS = {
+    "timeout": QT_TRANSLATE_NOOP("SettingsForm", "Timeout"),
+    "total_timeout": QT_TRANSLATE_NOOP("SettingsForm", "Total timeout"),
+    "response_format": QT_TRANSLATE_NOOP("SettingsForm", "Response format"),
+    "prompt": QT_TRANSLATE_NOOP("SettingsForm", "Prompt"),
+    "negative_prompt": QT_TRANSLATE_NOOP("SettingsForm", "Negative prompt"),
+    "tools": QT_TRANSLATE_NOOP("SettingsForm", "Tools"),
+    "conversation": QT_TRANSLATE_NOOP("SettingsForm", "Conversation"),
+    "history_disabled": QT_TRANSLATE_NOOP("SettingsForm", "History disabled"),
+    "temperature": QT_TRANSLATE_NOOP("SettingsForm", "Temperature"),
+    "top_k": QT_TRANSLATE_NOOP("SettingsForm", "Top k"),
+    "top_p": QT_TRANSLATE_NOOP("SettingsForm", "Top p"),
+    "min_p": QT_TRANSLATE_NOOP("SettingsForm", "Min p"),
+    "frequency_penalty": QT_TRANSLATE_NOOP("SettingsForm", "Frequency penalty"),
+    "presence_penalty": QT_TRANSLATE_NOOP("SettingsForm", "Presence penalty"),
+    "repeat_penalty": QT_TRANSLATE_NOOP("SettingsForm", "Repeat penalty"),
+    "max_tokens": QT_TRANSLATE_NOOP("SettingsForm", "Max tokens"),
+    "stop": QT_TRANSLATE_NOOP("SettingsForm", "Stop"),
+    "seed": QT_TRANSLATE_NOOP("SettingsForm", "Seed"),
+    "max_retries": QT_TRANSLATE_NOOP("SettingsForm", "Max retries"),
+    "web_search": QT_TRANSLATE_NOOP("SettingsForm", "Web search"),
+    "cache": QT_TRANSLATE_NOOP("SettingsForm", "Cache"),
+    "reasoning_effort": QT_TRANSLATE_NOOP("SettingsForm", "Reasoning effort"),
+    "thinking_budget": QT_TRANSLATE_NOOP("SettingsForm", "Thinking budget"),
+    "n": QT_TRANSLATE_NOOP("SettingsForm", "Number of answers"),
+    "user": QT_TRANSLATE_NOOP("SettingsForm", "User"),
+    "logprobs": QT_TRANSLATE_NOOP("SettingsForm", "Log probabilities"),
+    "num_ctx": QT_TRANSLATE_NOOP("SettingsForm", "Context length"),
+    "keep_alive": QT_TRANSLATE_NOOP("SettingsForm", "Keep alive"),
+    "think": QT_TRANSLATE_NOOP("SettingsForm", "Think"),
+}
 
 
 def humanize(name: str) -> str:
     """``max_tokens`` → ``Max tokens``."""
+    known = PARAMETER_LABELS.get(name)
+    if known is not None:
+        return QCoreApplication.translate("SettingsForm", known)
     words = name.replace("_", " ").strip()
     return words[:1].upper() + words[1:]
 
@@ -111,13 +142,18 @@ class Field:
         self.label = QLabel(humanize(name))
         self.label.setObjectName(f"label_{name}")
         self.label.setWordWrap(True)  # "Frequency penalty" on two lines in a narrow panel
-        type_name = getattr(annotation, "__name__", None) or (str(annotation) if annotation else "")
-        self.label.setToolTip(tooltip(info, type_name))
+        self.type_name = getattr(annotation, "__name__", None) or (str(annotation or ""))
         self.reset = QToolButton()
         self.reset.setObjectName(f"reset_{name}")
         self.reset.setAutoRaise(True)
-        self.reset.setToolTip(_tr("Unset {name}: the provider's default applies").format(name=name))
-        self.reset.setAccessibleName(_tr("Unset {name}").format(name=name))
+        self.reset.setToolTip(
+            QCoreApplication.translate(
+                "SettingsForm", "Unset {name}: the provider's default applies"
+            ).format(name=name)
+        )
+        self.reset.setAccessibleName(
+            QCoreApplication.translate("SettingsForm", "Unset {name}").format(name=name)
+        )
         self.reset.setIcon(
             self.reset.style().standardIcon(QStyle.StandardPixmap.SP_LineEditClearButton)
         )
@@ -133,10 +169,16 @@ class Field:
         self.editor = self._make_editor()
         self.editor.setObjectName(f"param_{name}")
         self.editor.setAccessibleName(humanize(name))
-        self.editor.setToolTip(self.label.toolTip())
+        self.set_tooltips()
         self.label.setBuddy(self.editor)
         self._show_unset()
         self._restyle()
+
+    def set_tooltips(self) -> None:
+        """What the field means (partly the providers' gettext texts, which the language switch's
+        walk cannot read back): set again on a language switch."""
+        for widget in (self.label, self.editor):
+            widget.setToolTip(tooltip(self.info, self.type_name))
 
     # ----- editors -----------------------------------------------------------------------------
     def _make_editor(self) -> QWidget:
@@ -324,13 +366,15 @@ def validate_json(text: str, shape: type | None) -> str | None:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as error:
-        return _tr("Not valid JSON (line {line}, column {column}): {reason}.").format(
-            line=error.lineno, column=error.colno, reason=error.msg
-        )
+        return QCoreApplication.translate(
+            "SettingsForm", "Not valid JSON (line {line}, column {column}): {reason}."
+        ).format(line=error.lineno, column=error.colno, reason=error.msg)
     if shape is list and not isinstance(value, list):
-        return _tr('Expected a JSON list, e.g. ["a", "b"].')
+        return QCoreApplication.translate("SettingsForm", 'Expected a JSON list, e.g. ["a", "b"].')
     if shape is dict and not isinstance(value, dict):
-        return _tr('Expected a JSON object, e.g. {"key": "value"}.')
+        return QCoreApplication.translate(
+            "SettingsForm", 'Expected a JSON object, e.g. {"key": "value"}.'
+        )
     return None
 
 
@@ -365,6 +409,12 @@ class SettingsForm(QWidget):
         )
         self.reset_button.clicked.connect(self.reset_all)
         layout.addWidget(self.reset_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            for field in self.fields.values():
+                field.set_tooltips()
+        super().changeEvent(event)
 
     def set_provider(self, provider: Any, values: Mapping[str, Any] | None = None) -> None:
         """Rebuild the fields for ``provider``; ``values`` are the remembered set fields."""

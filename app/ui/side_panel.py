@@ -38,8 +38,8 @@ class SidePanel(QScrollArea):
 
         self.system_prompt = QPlainTextEdit()
         self.system_prompt.setObjectName("systemPrompt")
-        self.system_prompt.setAccessibleName("System prompt")
-        self.system_prompt.setPlaceholderText("e.g. You are a concise assistant.")
+        self.system_prompt.setAccessibleName(self.tr("System prompt"))
+        self.system_prompt.setPlaceholderText(self.tr("e.g. You are a concise assistant."))
         self.system_prompt.setTabChangesFocus(True)
         self.system_prompt.setFixedHeight(self.system_prompt.fontMetrics().lineSpacing() * 4 + 14)
         self.settings_form = SettingsForm()
@@ -54,14 +54,21 @@ class SidePanel(QScrollArea):
         column.addWidget(_label(self.tr("Preset"), "heading"))
         column.addWidget(self.presets)
         column.addSpacing(6)
-        column.addWidget(_label("System prompt", "heading"))
-        column.addWidget(_label("For this conversation; sent before your messages.", "hint"))
-        column.addWidget(self.system_prompt)
-        column.addSpacing(10)
-        column.addWidget(_label("Parameters", "heading"))
+        column.addWidget(_label(self.tr("System prompt"), "heading"))
         column.addWidget(
             _label(
-                "Only the fields you change are sent; the others keep the provider's defaults.",
+                self.tr("For this conversation; sent before your messages."),
+                "hint",
+            )
+        )
+        column.addWidget(self.system_prompt)
+        column.addSpacing(10)
+        column.addWidget(_label(self.tr("Parameters"), "heading"))
+        column.addWidget(
+            _label(
+                self.tr(
+                    "Only the fields you change are sent; the others keep the provider's defaults.",
+                ),
                 "hint",
             )
         )
@@ -90,6 +97,13 @@ class SidePanel(QScrollArea):
     def errors(self) -> dict[str, str]:
         """Field name → why its value is invalid (invalid values are never sent)."""
         return self.settings_form.errors()
+
+    def errors_message(self, errors: dict[str, str]) -> str:
+        """What the window says when ``errors`` stop a send."""
+        return self.tr(
+            "Fix or unset the marked parameter(s) ({names}) before sending: invalid values are "
+            "never sent.", "", len(errors),
+        ).format(names=", ".join(errors))  # fmt: skip
 
     def _save_later(self) -> None:
         self._pending = True

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 STALL_AFTER_S = 5.0
@@ -22,8 +22,10 @@ def format_wait(seconds: float) -> str:
     """``7 s``, ``1 min 05 s``."""
     whole = int(seconds)
     if whole < 60:
-        return f"{whole} s"
-    return f"{whole // 60} min {whole % 60:02d} s"
+        return QCoreApplication.translate("StallNotice", "{seconds} s").format(seconds=whole)
+    return QCoreApplication.translate("StallNotice", "{minutes} min {seconds} s").format(
+        minutes=whole // 60, seconds=f"{whole % 60:02d}"
+    )
 
 
 class StallNotice(QFrame):

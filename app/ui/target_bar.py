@@ -53,8 +53,8 @@ class TargetBar(QWidget):
 
         self.provider_picker = ProviderPicker()
         self.model_picker = ModelPicker()
-        self.reload_action = QAction("Reload models", self)
-        self.reload_action.setToolTip("List the provider's models again")
+        self.reload_action = QAction(self.tr("Reload models"), self)
+        self.reload_action.setToolTip(self.tr("List the provider's models again"))
         reload_button = QToolButton()
         reload_button.setObjectName("reloadModelsButton")
         reload_button.setDefaultAction(self.reload_action)
@@ -65,7 +65,7 @@ class TargetBar(QWidget):
         self.models_busy.setRange(0, 0)
         self.models_busy.setTextVisible(False)
         self.models_busy.setFixedSize(56, 6)
-        self.models_busy.setToolTip("Loading the model list…")
+        self.models_busy.setToolTip(self.tr("Loading the model list…"))
         self.models_busy.hide()
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
@@ -95,7 +95,12 @@ class TargetBar(QWidget):
         if wanted not in self.providers:
             wanted = next(iter(self.providers), None)
         if wanted is None:
-            self.notice.emit("providers", "error", "No provider is installed.", [])
+            self.notice.emit(
+                "providers",
+                "error",
+                self.tr("No provider is installed."),
+                [],
+            )
             return
         self.provider_picker.select(wanted, emit=False)
         self._provider_chosen(wanted, save=False)
@@ -186,12 +191,18 @@ class TargetBar(QWidget):
         except ProviderError as error:
             if self.provider_picker.current_id() == pid:
                 actions: list[BannerAction] = [
-                    ("Retry", lambda: self.load_models()),
-                    ("Credentials…", lambda: self.credentialsRequested.emit(pid)),
+                    (self.tr("Retry"), lambda: self.load_models()),
+                    (
+                        self.tr("Credentials…"),
+                        lambda: self.credentialsRequested.emit(pid),
+                    ),
                 ]
                 self.notice.emit(
                     "models", "warning",
-                    f"Could not list the models of {label}: {error} The built-in list is shown.",
+                    self.tr(
+                        "Could not list the models of {label}: {error} The built-in list is "
+                        "shown."
+                    ).format(label=label, error=error),
                     actions,
                 )  # fmt: skip
             return
@@ -235,12 +246,15 @@ class TargetBar(QWidget):
         if self.provider_picker.current_id() != pid:
             return
         login = secrets.is_login_provider(self.providers[pid])
-        what = "a sign-in" if login else "an API key"
-        text = detail or f"{label} needs {what} before it can answer."
+        text = detail or (
+            self.tr("{label} needs a sign-in before it can answer.")
+            if login
+            else self.tr("{label} needs an API key before it can answer.")
+        ).format(label=label)
         if self.keyring_error:
             text += f" {self.keyring_error}"
         action: BannerAction = (
-            "Sign in…" if login else "Add key…",
+            self.tr("Sign in…") if login else self.tr("Add key…"),
             lambda: self.credentialsRequested.emit(pid),
         )
         self.notice.emit("credentials", "info", text, [action])

@@ -1,4 +1,5 @@
-"""The main window's Preferences and Help dialogs: opening them and applying what they change.
+"""The main window's Preferences and Help dialogs: opening them and applying what they change
+(the language chosen there or in View → Language goes to ``host.set_language``).
 
 Kept out of ``MainWindow`` (which only creates this and hands it the actions) so the window stays
 one job; it reaches the window only through the ``DialogHost`` surface below.
@@ -32,6 +33,7 @@ class DialogHost(Protocol):
     actions: WindowActions
 
     def set_theme(self, choice: str) -> None: ...
+    def set_language(self, choice: str) -> None: ...
     def new_chat(self) -> None: ...
     def open_link(self, url: str) -> bool: ...
 
@@ -51,11 +53,14 @@ class WindowDialogs:
         actions.shortcuts.triggered.connect(lambda: self.open_shortcuts())
         actions.docs.triggered.connect(lambda: self.open_docs())
         actions.about.triggered.connect(lambda: self.open_about())
+        for choice, action in actions.languages.items():
+            action.triggered.connect(lambda _=False, c=choice: self.host.set_language(c))
 
     def open_preferences(self) -> PreferencesDialog:
         host = self.host
         dialog = PreferencesDialog(host.settings, host.target.providers, host.history, self.window)
         dialog.themeChosen.connect(host.set_theme)
+        dialog.languageChosen.connect(host.set_language)
         dialog.historyCleared.connect(self._history_cleared)
         return self._show(dialog)
 

@@ -67,6 +67,17 @@ async def _as_awaitable(awaitable: Awaitable[Any]) -> Any:
     return await awaitable
 
 
+@pytest.fixture(scope="session", autouse=True)
+def english(qapp: QApplication) -> None:
+    """As the app does at start (application.create_window): English, with its plural forms
+    ("1 token", "2 tokens") and the English locale's numbers ("1,234")."""
+    from app.ui.i18n import install_language
+    from providers import i18n as provider_i18n
+
+    install_language("en")
+    provider_i18n.set_language(None)
+
+
 @pytest.fixture(scope="session")
 def session_loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
     """One qasync loop for the whole session, closed (its worker threads joined) at the end.

@@ -124,7 +124,7 @@ def test_clearing_the_history_asks_first_then_empties_it(
     send(window, loop, qtbot, "remember me")
     assert window.history is not None and len(window.history.conversations()) == 1
     dialog = preferences(window, qtbot)
-    assert dialog.size_label.text().endswith(("KB", "MB", " B"))
+    assert dialog.size_label.text().endswith(("kB", "MB", " bytes"))
 
     box = dialog.confirm_clear()
     box.button(QMessageBox.StandardButton.Cancel).click()

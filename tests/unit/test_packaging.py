@@ -142,17 +142,21 @@ def test_icon_renders(qapp: object) -> None:
 def test_wheel_carries_resources_and_entry_points_but_no_tests(tmp_path: Path) -> None:
     # Build from a copy: setuptools writes build/ and *.egg-info beside the sources.
     source = tmp_path / "src"
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    # Compiled catalogs (.qm, .mo) are build output: left out, so the build must make them.
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.qm", "*.mo")
     for name in ("app", "providers", "resources"):
         shutil.copytree(ROOT / name, source / name, ignore=ignore)
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "setup.py", "README.md"):
         shutil.copy2(ROOT / name, source / name)
+    # setup.py finds Qt's lrelease on PATH (the isolated build env has no PySide6).
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     result = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path / "out"),
          str(source)],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True, text=True, timeout=240, env=env,
     )  # fmt: skip
-    if result.returncode != 0 and "No matching distribution found for setuptools" in result.stderr:
+    if result.returncode != 0 and "No matching distribution found for" in result.stderr:
         pytest.skip("the build backend cannot be downloaded here (no package index)")
     assert result.returncode == 0, result.stderr
     (wheel,) = (tmp_path / "out").glob("roundtable-*.whl")
@@ -165,6 +169,10 @@ def test_wheel_carries_resources_and_entry_points_but_no_tests(tmp_path: Path) -
                 resources.rglob("*") if path.is_file()}  # fmt: skip
     assert "app/resources/icons/roundtable.svg" in expected
     assert "app/resources/styles/window.qss" in expected
+    # The translations, compiled by the build (setup.py), next to their sources.
+    expected |= {name.replace(".ts", ".qm") for name in expected if name.endswith(".ts")}
+    assert "app/resources/translations/roundtable_ru.qm" in expected
+    assert "providers/locale/ru/LC_MESSAGES/roundtable.mo" in names
     assert expected <= names, f"missing: {sorted(expected - names)}"
     modules = {path.relative_to(ROOT).as_posix() for name in ("app", "providers")
                for path in (ROOT / name).rglob("__init__.py")}  # fmt: skip
