@@ -54,4 +54,12 @@ scripts/translations.sh check
 echo "test.sh: pytest"
 export QT_QPA_PLATFORM=offscreen
 # A hung test must never eat CI's time: hard stop after 20 minutes.
-exec timeout -k 30 1200 scripts/with-keyring.sh .venv/bin/python -m pytest "$@"
+status=0
+timeout -k 30 1200 scripts/with-keyring.sh .venv/bin/python -m pytest "$@" || status=$?
+if [ "$status" -gt 128 ]; then
+    # A crash (e.g. a segfault in native code) ends pytest before its summary: say so plainly.
+    echo "test.sh: pytest was killed by signal $((status - 128)) before the end of the run." \
+        "The 'Fatal Python error' above shows every thread's stack; the main thread's names" \
+        "the test that was running." >&2
+fi
+exit "$status"

@@ -4,19 +4,26 @@ Why a single thread: a llama.cpp context is not thread-safe, and one owner makes
 time" and "unload after a while unused" simple. Tokens reach the asyncio loop with
 ``call_soon_threadsafe``; the loop never waits on the runtime. Stop sets an event the worker
 checks after every token, so generation ends within one token's time.
+
+Every llama call happens on the worker, never elsewhere: unload and shutdown are jobs queued to
+it (and waited for), a second worker never starts while the first may still be inside llama.cpp,
+the completion generator is closed where it ran, and nothing holding a llama object (a
+traceback, a sampler in a reference cycle) is left for the garbage collector to free on another
+thread. Two threads in one context, or a model freed mid-``llama_decode``, is a segfault.
 """
 
 from __future__ import annotations
 
 import asyncio
+import atexit
 import collections
 import contextlib
 import ctypes
 import logging
 import os
-import queue
 import threading
 import time
+import weakref
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,12 +92,22 @@ def _load_failure(model: LocalModel) -> ModelFileError:
 
 @dataclass
 class _Job:
-    """One request: run by the worker, answered through ``emit`` on the caller's loop."""
+    """One request: run by the worker, answered through ``emit`` on the caller's loop.
+    ``stop`` ends the worker once it has run (and nothing else is queued)."""
 
     action: Callable[[LocalRuntime, _Job], None]
     emit: Callable[[Any], None]
+    stop: bool = False
     cancel: threading.Event = field(default_factory=threading.Event)
     done: threading.Event = field(default_factory=threading.Event)
+
+
+def _ignore(item: Any) -> None:
+    """``emit`` of the runtime's own jobs (unload, stop): nobody listens."""
+
+
+def _unload_action(runtime: LocalRuntime, job: _Job) -> None:
+    runtime._unload()
 
 
 class _End:
@@ -100,24 +117,52 @@ class _End:
         self.error = error
 
 
+def _detached(error: Exception) -> Exception:
+    """``error`` without its traceback and hidden context: their frames hold llama objects,
+    which must be released on the worker, not wherever the caller drops the error."""
+    error.__traceback__ = None
+    if error.__suppress_context__:
+        error.__context__ = None
+    return error
+
+
+def _free_sampler(llm: Any) -> None:
+    """Free the sampler chain llama-cpp-python keeps on the model after a request.
+
+    Its objects sit in reference cycles, so without this the garbage collector frees them later
+    on whatever thread it happens to run (the window's, say) instead of the worker."""
+    sampler = getattr(llm, "_sampler", None)
+    if sampler is not None:
+        llm._sampler = None
+        sampler.close()
+
+
 class LocalRuntime:
-    """Owns the worker thread and the one loaded model."""
+    """Owns the worker thread and the one loaded model.
+
+    Only the worker touches llama objects (load, generate, free). The state below is guarded by
+    ``_lock``; ``_thread`` is cleared only by the worker itself, after its last llama call, so a
+    new worker can never start while the old one still uses the model.
+    """
 
     def __init__(self, idle_unload: float = DEFAULT_IDLE_UNLOAD, threads: int | None = None):
         self.idle_unload = idle_unload
         self.threads = threads
-        self._jobs: queue.Queue[_Job | None] = queue.Queue()
+        self._lock = threading.Condition()
+        self._jobs: collections.deque[_Job] = collections.deque()
+        self._pending = 0  # jobs submitted and not finished
         self._thread: threading.Thread | None = None
-        self._start_lock = threading.Lock()
         self._llm: Any = None
         self._key: tuple[str, int, float] | None = None
         self._last_used = time.monotonic()
         self.current: _Job | None = None
+        _live.add(self)
 
     # ----- public API (any thread) -----------------------------------------------------------
     @property
     def loaded_path(self) -> str | None:
-        return self._key[0] if self._key else None
+        key = self._key
+        return key[0] if key else None
 
     async def stream(
         self, model: LocalModel, messages: list[dict[str, str]], options: dict[str, Any],
@@ -149,68 +194,116 @@ class LocalRuntime:
         finally:
             job.cancel.set()
 
-    def unload(self) -> None:
-        """Free the loaded model (done by the worker, after the current request)."""
-        if self._thread is not None:
-            self._submit(_Job(lambda runtime, job: runtime._unload(), lambda item: None))
+    def unload(self, timeout: float = 0.0) -> bool:
+        """Free the loaded model (done by the worker, after the current request); waits up to
+        ``timeout`` seconds and tells whether it is done."""
+        with self._lock:
+            if self._thread is None:
+                return True  # no worker: nothing is loaded
+            job = self._enqueue(_Job(_unload_action, _ignore))
+        return job.done.wait(timeout)
 
     def wait_idle(self, timeout: float) -> bool:
-        """Whether the worker finished its current request within ``timeout`` seconds."""
-        job = self.current
-        return job is None or job.done.wait(timeout)
+        """Whether the worker has nothing left to do (no request running or queued) within
+        ``timeout`` seconds."""
+        with self._lock:
+            return self._lock.wait_for(lambda: self._pending == 0, timeout)
 
-    def shutdown(self, timeout: float = 5.0) -> None:
-        """Stop the worker (unloading the model) and wait for it."""
-        thread = self._thread
-        if thread is None:
-            return
-        if self.current is not None:
-            self.current.cancel.set()
-        self._jobs.put(None)
+    def shutdown(self, timeout: float = 30.0) -> bool:
+        """Cancel every request, have the worker free the model and end, and wait for it.
+
+        False if it is still inside llama.cpp after ``timeout`` seconds: it then ends by itself,
+        and no second worker starts before it has.
+        """
+        with self._lock:
+            thread = self._thread
+            if thread is None:
+                return True
+            for job in (self.current, *self._jobs):
+                if job is not None:
+                    job.cancel.set()
+            self._enqueue(_Job(_unload_action, _ignore, stop=True))
         thread.join(timeout)
-        self._thread = None
+        return not thread.is_alive()
 
     # ----- worker ----------------------------------------------------------------------------
     def _submit(self, job: _Job) -> None:
-        with self._start_lock:
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(
-                    target=self._work, name="roundtable-local-model", daemon=True
-                )
-                self._thread.start()
-        self._jobs.put(job)
+        with self._lock:
+            self._enqueue(job)
+
+    def _enqueue(self, job: _Job) -> _Job:
+        """Queue ``job`` and make sure a worker will run it (``_lock`` held)."""
+        self._jobs.append(job)
+        self._pending += 1
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._work, name="roundtable-local-model", daemon=True
+            )
+            self._thread.start()
+        self._lock.notify_all()
+        return job
+
+    def _take(self) -> _Job | None:
+        """The next job, or None once the loaded model has been unused for ``idle_unload``."""
+        with self._lock:
+            while not self._jobs:
+                if self._llm is None:
+                    self._lock.wait()
+                    continue
+                left = self._last_used + self.idle_unload - time.monotonic()
+                if left <= 0:
+                    return None
+                self._lock.wait(left)
+            self.current = self._jobs.popleft()
+            return self.current
 
     def _work(self) -> None:
-        while True:
-            wait = None
-            if self._llm is not None:
-                wait = max(0.0, self._last_used + self.idle_unload - time.monotonic())
-            try:
-                job = self._jobs.get(timeout=wait)
-            except queue.Empty:
-                log.info("local model unused for %.0f s: unloading it", self.idle_unload)
-                self._unload()
-                continue
-            if job is None:
-                self._unload()
-                return
-            self.current = job
-            try:
-                job.action(self, job)
-            except BaseException as error:  # everything reaches the caller, nothing kills us
-                job.emit(_End(error if isinstance(error, Exception) else None))
-                if not isinstance(error, Exception):
-                    raise
-            else:
-                job.emit(_End())
-            finally:
+        try:
+            while True:
+                job = self._take()
+                if job is None:
+                    log.info("local model unused for %.0f s: unloading it", self.idle_unload)
+                    self._unload()
+                    continue
+                self._run(job)
+                with self._lock:
+                    if job.stop and not self._jobs:
+                        self._thread = None  # this thread makes no llama call any more
+                        return
+        finally:
+            with self._lock:
+                if self._thread is threading.current_thread():  # died: let a new one take over
+                    self._thread = None
+                    if self._jobs:
+                        self._thread = threading.Thread(
+                            target=self._work, name="roundtable-local-model", daemon=True
+                        )
+                        self._thread.start()
+                self._lock.notify_all()
+
+    def _run(self, job: _Job) -> None:
+        try:
+            job.action(self, job)
+        except Exception as error:  # everything reaches the caller, nothing kills us
+            job.emit(_End(_detached(error)))
+        except BaseException:
+            job.emit(_End(ProviderError("The local model runtime stopped. Try again.")))
+            raise
+        else:
+            job.emit(_End())
+        finally:
+            with self._lock:
                 self._last_used = time.monotonic()
-                job.done.set()
                 self.current = None
+                self._pending -= 1
+                job.done.set()
+                self._lock.notify_all()
 
     def _unload(self) -> None:
         llm, self._llm, self._key = self._llm, None, None
         if llm is not None:
+            with contextlib.suppress(Exception):
+                _free_sampler(llm)
             with contextlib.suppress(Exception):
                 llm.close()
 
@@ -231,13 +324,14 @@ class LocalRuntime:
         check_memory(model, n_ctx)
         threads = self.threads or default_threads()
         _log_lines.clear()
-        try:
+        llm = None
+        with contextlib.suppress(ValueError, RuntimeError, OSError):
             llm = llama_cpp.Llama(
                 model_path=str(model.path), n_ctx=n_ctx, n_threads=threads,
                 n_threads_batch=threads, verbose=False,
             )  # fmt: skip
-        except (ValueError, RuntimeError, OSError):
-            raise _load_failure(model) from None
+        if llm is None:  # raised outside the handler: a half-built model is freed here, now
+            raise _load_failure(model)
         self._llm, self._key = llm, key
         return llm
 
@@ -245,6 +339,8 @@ class LocalRuntime:
         self, job: _Job, model: LocalModel, messages: list[dict[str, str]],
         options: dict[str, Any], n_ctx: int | None,
     ) -> None:  # fmt: skip
+        if job.cancel.is_set():  # left before its turn came: load nothing
+            return
         context = n_ctx or min(model.context_length or DEFAULT_CONTEXT, DEFAULT_CONTEXT)
         llm = self._load(model, context)
         if job.cancel.is_set():
@@ -262,7 +358,8 @@ class LocalRuntime:
                     if choice.get("finish_reason"):
                         job.emit(FinishReason(str(choice["finish_reason"])))
             finally:
-                chunks.close()
+                chunks.close()  # here, on the worker: never left for another thread to finalise
+                _free_sampler(llm)
         except ValueError as error:
             if "context window" in str(error):
                 raise ProviderError(
@@ -273,6 +370,19 @@ class LocalRuntime:
         except RuntimeError as error:
             self._unload()  # the context may be in a bad state: start afresh next time
             raise ProviderError(f"The local model failed: {error}. Try again.") from None
+
+
+#: Every runtime, so that leaving the process first stops their workers (see ``_shutdown_all``).
+_live: weakref.WeakSet[LocalRuntime] = weakref.WeakSet()
+
+
+@atexit.register
+def _shutdown_all() -> None:
+    """At exit, before the interpreter and llama.cpp's libraries are torn down: a worker still
+    inside llama.cpp then (the window closed mid-answer) would crash the process on its way out,
+    and a model freed by the collector during finalisation would log into a freed callback."""
+    for runtime in list(_live):
+        runtime.shutdown(timeout=10.0)
 
 
 _default: LocalRuntime | None = None

@@ -118,7 +118,7 @@ def local_runtime(monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalRuntime]:
     rt = runtime.LocalRuntime()
     monkeypatch.setattr(runtime, "_default", rt)
     yield rt
-    rt.shutdown()
+    assert rt.shutdown(), "the local model's worker did not end"
 
 
 OpenWindow = Callable[..., Any]

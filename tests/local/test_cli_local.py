@@ -25,7 +25,7 @@ def fresh_runtime(monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalRuntime]:
     rt = LocalRuntime()
     monkeypatch.setattr(runtime, "_default", rt)
     yield rt
-    rt.shutdown()
+    assert rt.shutdown(), "the local model's worker did not end"
 
 
 @pytest.fixture

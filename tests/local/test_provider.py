@@ -35,7 +35,7 @@ def fresh_runtime(monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalRuntime]:
     rt = LocalRuntime()
     monkeypatch.setattr(runtime, "_default", rt)
     yield rt
-    rt.shutdown()
+    assert rt.shutdown(), "the local model's worker did not end"
 
 
 def ask(model: str, text: str = "hello sea", **options: Any) -> list[Any]:
