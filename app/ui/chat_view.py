@@ -55,6 +55,7 @@ from app.core.attachments import Attachment
 from . import links, theme
 from .attachment_view import ANSWER_IMAGE, MESSAGE_THUMBNAIL, AttachmentRow
 from .deferred import after_first_paint
+from .item_line import whole_items
 from .markdown import (
     COPY_SCHEME,
     LINE_SEPARATOR,
@@ -220,6 +221,7 @@ class _AnswerBubble(_Bubble):
         self.title = QLabel(title)
         self.title.setObjectName("bubbleTitle")
         self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setWordWrap(True)  # a long model name wraps rather than widen the window
         self.column.addWidget(self.title)
 
         self.reasoning_toggle = _tool_button("Thinking…", "reasoningToggle", "Show the reasoning")
@@ -256,6 +258,7 @@ class _AnswerBubble(_Bubble):
         self.footer = QLabel()
         self.footer.setObjectName("footer")
         self.footer.setTextFormat(Qt.TextFormat.PlainText)
+        self.footer.setWordWrap(True)  # beside the buttons in a narrow pane: wraps, never widens
         self.stop_button = _tool_button("Stop", "stopButton", "Stop this answer (Esc)")
         self.retry_button = _tool_button("Retry", "retryButton", "Send the request again")
         self.regenerate_button = _tool_button("Regenerate", "regenerateButton", "Answer again")
@@ -287,7 +290,7 @@ class _AnswerBubble(_Bubble):
 
     def finish(self, footer: str) -> None:
         self._end()
-        self.footer.setText(footer)
+        self.footer.setText(whole_items(footer))
         self.regenerate_button.show()
 
     def fail(self, message: str) -> None:
