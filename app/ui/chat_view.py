@@ -269,8 +269,7 @@ class _AnswerBubble(_Bubble):
         self.copy_button.clicked.connect(lambda: _copy_to_clipboard(self.text()))
         self.retry_button.hide()
         self.regenerate_button.hide()
-        self.buttons.addWidget(self.footer)
-        self.buttons.addStretch(1)
+        self.buttons.addWidget(self.footer, 1)  # the free room: wraps only when there is none
         for button in (
             self.stop_button, self.retry_button, self.regenerate_button, self.copy_button,
         ):  # fmt: skip
