@@ -55,6 +55,7 @@ from app.core.attachments import Attachment
 from . import links, theme
 from .attachment_view import ANSWER_IMAGE, MESSAGE_THUMBNAIL, AttachmentRow
 from .deferred import after_first_paint
+from .item_line import whole_items
 from .markdown import (
     COPY_SCHEME,
     LINE_SEPARATOR,
@@ -228,6 +229,7 @@ class _AnswerBubble(_Bubble):
         self.title = QLabel(title)
         self.title.setObjectName("bubbleTitle")
         self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setWordWrap(True)  # a long model name wraps rather than widen the window
         self.column.addWidget(self.title)
 
         self.reasoning_toggle = _tool_button(
@@ -268,6 +270,7 @@ class _AnswerBubble(_Bubble):
         self.footer = QLabel()
         self.footer.setObjectName("footer")
         self.footer.setTextFormat(Qt.TextFormat.PlainText)
+        self.footer.setWordWrap(True)  # beside the buttons in a narrow pane: wraps, never widens
         self.stop_button = _tool_button(
             QCoreApplication.translate("ChatView", "Stop"),
             "stopButton",
@@ -294,8 +297,7 @@ class _AnswerBubble(_Bubble):
         self.copy_button.clicked.connect(lambda: _copy_to_clipboard(self.text()))
         self.retry_button.hide()
         self.regenerate_button.hide()
-        self.buttons.addWidget(self.footer)
-        self.buttons.addStretch(1)
+        self.buttons.addWidget(self.footer, 1)  # the free room: wraps only when there is none
         for button in (
             self.stop_button, self.retry_button, self.regenerate_button, self.copy_button,
         ):  # fmt: skip
@@ -315,7 +317,7 @@ class _AnswerBubble(_Bubble):
 
     def finish(self, footer: str) -> None:
         self._end()
-        self.footer.setText(footer)
+        self.footer.setText(whole_items(footer))
         self.regenerate_button.show()
 
     def fail(self, message: str) -> None:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from .attachment_strip import AttachmentStrip
+from .item_line import whole_items
 
 COMPOSER_MAX_LINES = 8
 
@@ -178,9 +179,12 @@ class ComposerBar(QFrame):
 
 
 def hint_label(text: str) -> QLabel:
-    """The small centred line under the composer that lists its keys."""
-    hint = QLabel(text)
+    """The small centred line under the composer that lists its keys (items joined by " · ").
+
+    In a narrow pane it wraps between its items, never inside one (``item_line``)."""
+    hint = QLabel(whole_items(text))
     hint.setObjectName("composerHint")
+    hint.setWordWrap(True)
     hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
     font = hint.font()
     font.setPointSizeF(max(7.0, font.pointSizeF() - 1))

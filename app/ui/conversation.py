@@ -206,6 +206,8 @@ class ConversationPane(QWidget):
         strip_label = QLabel(
             self.tr("Editing a message: sending adds a new version; this one stays (‹ ›).")
         )
+        strip_label.setObjectName("editNote")
+        strip_label.setWordWrap(True)  # a narrow pane: wraps rather than widen the window
         self.cancel_edit_button = QPushButton(self.tr("Cancel edit"))
         self.cancel_edit_button.setObjectName("cancelEdit")
         self.cancel_edit_button.setFlat(True)

@@ -246,9 +246,9 @@ def test_finish_renders_markdown(qtbot, view: ChatView) -> None:
         if it.fragment().text().strip()
     }
     assert len(colours) >= 2  # highlighted: "def" and "read" differ in colour
-    assert view.bubble(index).findChild(type(view.bubble(index).footer), "footer").text() == (
-        "1,234 in · 567 out · 3.2 s"
-    )
+    assert view.bubble(index).findChild(type(view.bubble(index).footer), "footer").text().replace(
+        "\xa0", " "
+    ) == ("1,234 in · 567 out · 3.2 s")
     assert not shown(view, button(view, index, "stopButton"))
     assert shown(view, button(view, index, "regenerateButton"))
 
@@ -275,7 +275,7 @@ def test_stopped_answer_says_so(qtbot, view: ChatView) -> None:
     index = view.begin_answer("t")
     view.append_text(index, "partial")
     view.finish_answer(index, elapsed=0.5, stopped=True)
-    assert view.bubble(index).footer.text() == "0.5 s · stopped"
+    assert view.bubble(index).footer.text().replace("\xa0", " ") == "0.5 s · stopped"
     assert "partial" in shown_text(view, index)
 
 
