@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .item_line import whole_items
 from .resources import resource_path
 
 Slot = tuple[str, Callable[[], str], Callable[[str], None]]
@@ -148,6 +149,9 @@ def contexts_of(owner: QObject) -> list[str]:
 def translated(before: Catalog, text: str, contexts: Sequence[str] = ()) -> str | None:
     """``text`` (in ``before``'s language) in the language installed now, or None. Rich text
     (a link, an emphasised heading) is translated piece by piece between its tags."""
+    if "\u00a0" in text:  # an item line kept whole (``item_line``): translated plain, kept whole
+        plain = translated(before, text.replace("\u00a0", " "), contexts)
+        return whole_items(plain) if plain is not None else None
     found = before.match(text, contexts)
     if found is None:
         if "<" not in text:
