@@ -2,7 +2,7 @@
 
 The pieces, each owning one thing (docs/architecture.md "app/ui"):
 ``TargetBar`` (provider + model, live listing, credential marks), ``ConversationPane`` (chat
-view, composer, banner, restoring long conversations), ``SidePanel`` (system prompt +
+view, composer, banner, reopening conversations), ``SidePanel`` (system prompt +
 parameters) and the ``HistoryPanel``. They talk to app/core through its public API and to each
 other through the signals this window connects; the window coordinates what spans several of
 them (sending, reopening a stored conversation).
@@ -37,7 +37,7 @@ from providers.types import BaseProvider
 from . import theme
 from .banner import BannerAction
 from .compare_view import open_compare_window
-from .conversation import RESTORE_RECENT, ConversationPane
+from .conversation import ConversationPane
 from .credentials_dialog import CredentialsDialog
 from .history_panel import HistoryPanel
 from .resources import icon
@@ -45,7 +45,7 @@ from .side_panel import SidePanel
 from .target_bar import TargetBar
 from .window_actions import WindowActions
 
-__all__ = ["RESTORE_RECENT", "MainWindow"]
+__all__ = ["MainWindow"]
 
 log = logging.getLogger(__name__)
 
@@ -100,9 +100,6 @@ class MainWindow(QMainWindow):
         self.banner = conversation.banner
         self.empty_state = conversation.empty_state
         self.edit_strip = conversation.edit_strip
-        self.earlier_strip = conversation.earlier_strip
-        self.earlier_label = conversation.earlier_label
-        self.show_earlier_button = conversation.show_earlier_button
         self.listener = conversation.listener
         self.provider_picker = self.target.provider_picker
         self.model_picker = self.target.model_picker
@@ -337,7 +334,6 @@ class MainWindow(QMainWindow):
             return False
         if conversation_id == session.conversation_id:
             return True
-        self.conversation.stop_restoring()
         try:
             stored = session.open_conversation(conversation_id)
         except (sqlite3.Error, KeyError, HistoryError) as error:
@@ -414,7 +410,6 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop what still runs (answers close their responses); used on close and on quit."""
         self.conversation.stop()
-        self.conversation.stop_restoring()
         self.target.shutdown()
         self.history_panel.shutdown()
         self._close_history()
