@@ -757,7 +757,7 @@ class ChatView(QWidget):
         self.remove_from(0)
 
     def add_user_message(self, text: str, *, lazy: bool = False) -> int:
-        """A message the user sent (shown now), or a stored one (``lazy``: built near the screen)."""
+        """A message the user sent (shown now), or a stored one (``lazy``: built once near)."""
         index = self._add(_Message("user", text))
         if not lazy:
             self._rows.ensure_built(index)

@@ -52,6 +52,7 @@ class VirtualColumn(QObject):
     def __init__(self, scroll: QScrollArea, layout: QVBoxLayout, source: RowSource) -> None:
         super().__init__(scroll)
         self._scroll = scroll
+        self._viewport = scroll.viewport()
         self._layout = layout
         self._source = source
         self._items: list[QLayoutItem] = []  # a built row's layout, or a spacer
@@ -127,19 +128,21 @@ class VirtualColumn(QObject):
         self._timer.stop()
         self._refreshing = True
         try:
+            self._activate()
+            self._keep_position()
             for _ in range(SETTLE_PASSES):
-                self._activate()
                 if not self._update_rows():
                     break
                 self._activate()
                 self._keep_position()
+                self._activate()
         finally:
             self._refreshing = False
         self._remember_anchor()
 
     def _update_rows(self) -> bool:
         top = self._scroll.verticalScrollBar().value()
-        screen = max(1, self._scroll.viewport().height())
+        screen = max(1, self._viewport.height())
         near = (top - BUILD_SCREENS * screen, top + screen + BUILD_SCREENS * screen)
         keep = (top - KEEP_SCREENS * screen, top + screen + KEEP_SCREENS * screen)
         changed = False
@@ -186,13 +189,14 @@ class VirtualColumn(QObject):
         return QSpacerItem(0, max(0, height), *_FIXED)
 
     def _width(self) -> int:
-        return self._scroll.viewport().width()
+        return self._viewport.width()
 
     def _activate(self) -> None:
         """Lay the column out now (and let the scroll area update its range), not later."""
         container = self._scroll.widget()
-        if container is not None:
+        if container is not None:  # the column's sizes, then the scroll area sizes the column
             QCoreApplication.sendEvent(container, QEvent(QEvent.Type.LayoutRequest))
+            QCoreApplication.sendEvent(self._scroll, QEvent(QEvent.Type.LayoutRequest))
 
     # -- the position --------------------------------------------------------------------------
     def _remember_anchor(self) -> None:
