@@ -188,6 +188,8 @@ class _AnswerBubble(_Bubble):
         self.longest_flush = 0.0  # seconds, the longest flush so far (tests read it)...
         self.longest_flush_cpu = 0.0  # ...and in CPU time of this thread (no other process's)
         self.most_rendered = 0  # Markdown characters rendered in one flush, at most (tests)
+        self.rendered_chars = 0  # source characters in the pages...
+        self._shown_tail = 0  # ...and in the tail view as last rendered
         self._rendered: list[Piece] = []  # source already rendered into pages, group by group
         self._ready: deque[Piece] = deque()  # finished pieces waiting for their one render
         self._tail = ""  # source after the last finished piece, re-rendered per flush
@@ -305,6 +307,10 @@ class _AnswerBubble(_Bubble):
     def reasoning_text(self) -> str:
         return "".join(self._reasoning) + "".join(self._pending_reasoning)
 
+    def shown_chars(self) -> int:
+        """Characters of the source on screen now (the benchmark's render lag)."""
+        return self.rendered_chars + (self._shown_tail if self.tail_view.isVisibleTo(self) else 0)
+
     def code_block(self, number: int) -> str | None:
         if 0 <= number < len(self.code_blocks):
             if number == len(self.code_blocks) - 1 and not self._ready:  # may go on in the tail
@@ -329,6 +335,7 @@ class _AnswerBubble(_Bubble):
         pieces = [*self._rendered, *self._ready]
         self._clear_pages()
         self._rendered = []
+        self.rendered_chars = 0
         self._ready = deque(pieces)
         self._tail_dirty = True
         self._throttle.call_now()
@@ -423,6 +430,7 @@ class _AnswerBubble(_Bubble):
         view = self.tail_view
         self._tail_code = []
         self._tail_continued_code = ""
+        self._shown_tail = len(tail)
         if not tail:
             view.hide()
             view.clear()
@@ -460,6 +468,7 @@ class _AnswerBubble(_Bubble):
         if new and len(self._pages) > 1:
             _space_pages(self._pages[-2].document(), self._pages[-1].document())
         self._page_chars += size
+        self.rendered_chars += size
         self._rendered.append(piece)
 
     def _render_whole(self, source: str) -> None:
@@ -473,7 +482,7 @@ class _AnswerBubble(_Bubble):
         self._pages = [page]
         page.setHtml(rendered.html)
         self.code_blocks = rendered.code_blocks
-        self._page_chars = len(source)
+        self._page_chars = self.rendered_chars = len(source)
         self._rendered = [Piece(source)]
         self._ready.clear()
 
