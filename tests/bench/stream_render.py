@@ -193,6 +193,14 @@ def serve(size: int, chunks: int, rate: float, shape: str = "mixed") -> None:
         def log_message(self, *args: Any) -> None:
             pass
 
+        def do_GET(self) -> None:  # the model list a window asks for when it starts
+            body = json.dumps({"object": "list", "data": [{"id": head["model"]}]}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("content-length") or 0))
             self.send_response(200)
