@@ -22,6 +22,10 @@ on the answer's total length, whatever its shape:
 - answers up to 16k characters get one final render of the whole text at the end (exact
   CommonMark, one document to select in); longer ones keep their piece-by-piece render.
 
+A conversation costs what the screen shows: ``ChatView`` keeps each message's source (a
+``_Message``) and ``VirtualColumn`` gives widgets only to those within a screen of the viewport;
+a far one is released (its height kept) and rebuilt with one render when it comes near again.
+
 Model output is untrusted: see ``markdown.py``; ``MessageBrowser`` additionally refuses to load
 any resource that is not inline ``data:``, and links reach ``linkActivated`` only on a click.
 """
