@@ -982,8 +982,7 @@ class ChatView(QWidget):
                 rect = browser.cursorRect()
                 point = browser.viewport().mapTo(self._scroll.widget(), rect.topLeft())
                 self._scroll.verticalScrollBar().setValue(max(0, point.y() - 40))
-                browser.setFocus()
-                return
+                return  # the focus stays where the user types
 
     def _on_scrolled(self, value: int) -> None:
         self._follow = value >= self._scroll.verticalScrollBar().maximum() - 4

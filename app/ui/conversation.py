@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.core.session import ChatSession, Turn
@@ -21,6 +21,7 @@ from . import theme
 from .banner import Banner, EmptyState
 from .chat_view import ChatView, format_footer
 from .composer import ComposerBar, hint_label
+from .find_bar import FindBar
 from .resources import icon
 
 
@@ -128,6 +129,11 @@ class ConversationPane(QWidget):
         self.empty_state.fit()
         self.empty_state.show()
 
+        view = self.chat_view
+        self.find_bar = FindBar(
+            lambda text, start, backward: view.find(text, start, backward=backward),
+            view.message_count,
+        )
         composer_frame = ComposerBar("Send (Enter)", "Stop the answer (Esc)")
         self.composer = composer_frame.composer
         self.send_button = composer_frame.send_button
@@ -148,6 +154,7 @@ class ConversationPane(QWidget):
         bottom = QVBoxLayout()
         bottom.setContentsMargins(14, 6, 14, 8)
         bottom.setSpacing(4)
+        bottom.addWidget(self.find_bar)
         bottom.addWidget(self.edit_strip)
         bottom.addWidget(composer_frame)
         bottom.addWidget(self.composer_hint)
@@ -196,12 +203,20 @@ class ConversationPane(QWidget):
             self.composer.clear()
             self.cancel_edit()
 
+    def copy_conversation(self) -> None:
+        """Every message's text, built on screen or not, to the clipboard."""
+        QGuiApplication.clipboard().setText(self.chat_view.conversation_text())
+
     def stop(self) -> None:
         if self.session is not None:
             self.session.stop()
 
     def escape(self) -> None:
-        """Esc: stop the answer, or else leave the edit."""
+        """Esc: close the find bar if typing in it, else stop the answer, or leave the edit."""
+        if self.find_bar.isVisible() and self.find_bar.edit.hasFocus():
+            self.find_bar.hide()
+            self.composer.setFocus()
+            return
         if self.session is not None and self.session.busy:
             self.stop()
         elif self._editing is not None:

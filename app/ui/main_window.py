@@ -182,6 +182,8 @@ class MainWindow(QMainWindow):
         )
         self.compare_action.triggered.connect(self.open_compare)
         self.actions.quit.triggered.connect(self.close)
+        self.actions.find.triggered.connect(conversation.find_bar.open)
+        self.actions.copy_conversation.triggered.connect(conversation.copy_conversation)
         for choice, action in self.theme_actions.items():
             action.triggered.connect(lambda _=False, c=choice: self.set_theme(c))
         stop = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)

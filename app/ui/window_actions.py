@@ -6,6 +6,7 @@ actions to what they do. New window-wide commands are added here.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenuBar, QWidget
 
@@ -32,6 +33,11 @@ class WindowActions:
         self.compare = QAction("&Compare side by side…", window)
         self.compare.setShortcut(QKeySequence("Ctrl+Shift+K"))
         self.compare.setToolTip("Put one prompt to several providers and models at once")
+        tr = QCoreApplication.translate
+        self.find = QAction(tr("WindowActions", "&Find in the conversation…"), window)
+        self.find.setShortcut(QKeySequence.StandardKey.Find)
+        self.copy_conversation = QAction(tr("WindowActions", "&Copy the conversation"), window)
+        self.copy_conversation.setToolTip(tr("WindowActions", "Every message, as text"))
         self.quit = QAction("&Quit", window)
         self.quit.setShortcut(QKeySequence.StandardKey.Quit)
         self.themes: dict[str, QAction] = {}
@@ -48,6 +54,10 @@ class WindowActions:
         file_menu.addAction(self.new_chat)
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
+
+        edit_menu = menu.addMenu(QCoreApplication.translate("WindowActions", "&Edit"))
+        edit_menu.addAction(self.find)
+        edit_menu.addAction(self.copy_conversation)
 
         provider_menu = menu.addMenu("&Provider")
         provider_menu.addAction(self.credentials)
