@@ -15,6 +15,7 @@ its offset are remembered and restored after every change of the content's heigh
 from __future__ import annotations
 
 import bisect
+import time
 from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 
 BUILD_SCREENS = 1.0  # rows this many viewport heights above or below the screen are built...
 KEEP_SCREENS = 2.5  # ...and released once farther than this (the gap avoids churn)
+MARGIN_BUDGET_MS = 10  # per refresh, for rows in the margin (those on screen are built anyway)
 SETTLE_PASSES = 6  # real heights replace estimates: a few passes until the screen is filled
 
 
@@ -59,6 +61,7 @@ class VirtualColumn(QObject):
         self._built: set[int] = set()
         self._anchor: tuple[int, int] | None = None  # (row, pixels of it above the screen)
         self._refreshing = False
+        self._deadline = 0.0  # building rows in the margin stops at this perf_counter()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -127,6 +130,7 @@ class VirtualColumn(QObject):
             return
         self._timer.stop()
         self._refreshing = True
+        self._deadline = time.perf_counter() + MARGIN_BUDGET_MS / 1000
         try:
             self._activate()
             self._keep_position()
@@ -155,12 +159,21 @@ class VirtualColumn(QObject):
         first = bisect.bisect_left(
             range(len(self._items)), near[0], key=lambda i: self._items[i].geometry().bottom()
         )
+        wanted: list[tuple[float, int]] = []  # (distance from the screen, row) not built yet
         for index in range(first, len(self._items)):
-            if self._items[index].geometry().top() > near[1]:
+            rect = self._items[index].geometry()
+            if rect.top() > near[1]:
                 break
             if index not in self._built:
-                self._build(index)
-                changed = True
+                wanted.append((max(0, rect.top() - top - screen, top - rect.bottom()), index))
+        for distance, index in sorted(wanted):
+            # On screen: now. In the margin: the nearest first, while this refresh's budget
+            # lasts; the rest after the event loop has painted (scrolling never waits long).
+            if distance > 0 and time.perf_counter() > self._deadline:
+                self.schedule()
+                break
+            self._build(index)
+            changed = True
         return changed
 
     def _build(self, index: int) -> None:
