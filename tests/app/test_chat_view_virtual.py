@@ -128,7 +128,7 @@ def test_streaming_into_a_long_conversation(qtbot, view: ChatView) -> None:
     fill(view, 300)
     view.add_user_message("And now a long one.")
     index = view.begin_answer("OpenAI · gpt-4o")
-    text = "".join(ANSWER.format(n=n) for n in range(60))  # ~25 KB, several pages
+    text = "\n\n".join(ANSWER.format(n=n) for n in range(60))  # ~25 KB, several pages
     chunks = [text[i : i + 40] for i in range(0, len(text), 40)]
     position = 0
 
@@ -155,6 +155,7 @@ def test_streaming_into_a_long_conversation(qtbot, view: ChatView) -> None:
     view.scroll_to_bottom()
     settle(qtbot)
     assert index in view.built() and view.message_text(index) == text
+    qtbot.waitUntil(lambda: view.is_rendered(index))  # a long answer renders in slices
     assert "Part 59" in shown_text(view, index)
 
 
