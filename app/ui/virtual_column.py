@@ -69,6 +69,21 @@ class VirtualColumn(QObject):
         bar = scroll.verticalScrollBar()
         bar.valueChanged.connect(self._on_scrolled)
         bar.rangeChanged.connect(self._on_range_changed)
+        if (container := scroll.widget()) is not None:
+            container.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        """A row changed height (the column is laid out again before filters see the event):
+        put the scroll position right in the same event, before anything is painted."""
+        if event.type() == QEvent.Type.LayoutRequest and not self._refreshing:
+            self._refreshing = True
+            try:
+                QCoreApplication.sendEvent(self._scroll, QEvent(QEvent.Type.LayoutRequest))
+                self._keep_position()
+            finally:
+                self._refreshing = False
+            self.schedule()
+        return False
 
     # -- rows --------------------------------------------------------------------------------
     def count(self) -> int:
