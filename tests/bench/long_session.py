@@ -9,8 +9,9 @@ then the resident set size is read. The whole conversation is in each request, a
 
 Figures: RSS growth per answer (least-squares slope over the answers after the first 10, whose
 growth is the one-time cost of the first renders, fonts and lexers), target <= 0.3 MiB; time per
-answer, median of the last 10 over the median of the first 10, target <= 1.2x. The baseline
-columns are the window before the first answer (RSS) and the first 10 answers (time).
+answer, median of the last 10 over the median of the first 10 (per run; the median of the
+runs' ratios is reported), target <= 1.2x. The baseline columns are the window before the
+first answer (RSS) and the first 10 answers (time).
 
 Run:  .venv/bin/python -m tests.bench.long_session [--answers 120] [--size 20000] [--runs 1]
 The last lines are ``BENCH long_session.<figure> ...``.
@@ -134,7 +135,8 @@ def main() -> None:
     print(
         bench_line(
             "long_session.answer_time_last_vs_first", statistics.median(lasts),
-            statistics.median(firsts), f"<={TIME_TARGET}x", ratio <= TIME_TARGET,
+            statistics.median(firsts), f"<={TIME_TARGET}x(ratio=median_of_runs)",
+            ratio <= TIME_TARGET, ratio,
         )
     )  # fmt: skip
 

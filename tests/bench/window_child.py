@@ -95,7 +95,10 @@ async def until(condition: Callable[[], Any], timeout: float = 60, step: float =
         await asyncio.sleep(step)
 
 
-def bench_line(name: str, ours: float, baseline: float, target: str, ok: bool) -> str:
-    ratio = ours / baseline if baseline else float("nan")
+def bench_line(
+    name: str, ours: float, baseline: float, target: str, ok: bool, ratio: float | None = None
+) -> str:
+    if ratio is None:
+        ratio = ours / baseline if baseline else float("nan")
     figures = f"ours={ours:.4g} baseline={baseline:.4g} ratio={ratio:.3f}"
     return f"BENCH {name} {figures} target={target} {'ok' if ok else 'miss'}"
