@@ -62,7 +62,7 @@ def child(base_url: str, answers: int) -> None:
             await asyncio.sleep(0)  # painted
             times.append(time.perf_counter() - started)
             rss.append(rss_mib())
-        built = len(view.built())
+        built = len(view.built()) if hasattr(view, "built") else view.message_count()
         return {"idle": idle, "times": times, "rss": rss, "built": built}
 
     in_window(base_url, body)
