@@ -256,6 +256,7 @@ class VirtualColumn(QObject):
     def _on_scrolled(self, _value: int) -> None:
         if self._refreshing:
             return
+        self._remember_anchor()  # where the user went is what to keep from now on
         self.refresh()
 
     def _on_range_changed(self, _minimum: int, _maximum: int) -> None:

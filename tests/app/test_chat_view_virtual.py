@@ -175,3 +175,19 @@ def test_remove_from_drops_built_and_released_messages(qtbot, view: ChatView) ->
     view.clear()
     settle(qtbot)
     assert view.message_count() == 0 and view.built() == [] and live_browsers(view) == 0
+
+
+def test_paging_up_with_the_scroll_bar_reaches_the_first_message(qtbot, view: ChatView) -> None:
+    fill(view, 300)
+    view.scroll_to_bottom()
+    settle(qtbot)
+    bar = view._scroll.verticalScrollBar()
+    for _ in range(2_000):
+        if bar.value() == 0:
+            break
+        before = bar.value()
+        bar.setValue(before - bar.pageStep())
+        QApplication.processEvents()
+        # Never undone (the rows built above may move it a little to keep what is shown).
+        assert bar.value() <= max(0, before - bar.pageStep() // 2)
+    assert bar.value() == 0 and 0 in view.built() and 299 not in view.built()
