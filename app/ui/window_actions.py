@@ -58,6 +58,10 @@ class WindowActions:
                 "Models that run on this computer: add, download, choose the default",
             )
         )
+        self.find = QAction(_tr("&Find in the conversation…"), window)
+        self.find.setShortcut(QKeySequence.StandardKey.Find)
+        self.copy_conversation = QAction(_tr("&Copy the conversation"), window)
+        self.copy_conversation.setToolTip(_tr("Every message, as text"))
         self.quit = QAction("&Quit", window)
         self.quit.setShortcut(QKeySequence.StandardKey.Quit)
         self.preferences = QAction(_tr("&Preferences…"), window)
@@ -85,6 +89,9 @@ class WindowActions:
         file_menu.addAction(self.quit)
 
         edit_menu = menu.addMenu(_tr("&Edit"))
+        edit_menu.addAction(self.find)
+        edit_menu.addAction(self.copy_conversation)
+        edit_menu.addSeparator()
         edit_menu.addAction(self.preferences)
 
         provider_menu = menu.addMenu("&Provider")
