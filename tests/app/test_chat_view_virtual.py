@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import time
 
 import pytest
+from PIL import Image
 from PySide6.QtCore import QPoint, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from app.core.attachments import Attachment
+from app.ui.attachment_view import AttachmentChip, RemoteImage
 from app.ui.chat_view import ChatView, MessageBrowser
+from app.ui.version_switcher import VersionSwitcher
 
 ANSWER = "## Part {n}\n\nSome **bold** text and `code {n}`.\n\n- one\n- two\n\n" + "Words. " * 40
 
@@ -191,3 +196,58 @@ def test_paging_up_with_the_scroll_bar_reaches_the_first_message(qtbot, view: Ch
         # Never undone (the rows built above may move it a little to keep what is shown).
         assert bar.value() <= max(0, before - bar.pageStep() // 2)
     assert bar.value() == 0 and 0 in view.built() and 299 not in view.built()
+
+
+def png_attachment(name: str, color: tuple[int, int, int]) -> Attachment:
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 40), color).save(buffer, "PNG")
+    return Attachment.from_bytes(buffer.getvalue(), name)
+
+
+def shown_extras(view: ChatView, index: int) -> tuple[list[str], list[bool], list[str], str]:
+    """What message ``index`` shows besides its text: its chips' file names, whether each chip
+    has a thumbnail, its remote image placeholders, and its ‹ n/m › ("" while hidden)."""
+    bubble = view.bubble(index)
+    chips = [chip for chip in bubble.findChildren(AttachmentChip) if chip.isVisibleTo(bubble)]
+    remote = [image.url for image in bubble.findChildren(RemoteImage)]
+    switcher = bubble.findChild(VersionSwitcher, "versionSwitcher")
+    assert switcher is not None
+    versions = switcher.label.text() if switcher.isVisibleTo(bubble) else ""
+    thumbnails = [
+        chip.label.pixmap() is not None and not chip.label.pixmap().isNull() for chip in chips
+    ]
+    return [chip.attachment.name for chip in chips], thumbnails, remote, versions
+
+
+def test_a_rebuilt_message_shows_its_attachments_images_and_versions_again(
+    qtbot, view: ChatView
+) -> None:
+    photo = png_attachment("photo.png", (200, 30, 30))
+    drawn = png_attachment("drawn.png", (30, 200, 30))
+    user = view.add_user_message("What is in this photo?", [photo])
+    view.set_versions(user, 2, 3)
+    answer = view.begin_answer("OpenAI · gpt-image")
+    view.append_text(answer, "A red square; here is a green one.")
+    view.add_images(answer, [drawn], ["https://example.invalid/more.png"])
+    view.finish_answer(answer, elapsed=1.0)
+    view.set_versions(answer, 1, 2)
+    settle(qtbot)
+    before = shown_extras(view, user), shown_extras(view, answer)
+    assert before == (
+        (["photo.png"], [True], [], "2/3"),
+        (["drawn.png"], [True], ["https://example.invalid/more.png"], "1/2"),
+    )
+
+    fill(view, 200)
+    view.scroll_to_bottom()
+    settle(qtbot)
+    assert user not in view.built() and answer not in view.built()  # released
+    view.set_versions(answer, 2, 2)  # a change while it has no widget is kept too
+    view.scroll_to_message(user)
+    settle(qtbot)
+    assert user in view.built() and answer in view.built()
+    assert shown_extras(view, user) == (["photo.png"], [True], [], "2/3")
+    assert shown_extras(view, answer) == (
+        ["drawn.png"], [True], ["https://example.invalid/more.png"], "2/2",
+    )  # fmt: skip
+    assert view.message_text(answer) == "A red square; here is a green one."
