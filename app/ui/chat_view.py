@@ -22,6 +22,10 @@ the answer's total length, whatever its shape:
 - answers up to 16k characters get one final render of the whole text at the end (exact
   CommonMark, one document to select in); longer ones keep their piece-by-piece render.
 
+A conversation costs what the screen shows: ``ChatView`` keeps each message's source (a
+``_Message``) and ``VirtualColumn`` gives widgets only to those within a screen of the viewport;
+a far one is released (its height kept) and rebuilt with one render when it comes near again.
+
 Model output is untrusted: see ``markdown.py``; ``MessageBrowser`` additionally refuses to load
 any resource that is not inline ``data:``, and links reach ``linkActivated`` only on a click.
 """
@@ -32,6 +36,7 @@ import math
 import time
 from collections import deque
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -41,6 +46,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPlainTextEdit,
     QScrollArea,
     QSizePolicy,
@@ -69,6 +75,7 @@ from .markdown import (
 )
 from .throttle import Throttle
 from .version_switcher import VersionSwitcher
+from .virtual_column import VirtualColumn
 
 FLUSH_INTERVAL_MS = 30  # one render per frame at most (~33 fps), however fast chunks arrive
 FLUSH_BUDGET_MS = 15  # rendering finished blocks stops before this long in one flush...
@@ -210,6 +217,8 @@ class _AnswerBubble(_Bubble):
         self.longest_flush = 0.0  # seconds, the longest flush so far (tests read it)...
         self.longest_flush_cpu = 0.0  # ...and in CPU time of this thread (no other process's)
         self.most_rendered = 0  # Markdown characters rendered in one flush, at most (tests)
+        self.rendered_chars = 0  # source characters in the pages...
+        self._shown_tail = 0  # ...and in the tail view as last rendered
         self._rendered: list[Piece] = []  # source already rendered into pages, group by group
         self._ready: deque[Piece] = deque()  # finished pieces waiting for their one render
         self._tail = ""  # source after the last finished piece, re-rendered per flush
@@ -327,6 +336,17 @@ class _AnswerBubble(_Bubble):
         self.error_label.show()
         self.retry_button.show()
 
+    def show_stored(self, text: str, reasoning: str, footer: str, error: str | None) -> None:
+        """A finished answer rebuilt from its source (reopened, or scrolled back to)."""
+        if reasoning:
+            self._pending_reasoning.append(reasoning)
+        if text:
+            self._pending.append(text)  # no flush: ``_end`` renders it once
+        if error is None:
+            self.finish(footer)
+        else:
+            self.fail(error)
+
     def text(self) -> str:
         pieces = [p.source for p in self._rendered] + [p.source for p in self._ready]
         return "".join([*pieces, self._tail, *self._pending])
@@ -338,6 +358,10 @@ class _AnswerBubble(_Bubble):
 
     def reasoning_text(self) -> str:
         return "".join(self._reasoning) + "".join(self._pending_reasoning)
+
+    def shown_chars(self) -> int:
+        """Characters of the source on screen now (the benchmark's render lag)."""
+        return self.rendered_chars + (self._shown_tail if self.tail_view.isVisibleTo(self) else 0)
 
     def code_block(self, number: int) -> str | None:
         if 0 <= number < len(self.code_blocks):
@@ -363,6 +387,7 @@ class _AnswerBubble(_Bubble):
         pieces = [*self._rendered, *self._ready]
         self._clear_pages()
         self._rendered = []
+        self.rendered_chars = 0
         self._ready = deque(pieces)
         self._tail_dirty = True
         self._throttle.call_now()
@@ -457,6 +482,7 @@ class _AnswerBubble(_Bubble):
         view = self.tail_view
         self._tail_code = []
         self._tail_continued_code = ""
+        self._shown_tail = len(tail)
         if not tail:
             view.hide()
             view.clear()
@@ -494,6 +520,7 @@ class _AnswerBubble(_Bubble):
         if new and len(self._pages) > 1:
             _space_pages(self._pages[-2].document(), self._pages[-1].document())
         self._page_chars += size
+        self.rendered_chars += size
         self._rendered.append(piece)
 
     def _render_whole(self, source: str) -> None:
@@ -507,7 +534,7 @@ class _AnswerBubble(_Bubble):
         self._pages = [page]
         page.setHtml(rendered.html)
         self.code_blocks = rendered.code_blocks
-        self._page_chars = len(source)
+        self._page_chars = self.rendered_chars = len(source)
         self._rendered = [Piece(source)]
         self._ready.clear()
 
@@ -740,8 +767,35 @@ def format_footer(
     return " · ".join(parts)
 
 
+@dataclass
+class _Message:
+    """What the view keeps of a message whatever is on screen: its source and how it ended.
+
+    ``bubble`` is its widget while it is near the screen (``VirtualColumn`` builds and
+    releases it); ``height`` the bubble's height when it was last released. Whatever the
+    bubble shows besides its text (files, images, ‹ n/m ›) is kept here too, so a rebuilt
+    bubble looks as it did.
+    """
+
+    role: str  # "user" or "assistant"
+    text: str = ""
+    title: str = ""
+    reasoning: str = ""
+    footer: str = ""
+    error: str | None = None
+    attachments: tuple[Attachment, ...] = ()  # files sent with it, or images an answer returned
+    remote: tuple[str, ...] = ()  # remote images an answer named (each loads on a click)
+    version: tuple[int, int] = (1, 1)  # shown version, of how many
+    bubble: _Bubble | None = None
+    height: int | None = None
+
+
 class ChatView(QWidget):
     """User and assistant messages; see the module docstring for the streaming contract.
+
+    Only the messages near the screen have widgets (``VirtualColumn``): the rest are their
+    source text and last height, so a long conversation costs what the screen shows. A live
+    answer keeps its widget until it ends.
 
     Colours follow the system's light/dark scheme until ``set_dark`` is called; from then on
     the caller (the window, which knows the user's theme choice) decides.
@@ -762,8 +816,7 @@ class ChatView(QWidget):
         self._dark = theme.system_is_dark()
         self._follow_system = True  # until the window decides with set_dark()
         self.renderer = MarkdownRenderer(theme.palette_for(self._dark))
-        self._bubbles: list[_Bubble] = []
-        self._rows: list[QHBoxLayout] = []  # one row layout per bubble, same order
+        self._messages: list[_Message] = []
         self._follow = True
 
         self._scroll = QScrollArea(self)
@@ -773,18 +826,18 @@ class ChatView(QWidget):
         self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         container = QWidget()
         container.setObjectName("chatContainer")
-        self._column = QVBoxLayout(container)
-        self._column.setContentsMargins(14, 14, 14, 14)
-        self._column.setSpacing(12)
-        self._column.addStretch(1)
+        column = QVBoxLayout(container)
+        column.setContentsMargins(14, 14, 14, 14)
+        column.setSpacing(12)
+        column.addStretch(1)
         self._scroll.setWidget(container)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self._scroll)
 
         bar = self._scroll.verticalScrollBar()
-        bar.rangeChanged.connect(self._on_range_changed)
-        bar.valueChanged.connect(self._on_scrolled)
+        bar.valueChanged.connect(self._on_scrolled)  # before the column's: it reads _follow
+        self._rows = VirtualColumn(self._scroll, column, self)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_scheme_changed)
         self._apply_style()
 
@@ -792,19 +845,26 @@ class ChatView(QWidget):
     def clear(self) -> None:
         self.remove_from(0)
 
-    def add_user_message(self, text: str, attachments: Sequence[Attachment] = ()) -> int:
-        index = len(self._bubbles)
-        bubble = _UserBubble(self, index, text, attachments)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(bubble, 6)
-        self._add(bubble, row)
+    def add_user_message(
+        self, text: str, attachments: Sequence[Attachment] = (), *, lazy: bool = False
+    ) -> int:
+        """A message the user sent (shown now), or a stored one (``lazy``: built once near)."""
+        index = self._add(_Message("user", text, attachments=tuple(attachments)))
+        if not lazy:
+            self._rows.ensure_built(index)
         return index
 
     def begin_answer(self, title: str) -> int:
-        index = len(self._bubbles)
-        self._add(_AnswerBubble(self, index, title))
+        index = self._add(_Message("assistant", title=title))
+        self._rows.ensure_built(index)  # a live answer keeps its widget until it ends
         return index
+
+    def add_answer(
+        self, title: str, text: str, *, reasoning: str = "", footer: str = "",
+        error: str | None = None,
+    ) -> int:  # fmt: skip
+        """A finished answer (e.g. from history): rendered only once it comes near the screen."""
+        return self._add(_Message("assistant", text, title, reasoning, footer, error))
 
     def append_text(self, index: int, text: str) -> None:
         self._answer(index).append(text)
@@ -814,7 +874,11 @@ class ChatView(QWidget):
 
     def add_images(self, index: int, images: Sequence[Attachment], remote: Sequence[str]) -> None:
         """Images answer ``index`` returned: shown inline; remote ones load on a click."""
-        self._answer(index).images.add(images, remote)
+        message = self._messages[index]
+        message.attachments += tuple(images)
+        message.remote += tuple(remote)
+        if isinstance(message.bubble, _AnswerBubble):  # else shown when it is built
+            message.bubble.images.add(images, remote)
 
     def finish_answer(
         self,
@@ -829,30 +893,48 @@ class ChatView(QWidget):
         if elapsed is None:
             elapsed = time.monotonic() - bubble.started
         bubble.finish(format_footer(usage, elapsed, finish_reason, stopped))
+        self._rows.schedule()  # no longer pinned: it may be far from the screen
 
     def fail_answer(self, index: int, message: str) -> None:
         self._answer(index).fail(message)
+        self._rows.schedule()
 
     def set_versions(self, index: int, number: int, count: int) -> None:
         """Message ``index`` is version ``number`` of ``count`` (‹ n/m › when more than one)."""
-        self._bubbles[index].versions.set_version(number, count)
+        message = self._messages[index]
+        message.version = (number, count)
+        if message.bubble is not None:  # else shown when it is built
+            message.bubble.versions.set_version(number, count)
 
     def message_text(self, index: int) -> str:
-        return self._bubbles[index].text()
+        message = self._messages[index]
+        return message.bubble.text() if message.bubble is not None else message.text
 
     def message_count(self) -> int:
-        return len(self._bubbles)
+        return len(self._messages)
+
+    def conversation_text(self) -> str:
+        """Every message's source, oldest first (what "copy all" copies), built or not."""
+        return "\n\n".join(self.message_text(i) for i in range(len(self._messages)))
+
+    def find(self, query: str, start: int = 0, *, backward: bool = False) -> int | None:
+        """The first message from ``start`` on (or back) whose text holds ``query``, ignoring
+        case: scrolled into view, with the match selected if its rendered text has it."""
+        needle = query.casefold()
+        order = range(start, -1, -1) if backward else range(start, len(self._messages))
+        for index in order:
+            if (
+                needle
+                and 0 <= index < len(self._messages)
+                and (needle in self.message_text(index).casefold())
+            ):
+                self._show_match(index, query)
+                return index
+        return None
 
     def remove_from(self, index: int) -> None:
-        for bubble, row in zip(self._bubbles[index:], self._rows[index:], strict=True):
-            bubble.shutdown()
-            self._column.removeItem(row)
-            while (item := row.takeAt(0)) is not None:
-                if (widget := item.widget()) is not None:
-                    widget.deleteLater()
-            row.deleteLater()
-        del self._bubbles[index:]
-        del self._rows[index:]
+        self._rows.remove_from(index)
+        del self._messages[index:]
 
     def set_dark(self, dark: bool) -> None:
         """Use the dark (or light) palette from now on, no longer following the system."""
@@ -864,15 +946,31 @@ class ChatView(QWidget):
         return self._dark
 
     def bubble(self, index: int) -> QFrame:
-        """The widget showing message ``index`` (``_UserBubble`` or ``_AnswerBubble``)."""
-        return self._bubbles[index]
+        """The widget showing message ``index`` (``_UserBubble`` or ``_AnswerBubble``), built
+        now if it was not; released again once it is far from the screen."""
+        self._rows.ensure_built(index)
+        bubble = self._messages[index].bubble
+        assert bubble is not None
+        return bubble
+
+    def built(self) -> list[int]:
+        """The messages that have widgets now (near the screen, or live)."""
+        return self._rows.built()
+
+    def refresh(self) -> None:
+        """Build what the screen shows now rather than when the event loop gets round to it."""
+        self._rows.refresh()
 
     def reasoning_text(self, index: int) -> str:
-        return self._answer(index).reasoning_text()
+        message = self._messages[index]
+        if isinstance(message.bubble, _AnswerBubble):
+            return message.bubble.reasoning_text()
+        return message.reasoning
 
     def is_rendered(self, index: int) -> bool:
         """Whether answer ``index`` shows everything received (long answers render in slices)."""
-        return self._answer(index).is_rendered()
+        bubble = self._messages[index].bubble
+        return not isinstance(bubble, _AnswerBubble) or bubble.is_rendered()
 
     def is_following(self) -> bool:
         """Whether new text scrolls into view (the user has not scrolled up)."""
@@ -882,6 +980,11 @@ class ChatView(QWidget):
         self._follow = True
         bar = self._scroll.verticalScrollBar()
         bar.setValue(bar.maximum())
+
+    def scroll_to_message(self, index: int) -> None:
+        """Show message ``index`` at the top of the screen."""
+        self._follow = False
+        self._rows.scroll_to(index)
 
     def follow_bottom(self) -> None:
         """Called after content grew: keep the newest text in view unless the user scrolled up."""
@@ -906,26 +1009,80 @@ class ChatView(QWidget):
         else:
             self.linkActivated.emit(link)
 
+    # -- rows (what ``VirtualColumn`` asks) ------------------------------------------------
+    def build_row(self, index: int) -> QLayout:
+        message = self._messages[index]
+        row = QHBoxLayout()
+        bubble: _Bubble
+        if message.role == "user":
+            bubble = _UserBubble(self, index, message.text, message.attachments)
+            row.addStretch(1)
+            row.addWidget(bubble, 6)
+        else:
+            bubble = answer = _AnswerBubble(self, index, message.title)
+            row.addWidget(answer)
+            answer.images.add(message.attachments, message.remote)
+            if message.text or message.footer or message.error is not None:
+                answer.show_stored(message.text, message.reasoning, message.footer, message.error)
+        bubble.versions.set_version(*message.version)
+        message.bubble = bubble
+        return row
+
+    def release_row(self, index: int, row: QLayout, height: int) -> None:
+        message = self._messages[index]
+        bubble, message.bubble, message.height = message.bubble, None, height
+        if isinstance(bubble, _AnswerBubble):
+            message.text, message.reasoning = bubble.text(), bubble.reasoning_text()
+            message.footer = bubble.footer.text()
+            message.error = bubble.error_label.text() if bubble.failed else None
+        if bubble is not None:
+            bubble.shutdown()
+        while (item := row.takeAt(0)) is not None:
+            if (widget := item.widget()) is not None:
+                widget.hide()
+                widget.deleteLater()
+        row.deleteLater()
+
+    def estimate_height(self, index: int, width: int) -> int:
+        """The last measured height, or a guess from the text's lines (corrected when built)."""
+        message = self._messages[index]
+        if message.height is not None:
+            return message.height
+        metrics = self.fontMetrics()
+        share = 6 / 7 if message.role == "user" else 1.0
+        per_line = max(20, int((width * share - 60) / max(1, metrics.averageCharWidth())))
+        text = message.text
+        lines = 1 + text.count("\n") + len(text) // per_line  # C-speed, whatever the length
+        chrome = 48 if message.role == "user" else 72
+        return chrome + lines * metrics.lineSpacing()
+
+    def is_pinned(self, index: int) -> bool:
+        bubble = self._messages[index].bubble
+        return isinstance(bubble, _AnswerBubble) and bubble.live
+
     # -- internals -----------------------------------------------------------------------
-    def _add(self, bubble: _Bubble, row: QHBoxLayout | None = None) -> None:
-        if row is None:
-            row = QHBoxLayout()
-            row.addWidget(bubble)
-        self._column.insertLayout(self._column.count() - 1, row)  # above the bottom stretch
-        bubble.show()  # now, not when the layout gets round to it: the first chunk may follow
-        self._bubbles.append(bubble)
-        self._rows.append(row)
-        self.scroll_to_bottom()
+    def _add(self, message: _Message) -> int:
+        self._messages.append(message)
+        self._follow = True  # a new message brings the view to the bottom
+        return self._rows.append()
 
     def _answer(self, index: int) -> _AnswerBubble:
-        bubble = self._bubbles[index]
+        bubble = self.bubble(index)
         if not isinstance(bubble, _AnswerBubble):
             raise TypeError(f"message {index} is not an answer")
         return bubble
 
-    def _on_range_changed(self, _minimum: int, maximum: int) -> None:
-        if self._follow:
-            self._scroll.verticalScrollBar().setValue(maximum)
+    def _show_match(self, index: int, query: str) -> None:
+        self.scroll_to_message(index)
+        bubble = self.bubble(index)
+        browsers = bubble.pages() if isinstance(bubble, _AnswerBubble) else [bubble.body]
+        for browser in browsers:
+            browser.moveCursor(QTextCursor.MoveOperation.Start)
+            if browser.find(query):
+                rect = browser.cursorRect()
+                point = browser.viewport().mapTo(self._scroll.widget(), rect.topLeft())
+                self._scroll.verticalScrollBar().setValue(max(0, point.y() - 40))
+                return  # the focus stays where the user types
 
     def _on_scrolled(self, value: int) -> None:
         self._follow = value >= self._scroll.verticalScrollBar().maximum() - 4
@@ -940,8 +1097,9 @@ class ChatView(QWidget):
         self._dark = dark
         self.renderer = MarkdownRenderer(theme.palette_for(dark))
         self._apply_style()
-        for bubble in self._bubbles:
-            bubble.restyle()
+        for message in self._messages:
+            if message.bubble is not None:
+                message.bubble.restyle()
 
     def _apply_style(self) -> None:
         p = self.renderer.palette

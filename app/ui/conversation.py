@@ -1,4 +1,4 @@
-"""The conversation pane: the chat view, the composer, the banner, and restoring long chats.
+"""The conversation pane: the chat view, the composer, the banner, and reopening chats.
 
 It shows one ``app.core.session.ChatSession`` and forwards the user's intent to it (send, stop,
 retry, regenerate, edit and resend). Before anything is sent it calls ``prepare()``, given by the
@@ -9,11 +9,10 @@ Neighbours hear from it through signals only.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -31,16 +30,11 @@ from . import theme
 from .banner import Banner, EmptyState
 from .chat_view import ChatView
 from .composer import ComposerBar, hint_label
+from .find_bar import FindBar
 from .preset_widgets import PresetButton
 from .resources import icon
 from .stall_notice import StallNotice
 from .turn_view import show_turn
-
-# Reopening a conversation rebuilds its bubbles; the chat view costs ~5-15 ms per message
-# (widgets, Markdown), so they are added a frame's budget at a time, and only the most recent
-# ones until the user asks for the rest.
-RESTORE_RECENT = 40
-RESTORE_BUDGET_MS = 25
 
 
 class _ViewListener:
@@ -115,8 +109,6 @@ class _ViewListener:
             self.view.remove_from(view_index)
         self.to_view = {k: v for k, v in self.to_view.items() if k < index}
         self.pane.empty_state.setVisible(index == 0)
-        if index == 0:
-            self.pane.show_earlier_strip(0)
 
     def busy_changed(self, busy: bool) -> None:
         self.pane.set_busy(busy)
@@ -140,7 +132,7 @@ class _ViewListener:
 
 
 class ConversationPane(QWidget):
-    """Banner, "earlier messages" strip, chat view, edit strip, composer (top to bottom)."""
+    """Banner, chat view, edit strip, composer (top to bottom)."""
 
     answerEnded = Signal(int)  # noqa: N815 - Qt signal naming; a session index (tests wait on it)
     conversationOpened = Signal(int)  # noqa: N815 - a restored conversation is fully shown
@@ -154,31 +146,12 @@ class ConversationPane(QWidget):
         self.prepare = prepare
         self.session: ChatSession | None = None  # attach()
         self._editing: int | None = None  # session index of the user message being edited
-        self._restore_next = 0  # the next session turn to show while a conversation is restored
-        self._restore_end = 0
-        self._restore_timer = QTimer(self)
-        self._restore_timer.setSingleShot(True)
-        self._restore_timer.setInterval(0)
-        self._restore_timer.timeout.connect(self._restore_step)
         self._build()
         self.listener = _ViewListener(self)
         self._connect()
 
     def _build(self) -> None:
         self.banner = Banner()
-        self.earlier_strip = QFrame()
-        self.earlier_strip.setObjectName("earlierStrip")
-        earlier = QHBoxLayout(self.earlier_strip)
-        earlier.setContentsMargins(16, 4, 16, 4)
-        self.earlier_label = QLabel()
-        self.earlier_label.setProperty("role", "hint")
-        self.show_earlier_button = QPushButton(self.tr("Show them"))
-        self.show_earlier_button.setObjectName("showEarlier")
-        self.show_earlier_button.setFlat(True)
-        self.show_earlier_button.setCursor(Qt.CursorShape.PointingHandCursor)
-        earlier.addWidget(self.earlier_label, 1)
-        earlier.addWidget(self.show_earlier_button)
-        self.earlier_strip.hide()
 
         self.chat_view = ChatView()
         self.empty_state = EmptyState()
@@ -190,6 +163,11 @@ class ConversationPane(QWidget):
         self.messages_area = QStackedWidget()
         self.messages_area.addWidget(self.chat_view)
 
+        view = self.chat_view
+        self.find_bar = FindBar(
+            lambda text, start, backward: view.find(text, start, backward=backward),
+            view.message_count,
+        )
         composer_frame = ComposerBar(
             self.tr("Send (Enter)"),
             self.tr("Stop the answer (Esc)"),
@@ -223,6 +201,7 @@ class ConversationPane(QWidget):
         bottom.setSpacing(4)
         self.stall_notice = StallNotice()
         bottom.addWidget(self.stall_notice)
+        bottom.addWidget(self.find_bar)
         bottom.addWidget(self.edit_strip)
         bottom.addWidget(composer_frame)
         self.preset_button = PresetButton()  # filled and acted on by the window
@@ -234,7 +213,6 @@ class ConversationPane(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.banner)
-        column.addWidget(self.earlier_strip)
         column.addWidget(self.messages_area, 1)
         column.addLayout(bottom)
 
@@ -244,7 +222,6 @@ class ConversationPane(QWidget):
         self.stop_button.clicked.connect(self.stop)
         self.stall_notice.stopRequested.connect(self.stop)
         self.cancel_edit_button.clicked.connect(self.cancel_edit)
-        self.show_earlier_button.clicked.connect(lambda: self.show_all_messages())
         view = self.chat_view
         view.stopRequested.connect(self.stop)
         view.retryRequested.connect(self._retry)
@@ -285,8 +262,6 @@ class ConversationPane(QWidget):
         self.composer.setPlaceholderText(text)
 
     def ready(self) -> bool:
-        """Every restored bubble is shown (what is sent next lands after them)."""
-        self._finish_restore()
         return self.session is not None
 
     def send(self) -> None:
@@ -313,12 +288,20 @@ class ConversationPane(QWidget):
             strip.clear()
             self.cancel_edit()
 
+    def copy_conversation(self) -> None:
+        """Every message's text, built on screen or not, to the clipboard."""
+        QGuiApplication.clipboard().setText(self.chat_view.conversation_text())
+
     def stop(self) -> None:
         if self.session is not None:
             self.session.stop()
 
     def escape(self) -> None:
-        """Esc: stop the answer, or else leave the edit."""
+        """Esc: close the find bar if typing in it, else stop the answer, or leave the edit."""
+        if self.find_bar.isVisible() and self.find_bar.edit.hasFocus():
+            self.find_bar.hide()
+            self.composer.setFocus()
+            return
         if self.session is not None and self.session.busy:
             self.stop()
         elif self._editing is not None:
@@ -328,7 +311,6 @@ class ConversationPane(QWidget):
 
     def new_chat(self) -> None:
         """A fresh conversation (the window keeps the system prompt as its starting point)."""
-        self._restore_timer.stop()
         if self.session is not None:
             self.session.clear()
         self.cancel_edit()
@@ -355,7 +337,6 @@ class ConversationPane(QWidget):
             )  # fmt: skip
         elif index is not None and self.session is not None:
             self.banner.dismiss("versions")
-            self._finish_restore()
             self.cancel_edit()
             self.session.switch_version(index, step)
 
@@ -363,7 +344,6 @@ class ConversationPane(QWidget):
         index = self.listener.session_index(view_index)
         if index is None or self.session is None or self.session.busy:
             return
-        self._finish_restore()
         self._editing = index
         self.composer.setPlainText(text)
         self.attachment_strip.set_attachments(self.session.turns[index].attachments)
@@ -380,64 +360,23 @@ class ConversationPane(QWidget):
     def set_busy(self, busy: bool) -> None:
         self.send_button.setVisible(not busy)
         self.stop_button.setVisible(busy)
-        self.show_earlier_button.setEnabled(not busy)
 
-    # ----- restoring a stored conversation --------------------------------------------------------
+    # ----- reopening a stored conversation --------------------------------------------------------
     def show_restored(self) -> None:
-        """Show the session's just-opened conversation: its most recent messages first."""
+        """Show the session's just-opened conversation, whatever its length, at once: the view
+        keeps every message's source and builds widgets only for what reaches the screen."""
         self.cancel_edit()
-        if self.session is not None:
-            self.restore_view(max(0, len(self.session.turns) - RESTORE_RECENT))
+        session = self.session
+        if session is not None:
+            self.chat_view.clear()
+            self.listener.to_view = {}
+            self.empty_state.setVisible(not session.turns)
+            for index, turn in enumerate(session.turns):
+                self.listener.restore(index, turn)
+            self.chat_view.scroll_to_bottom()
+            self.chat_view.refresh()  # the newest messages on screen now, not a frame later
+            self.conversationOpened.emit(session.conversation_id or 0)
         self.composer.setFocus()
-
-    def restore_view(self, first: int) -> None:
-        """Show the session's turns from ``first`` on, starting now and continuing a frame's
-        budget at a time (so a long conversation never freezes the window)."""
-        session = self.session
-        if session is None:
-            return
-        self._restore_timer.stop()
-        self.chat_view.clear()
-        self.listener.to_view = {}
-        self.show_earlier_strip(first)
-        self.empty_state.setVisible(not session.turns)
-        self._restore_next, self._restore_end = first, len(session.turns)
-        self._restore_step()
-
-    def _restore_step(self, budget_ms: float | None = RESTORE_BUDGET_MS) -> None:
-        session = self.session
-        if session is None:
-            return
-        deadline = None if budget_ms is None else time.perf_counter() + budget_ms / 1000
-        while self._restore_next < self._restore_end:
-            index = self._restore_next
-            self._restore_next += 1
-            self.listener.restore(index, session.turns[index])
-            if deadline is not None and time.perf_counter() >= deadline:
-                break
-        if self._restore_next < self._restore_end:
-            self._restore_timer.start()
-            return
-        self.chat_view.scroll_to_bottom()
-        self.conversationOpened.emit(session.conversation_id or 0)
-
-    def _finish_restore(self) -> None:
-        if self._restore_timer.isActive():
-            self._restore_timer.stop()
-            self._restore_step(None)
-
-    def stop_restoring(self) -> None:
-        self._restore_timer.stop()
-
-    def show_earlier_strip(self, hidden: int) -> None:
-        """Say that the first ``hidden`` messages of the conversation are not shown (0: hide)."""
-        self.earlier_strip.setVisible(hidden > 0)
-        self.earlier_label.setText(self.tr("%n earlier message(s) not shown.", "", hidden))
-
-    def show_all_messages(self) -> None:
-        """Show the whole conversation (not while an answer streams into it)."""
-        if self.session is not None and not self.session.busy:
-            self.restore_view(0)
 
     def set_dark(self, dark: bool) -> None:
         self.chat_view.set_dark(dark)

@@ -2,7 +2,7 @@
 
 The pieces, each owning one thing (docs/architecture.md "app/ui"):
 ``TargetBar`` (provider + model, live listing, credential marks), ``ConversationPane`` (chat
-view, composer, banner, restoring long conversations), ``SidePanel`` (system prompt +
+view, composer, banner, reopening conversations), ``SidePanel`` (system prompt +
 parameters) and the ``HistoryPanel``. They talk to app/core through its public API and to each
 other through the signals this window connects; the window coordinates what spans several of
 them (sending, reopening a stored conversation).
@@ -34,7 +34,7 @@ from providers.types import BaseProvider
 from . import i18n, links, theme
 from .banner import BannerAction
 from .compare_view import open_compare_window
-from .conversation import RESTORE_RECENT, ConversationPane
+from .conversation import ConversationPane
 from .credentials_dialog import CredentialsDialog
 from .error_text import window_error_text
 from .history_opener import HistoryOpener
@@ -49,7 +49,7 @@ from .welcome_flow import WelcomeFlow
 from .window_actions import WindowActions
 from .window_dialogs import WindowDialogs
 
-__all__ = ["RESTORE_RECENT", "MainWindow"]
+__all__ = ["MainWindow"]
 
 log = logging.getLogger(__name__)
 
@@ -186,6 +186,8 @@ class MainWindow(QMainWindow):
         )
         self.compare_action.triggered.connect(lambda: self.open_compare())
         self.actions.quit.triggered.connect(self.close)
+        self.actions.find.triggered.connect(conversation.find_bar.open)
+        self.actions.copy_conversation.triggered.connect(conversation.copy_conversation)
         for choice, action in self.theme_actions.items():
             action.triggered.connect(lambda _=False, c=choice: self.set_theme(c))
         self.dialogs.connect()  # Preferences, Help and View → Language
@@ -347,7 +349,6 @@ class MainWindow(QMainWindow):
         if conversation_id == session.conversation_id:
             return True
         self.banner.dismiss("conversation")  # said about the conversation shown until now
-        self.conversation.stop_restoring()
         try:
             stored = session.open_conversation(conversation_id)
         except (sqlite3.Error, KeyError, HistoryError) as error:
@@ -440,7 +441,6 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop what still runs (answers close their responses); used on close and on quit."""
         self.conversation.stop()
-        self.conversation.stop_restoring()
         self.target.shutdown()
         self.history_panel.shutdown()
         self.history_opener.cancel()
@@ -468,9 +468,6 @@ def alias_pieces(window: MainWindow) -> None:
     window.banner = conversation.banner
     window.empty_state = conversation.empty_state
     window.edit_strip = conversation.edit_strip
-    window.earlier_strip = conversation.earlier_strip
-    window.earlier_label = conversation.earlier_label
-    window.show_earlier_button = conversation.show_earlier_button
     window.listener = conversation.listener
     window.provider_picker = window.target.provider_picker
     window.model_picker = window.target.model_picker

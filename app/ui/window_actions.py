@@ -78,6 +78,16 @@ class WindowActions:
                 "Models that run on this computer: add, download, choose the default",
             )
         )
+        self.find = QAction(
+            QCoreApplication.translate("WindowActions", "&Find in the conversation…"), window
+        )
+        self.find.setShortcut(QKeySequence.StandardKey.Find)
+        self.copy_conversation = QAction(
+            QCoreApplication.translate("WindowActions", "&Copy the conversation"), window
+        )
+        self.copy_conversation.setToolTip(
+            QCoreApplication.translate("WindowActions", "Every message, as text")
+        )
         self.quit = QAction(QCoreApplication.translate("WindowActions", "&Quit"), window)
         self.quit.setShortcut(QKeySequence.StandardKey.Quit)
         self.preferences = QAction(
@@ -123,6 +133,9 @@ class WindowActions:
         file_menu.addAction(self.quit)
 
         edit_menu = menu.addMenu(QCoreApplication.translate("WindowActions", "&Edit"))
+        edit_menu.addAction(self.find)
+        edit_menu.addAction(self.copy_conversation)
+        edit_menu.addSeparator()
         edit_menu.addAction(self.preferences)
 
         provider_menu = menu.addMenu(QCoreApplication.translate("WindowActions", "&Provider"))
