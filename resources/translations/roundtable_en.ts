@@ -23,16 +23,6 @@
     </message>
 </context>
 <context>
-    <name>ConversationPane</name>
-    <message numerus="yes">
-        <source>%n earlier message(s) not shown.</source>
-        <translation>
-            <numerusform>%n earlier message not shown.</numerusform>
-            <numerusform>%n earlier messages not shown.</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
     <name>CredentialsDialog</name>
     <message numerus="yes">
         <source>Connected — %n model(s): {shown}</source>

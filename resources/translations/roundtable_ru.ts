@@ -499,10 +499,6 @@
         <translation>Запрос не удался.</translation>
     </message>
     <message>
-        <source>Show them</source>
-        <translation>Показать</translation>
-    </message>
-    <message>
         <source>Send (Enter)</source>
         <translation>Отправить (Enter)</translation>
     </message>
@@ -537,14 +533,6 @@
     <message>
         <source>Another version can be shown once the answer ends (Esc stops it).</source>
         <translation>Другую версию можно показать, когда ответ закончится (Esc останавливает его).</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n earlier message(s) not shown.</source>
-        <translation>
-            <numerusform>%n более раннее сообщение не показано.</numerusform>
-            <numerusform>%n более ранних сообщения не показаны.</numerusform>
-            <numerusform>%n более ранних сообщений не показано.</numerusform>
-        </translation>
     </message>
 </context>
 <context>
@@ -734,6 +722,33 @@
     <message>
         <source>Type the deployment name in the model box.</source>
         <translation>Введите имя развёртывания в поле модели.</translation>
+    </message>
+</context>
+<context>
+    <name>FindBar</name>
+    <message>
+        <source>Find in the conversation</source>
+        <translation>Найти в разговоре</translation>
+    </message>
+    <message>
+        <source>Previous (Shift+Enter)</source>
+        <translation>Предыдущее (Shift+Enter)</translation>
+    </message>
+    <message>
+        <source>Next (Enter)</source>
+        <translation>Следующее (Enter)</translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation>Закрыть (Esc)</translation>
+    </message>
+    <message>
+        <source>Not found</source>
+        <translation>Не найдено</translation>
+    </message>
+    <message>
+        <source>Message %1 of %2</source>
+        <translation>Сообщение %1 из %2</translation>
     </message>
 </context>
 <context>
@@ -2027,6 +2042,18 @@ Host: {host}</source>
     <message>
         <source>Models that run on this computer: add, download, choose the default</source>
         <translation>Модели, работающие на этом компьютере: добавить, загрузить, выбрать модель по умолчанию</translation>
+    </message>
+    <message>
+        <source>&amp;Find in the conversation…</source>
+        <translation>&amp;Найти в разговоре…</translation>
+    </message>
+    <message>
+        <source>&amp;Copy the conversation</source>
+        <translation>&amp;Копировать разговор</translation>
+    </message>
+    <message>
+        <source>Every message, as text</source>
+        <translation>Все сообщения текстом</translation>
     </message>
     <message>
         <source>&amp;Quit</source>

@@ -330,7 +330,6 @@ def test_switching_language_retranslates_at_once_and_keeps_user_text(
         loop.run(dialog.task)
         window.set_language("ru")
         assert dialog.forget_key.text() == "Удалить"
-        assert window.show_earlier_button.text() == "Показать"
         assert window.settings.get("language") == "ru"
         assert window.actions.languages["ru"].isChecked()
         assert window.history_panel.heading.text() == "История"
@@ -347,7 +346,6 @@ def test_switching_language_retranslates_at_once_and_keeps_user_text(
         # "Удалить" is both Remove (this dialog) and Delete (the history): the widget's own
         # classes decide
         assert dialog.forget_key.text() == "Remove"
-        assert window.show_earlier_button.text() == "Show them"  # "Показать" is also "Show"
         assert dialog._reveal.text() == "Show"  # ... here: the dialog's own context decides
         assert window.history_panel.heading.text() == "History"
         assert window.new_chat_action.text() == "New chat"
