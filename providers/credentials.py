@@ -425,7 +425,12 @@ class SecretStore:
         Keyring"), for the user to see; raises SecretStoreError when none is usable."""
         self.check()
         backend = self._backend()
-        return str(getattr(backend, "name", "") or _backend_name(backend))
+        # Our subclasses (one shared D-Bus connection) keep the name of the keyring they extend.
+        named = next(
+            (c for c in type(backend).__mro__ if c.__module__.startswith("keyring.backends.")),
+            type(backend),
+        )
+        return str(getattr(named, "name", "") or _backend_name(backend))
 
     # backend access -------------------------------------------------------------------------------
 

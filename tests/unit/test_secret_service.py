@@ -72,3 +72,8 @@ def test_threads_on_several_services_share_the_connection(services: list[str]) -
         thread.join()
     assert errors == []
     assert _bus_serial() - before - 1 == 0
+
+
+def test_the_shared_connection_keeps_keyrings_own_name_for_people(services: list[str]) -> None:
+    """Preferences shows where keys are kept: keyring's name, not our class's."""
+    assert SecretStore(services[0]).backend_label() == "SecretService Keyring"
