@@ -188,7 +188,7 @@ def test_a_server_without_models_is_shown_without_a_chat_button(
 def test_keys_in_environment_variables_are_found_by_name_only(
     monkeypatch: pytest.MonkeyPatch, no_keyring: None
 ) -> None:
-    secret = "sk-ant-test-environment-key-0042"
+    secret = "test-key-environment-0042"
     monkeypatch.setenv("ANTHROPIC_API_KEY", secret)
     monkeypatch.setenv("PPLX_API_KEY", "pplx-test-key-0043")  # Perplexity's second variable
     detection = detect(servers=[])
@@ -204,7 +204,7 @@ def test_keys_in_environment_variables_are_found_by_name_only(
 
 
 def test_a_key_kept_for_this_run_counts_as_saved(no_keyring: None) -> None:
-    secrets.keep_for_session("groq", secrets.API_KEY, "gsk-test-session-key-0044")
+    secrets.keep_for_session("groq", secrets.API_KEY, "test-key-session-0044")
     found = by_provider(detect(servers=[]))
     assert found["groq"].kind is Kind.SAVED and found["groq"].session_only
     assert found["groq"].action is Action.CHAT
@@ -218,7 +218,7 @@ def test_a_slow_keyring_neither_delays_the_scan_nor_hides_session_keys(
         return set()
 
     monkeypatch.setattr(secrets, "stored_names", stuck)
-    secrets.keep_for_session("groq", secrets.API_KEY, "gsk-test-session-key-0048")
+    secrets.keep_for_session("groq", secrets.API_KEY, "test-key-session-0048")
     started = time.monotonic()
     found = by_provider(detect(servers=[], bound=0.5))
     assert time.monotonic() - started < 0.5 + SLACK
@@ -310,7 +310,7 @@ def test_needs_welcome_only_without_conversation_and_configuration(
     assert not first_run.needs_welcome(True, providers, set(), None)
     assert not first_run.needs_welcome(False, providers, {"gemini:api_key"}, None)
     assert not first_run.needs_welcome(False, providers, set(), "ollama")
-    secrets.keep_for_session("openai", secrets.API_KEY, "sk-test-session-0046")
+    secrets.keep_for_session("openai", secrets.API_KEY, "test-key-session-0046")
     assert not first_run.needs_welcome(False, providers, set(), None)
     secrets.forget_for_session("openai", secrets.API_KEY)
     monkeypatch.setenv("XAI_API_KEY", "xai-test-0047")

@@ -133,7 +133,7 @@ def test_add_key_opens_the_dialog_and_a_save_looks_again(
     dialog = window.credentials_dialog
     assert dialog is not None and dialog.isVisible() and dialog.provider_id == "anthropic"
     loop.run(dialog.task)
-    qtbot.keyClicks(dialog.api_key, "sk-ant-test-first-run-4242")  # kept for this run only
+    qtbot.keyClicks(dialog.api_key, "test-key-first-run-4242")  # kept for this run only
     saved = loop.expect(dialog.saved)
     click(qtbot, dialog.buttons.button(QDialogButtonBox.StandardButton.Save))
     loop.run(saved)

@@ -54,11 +54,11 @@ def test_a_file_that_is_not_utf8_is_kept_aside_without_a_crash(path: Path) -> No
 
 
 def test_a_file_holding_a_secret_is_kept_aside_and_never_written_back(path: Path) -> None:
-    path.write_text(json.dumps({"providers": {"openai": {"api_key": "sk-test-not-real"}}}))
+    path.write_text(json.dumps({"providers": {"openai": {"api_key": "test-key-not-real"}}}))
     settings = Settings.load(path)
     assert settings.as_dict() == {} and "keyring" in (settings.problem or "")
     settings.theme = "dark"
-    assert "sk-test-not-real" not in path.read_text()
+    assert "test-key-not-real" not in path.read_text()
     assert len(backups(path)) == 1
 
 

@@ -22,7 +22,7 @@ from tests.app.test_first_run import StarterModel, without_local
 from tests.servers import OllamaServer, OpenWebUIServer
 
 SCREENSHOTS = Path("/tmp")  # noqa: S108 - looked at by hand, not read back by tests
-ENV_KEY = "sk-ant-test-welcome-key-5150"
+ENV_KEY = "test-key-welcome-5150"
 
 
 @pytest.fixture
@@ -151,7 +151,7 @@ def test_screenshot_without_clipping(
     welcome: Any, loop: Loop, qtbot: Any, dark: bool, monkeypatch: pytest.MonkeyPatch,
     ollama_server: OllamaServer, openwebui_server: OpenWebUIServer,
 ) -> None:  # fmt: skip
-    monkeypatch.setenv("GROQ_API_KEY", "gsk-test-screenshot-key-7000")
+    monkeypatch.setenv("GROQ_API_KEY", "test-key-screenshot-7000")
     ollama_server.models = ["llama3.2:latest", "qwen3:8b", "gemma3:4b", "mistral:7b"]
     theme.apply_theme("dark" if dark else "light")
     servers = [

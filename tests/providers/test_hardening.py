@@ -53,7 +53,7 @@ from tests.servers import (
 from tests.servers.hostile import HEAD, event
 
 #: Shaped like a real key: long enough that a cut of it is still a usable fragment.
-LONG_KEY = "sk-proj-Abc123Def456Ghi789Jkl012Mno345Pqr678Stu901Vwx"
+LONG_KEY = "test-key-Abc123Def456Ghi789Jkl012Mno345Pqr678Stu901Vwx"
 
 
 def fragments(secret: str, size: int = 8) -> list[str]:
