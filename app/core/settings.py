@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final
 
@@ -37,8 +38,38 @@ _SECRET_NAME = re.compile(
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
+@dataclass(frozen=True)
+class SettingsProblem:
+    """Why the settings file on disk was not used: facts, so the window says it in its language.
+
+    ``kind``: ``"not_utf8"``, ``"json"`` (``line``/``column``/``detail``: the parser's words),
+    ``"not_object"`` or ``"secret"`` (``detail``: which entry). ``kept_as`` is the backup's file
+    name; when the file could not be renamed, ``keep_error`` says why and nothing is saved.
+    """
+
+    path: Path
+    kind: str
+    detail: str = ""
+    line: int = 0
+    column: int = 0
+    kept_as: str | None = None
+    keep_error: str | None = None
+
+    def __str__(self) -> str:  # for logs and the command line (English)
+        kept = (
+            f"kept as {self.kept_as}"
+            if self.kept_as
+            else f"not kept aside ({self.keep_error}); changes are not saved until it is fixed"
+        )
+        return f"settings file {self.path} is damaged ({self.kind}: {self.detail}); {kept}"
+
+
 class SecretInSettingsError(ValueError):
     """A value that looks like a secret was about to be written to the settings file."""
+
+    def __init__(self, message: str, entry: str) -> None:
+        super().__init__(message)
+        self.entry = entry  # where in the file: "providers.openai.api_key"
 
 
 def is_secret_name(name: str) -> bool:
@@ -67,7 +98,8 @@ def check_no_secret(value: Any, path: str = "") -> None:
             if is_secret_name(str(key)):
                 raise SecretInSettingsError(
                     f"{where!r} names a secret; secrets are kept in the system keyring, "
-                    "never in the settings file."
+                    "never in the settings file.",
+                    where,
                 )
             check_no_secret(item, where)
     elif isinstance(value, list):
@@ -75,7 +107,8 @@ def check_no_secret(value: Any, path: str = "") -> None:
             check_no_secret(item, f"{path}[{index}]")
     elif isinstance(value, str) and url_has_password(value):
         raise SecretInSettingsError(
-            f"{path or 'the value'} is a URL with a password; keep it in the keyring instead."
+            f"{path or 'the value'} is a URL with a password; keep it in the keyring instead.",
+            path,
         )
 
 
@@ -90,7 +123,7 @@ class Settings:
         self.path = path or default_path()
         self._data: dict[str, Any] = data if data is not None else {}
         #: Why the file on disk was not used (damaged, ...): for the window to show once.
-        self.problem: str | None = None
+        self.problem: SettingsProblem | None = None
         self._read_only = False  # a damaged file that could not be kept aside is never replaced
 
     # ----- file ------------------------------------------------------------------------------
@@ -112,24 +145,28 @@ class Settings:
         try:
             data = json.loads(raw.decode("utf-8"))
         except UnicodeDecodeError:
-            settings._set_aside("it is not UTF-8 text")
+            settings._set_aside(SettingsProblem(settings.path, "not_utf8"))
             return settings
         except json.JSONDecodeError as error:
-            settings._set_aside(f"line {error.lineno}, column {error.colno}: {error.msg}")
+            settings._set_aside(
+                SettingsProblem(
+                    settings.path, "json", error.msg, line=error.lineno, column=error.colno
+                )
+            )
             return settings
         if not isinstance(data, dict):
-            settings._set_aside("it does not hold a JSON object")
+            settings._set_aside(SettingsProblem(settings.path, "not_object"))
             return settings
         try:
             check_no_secret(data)
         except SecretInSettingsError as error:
             # Someone put a secret in by hand: do not use it, and never write it back.
-            settings._set_aside(str(error))
+            settings._set_aside(SettingsProblem(settings.path, "secret", error.entry))
             return settings
         settings._data = data
         return settings
 
-    def _set_aside(self, reason: str) -> None:
+    def _set_aside(self, problem: SettingsProblem) -> None:
         """Keep the damaged file as ``<name>.damaged-<time>`` and say so in ``problem``."""
         import time  # here, not at the top: the window's start-up is timed
 
@@ -139,21 +176,14 @@ class Settings:
         while backup.exists():
             number += 1
             backup = self.path.with_name(f"{self.path.name}.damaged-{stamp}-{number}")
-        log.info("settings file %s is damaged (%s)", self.path, reason)
         try:
             os.rename(self.path, backup)
         except OSError as error:
             self._read_only = True
-            self.problem = (
-                f"The settings file {self.path} is damaged ({reason}), so the defaults are "
-                f"used. It could not be kept aside ({error.strerror or error}), so it is left "
-                "as it is and changes to the settings are not saved until you fix or remove it."
-            )
-            return
-        self.problem = (
-            f"The settings file {self.path} is damaged ({reason}), so the defaults are used. "
-            f"It was kept as {backup.name} in the same folder: copy back what you need."
-        )
+            self.problem = replace(problem, keep_error=error.strerror or str(error))
+        else:
+            self.problem = replace(problem, kept_as=backup.name)
+        log.info("%s", self.problem)
 
     def save(self) -> None:
         """Write atomically: a crash leaves either the old file or the new one, never half."""

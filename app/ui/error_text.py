@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
+from app.core.settings import SettingsProblem
 from providers.advice import Remedy, plain_reason, remedy_of
 
 
@@ -47,3 +48,34 @@ def window_error_text(error: BaseException) -> str:
     else:
         hint = QCoreApplication.translate("ErrorText", "Type the deployment name in the model box.")
     return f"{text} {hint}"
+
+
+def settings_problem_text(problem: SettingsProblem) -> str:
+    """Why the settings file was not used, what was done with it, and what to do."""
+    if problem.kind == "not_utf8":
+        reason = QCoreApplication.translate("ErrorText", "it is not UTF-8 text")
+    elif problem.kind == "json":
+        reason = QCoreApplication.translate(
+            "ErrorText", "line {line}, column {column}: {detail}"
+        ).format(line=problem.line, column=problem.column, detail=problem.detail)
+    elif problem.kind == "secret":
+        reason = QCoreApplication.translate(
+            "ErrorText", "{entry} holds a secret; secrets belong in the system keyring"
+        ).format(entry=problem.detail)
+    else:
+        reason = QCoreApplication.translate("ErrorText", "it does not hold a JSON object")
+    said = QCoreApplication.translate(
+        "ErrorText", "The settings file {path} is damaged ({reason}), so the defaults are used."
+    )
+    said = said.format(path=problem.path, reason=reason)
+    if problem.kept_as:
+        kept = QCoreApplication.translate(
+            "ErrorText", "It was kept as {name} in the same folder: copy back what you need."
+        )
+        return f"{said} {kept.format(name=problem.kept_as)}"
+    left = QCoreApplication.translate(
+        "ErrorText",
+        "It could not be kept aside ({error}), so it is left as it is and changes to the "
+        "settings are not saved until you fix or remove it.",
+    )
+    return f"{said} {left.format(error=problem.keep_error)}"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
@@ -36,7 +37,7 @@ from .banner import BannerAction
 from .compare_view import open_compare_window
 from .conversation import ConversationPane
 from .credentials_dialog import CredentialsDialog
-from .error_text import window_error_text
+from .error_text import settings_problem_text, window_error_text
 from .history_opener import HistoryOpener
 from .history_panel import HistoryPanel
 from .local_models import open_local_models
@@ -170,9 +171,7 @@ class MainWindow(QMainWindow):
         panel.newChatRequested.connect(self.new_chat)
         panel.conversationDeleted.connect(self._conversation_deleted)
         # About one conversation (exported, could not be renamed...): gone with that conversation.
-        panel.notice.connect(
-            lambda kind, text: self.banner.show_message("conversation", kind, text)
-        )
+        panel.notice.connect(partial(self.banner.show_message, "conversation"))
         self.settings_form.valuesChanged.connect(  # the marked fields fixed or unset: no banner
             lambda: self.side_panel.errors() or self.banner.dismiss("params")
         )
@@ -211,7 +210,8 @@ class MainWindow(QMainWindow):
         self.conversation.attach(self.session)
         self.target.load_providers()
         if self.settings.problem:  # a damaged settings file, kept aside: said once
-            self.banner.show_message("settings", "warning", self.settings.problem)
+            said = settings_problem_text(self.settings.problem)
+            self.banner.show_message("settings", "warning", said)
             self.settings.problem = None
         self.history_opener.open()  # now, or after an upgrade on a worker thread
 

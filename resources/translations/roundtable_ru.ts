@@ -723,6 +723,34 @@
         <source>Type the deployment name in the model box.</source>
         <translation>Введите имя развёртывания в поле модели.</translation>
     </message>
+    <message>
+        <source>it is not UTF-8 text</source>
+        <translation>это не текст в UTF-8</translation>
+    </message>
+    <message>
+        <source>line {line}, column {column}: {detail}</source>
+        <translation>строка {line}, столбец {column}: {detail}</translation>
+    </message>
+    <message>
+        <source>{entry} holds a secret; secrets belong in the system keyring</source>
+        <translation>в {entry} записан секрет; секретам место в системной связке ключей</translation>
+    </message>
+    <message>
+        <source>it does not hold a JSON object</source>
+        <translation>в нём нет объекта JSON</translation>
+    </message>
+    <message>
+        <source>The settings file {path} is damaged ({reason}), so the defaults are used.</source>
+        <translation>Файл настроек {path} повреждён ({reason}), поэтому действуют настройки по умолчанию.</translation>
+    </message>
+    <message>
+        <source>It was kept as {name} in the same folder: copy back what you need.</source>
+        <translation>Он сохранён как {name} в той же папке: перенесите оттуда то, что нужно.</translation>
+    </message>
+    <message>
+        <source>It could not be kept aside ({error}), so it is left as it is and changes to the settings are not saved until you fix or remove it.</source>
+        <translation>Отложить его не удалось ({error}), поэтому он оставлен как есть, а изменения настроек не сохраняются, пока вы его не исправите или не удалите.</translation>
+    </message>
 </context>
 <context>
     <name>FindBar</name>

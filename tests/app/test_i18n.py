@@ -22,7 +22,7 @@ from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.core.local_models import ModelStore
-from app.core.settings import Settings
+from app.core.settings import Settings, default_path
 from app.ui import i18n
 from app.ui.chat_view import format_footer
 from app.ui.compare_column import format_stats
@@ -145,6 +145,22 @@ def test_main_window_history_and_comparison_are_all_russian(
     assert [a.text() for a in menu.actions() if a.text()] == [
         "Открыть", "Переименовать", "Экспорт в Markdown…", "Экспорт в JSON…", "Удалить…"
     ]  # fmt: skip
+
+
+def test_a_damaged_settings_file_is_reported_in_russian(
+    russian: None, open_window: OpenWindow
+) -> None:
+    path = default_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('{"theme": "dark",}')
+    window = open_window()
+    said = window.banner.text.text()
+    [backup] = path.parent.glob("settings.json.damaged-*")
+    assert window.banner.isVisible() and backup.name in said and "строка 1" in said
+    # the file name, its path and the JSON parser's own words are kept as they are
+    kept = {"Expecting", "property", "name", "enclosed", "in", "double", "quotes"}
+    kept.update(_WORD.findall(f"{path} {backup.name}"))
+    assert_russian([window.banner], kept)
 
 
 @pytest.mark.qt_log_ignore("This plugin does not support raise")  # offscreen cannot raise

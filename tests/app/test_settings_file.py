@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from app.core.settings import Settings
+from app.core.settings import Settings, SettingsProblem
+from app.ui.error_text import settings_problem_text
 
 ROOT = Path(__file__).parents[2]
 
@@ -37,8 +38,9 @@ def test_a_typo_keeps_the_damaged_file_as_a_backup_and_says_so(path: Path) -> No
     [backup] = backups(path)
     assert backup.read_bytes() == damaged
     assert settings.problem is not None
-    assert "damaged" in settings.problem and "line 4" in settings.problem
-    assert backup.name in settings.problem
+    said = settings_problem_text(settings.problem)
+    assert "damaged" in said and "line 4" in said
+    assert backup.name in said
     settings.theme = "light"  # the next save writes a fresh file beside the backup
     assert json.loads(path.read_text()) == {"theme": "light"}
     assert backup.read_bytes() == damaged
@@ -48,7 +50,8 @@ def test_a_typo_keeps_the_damaged_file_as_a_backup_and_says_so(path: Path) -> No
 def test_a_file_that_is_not_utf8_is_kept_aside_without_a_crash(path: Path) -> None:
     path.write_bytes(b'{"theme": "\xff\xfe"}')
     settings = Settings.load(path)
-    assert settings.as_dict() == {} and "UTF-8" in (settings.problem or "")
+    assert settings.as_dict() == {} and settings.problem is not None
+    assert "UTF-8" in settings_problem_text(settings.problem)
     [backup] = backups(path)
     assert backup.read_bytes() == b'{"theme": "\xff\xfe"}'
 
@@ -56,7 +59,9 @@ def test_a_file_that_is_not_utf8_is_kept_aside_without_a_crash(path: Path) -> No
 def test_a_file_holding_a_secret_is_kept_aside_and_never_written_back(path: Path) -> None:
     path.write_text(json.dumps({"providers": {"openai": {"api_key": "test-key-not-real"}}}))
     settings = Settings.load(path)
-    assert settings.as_dict() == {} and "keyring" in (settings.problem or "")
+    assert settings.as_dict() == {} and settings.problem is not None
+    assert "keyring" in settings_problem_text(settings.problem)
+    assert "test-key-not-real" not in settings_problem_text(settings.problem)
     settings.theme = "dark"
     assert "test-key-not-real" not in path.read_text()
     assert len(backups(path)) == 1
@@ -73,8 +78,9 @@ def test_a_damaged_file_that_cannot_be_kept_aside_is_never_replaced(path: Path) 
     path.write_text("{typo")
     settings = Settings(path)
     settings.path = path.parent / "missing" / "settings.json"  # renaming it fails: no such file
-    settings._set_aside("test")
-    assert "not saved until you fix or remove it" in (settings.problem or "")
+    settings._set_aside(SettingsProblem(path, "not_object"))
+    assert settings.problem is not None
+    assert "not saved until you fix or remove it" in settings_problem_text(settings.problem)
     settings.set("theme", "dark")
     assert not settings.path.exists()
 
