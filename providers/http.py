@@ -119,6 +119,9 @@ class Deadline:
         )
 
 
+_RELEASED = httpx.ByteStream(b"")  # a released response's stream: empty, holds nothing
+
+
 class _GuardedStream(httpx.AsyncByteStream):
     """A response's raw byte stream that honours the total deadline and feeds a decompressor
     in small pieces (so no single decoding step can balloon)."""
@@ -320,7 +323,7 @@ async def open_stream(
             with transport_errors(label, url):
                 body = await _read_error_body(response)
         finally:
-            await response.aclose()
+            await release(response)
         failure = HTTPStatusFailure(response.status_code, response.headers, body, url)
         if response.status_code in retry.statuses and attempt < retry.max_retries:
             async with _within(deadline):
@@ -334,7 +337,17 @@ async def open_stream(
         with transport_errors(label, url):
             yield response
     finally:
+        await release(response)
+
+
+async def release(response: httpx.Response) -> None:
+    """Close ``response`` and break httpx's reference cycle (the response holds its byte stream,
+    which holds the response), so it and its request, whose body is the whole conversation, go
+    at once rather than whenever the cyclic garbage collector next runs."""
+    try:
         await response.aclose()
+    finally:
+        response.stream = _RELEASED
 
 
 @asynccontextmanager
