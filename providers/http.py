@@ -306,7 +306,12 @@ async def open_stream(
     connecting to the last byte read, ends when it passes.
     """
     attempt = 0
+    json_body = request.pop("json", None)
+    sent = None if json_body is None else _json_bytes(json_body)
     while True:
+        if sent is not None:
+            request["content"] = _sent_once(sent)
+            request["headers"] = _json_headers(request.get("headers"), sent)
         async with _within(deadline):
             with transport_errors(label, url):
                 response = await client.send(
@@ -348,6 +353,29 @@ async def release(response: httpx.Response) -> None:
         await response.aclose()
     finally:
         response.stream = _RELEASED
+
+
+def _json_bytes(value: Any) -> bytes:
+    """A JSON request body, encoded as httpx encodes ``json=``."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.encode("utf-8")
+
+
+def _json_headers(headers: Any, body: bytes) -> httpx.Headers:
+    """``headers`` plus what httpx would add for ``json=``: the length (so the body is not sent
+    chunked) and, unless given, the type."""
+    merged = httpx.Headers(headers)
+    merged["Content-Length"] = str(len(body))
+    merged.setdefault("Content-Type", "application/json")
+    return merged
+
+
+async def _sent_once(body: bytes) -> AsyncIterator[bytes]:
+    """The body as a request's content that lets go of it once sent: an ``httpx.Request`` keeps
+    bytes content as long as it lives, and something (httpx's response iterators, closed by
+    the loop a few steps after the answer) may keep the request a while. The body is the
+    whole conversation: ``open_stream`` holds it, for retries, only until it returns."""
+    yield body
 
 
 @asynccontextmanager
