@@ -127,10 +127,14 @@ class Heap:
     def growth_lines(self, before: Heap, steps: int, top: int = 15) -> list[str]:
         """What grew from ``before`` to this moment, per step (an answer), largest first."""
         per = max(steps, 1)
-        lines = [f"heap growth {before.label} -> {self.label}, MiB total (per step of {steps}):"]
+        lines = [
+            f"heap growth {before.label} -> {self.label}, MiB total (per step of {steps})  "
+            "then -> now:"
+        ]
 
         def row(name: str, now: float, then: float) -> None:
-            lines.append(f"  {name:<28} {now - then:+8.2f} ({(now - then) / per:+.4f})")
+            growth = f"{now - then:+8.2f} ({(now - then) / per:+.4f})"
+            lines.append(f"  {name:<28} {growth}  {then:8.2f} -> {now:.2f}")
 
         row("RSS", self.rss, before.rss)
         for kind, value in self.kinds.items():
