@@ -98,4 +98,3 @@ def test_a_sent_request_keeps_no_copy_of_its_body(openai_server: OpenAIServer) -
     assert received is not None and received.json == body  # the same bytes as httpx's json=
     assert received.header("content-length") == str(len(received.body))
     assert received.header("transfer-encoding") is None  # not chunked: some servers refuse it
-
