@@ -119,6 +119,9 @@ class Deadline:
         )
 
 
+_RELEASED = httpx.ByteStream(b"")  # a released response's stream: empty, holds nothing
+
+
 class _GuardedStream(httpx.AsyncByteStream):
     """A response's raw byte stream that honours the total deadline and feeds a decompressor
     in small pieces (so no single decoding step can balloon)."""
@@ -303,7 +306,12 @@ async def open_stream(
     connecting to the last byte read, ends when it passes.
     """
     attempt = 0
+    json_body = request.pop("json", None)
+    sent = None if json_body is None else _json_bytes(json_body)
     while True:
+        if sent is not None:
+            request["content"] = _sent_once(sent)
+            request["headers"] = _json_headers(request.get("headers"), sent)
         async with _within(deadline):
             with transport_errors(label, url):
                 response = await client.send(
@@ -320,7 +328,7 @@ async def open_stream(
             with transport_errors(label, url):
                 body = await _read_error_body(response)
         finally:
-            await response.aclose()
+            await release(response)
         failure = HTTPStatusFailure(response.status_code, response.headers, body, url)
         if response.status_code in retry.statuses and attempt < retry.max_retries:
             async with _within(deadline):
@@ -334,7 +342,40 @@ async def open_stream(
         with transport_errors(label, url):
             yield response
     finally:
+        await release(response)
+
+
+async def release(response: httpx.Response) -> None:
+    """Close ``response`` and break httpx's reference cycle (the response holds its byte stream,
+    which holds the response), so it and its request, whose body is the whole conversation, go
+    at once rather than whenever the cyclic garbage collector next runs."""
+    try:
         await response.aclose()
+    finally:
+        response.stream = _RELEASED
+
+
+def _json_bytes(value: Any) -> bytes:
+    """A JSON request body, encoded as httpx encodes ``json=``."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.encode("utf-8")
+
+
+def _json_headers(headers: Any, body: bytes) -> httpx.Headers:
+    """``headers`` plus what httpx would add for ``json=``: the length (so the body is not sent
+    chunked) and, unless given, the type."""
+    merged = httpx.Headers(headers)
+    merged["Content-Length"] = str(len(body))
+    merged.setdefault("Content-Type", "application/json")
+    return merged
+
+
+async def _sent_once(body: bytes) -> AsyncIterator[bytes]:
+    """The body as a request's content that lets go of it once sent: an ``httpx.Request`` keeps
+    bytes content as long as it lives, and something (httpx's response iterators, closed by
+    the loop a few steps after the answer) may keep the request a while. The body is the
+    whole conversation: ``open_stream`` holds it, for retries, only until it returns."""
+    yield body
 
 
 @asynccontextmanager

@@ -888,8 +888,12 @@ class ChatView(QWidget):
         elapsed: float | None = None,
         finish_reason: str | None = None,
         stopped: bool = False,
+        text: str | None = None,
     ) -> None:
+        """``text``: the whole answer as the session keeps it, kept (not a copy) once released."""
         bubble = self._answer(index)
+        if text is not None:
+            self._messages[index].text = text
         if elapsed is None:
             elapsed = time.monotonic() - bubble.started
         bubble.finish(format_footer(usage, elapsed, finish_reason, stopped))
@@ -1032,7 +1036,10 @@ class ChatView(QWidget):
         message = self._messages[index]
         bubble, message.bubble, message.height = message.bubble, None, height
         if isinstance(bubble, _AnswerBubble):
-            message.text, message.reasoning = bubble.text(), bubble.reasoning_text()
+            text = bubble.text()
+            if text != message.text:  # unchanged: keep the string given, not a second copy
+                message.text = text
+            message.reasoning = bubble.reasoning_text()
             message.footer = bubble.footer.text()
             message.error = bubble.error_label.text() if bubble.failed else None
         if bubble is not None:

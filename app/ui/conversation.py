@@ -87,7 +87,7 @@ class _ViewListener:
         self.pane.stall_notice.finish()
         self.view.finish_answer(
             self.to_view[index], usage=turn.usage, elapsed=turn.elapsed,
-            finish_reason=turn.finish_reason, stopped=turn.stopped,
+            finish_reason=turn.finish_reason, stopped=turn.stopped, text=turn.content,
         )  # fmt: skip
         self.pane.answerEnded.emit(index)
 

@@ -16,6 +16,8 @@ from typing import Any, TypeVar
 import qasync  # Qt's event loop as asyncio's: one loop for widgets and network I/O
 from PySide6.QtWidgets import QApplication
 
+from app.ui.loop_timers import QtTimers
+
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
@@ -79,10 +81,15 @@ def drain(loop: asyncio.AbstractEventLoop, timeout: float = 2.0) -> None:
 def create_event_loop(app: QApplication) -> asyncio.AbstractEventLoop:
     """The qasync loop, plus what ``asyncio.run`` gives every loop and qasync leaves out:
     async-generator hooks, so a stream abandoned half-read (httpx's body iterator) is closed
-    by a task on this loop instead of half-way inside the garbage collector."""
+    by a task on this loop instead of half-way inside the garbage collector; and timers that
+    are let go of when cancelled (``loop_timers``)."""
 
     class EventLoop(qasync.QEventLoop):  # type: ignore[misc]
         _saved_hooks: Any = None
+
+        def __init__(self, app: QApplication) -> None:
+            super().__init__(app)
+            self._timer = QtTimers()  # in place of qasync's, which keeps cancelled timers
 
         def _before_run_forever(self) -> None:
             super()._before_run_forever()

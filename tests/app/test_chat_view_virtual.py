@@ -251,3 +251,26 @@ def test_a_rebuilt_message_shows_its_attachments_images_and_versions_again(
         ["drawn.png"], [True], ["https://example.invalid/more.png"], "2/2",
     )  # fmt: skip
     assert view.message_text(answer) == "A red square; here is a green one."
+
+
+def test_a_released_answer_keeps_the_text_it_was_given_not_a_copy(qtbot, view: ChatView) -> None:
+    """The session keeps every answer's text for the next requests; the view keeps the same
+    string, not a second copy of each answer made when its bubble is released."""
+    texts = fill(view, 120)
+    view.add_user_message("And a live one.")
+    live = view.begin_answer("OpenAI · gpt-4o")
+    whole = ANSWER.format(n=999) * 3
+    for start in range(0, len(whole), 50):
+        view.append_text(live, whole[start : start + 50])
+    view.finish_answer(live, text=whole)
+    qtbot.waitUntil(lambda: view.is_rendered(live))
+    stored = len(texts) - 1
+    view.scroll_to_bottom()
+    settle(qtbot)
+    assert stored in view.built() and live in view.built()
+    qtbot.waitUntil(lambda: view.is_rendered(stored))
+    view.scroll_to_message(0)
+    settle(qtbot)
+    assert stored not in view.built() and live not in view.built()  # released
+    assert view.message_text(stored) is texts[stored]
+    assert view.message_text(live) is whole

@@ -14,7 +14,10 @@ runs' ratios is reported), target <= 1.2x. The baseline columns are the window b
 first answer (RSS) and the first 10 answers (time).
 
 Run:  .venv/bin/python -m tests.bench.long_session [--answers 120] [--size 20000] [--runs 1]
-The last lines are ``BENCH long_session.<figure> ...``.
+The last lines are ``BENCH long_session.<figure> ...``. ``--tracemalloc`` (slower: its figures
+are not the bench's) prints where the memory went between answer 20 and the last one: Python
+(tracemalloc, by call site and by type), the C heap (in use / free but kept) and SQLite;
+``--heap`` prints the same without tracemalloc's call sites (and its cost).
 """
 
 from __future__ import annotations
@@ -24,15 +27,18 @@ import asyncio
 import statistics
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
+from tests.bench.heap_report import Heap
 from tests.bench.stream_render import ROOT
 from tests.bench.window_child import bench_line, in_window, rss_mib, run_child, until
 
 RSS_TARGET_MIB = 0.3  # per answer
 TIME_TARGET = 1.2  # last 10 / first 10
 WARM = 10  # answers before the growth is measured
+HEAP_FROM = 20  # --tracemalloc: the answer after which growth is attributed
 
 
 def slope(values: list[float]) -> float:
@@ -43,7 +49,11 @@ def slope(values: list[float]) -> float:
     return numerator / sum((x - mean_x) ** 2 for x in range(n))
 
 
-def child(base_url: str, answers: int) -> None:
+def child(base_url: str, answers: int, frames: int, heap: bool) -> None:
+    heaps: list[Heap] = []
+    if frames:
+        tracemalloc.start(frames)
+
     async def body(window: Any) -> dict[str, Any]:
         view = window.chat_view
         ended: list[int] = []
@@ -62,8 +72,14 @@ def child(base_url: str, answers: int) -> None:
             await asyncio.sleep(0)  # painted
             times.append(time.perf_counter() - started)
             rss.append(rss_mib())
+            if (heap or frames) and number + 1 in (min(HEAP_FROM, answers // 2), answers):
+                heaps.append(Heap.take(f"answer {number + 1}"))
         built = len(view.built()) if hasattr(view, "built") else view.message_count()
-        return {"idle": idle, "times": times, "rss": rss, "built": built}
+        result = {"idle": idle, "times": times, "rss": rss, "built": built}
+        if len(heaps) == 2:
+            steps = int(heaps[1].label.split()[1]) - int(heaps[0].label.split()[1])
+            result["heap"] = heaps[1].growth_lines(heaps[0], steps)
+        return result
 
     in_window(base_url, body)
 
@@ -75,11 +91,19 @@ def main() -> None:
     parser.add_argument("--chunks", type=int, default=200, help="chunks per answer")
     parser.add_argument("--rate", type=float, default=2000.0, help="chunks per second")
     parser.add_argument("--runs", type=int, default=1, help="fresh windows (median reported)")
+    parser.add_argument(
+        "--tracemalloc", type=int, nargs="?", const=8, default=0, metavar="FRAMES",
+        help="print where memory grew from answer 20 to the last (frames per site, default 8)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--heap", action="store_true",
+        help="without tracemalloc's cost: only the C heap, SQLite and object counts",
+    )  # fmt: skip
     parser.add_argument("--child", action="store_true", help="(internal)")
     parser.add_argument("--base-url", help="(internal)")
     args = parser.parse_args()
     if args.child:
-        child(args.base_url, args.answers)
+        child(args.base_url, args.answers, args.tracemalloc, args.heap)
         return
 
     import subprocess
@@ -99,7 +123,14 @@ def main() -> None:
                 result = run_child(
                     "tests.bench.long_session", Path(tmp), "--base-url",
                     f"http://127.0.0.1:{port}/v1", "--answers", str(args.answers),
+                    "--tracemalloc", str(args.tracemalloc), *(["--heap"] if args.heap else []),
                 )  # fmt: skip
+            for line in result.get("heap", []):
+                print(line, flush=True)
+            if args.heap or args.tracemalloc:
+                series = enumerate(result["rss"], 1)
+                every = " ".join(f"{i}:{value:.1f}" for i, value in series if i % 10 == 0)
+                print(f"RSS MiB after answer {every}", flush=True)
             times, rss = result["times"], result["rss"]
             growth = slope(rss[WARM:])
             first, last = statistics.median(times[:10]), statistics.median(times[-10:])
