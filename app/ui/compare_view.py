@@ -160,7 +160,7 @@ class _RunListener:
             # The token figures are in the column's footer, beside the other columns' ones.
             widget.view.finish_answer(
                 widget.answer_index, elapsed=column.elapsed,
-                finish_reason=column.finish_reason, stopped=column.stopped,
+                finish_reason=column.finish_reason, stopped=column.stopped, text=column.text,
             )  # fmt: skip
             widget.show_stats(column)
         self.window.column_ended(column.key)

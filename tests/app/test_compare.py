@@ -708,3 +708,19 @@ def test_view_menu_action_opens_it_with_the_composer_text(
     settle(compare, loop)
     assert compare.isVisible()
     assert compare.composer.toPlainText() == "Which is faster?"
+
+
+def test_a_finished_column_answer_is_kept_once_not_copied(
+    open_compare: Any, openai_server: OpenAIServer, anthropic_server: AnthropicServer,
+    loop: Loop, qtbot: Any,
+) -> None:  # fmt: skip
+    """The run keeps each column's answer for the next requests; the column's view keeps the
+    same string (for when its bubble is released), not a second copy of every answer."""
+    openai_server.push(Stream(text=QUICK, chunk_count=4))
+    anthropic_server.push(Stream(text=QUICK, chunk_count=4))
+    window = open_compare([("openai", "gpt-4o-mini"), ("anthropic", "claude-haiku-4-5")])
+    send(window, loop, qtbot, "Hi")
+    for widget, column in zip(window.columns(), window.run.columns, strict=True):
+        assert widget.answer_index is not None
+        kept = widget.view._messages[widget.answer_index].text  # what a released bubble keeps
+        assert kept == QUICK and kept is column.text
