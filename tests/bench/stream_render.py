@@ -447,8 +447,10 @@ async def run_baseline(window: Any, base_url: str, text: str, args: argparse.Nam
 
 async def warm_up(window: Any, base_url: str) -> None:
     """What any session does once before its first long answer: imports, the first request,
-    the first Markdown render, Pygments' lexers (``ChatView`` loads them on a thread)."""
+    the first Markdown render, Pygments' lexers (``ChatView`` loads them on a thread) and
+    the render worker process (``ChatView`` starts it once shown)."""
     from app.ui.chat_view import ChatView
+    from app.ui.render_worker import shared_worker
 
     view = ChatView()
     window.set_content(view)
@@ -456,6 +458,12 @@ async def warm_up(window: Any, base_url: str) -> None:
     await stream_into(base_url, lambda chunk: view.append_text(index, chunk), 1, WARM_UP)
     view.finish_answer(index)
     await asyncio.sleep(0.5)
+    worker = shared_worker()  # started by the view's first paint, as in the app
+    for _ in range(100):
+        if worker.available() or worker.failed:
+            break
+        await asyncio.sleep(0.1)
+    print(f"render worker: {'up' if worker.available() else 'NOT available'}", flush=True)
 
 
 class GcPauses:
