@@ -46,11 +46,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLayout,
-    QPlainTextEdit,
     QScrollArea,
     QSizePolicy,
     QTextBrowser,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -59,6 +57,7 @@ from app.core.attachments import Attachment
 
 from . import links, theme
 from .attachment_view import ANSWER_IMAGE, MESSAGE_THUMBNAIL, AttachmentRow
+from .bubble_parts import ReasoningPane, tool_button
 from .deferred import after_first_paint
 from .item_line import whole_items
 from .markdown import (
@@ -126,16 +125,6 @@ class MessageBrowser(QTextBrowser):
             self.setFixedHeight(height)  # min = max: the layout gives exactly the document's height
 
 
-def _tool_button(text: str, name: str, tip: str) -> QToolButton:
-    button = QToolButton()
-    button.setText(text)
-    button.setObjectName(name)
-    button.setToolTip(tip)
-    button.setAutoRaise(True)
-    button.setCursor(Qt.CursorShape.PointingHandCursor)
-    return button
-
-
 def _copy_to_clipboard(text: str) -> None:
     QGuiApplication.clipboard().setText(text)
 
@@ -182,12 +171,12 @@ class _UserBubble(_Bubble):
         self.column.addWidget(self.body)
         if not text:
             self.body.hide()  # a message of files alone
-        self.edit_button = _tool_button(
+        self.edit_button = tool_button(
             QCoreApplication.translate("ChatView", "Edit"),
             "editButton",
             QCoreApplication.translate("ChatView", "Edit and resend this message"),
         )
-        self.copy_button = _tool_button(
+        self.copy_button = tool_button(
             QCoreApplication.translate("ChatView", "Copy"),
             "copyButton",
             QCoreApplication.translate("ChatView", "Copy this message"),
@@ -215,6 +204,7 @@ class _AnswerBubble(_Bubble):
         self.longest_flush = 0.0  # seconds, the longest flush so far (tests read it)...
         self.longest_flush_cpu = 0.0  # ...and in CPU time of this thread (no other process's)
         self.most_rendered = 0  # Markdown characters rendered in one flush, at most (tests)
+        self.worker_chars = 0  # source characters the render worker rendered (tests, benchmark)
         self.rendered_chars = 0  # source characters in the pages...
         self._shown_tail = 0  # ...and in the tail view as last rendered
         self._rendered: list[Piece] = []  # source already rendered into pages, group by group
@@ -241,23 +231,8 @@ class _AnswerBubble(_Bubble):
         self.title.setWordWrap(True)  # a long model name wraps rather than widen the window
         self.column.addWidget(self.title)
 
-        self.reasoning_toggle = _tool_button(
-            QCoreApplication.translate("ChatView", "Thinking…"),
-            "reasoningToggle",
-            QCoreApplication.translate("ChatView", "Show the reasoning"),
-        )
-        self.reasoning_toggle.setCheckable(True)
-        self.reasoning_toggle.setArrowType(Qt.ArrowType.RightArrow)
-        self.reasoning_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.reasoning_toggle.toggled.connect(self._show_reasoning)
-        self.reasoning_toggle.hide()
-        self.reasoning_view = QPlainTextEdit()
-        self.reasoning_view.setObjectName("reasoningView")
-        self.reasoning_view.setReadOnly(True)
-        self.reasoning_view.setMaximumHeight(220)
-        self.reasoning_view.hide()
-        self.column.addWidget(self.reasoning_toggle, 0, Qt.AlignmentFlag.AlignLeft)
-        self.column.addWidget(self.reasoning_view)
+        self.reasoning = ReasoningPane(self.column)
+        self.reasoning_toggle, self.reasoning_view = self.reasoning.toggle, self.reasoning.view
 
         self.body = QVBoxLayout()
         self.body.setSpacing(0)
@@ -280,22 +255,22 @@ class _AnswerBubble(_Bubble):
         self.footer.setObjectName("footer")
         self.footer.setTextFormat(Qt.TextFormat.PlainText)
         self.footer.setWordWrap(True)  # beside the buttons in a narrow pane: wraps, never widens
-        self.stop_button = _tool_button(
+        self.stop_button = tool_button(
             QCoreApplication.translate("ChatView", "Stop"),
             "stopButton",
             QCoreApplication.translate("ChatView", "Stop this answer (Esc)"),
         )
-        self.retry_button = _tool_button(
+        self.retry_button = tool_button(
             QCoreApplication.translate("ChatView", "Retry"),
             "retryButton",
             QCoreApplication.translate("ChatView", "Send the request again"),
         )
-        self.regenerate_button = _tool_button(
+        self.regenerate_button = tool_button(
             QCoreApplication.translate("ChatView", "Regenerate"),
             "regenerateButton",
             QCoreApplication.translate("ChatView", "Answer again"),
         )
-        self.copy_button = _tool_button(
+        self.copy_button = tool_button(
             QCoreApplication.translate("ChatView", "Copy"),
             "copyButton",
             QCoreApplication.translate("ChatView", "Copy this answer as Markdown"),
@@ -408,7 +383,7 @@ class _AnswerBubble(_Bubble):
             chunk = "".join(self._pending_reasoning)
             self._pending_reasoning.clear()
             self._reasoning.append(chunk)
-            self._append_reasoning_view(chunk)
+            self.reasoning.append(chunk)
         if not (self._pending or self._queue or self._tail_dirty or self._tail_backlog()):
             return
         started, cpu = time.perf_counter(), time.thread_time()
@@ -424,7 +399,10 @@ class _AnswerBubble(_Bubble):
             first = False
             self._queue.take()
             self._append_to_page(piece, rendered)
-            characters += size if here else 0  # Markdown rendered on this thread
+            if here:
+                characters += size  # Markdown rendered on this thread
+            else:
+                self.worker_chars += size
             spent = time.perf_counter() - started - elapsed
             self._seconds_per_char[here] += (spent / size - self._seconds_per_char[here]) / 4
         # A backlog this frame could not render goes to the worker (the rest of this answer's
@@ -543,10 +521,10 @@ class _AnswerBubble(_Bubble):
         self.live = False
         self._throttle.cancel()
         self.stop_button.hide()
-        self.reasoning_toggle.setText(QCoreApplication.translate("ChatView", "Reasoning"))
+        self.reasoning.finish()
         if self._pending_reasoning:
             self._reasoning.append("".join(self._pending_reasoning))
-            self._append_reasoning_view("".join(self._pending_reasoning))
+            self.reasoning.append("".join(self._pending_reasoning))
             self._pending_reasoning.clear()
         self._tail += "".join(self._pending)
         self._pending.clear()
@@ -585,23 +563,6 @@ class _AnswerBubble(_Bubble):
         self._pages = []
         self._page_chars = 0
         self.code_blocks = []
-
-    # -- reasoning -----------------------------------------------------------------------
-    def _append_reasoning_view(self, text: str) -> None:
-        self.reasoning_toggle.show()
-        bar = self.reasoning_view.verticalScrollBar()
-        at_bottom = bar.value() >= bar.maximum() - 2
-        cursor = QTextCursor(self.reasoning_view.document())
-        cursor.movePosition(QTextCursor.MoveOperation.End)
-        cursor.insertText(text)
-        if at_bottom:
-            bar.setValue(bar.maximum())
-
-    def _show_reasoning(self, shown: bool) -> None:
-        self.reasoning_view.setVisible(shown)
-        self.reasoning_toggle.setArrowType(
-            Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
-        )
 
 
 def _append_html(document: QTextDocument, html: str, piece: Piece) -> None:
