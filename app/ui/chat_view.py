@@ -75,7 +75,7 @@ from .throttle import Throttle
 from .version_switcher import VersionSwitcher
 from .virtual_column import VirtualColumn
 
-FLUSH_INTERVAL_MS = 30  # one render per frame at most (~33 fps), however fast chunks arrive
+FLUSH_INTERVAL_MS = 16  # one render per frame at most (~60 fps), however fast chunks arrive
 FLUSH_BUDGET_MS = 15  # rendering finished blocks stops before this long in one flush...
 BACKLOG_GAP_MS = 8  # ...and continues after this much time for the event loop
 PAGE_CHARS = 16_000  # source characters per page (QTextBrowser) of a long answer

@@ -27,6 +27,8 @@ lexer tables) and pause the event loop for 20-50 ms now and then, whatever the w
 
 Run:  QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.bench.stream_render
       [--size 1000000] [--chunks 20000] [--rate 2000] [--runs 1] [--profile] [--no-gc-freeze]
+      [--rates 100,200,300,400]  (KB/s: ours alone at each, the highest rate kept within the
+      lag target as an info line)
       [--shape mixed|paragraph|list|code|table|all, or several joined by commas]
 ``--shape`` picks what the answer is made of: ``mixed`` (the default) has headings, paragraphs,
 lists, code and tables between blank lines; the other shapes are ONE block without any blank
@@ -407,6 +409,7 @@ async def run_ours(window: Any, base_url: str, text: str, args: argparse.Namespa
         "longest_flush_ms": round(bubble.longest_flush * 1000, 1),
         "longest_flush_cpu_ms": round(bubble.longest_flush_cpu * 1000, 1),
         "most_rendered": bubble.most_rendered,
+        "worker_chars": bubble.worker_chars,
         "pages": len(bubble.pages()),
         "gaps": beat.long_gaps,
     }
@@ -588,6 +591,42 @@ async def bench(args: argparse.Namespace) -> list[str]:
     ]  # fmt: skip
 
 
+async def rate_sweep(args: argparse.Namespace) -> list[str]:
+    """Ours alone at each of ``--rates`` (KB/s, same answer and chunk size): its render lag,
+    and the highest rate whose lag p95 stays within the target."""
+    shape = args.shape
+    text = answer_text(args.size, shape=shape)
+    chunk_chars = len(text) / args.chunks
+    window = Window()
+    kept: list[float] = []
+    for kbps in sorted(float(rate) for rate in args.rates.split(",")):
+        sweep = argparse.Namespace(**{**vars(args), "rate": kbps * 1000 / chunk_chars})
+        process, base_url = start_server(sweep, shape)
+        try:
+            await warm_up(window, base_url)
+            gc.freeze()
+            gc.collect()
+            run = await run_ours(window, base_url, text, sweep)
+        finally:
+            process.kill()
+            process.wait(5)
+        print(
+            f"{shape} {kbps:g} KB/s total={run.total:6.2f}s stall={run.longest_stall_ms:6.1f}ms "
+            f"lag max={run.lag_max_ms:7.1f}ms p95={run.lag_p95_ms:7.1f}ms "
+            f"flushes={run.extra['flushes']} worker={run.extra['worker_chars']:,}",
+            flush=True,
+        )
+        if run.lag_p95_ms <= LAG_TARGET_MS:
+            kept.append(kbps)
+    name = "stream_render" if shape == "mixed" else f"stream_render.{shape}"
+    best = f"{max(kept):g}KB/s" if kept else "none"
+    return [
+        f"BENCH {name}.lag_p95_within_{LAG_TARGET_MS:g}ms_up_to ours={best} baseline=- "
+        f"ratio=- target=none info (of {args.rates} KB/s, {len(text):,} characters, "
+        f"{chunk_chars:.0f}-character chunks)"
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=1_000_000, help="answer characters")
@@ -600,6 +639,11 @@ def main() -> None:
         help=f"what the answer is made of: {'|'.join(SHAPES)}, or several joined by commas, or all",
     )
     parser.add_argument("--profile", action="store_true", help="cProfile ours, top 25")
+    parser.add_argument(
+        "--rates",
+        help="KB/s, e.g. 100,200,300,400: ours alone at each rate (chunk size from --size and "
+        "--chunks), and the highest rate whose render lag p95 stays within the target",
+    )
     parser.add_argument(
         "--no-gc-freeze", action="store_true", help="leave start-up objects to the collector"
     )
@@ -626,7 +670,7 @@ def main() -> None:
     loop = create_event_loop(app)  # the window's own loop: qasync plus async-generator hooks
     asyncio.set_event_loop(loop)
     try:
-        lines = run_until_done(loop, bench(args))
+        lines = run_until_done(loop, rate_sweep(args) if args.rates else bench(args))
     finally:
         drain(loop)
         loop.close()
