@@ -1,7 +1,7 @@
 """The conversation: user and assistant bubbles in a scroll area that follows the newest text.
 
 Streaming contract (docs/architecture.md, "Streaming into the UI"): ``append_text`` only stores the
-chunk and pokes a per-answer ``Throttle``; at most once per frame (30 ms) the answer's flush moves
+chunk and pokes a per-answer ``Throttle``; at most once per frame (16 ms) the answer's flush moves
 finished pieces of Markdown (found by ``markdown.PieceSplitter``) into the rendered pages, each
 rendered exactly once, and re-renders only the open tail. Nothing per chunk or per frame depends on
 the answer's total length, whatever its shape:
@@ -19,6 +19,10 @@ the answer's total length, whatever its shape:
 - a flush cuts and renders finished pieces for at most ``FLUSH_BUDGET_MS`` and leaves the rest
   for the next one, 8 ms later, so a burst (or the end of a long answer, or a theme change)
   never freezes the window for more than about one budget;
+- what a flush cannot render in its budget (a backlog: a stream faster than this thread renders)
+  goes to the render worker, a process on another core (``render_worker``); the flush then only
+  inserts and lays out the HTML that came back, in order (measured: Markdown + Pygments are ~45 %
+  of a piece's cost, Qt's parse and layout the rest);
 - answers up to 16k characters get one final render of the whole text at the end (exact
   CommonMark, one document to select in); longer ones keep their piece-by-piece render.
 
