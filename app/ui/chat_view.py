@@ -393,7 +393,7 @@ class _AnswerBubble(_Bubble):
         started, cpu = time.perf_counter(), time.thread_time()
         budget = FLUSH_BUDGET_MS / 1000
         characters = self._take_pending(started + budget * SPLIT_SHARE)
-        first, inserted = True, False
+        first = True
         while (job := self._queue.peek()) is not None:
             piece, rendered = job
             size, here = len(piece.source), rendered is None
@@ -402,7 +402,6 @@ class _AnswerBubble(_Bubble):
                 break  # would overrun this frame's budget: the next flush
             first = False
             self._queue.take()
-            inserted = True
             self._append_to_page(piece, rendered)
             if here:
                 characters += size  # Markdown rendered on this thread
@@ -415,8 +414,7 @@ class _AnswerBubble(_Bubble):
         self._queue.hand_over(self.view.renderer.palette, _copy_label())
         if self._queue or self._tail_backlog():
             self._tail_dirty = True
-            if inserted or self._tail_backlog():  # else it still shows what is in the worker
-                self.tail_view.hide()  # shown again below the pages once they have caught up
+            self.tail_view.hide()  # shown again below the pages once they have caught up
             self._throttle.set_interval(BACKLOG_GAP_MS)
             self._throttle()  # from inside the throttled call: runs after the gap
         else:
