@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
+from concurrent.futures import Future
 
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QTextDocument
 
 from app.ui.chat_view import ChatView
-from app.ui.markdown import CUT_CHARS, MarkdownRenderer, split_pieces
-from app.ui.render_worker import RenderWorker, _render, shared_worker
+from app.ui.markdown import CUT_CHARS, MarkdownRenderer, Piece, split_pieces
+from app.ui.render_worker import IN_FLIGHT_CHARS, RenderQueue, RenderWorker, _render, shared_worker
 from app.ui.theme import DARK, LIGHT
 
 MOST_RENDERED = 4 * CUT_CHARS  # Markdown characters one flush may render here, at most
@@ -136,3 +137,40 @@ def test_pieces_render_here_when_the_worker_dies(qtbot, view: ChatView, quiet_gc
     assert shown_words(view, index) == whole_words(view, text)
     assert len(bubble.code_blocks) == 200
     private.stop()
+
+
+class HeldWorker:
+    """A worker whose results the test hands out, in any order."""
+
+    failed = False
+
+    def __init__(self) -> None:
+        self.held: list[tuple[Piece, Future]] = []
+
+    def submit(self, palette, copy_label: str, piece: Piece) -> Future:
+        future: Future = Future()
+        self.held.append((piece, future))
+        return future
+
+
+def test_the_queue_gives_pieces_back_in_order_whatever_finishes_first() -> None:
+    text = mixed(400)  # ~75 KB
+    worker = HeldWorker()
+    queue = RenderQueue(worker)  # type: ignore[arg-type]
+    queue.waiting.extend(split_pieces(text))
+    queue.hand_over(LIGHT, "Copy")
+    held = list(worker.held)
+    handed = sum(len(piece.source) for piece, _ in held)
+    assert IN_FLIGHT_CHARS <= handed < IN_FLIGHT_CHARS + 4_000 and queue.waiting  # bounded
+    for piece, future in reversed(held[1:]):  # all but the first finish, last first
+        future.set_result(_render(LIGHT, "Copy", piece))
+    assert queue.peek() is None, "a later piece must wait for the first"
+    held[0][1].set_exception(RuntimeError("the worker died"))
+    assert queue.peek() == (held[0][0], None)  # rendered here instead
+    assert worker.failed
+    order: list[str] = []
+    while (job := queue.peek()) is not None:
+        order.append(job[0].source)
+        assert (job[1] is not None) == (len(order) <= len(held) and len(order) > 1)
+        queue.take()
+    assert "".join(order) == text and not queue  # the jobs, then what waited, in order
