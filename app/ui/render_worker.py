@@ -1,15 +1,16 @@
 """Finished pieces of a streamed answer rendered to HTML in a worker process, beside the GUI.
 
 Why a process: Markdown and Pygments are pure Python, ~1.2 s a MB of mixed Markdown with code
-(measured, the larger half of a piece's cost), and PySide6 keeps the GIL through Qt's own
-calls (``setHtml``, ``insertHtml``, layout), so a thread would only take turns with the GUI
-thread. A process renders on another core while the GUI thread inserts and lays out what came
-back. The worker runs the same ``MarkdownRenderer.render`` the GUI thread would, so the HTML is
-the same; code blocks are numbered when the HTML is inserted (``Rendered.numbered``).
+(measured; about half of a piece's cost, Qt's parse and layout the rest), and PySide6 keeps
+the GIL through Qt's own calls (``setHtml``, ``insertHtml``, layout), so a thread would only
+take turns with the GUI thread. A process renders on another core while the GUI thread inserts
+and lays out what came back. The worker runs the same ``MarkdownRenderer.render`` the GUI thread
+would, so the HTML is the same; code blocks are numbered when the HTML is inserted
+(``Rendered.numbered``).
 
-Only a backlog goes there (``RenderQueue``): pieces a frame cannot render in its budget. A
-short answer, a reopened one, or any answer before the worker is up or after it failed, renders
-on the GUI thread as before. Results are polled by the answer's flush (``Future.done``): nothing
+Only a backlog goes there (``RenderQueue``): pieces a frame cannot render in its budget; what
+fits renders on the GUI thread as before, and so does everything before the worker is up or
+after it failed. Results are polled by the answer's flush (``Future.done``): nothing
 crosses threads into Qt.
 """
 
@@ -70,6 +71,7 @@ class RenderWorker:
             return None
 
     def stop(self) -> None:
+        """Shut the process down (at exit); pieces render on the GUI thread from then on."""
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
