@@ -1,7 +1,7 @@
 """The conversation: user and assistant bubbles in a scroll area that follows the newest text.
 
 Streaming contract (docs/architecture.md, "Streaming into the UI"): ``append_text`` only stores the
-chunk and pokes a per-answer ``Throttle``; at most once per frame (30 ms) the answer's flush moves
+chunk and pokes a per-answer ``Throttle``; at most once per frame (16 ms) the answer's flush moves
 finished pieces of Markdown (found by ``markdown.PieceSplitter``) into the rendered pages, each
 rendered exactly once, and re-renders only the open tail. Nothing per chunk or per frame depends on
 the answer's total length, whatever its shape:
@@ -19,6 +19,10 @@ the answer's total length, whatever its shape:
 - a flush cuts and renders finished pieces for at most ``FLUSH_BUDGET_MS`` and leaves the rest
   for the next one, 8 ms later, so a burst (or the end of a long answer, or a theme change)
   never freezes the window for more than about one budget;
+- what a flush cannot render in its budget (a backlog: a stream faster than this thread renders)
+  goes to the render worker, a process on another core (``render_worker``); the flush then only
+  inserts and lays out the HTML that came back, in order (measured: Markdown + Pygments are ~45 %
+  of a piece's cost, Qt's parse and layout the rest);
 - answers up to 16k characters get one final render of the whole text at the end (exact
   CommonMark, one document to select in); longer ones keep their piece-by-piece render.
 
@@ -34,7 +38,6 @@ from __future__ import annotations
 
 import math
 import time
-from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -47,11 +50,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLayout,
-    QPlainTextEdit,
     QScrollArea,
     QSizePolicy,
     QTextBrowser,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -60,6 +61,7 @@ from app.core.attachments import Attachment
 
 from . import links, theme
 from .attachment_view import ANSWER_IMAGE, MESSAGE_THUMBNAIL, AttachmentRow
+from .bubble_parts import ReasoningPane, tool_button
 from .deferred import after_first_paint
 from .item_line import whole_items
 from .markdown import (
@@ -69,18 +71,17 @@ from .markdown import (
     MarkdownRenderer,
     Piece,
     PieceSplitter,
+    Rendered,
     is_safe_link,
-    join_pieces,
-    warm_up_lexers,
 )
+from .render_worker import RenderQueue, shared_worker, warm_up
 from .throttle import Throttle
 from .version_switcher import VersionSwitcher
 from .virtual_column import VirtualColumn
 
-FLUSH_INTERVAL_MS = 30  # one render per frame at most (~33 fps), however fast chunks arrive
+FLUSH_INTERVAL_MS = 16  # one render per frame at most (~60 fps), however fast chunks arrive
 FLUSH_BUDGET_MS = 15  # rendering finished blocks stops before this long in one flush...
 BACKLOG_GAP_MS = 8  # ...and continues after this much time for the event loop
-GROUP_CHARS = 2_000  # finished blocks rendered (and inserted) together
 PAGE_CHARS = 16_000  # source characters per page (QTextBrowser) of a long answer
 FULL_RENDER_CHARS = 16_000  # finished answers up to this size are re-rendered whole, once
 # A paragraph's pieces join into one text block up to this size: Qt lays out a whole block
@@ -126,16 +127,6 @@ class MessageBrowser(QTextBrowser):
         height = math.ceil(self.document().size().height()) + 2 * self.frameWidth()
         if height != self.minimumHeight() or height != self.maximumHeight():
             self.setFixedHeight(height)  # min = max: the layout gives exactly the document's height
-
-
-def _tool_button(text: str, name: str, tip: str) -> QToolButton:
-    button = QToolButton()
-    button.setText(text)
-    button.setObjectName(name)
-    button.setToolTip(tip)
-    button.setAutoRaise(True)
-    button.setCursor(Qt.CursorShape.PointingHandCursor)
-    return button
 
 
 def _copy_to_clipboard(text: str) -> None:
@@ -184,12 +175,12 @@ class _UserBubble(_Bubble):
         self.column.addWidget(self.body)
         if not text:
             self.body.hide()  # a message of files alone
-        self.edit_button = _tool_button(
+        self.edit_button = tool_button(
             QCoreApplication.translate("ChatView", "Edit"),
             "editButton",
             QCoreApplication.translate("ChatView", "Edit and resend this message"),
         )
-        self.copy_button = _tool_button(
+        self.copy_button = tool_button(
             QCoreApplication.translate("ChatView", "Copy"),
             "copyButton",
             QCoreApplication.translate("ChatView", "Copy this message"),
@@ -217,13 +208,16 @@ class _AnswerBubble(_Bubble):
         self.longest_flush = 0.0  # seconds, the longest flush so far (tests read it)...
         self.longest_flush_cpu = 0.0  # ...and in CPU time of this thread (no other process's)
         self.most_rendered = 0  # Markdown characters rendered in one flush, at most (tests)
+        self.worker_chars = 0  # source characters the render worker rendered (tests, benchmark)
         self.rendered_chars = 0  # source characters in the pages...
         self._shown_tail = 0  # ...and in the tail view as last rendered
         self._rendered: list[Piece] = []  # source already rendered into pages, group by group
-        self._ready: deque[Piece] = deque()  # finished pieces waiting for their one render
+        self._queue = RenderQueue(shared_worker())  # finished pieces waiting for their one render
         self._tail = ""  # source after the last finished piece, re-rendered per flush
         self._tail_dirty = False  # the tail view does not show ``_tail`` yet
-        self._seconds_per_char = 5e-6  # render + insert cost of finished pieces (running mean)
+        # Cost of a finished piece a character (running means): rendered and inserted here, or
+        # inserted only (the render worker did the rest).
+        self._seconds_per_char = {True: 5e-6, False: 2.5e-6}
         self._splitter = PieceSplitter()  # finds the finished pieces at the front of the tail
         self._pending: list[str] = []  # chunks since the last flush
         self._pending_reasoning: list[str] = []
@@ -241,23 +235,8 @@ class _AnswerBubble(_Bubble):
         self.title.setWordWrap(True)  # a long model name wraps rather than widen the window
         self.column.addWidget(self.title)
 
-        self.reasoning_toggle = _tool_button(
-            QCoreApplication.translate("ChatView", "Thinking…"),
-            "reasoningToggle",
-            QCoreApplication.translate("ChatView", "Show the reasoning"),
-        )
-        self.reasoning_toggle.setCheckable(True)
-        self.reasoning_toggle.setArrowType(Qt.ArrowType.RightArrow)
-        self.reasoning_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.reasoning_toggle.toggled.connect(self._show_reasoning)
-        self.reasoning_toggle.hide()
-        self.reasoning_view = QPlainTextEdit()
-        self.reasoning_view.setObjectName("reasoningView")
-        self.reasoning_view.setReadOnly(True)
-        self.reasoning_view.setMaximumHeight(220)
-        self.reasoning_view.hide()
-        self.column.addWidget(self.reasoning_toggle, 0, Qt.AlignmentFlag.AlignLeft)
-        self.column.addWidget(self.reasoning_view)
+        self.reasoning = ReasoningPane(self.column)
+        self.reasoning_toggle, self.reasoning_view = self.reasoning.toggle, self.reasoning.view
 
         self.body = QVBoxLayout()
         self.body.setSpacing(0)
@@ -280,22 +259,22 @@ class _AnswerBubble(_Bubble):
         self.footer.setObjectName("footer")
         self.footer.setTextFormat(Qt.TextFormat.PlainText)
         self.footer.setWordWrap(True)  # beside the buttons in a narrow pane: wraps, never widens
-        self.stop_button = _tool_button(
+        self.stop_button = tool_button(
             QCoreApplication.translate("ChatView", "Stop"),
             "stopButton",
             QCoreApplication.translate("ChatView", "Stop this answer (Esc)"),
         )
-        self.retry_button = _tool_button(
+        self.retry_button = tool_button(
             QCoreApplication.translate("ChatView", "Retry"),
             "retryButton",
             QCoreApplication.translate("ChatView", "Send the request again"),
         )
-        self.regenerate_button = _tool_button(
+        self.regenerate_button = tool_button(
             QCoreApplication.translate("ChatView", "Regenerate"),
             "regenerateButton",
             QCoreApplication.translate("ChatView", "Answer again"),
         )
-        self.copy_button = _tool_button(
+        self.copy_button = tool_button(
             QCoreApplication.translate("ChatView", "Copy"),
             "copyButton",
             QCoreApplication.translate("ChatView", "Copy this answer as Markdown"),
@@ -348,12 +327,12 @@ class _AnswerBubble(_Bubble):
             self.fail(error)
 
     def text(self) -> str:
-        pieces = [p.source for p in self._rendered] + [p.source for p in self._ready]
+        pieces = [p.source for p in [*self._rendered, *self._queue.pieces()]]
         return "".join([*pieces, self._tail, *self._pending])
 
     def is_rendered(self) -> bool:
         """Everything received so far is on screen (nothing buffered, no backlog)."""
-        idle = not self._pending and not self._ready and not self._throttle.pending
+        idle = not self._pending and not self._queue and not self._throttle.pending
         return idle and (self.live or not self._tail)
 
     def reasoning_text(self) -> str:
@@ -365,7 +344,7 @@ class _AnswerBubble(_Bubble):
 
     def code_block(self, number: int) -> str | None:
         if 0 <= number < len(self.code_blocks):
-            if number == len(self.code_blocks) - 1 and not self._ready:  # may go on in the tail
+            if number == len(self.code_blocks) - 1 and not self._queue:  # may go on in the tail
                 return self.code_blocks[number] + self._tail_continued_code
             return self.code_blocks[number]
         number -= len(self.code_blocks)
@@ -384,11 +363,11 @@ class _AnswerBubble(_Bubble):
                 self._render_whole(self.text())
             return
         # Long answers re-render piece by piece, a frame's budget at a time, like a stream.
-        pieces = [*self._rendered, *self._ready]
+        pieces = [*self._rendered, *self._queue.clear()]
         self._clear_pages()
         self._rendered = []
         self.rendered_chars = 0
-        self._ready = deque(pieces)
+        self._queue.waiting.extend(pieces)
         self._tail_dirty = True
         self._throttle.call_now()
 
@@ -408,26 +387,32 @@ class _AnswerBubble(_Bubble):
             chunk = "".join(self._pending_reasoning)
             self._pending_reasoning.clear()
             self._reasoning.append(chunk)
-            self._append_reasoning_view(chunk)
-        if not (self._pending or self._ready or self._tail_dirty or self._tail_backlog()):
+            self.reasoning.append(chunk)
+        if not (self._pending or self._queue or self._tail_dirty or self._tail_backlog()):
             return
         started, cpu = time.perf_counter(), time.thread_time()
         budget = FLUSH_BUDGET_MS / 1000
         characters = self._take_pending(started + budget * SPLIT_SHARE)
         first = True
-        while self._ready:
-            group = self._next_group()
-            size = len(group.source)
+        while (job := self._queue.peek()) is not None:
+            piece, rendered = job
+            size, here = len(piece.source), rendered is None
             elapsed = time.perf_counter() - started
-            if not first and elapsed + size * self._seconds_per_char > budget:
-                self._ready.appendleft(group)  # would overrun this frame's budget: next flush
-                break
+            if not first and elapsed + size * self._seconds_per_char[here] > budget:
+                break  # would overrun this frame's budget: the next flush
             first = False
-            self._append_to_page(group)
-            characters += size
+            self._queue.take()
+            self._append_to_page(piece, rendered)
+            if here:
+                characters += size  # Markdown rendered on this thread
+            else:
+                self.worker_chars += size
             spent = time.perf_counter() - started - elapsed
-            self._seconds_per_char += (spent / size - self._seconds_per_char) / 4
-        if self._ready or self._tail_backlog():
+            self._seconds_per_char[here] += (spent / size - self._seconds_per_char[here]) / 4
+        # A backlog this frame could not render goes to the worker (the rest of this answer's
+        # backlog with it: pieces go into the pages in order).
+        self._queue.hand_over(self.view.renderer.palette, _copy_label())
+        if self._queue or self._tail_backlog():
             self._tail_dirty = True
             self.tail_view.hide()  # shown again below the pages once they have caught up
             self._throttle.set_interval(BACKLOG_GAP_MS)
@@ -453,11 +438,11 @@ class _AnswerBubble(_Bubble):
             return 0
         pieces = self._splitter.split(self._tail, deadline=deadline)
         if pieces:
-            self._ready.extend(pieces)
+            self._queue.waiting.extend(pieces)
             self._tail = self._tail[sum(len(p.source) for p in pieces) :]
             self._tail_dirty = True
         if not self.live and not self._tail_backlog() and self._tail:
-            self._ready.append(Piece(self._tail, self._splitter.seam))
+            self._queue.waiting.append(Piece(self._tail, self._splitter.seam))
             self._tail = ""
         # A cut parses what it looks at once more, at most its window per piece cut inside.
         return sum(len(p.source) for p in pieces if p.closes is not None)
@@ -465,15 +450,6 @@ class _AnswerBubble(_Bubble):
     def _tail_backlog(self) -> bool:
         """Whether the tail holds finished pieces a deadline left there (a burst of text)."""
         return bool(self._tail) and self._splitter.backlog(self._tail)
-
-    def _next_group(self) -> Piece:
-        """Finished pieces from the backlog, about ``GROUP_CHARS`` of them (at least one)."""
-        group = [self._ready.popleft()]
-        size = len(group[0].source)
-        while self._ready and size + len(self._ready[0].source) <= GROUP_CHARS:
-            size += len(self._ready[0].source)
-            group.append(self._ready.popleft())
-        return join_pieces(group)
 
     def _show_tail(self) -> int:
         """Render the open tail (never longer than a cut) again; returns its length."""
@@ -498,14 +474,18 @@ class _AnswerBubble(_Bubble):
             _space_pages(self._pages[-1].document(), view.document())
         return len(tail)
 
-    def _append_to_page(self, piece: Piece) -> None:
-        """Render finished pieces once and append them to the last page (or a new one)."""
-        rendered = self.view.renderer.render(
-            piece.source,
-            first_code_index=len(self.code_blocks),
-            opens=piece.opens,
-            closes=piece.closes,
-        )
+    def _append_to_page(self, piece: Piece, rendered: Rendered | None = None) -> None:
+        """Render finished pieces once (unless the worker did: ``rendered``, numbered from 0)
+        and append them to the last page (or a new one)."""
+        if rendered is None:
+            rendered = self.view.renderer.render(
+                piece.source,
+                first_code_index=len(self.code_blocks),
+                opens=piece.opens,
+                closes=piece.closes,
+            )
+        else:
+            rendered = rendered.numbered(len(self.code_blocks))
         if rendered.continued_code is not None and self.code_blocks:
             self.code_blocks[-1] += rendered.continued_code
         self.code_blocks.extend(rendered.code_blocks)
@@ -536,7 +516,7 @@ class _AnswerBubble(_Bubble):
         self.code_blocks = rendered.code_blocks
         self._page_chars = self.rendered_chars = len(source)
         self._rendered = [Piece(source)]
-        self._ready.clear()
+        self._queue.clear()
 
     def _end(self) -> None:
         """The final render: short answers once as a whole, long ones block by block."""
@@ -545,10 +525,10 @@ class _AnswerBubble(_Bubble):
         self.live = False
         self._throttle.cancel()
         self.stop_button.hide()
-        self.reasoning_toggle.setText(QCoreApplication.translate("ChatView", "Reasoning"))
+        self.reasoning.finish()
         if self._pending_reasoning:
             self._reasoning.append("".join(self._pending_reasoning))
-            self._append_reasoning_view("".join(self._pending_reasoning))
+            self.reasoning.append("".join(self._pending_reasoning))
             self._pending_reasoning.clear()
         self._tail += "".join(self._pending)
         self._pending.clear()
@@ -587,23 +567,6 @@ class _AnswerBubble(_Bubble):
         self._pages = []
         self._page_chars = 0
         self.code_blocks = []
-
-    # -- reasoning -----------------------------------------------------------------------
-    def _append_reasoning_view(self, text: str) -> None:
-        self.reasoning_toggle.show()
-        bar = self.reasoning_view.verticalScrollBar()
-        at_bottom = bar.value() >= bar.maximum() - 2
-        cursor = QTextCursor(self.reasoning_view.document())
-        cursor.movePosition(QTextCursor.MoveOperation.End)
-        cursor.insertText(text)
-        if at_bottom:
-            bar.setValue(bar.maximum())
-
-    def _show_reasoning(self, shown: bool) -> None:
-        self.reasoning_view.setVisible(shown)
-        self.reasoning_toggle.setArrowType(
-            Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
-        )
 
 
 def _append_html(document: QTextDocument, html: str, piece: Piece) -> None:
@@ -721,6 +684,11 @@ def _space_pages(upper: QTextDocument, lower: QTextDocument) -> None:
     frame.setFrameFormat(frame_format)
 
 
+def _copy_label() -> str:
+    """A code block's Copy, in the window's language (the render worker has no translator)."""
+    return QCoreApplication.translate("Markdown", "Copy")
+
+
 @cache
 def _paragraph_margin() -> float:
     """The bottom margin QTextDocument gives a paragraph (<p>) of rich text."""
@@ -812,7 +780,7 @@ class ChatView(QWidget):
         super().__init__(parent)
         self.setObjectName("chatView")
         # Lexers load on a thread that competes with building the window: only once it shows.
-        after_first_paint(self, warm_up_lexers)
+        after_first_paint(self, warm_up)
         self._dark = theme.system_is_dark()
         self._follow_system = True  # until the window decides with set_dark()
         self.renderer = MarkdownRenderer(theme.palette_for(self._dark))

@@ -38,6 +38,9 @@ from .theme import Palette
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 COPY_SCHEME = "copy"  # code block header anchors: ``copy:N`` copies code block N
 IMAGE_MARK = "\N{FRAME WITH PICTURE}"
+# A code block's number before it is known: NUL never reaches the HTML otherwise (markdown-it
+# replaces it in the source with U+FFFD).
+_NUMBER_MARK = re.compile("\0([0-9]+)\0")
 # Pygments needs ~2 us a character: a longer code block stays plain so that its one render
 # cannot freeze the window for long (editors give up on highlighting huge files too).
 HIGHLIGHT_LIMIT = 20_000
@@ -63,6 +66,12 @@ class Rendered:
     html: str
     code_blocks: list[str] = field(default_factory=list)
     continued_code: str | None = None
+
+    def numbered(self, first: int) -> Rendered:
+        """Rendered with ``first_code_index=None`` (where the first number was not known yet,
+        e.g. in the render worker): its code blocks numbered from ``first`` on."""
+        html = _NUMBER_MARK.sub(lambda m: str(first + int(m[1])), self.html)
+        return replace(self, html=html)
 
 
 class MarkdownRenderer:
@@ -93,16 +102,23 @@ class MarkdownRenderer:
         self,
         text: str,
         *,
-        first_code_index: int = 0,
+        first_code_index: int | None = 0,
         opens: Seam | None = None,
         closes: Seam | None = None,
+        copy_label: str | None = None,
     ) -> Rendered:
-        """Render ``text``; its code blocks are numbered from ``first_code_index`` on.
+        """Render ``text``; its code blocks are numbered from ``first_code_index`` on (``None``:
+        not known yet, see ``Rendered.numbered``).
 
         ``opens``: ``text`` continues a block cut in two (see ``find_cut``), so its first block
         goes on where the last piece's left off; ``closes``: its last block goes on in the next.
+        ``copy_label``: the code header's Copy, when translated elsewhere (a worker process).
         """
-        env: dict[str, Any] = {"code_blocks": [], "first": first_code_index, "continued": None}
+        if copy_label is None:
+            copy_label = QCoreApplication.translate("Markdown", "Copy")
+        env: dict[str, Any] = {
+            "code_blocks": [], "first": first_code_index, "continued": None, "copy": copy_label,
+        }  # fmt: skip
         if opens is None and closes is None:
             html = self._md.render(text, env)
         else:
@@ -148,10 +164,11 @@ class MarkdownRenderer:
         if opens:
             env["continued"] = code
         else:
-            number = env["first"] + len(env["code_blocks"])
+            count = len(env["code_blocks"])
+            number = f"\0{count}\0" if env["first"] is None else str(env["first"] + count)
             env["code_blocks"].append(code)
             label = escape(language) if language else "&nbsp;"
-            copy = escape(QCoreApplication.translate("Markdown", "Copy"))
+            copy = escape(env["copy"])
             header = (
                 f'{table} margin-top: 6px; margin-bottom: 0px;"><tr><td bgcolor="{p.code_header}"'
                 f' style="padding: 3px 8px; border: {line};">'
@@ -408,8 +425,9 @@ COMMON_LANGUAGES = (
 _warm_up_started = threading.Event()
 
 
-def warm_up_lexers() -> None:
-    """Load Pygments' lexer registry and the common lexers on a background thread, once.
+def warm_up_lexers(*, block: bool = False) -> None:
+    """Load Pygments' lexer registry and the common lexers on a background thread, once
+    (``block``: here and now, as the render worker does).
 
     The first ``get_lexer_by_name`` scans plugins and compiles the lexer's regexes (~80 ms
     measured for Python): done on the GUI thread it would freeze the first streamed code block.
@@ -422,7 +440,10 @@ def warm_up_lexers() -> None:
         for language in COMMON_LANGUAGES:
             _lexer(language)
 
-    threading.Thread(target=load, name="pygments-warm-up", daemon=True).start()
+    if block:
+        load()
+    else:
+        threading.Thread(target=load, name="pygments-warm-up", daemon=True).start()
 
 
 # -- finding the end of the finished blocks ------------------------------------------------

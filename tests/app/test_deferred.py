@@ -28,11 +28,11 @@ def test_runs_once_after_the_first_paint_and_not_before(qtbot: Any) -> None:
 
 def test_the_chat_view_warms_the_lexers_only_once_shown(qtbot: Any, monkeypatch: Any) -> None:
     started: list[bool] = []
-    monkeypatch.setattr(chat_view, "warm_up_lexers", lambda: started.append(True))
+    monkeypatch.setattr(chat_view, "warm_up", lambda: started.append(True))
     view = ChatView()
     qtbot.addWidget(view)
     qtbot.wait(50)
-    assert started == [], "building a window must not start the lexer thread"
+    assert started == [], "building a window must not start the lexer thread nor the worker"
     view.resize(300, 200)
     view.show()
     qtbot.waitUntil(lambda: started == [True])

@@ -80,6 +80,19 @@ def test_code_block_numbers_continue_from_first_code_index(renderer: MarkdownRen
     assert rendered.code_blocks == ["a\n", "b\n"]
 
 
+def test_code_block_numbers_given_later_are_those_given_at_once(
+    renderer: MarkdownRenderer,
+) -> None:
+    """What the render worker does: it cannot know how many code blocks came before."""
+    source = "```\na\n```\n\nText `copy:0` and \\0.\n\n```js\nb\n```\n"
+    later = renderer.render(source, first_code_index=None, copy_label="Kopieren")
+    assert 'href="copy:\x000\x00"' in later.html and 'href="copy:0"' not in later.html
+    at_once = renderer.render(source, first_code_index=7, copy_label="Kopieren")
+    assert later.numbered(7) == at_once
+    assert 'href="copy:7"' in at_once.html and 'href="copy:8"' in at_once.html
+    assert "Kopieren" in at_once.html and ">Copy<" not in at_once.html
+
+
 def test_raw_html_is_escaped_never_passed_through(renderer: MarkdownRenderer) -> None:
     source = (
         '<script>alert(1)</script>\n\nText <img src="http://127.0.0.1:9/x.png"> and '

@@ -27,6 +27,8 @@ lexer tables) and pause the event loop for 20-50 ms now and then, whatever the w
 
 Run:  QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.bench.stream_render
       [--size 1000000] [--chunks 20000] [--rate 2000] [--runs 1] [--profile] [--no-gc-freeze]
+      [--rates 100,200,300,400]  (KB/s: ours alone at each, the highest rate kept within the
+      lag target as an info line)
       [--shape mixed|paragraph|list|code|table|all, or several joined by commas]
 ``--shape`` picks what the answer is made of: ``mixed`` (the default) has headings, paragraphs,
 lists, code and tables between blank lines; the other shapes are ONE block without any blank
@@ -373,6 +375,22 @@ def per_chunk_us(stamps: list[float], chunks: int) -> tuple[float, float]:
     return (stamps[1] - stamps[0]) / window * 1e6, (stamps[-1] - stamps[-2]) / window * 1e6
 
 
+def worker_cpu_s() -> float:
+    """CPU seconds the render worker process has used so far (0 without one): ours uses a
+    second core there, which the GUI-thread figures leave out."""
+    from app.ui.render_worker import shared_worker
+
+    pool = shared_worker()._pool
+    total = 0.0
+    for pid in list(pool._processes) if pool is not None else []:  # type: ignore[attr-defined]
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime+stime
+    return total
+
+
 async def run_ours(window: Any, base_url: str, text: str, args: argparse.Namespace) -> Run:
     from app.ui.chat_view import ChatView
 
@@ -386,6 +404,7 @@ async def run_ours(window: Any, base_url: str, text: str, args: argparse.Namespa
     beat = Heartbeat()
     beat.on_tick = lag.sample
     beat.start()
+    worker_cpu = worker_cpu_s()
     started = time.perf_counter()
     count, stamps, usage, finish = await stream_into(
         base_url, lag.sink(lambda chunk: view.append_text(index, chunk)), args.chunks
@@ -407,6 +426,8 @@ async def run_ours(window: Any, base_url: str, text: str, args: argparse.Namespa
         "longest_flush_ms": round(bubble.longest_flush * 1000, 1),
         "longest_flush_cpu_ms": round(bubble.longest_flush_cpu * 1000, 1),
         "most_rendered": bubble.most_rendered,
+        "worker_chars": bubble.worker_chars,
+        "worker_cpu_s": round(worker_cpu_s() - worker_cpu, 2),
         "pages": len(bubble.pages()),
         "gaps": beat.long_gaps,
     }
@@ -447,8 +468,10 @@ async def run_baseline(window: Any, base_url: str, text: str, args: argparse.Nam
 
 async def warm_up(window: Any, base_url: str) -> None:
     """What any session does once before its first long answer: imports, the first request,
-    the first Markdown render, Pygments' lexers (``ChatView`` loads them on a thread)."""
+    the first Markdown render, Pygments' lexers (``ChatView`` loads them on a thread) and
+    the render worker process (``ChatView`` starts it once shown)."""
     from app.ui.chat_view import ChatView
+    from app.ui.render_worker import shared_worker
 
     view = ChatView()
     window.set_content(view)
@@ -456,6 +479,12 @@ async def warm_up(window: Any, base_url: str) -> None:
     await stream_into(base_url, lambda chunk: view.append_text(index, chunk), 1, WARM_UP)
     view.finish_answer(index)
     await asyncio.sleep(0.5)
+    worker = shared_worker()  # started by the view's first paint, as in the app
+    for _ in range(100):
+        if worker.available() or worker.failed:
+            break
+        await asyncio.sleep(0.1)
+    print(f"render worker: {'up' if worker.available() else 'NOT available'}", flush=True)
 
 
 class GcPauses:
@@ -580,6 +609,45 @@ async def bench(args: argparse.Namespace) -> list[str]:
     ]  # fmt: skip
 
 
+async def rate_sweep(args: argparse.Namespace) -> list[str]:
+    """Ours alone at each of ``--rates`` (KB/s, same answer and chunk size): its render lag,
+    and the highest rate up to which every rate's lag p95 stays within the target."""
+    shape = args.shape
+    text = answer_text(args.size, shape=shape)
+    chunk_chars = len(text) / args.chunks
+    window = Window()
+    kept: list[float] = []
+    results: list[Run] = []
+    for kbps in sorted(float(rate) for rate in args.rates.split(",")):
+        sweep = argparse.Namespace(**{**vars(args), "rate": kbps * 1000 / chunk_chars})
+        process, base_url = start_server(sweep, shape)
+        try:
+            await warm_up(window, base_url)
+            gc.freeze()
+            gc.collect()
+            run = await run_ours(window, base_url, text, sweep)
+        finally:
+            process.kill()
+            process.wait(5)
+        print(
+            f"{shape} {kbps:g} KB/s total={run.total:6.2f}s stall={run.longest_stall_ms:6.1f}ms "
+            f"lag max={run.lag_max_ms:7.1f}ms p95={run.lag_p95_ms:7.1f}ms "
+            f"flushes={run.extra['flushes']} worker={run.extra['worker_chars']:,} characters, "
+            f"{run.extra['worker_cpu_s']}s CPU",
+            flush=True,
+        )
+        if run.lag_p95_ms <= LAG_TARGET_MS and len(kept) == len(results):
+            kept.append(kbps)  # this rate and every lower one within the target
+        results.append(run)
+    name = "stream_render" if shape == "mixed" else f"stream_render.{shape}"
+    best = f"{max(kept):g}KB/s" if kept else "none"
+    return [
+        f"BENCH {name}.lag_p95_within_{LAG_TARGET_MS:g}ms_up_to ours={best} baseline=- "
+        f"ratio=- target=none info (of {args.rates} KB/s, {len(text):,} characters, "
+        f"{chunk_chars:.0f}-character chunks)"
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=1_000_000, help="answer characters")
@@ -592,6 +660,11 @@ def main() -> None:
         help=f"what the answer is made of: {'|'.join(SHAPES)}, or several joined by commas, or all",
     )
     parser.add_argument("--profile", action="store_true", help="cProfile ours, top 25")
+    parser.add_argument(
+        "--rates",
+        help="KB/s, e.g. 100,200,300,400: ours alone at each rate (chunk size from --size and "
+        "--chunks), and the highest rate up to which the render lag p95 stays within the target",
+    )
     parser.add_argument(
         "--no-gc-freeze", action="store_true", help="leave start-up objects to the collector"
     )
@@ -618,7 +691,7 @@ def main() -> None:
     loop = create_event_loop(app)  # the window's own loop: qasync plus async-generator hooks
     asyncio.set_event_loop(loop)
     try:
-        lines = run_until_done(loop, bench(args))
+        lines = run_until_done(loop, rate_sweep(args) if args.rates else bench(args))
     finally:
         drain(loop)
         loop.close()

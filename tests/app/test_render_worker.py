@@ -1,0 +1,176 @@
+"""The render worker: a streamed answer's backlog rendered in another process, shown the same."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from concurrent.futures import Future
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QTextDocument
+
+from app.ui.chat_view import ChatView
+from app.ui.markdown import CUT_CHARS, MarkdownRenderer, Piece, split_pieces
+from app.ui.render_worker import IN_FLIGHT_CHARS, RenderQueue, RenderWorker, _render, shared_worker
+from app.ui.theme import DARK, LIGHT
+
+MOST_RENDERED = 4 * CUT_CHARS  # Markdown characters one flush may render here, at most
+
+
+def mixed(sections: int) -> str:
+    """Headings, paragraphs, lists, code and tables: ~650 characters a section."""
+    parts = []
+    for i in range(sections):
+        parts.append(f"## Part {i}\n\nSome *text* with `code {i}` and a [link](https://e.com/{i}).")
+        parts.append(f"- one {i}\n- two **{i}**")
+        parts.append(f"```python\ndef f_{i}(x):\n    return x * {i}  # note {i}\n```")
+        parts.append(f"| a | b |\n|---|--:|\n| {i} | {i * 2} |")
+    return "\n\n".join(parts) + "\n"
+
+
+@pytest.fixture
+def view(qtbot) -> ChatView:
+    widget = ChatView()
+    qtbot.addWidget(widget)
+    widget.resize(700, 600)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+@pytest.fixture
+def worker(qtbot) -> RenderWorker:
+    """The application's worker, up (a chat view starts it once shown, as here)."""
+    shared = shared_worker()
+    shared.start()
+    qtbot.waitUntil(lambda: shared.available() or shared.failed, timeout=30_000)
+    assert shared.available(), "the render worker did not start"
+    return shared
+
+
+@pytest.fixture
+def quiet_gc() -> Iterator[None]:
+    gc.collect()
+    gc.disable()
+    yield
+    gc.enable()
+
+
+def burst(qtbot, view: ChatView, index: int, text: str, size: int) -> None:
+    """``text`` in ``size``-character chunks, one per turn of the event loop: faster than one
+    thread renders it, so a backlog builds up."""
+    chunks = [text[i : i + size] for i in range(0, len(text), size)]
+
+    def tick() -> None:
+        if chunks:
+            view.append_text(index, chunks.pop(0))
+        else:
+            timer.stop()
+
+    timer = QTimer()
+    timer.timeout.connect(tick)
+    timer.start(0)
+    qtbot.waitUntil(lambda: not timer.isActive(), timeout=30_000)
+
+
+def shown_words(view: ChatView, index: int) -> list[str]:
+    return " ".join(page.toPlainText() for page in view.bubble(index).pages()).split()
+
+
+def whole_words(view: ChatView, text: str) -> list[str]:
+    document = QTextDocument()
+    document.setHtml(view.renderer.render(text).html)
+    return document.toPlainText().split()
+
+
+def test_the_worker_renders_a_piece_as_this_thread_would() -> None:
+    """The same HTML for every piece of a mixed answer, code numbered when it is inserted."""
+    text = mixed(20)
+    for palette in (LIGHT, DARK):
+        renderer = MarkdownRenderer(palette)
+        for number, piece in enumerate(split_pieces(text)):
+            here = renderer.render(
+                piece.source, first_code_index=number, opens=piece.opens, closes=piece.closes
+            )
+            there = _render(palette, "Copy", piece).numbered(number)
+            assert there == here
+
+
+def test_a_backlog_goes_to_the_worker_and_shows_like_one_document(
+    qtbot, view: ChatView, worker: RenderWorker, quiet_gc
+) -> None:
+    text = mixed(200)  # ~130 KB
+    index = view.begin_answer("t")
+    burst(qtbot, view, index, text, 8_000)
+    view.finish_answer(index)
+    qtbot.waitUntil(lambda: view.is_rendered(index), timeout=60_000)
+    bubble = view.bubble(index)
+    assert bubble.worker_chars > len(text) // 2, "the backlog was rendered here"
+    assert bubble.most_rendered <= MOST_RENDERED  # this thread's Markdown work per flush
+    assert view.message_text(index) == text
+    assert shown_words(view, index) == whole_words(view, text)
+    assert len(bubble.code_blocks) == 200  # one Copy per block, numbered in order
+    assert bubble.code_block(123) == "def f_123(x):\n    return x * 123  # note 123\n"
+    html = "".join(page.document().toHtml() for page in bubble.pages())
+    assert 'href="copy:199"' in html and "\0" not in html
+
+
+def test_pieces_render_here_when_the_worker_dies(qtbot, view: ChatView, quiet_gc) -> None:
+    private = RenderWorker()
+    private.start()
+    qtbot.waitUntil(lambda: private.available() or private.failed, timeout=30_000)
+    assert private.available()
+    text = mixed(200)
+    index = view.begin_answer("t")
+    bubble = view.bubble(index)
+    bubble._queue.worker = private
+    view.append_text(index, text[:60_000])
+    qtbot.waitUntil(lambda: bubble.worker_chars > 0 or bool(bubble._queue.jobs), timeout=10_000)
+    for process in list(private._pool._processes.values()):  # type: ignore[union-attr]
+        process.kill()  # mid-answer, with pieces handed over
+    burst(qtbot, view, index, text[60_000:], 8_000)
+    view.finish_answer(index)
+    qtbot.waitUntil(lambda: view.is_rendered(index), timeout=60_000)
+    assert private.failed
+    assert view.message_text(index) == text
+    assert shown_words(view, index) == whole_words(view, text)
+    assert len(bubble.code_blocks) == 200
+    private.stop()
+
+
+class HeldWorker:
+    """A worker whose results the test hands out, in any order."""
+
+    failed = False
+
+    def __init__(self) -> None:
+        self.held: list[tuple[Piece, Future]] = []
+
+    def submit(self, palette, copy_label: str, piece: Piece) -> Future:
+        future: Future = Future()
+        self.held.append((piece, future))
+        return future
+
+
+def test_the_queue_gives_pieces_back_in_order_whatever_finishes_first() -> None:
+    text = mixed(400)  # ~75 KB
+    worker = HeldWorker()
+    queue = RenderQueue(worker)  # type: ignore[arg-type]
+    queue.waiting.extend(split_pieces(text))
+    queue.hand_over(LIGHT, "Copy")
+    held = list(worker.held)
+    handed = sum(len(piece.source) for piece, _ in held)
+    assert IN_FLIGHT_CHARS <= handed < IN_FLIGHT_CHARS + 4_000 and queue.waiting  # bounded
+    for piece, future in reversed(held[1:]):  # all but the first finish, last first
+        future.set_result(_render(LIGHT, "Copy", piece))
+    assert queue.peek() is None, "a later piece must wait for the first"
+    held[0][1].set_exception(RuntimeError("the worker died"))
+    assert queue.peek() == (held[0][0], None)  # rendered here instead
+    assert worker.failed
+    order: list[str] = []
+    while (job := queue.peek()) is not None:
+        order.append(job[0].source)
+        assert (job[1] is not None) == (len(order) <= len(held) and len(order) > 1)
+        queue.take()
+    assert "".join(order) == text and not queue  # the jobs, then what waited, in order
