@@ -35,13 +35,14 @@ from .errors import (
 )
 from .i18n import _
 from .sanitize import excerpt, redact_url
+from .timeouts import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_READ_TIMEOUT,
+    DEFAULT_TOTAL_TIMEOUT,
+    READ_TIMEOUT_ENV,
+    TOTAL_TIMEOUT_ENV,
+)
 
-DEFAULT_CONNECT_TIMEOUT = 10.0
-DEFAULT_READ_TIMEOUT = 300.0
-READ_TIMEOUT_ENV = "ROUNDTABLE_READ_TIMEOUT"
-#: The whole answer, from sending the request to its last byte (``timeout`` is per read).
-DEFAULT_TOTAL_TIMEOUT = 1800.0
-TOTAL_TIMEOUT_ENV = "ROUNDTABLE_TOTAL_TIMEOUT"
 #: Decoded characters a stream may send without finishing a line or an event (memory bound;
 #: a generous image in one event stays well below).
 MAX_EVENT_CHARS = 16 * 1024 * 1024

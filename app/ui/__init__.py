@@ -2,9 +2,10 @@
 
 Import order, for start-up time: once PySide6 is loaded, its import hook
 (``shibokensupport.feature``) reads the source of every module imported after it, to honour
-``from __feature__ import ...``: measured ~0.4 ms a module, ~45 ms for the ~100 modules of
-httpx, keyring, sqlite3, Markdown and the core. So the Qt-free libraries the windows use are
-imported here, before any module of this package imports PySide6.
+``from __feature__ import ...``: measured ~0.4 ms a module. So the Qt-free modules the window
+needs before its first paint are imported here, before any module of this package imports
+PySide6. What it needs only later (the network stack, Markdown, the comparison) is not: it is
+loaded after the first paint (``warm_up``), where that cost no longer delays the window.
 """
 
 # ruff: noqa: F401 - imported for their side effect: loaded before PySide6
@@ -12,14 +13,8 @@ imported here, before any module of this package imports PySide6.
 import asyncio
 import sqlite3
 
-import markdown_it
-import pygments.formatter
-import pygments.lexers
-
-import app.core.compare
 import app.core.history
 import app.core.secrets
 import app.core.session
 import app.core.settings
-import providers.chat  # httpx
 import providers.registry

@@ -9,8 +9,10 @@ shipped files, the theme and the window style, ``spawn``) lives in ``resources``
 ``tasks``, which import no window.
 
 Start-up order (``start_window``): the loop exists first, then the main window is built and
-started (providers listed, history opened and listed) and shown: its first paint is a usable
-window (``tests/bench/startup.py`` times exactly that).
+started (providers listed by name, history opened and listed) and shown: its first paint is a
+usable window (``tests/bench/startup.py`` times exactly that). Then ``WarmUp`` loads the rest a
+step per turn of the loop: the network stack and the provider classes (the model list, the
+credential marks and the parameter form follow), the Markdown renderer, the comparison window.
 """
 
 from __future__ import annotations
@@ -21,17 +23,46 @@ import gc
 import signal
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from app.core.settings import Settings
+from providers.lazy import lazy_module
 
 from .i18n import install_language
 from .main_window import MainWindow
 from .resources import resource_path
 from .tasks import create_event_loop, drain
+from .warm_up import Step, WarmUp
+
+if TYPE_CHECKING:  # loaded by the warm-up after the first paint, deepest first
+    import httpx
+    import keyring
+    import markdown_it
+    from PIL import Image
+    from pygments import lexers as pygments_lexers
+
+    from app.core import compare
+    from providers import chat, http
+
+    from . import compare_column, compare_view, credentials_dialog, local_models, markdown
+else:
+    httpx = lazy_module("httpx")
+    keyring = lazy_module("keyring")
+    http = lazy_module("providers.http")
+    chat = lazy_module("providers.chat")
+    markdown_it = lazy_module("markdown_it")
+    pygments_lexers = lazy_module("pygments.lexers")
+    markdown = lazy_module("app.ui.markdown")
+    Image = lazy_module("PIL.Image")
+    compare = lazy_module("app.core.compare")
+    compare_column = lazy_module("app.ui.compare_column")
+    compare_view = lazy_module("app.ui.compare_view")
+    credentials_dialog = lazy_module("app.ui.credentials_dialog")
+    local_models = lazy_module("app.ui.local_models")
 
 APP_NAME = "Roundtable"
 DESKTOP_ID = "io.github.roundtable.Roundtable"
@@ -67,12 +98,27 @@ def start_window(
     loop = create_event_loop(app)
     asyncio.set_event_loop(loop)
     window = create_window(settings)
-    window.start()
+    window.start(provider_classes=False)
     window.show()
+    WarmUp(window, warm_up_steps(window))
     # Everything built so far lives as long as the app: move it out of the collector's sight, so
     # a full collection (measured 20-56 ms here) never stalls a stream.
     QTimer.singleShot(1000, gc.freeze)
     return window, loop
+
+
+def warm_up_steps(window: MainWindow) -> list[Step]:
+    """After the first paint, in this order (one step a turn of the loop; what the window
+    declared lazily and is not listed here follows): sending first, then rendering, then the
+    windows opened from menus."""
+    modules = (httpx, keyring, http, chat)
+    later = (markdown_it, pygments_lexers, markdown, Image, compare, compare_column, compare_view)
+    dialogs = (credentials_dialog, local_models)
+    return [
+        *(module.load for module in modules),
+        window.target.load_classes,  # the vendors: model list, credential marks, the form
+        *(module.load for module in (*later, *dialogs)),
+    ]
 
 
 def run_app(argv: Sequence[str] | None = None) -> int:

@@ -38,7 +38,7 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QLocale, Qt, QUrl, Signal
 from PySide6.QtGui import QGuiApplication, QTextCursor, QTextDocument
@@ -57,25 +57,26 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.attachments import Attachment
+from providers.lazy import lazy_module
 
 from . import links, theme
 from .attachment_view import ANSWER_IMAGE, MESSAGE_THUMBNAIL, AttachmentRow
 from .deferred import after_first_paint
 from .item_line import whole_items
-from .markdown import (
-    COPY_SCHEME,
-    LINE_SEPARATOR,
-    PARAGRAPH,
-    MarkdownRenderer,
-    Piece,
-    PieceSplitter,
-    is_safe_link,
-    join_pieces,
-    warm_up_lexers,
-)
 from .throttle import Throttle
 from .version_switcher import VersionSwitcher
 from .virtual_column import VirtualColumn
+
+if TYPE_CHECKING:
+    from . import markdown as md
+else:  # markdown-it and Pygments once there is Markdown to show: an empty chat has none
+    md = lazy_module("app.ui.markdown")
+
+
+def warm_up_lexers() -> None:
+    """Pygments' common lexers, compiled on a thread (``markdown.warm_up_lexers``)."""
+    md.warm_up_lexers()
+
 
 FLUSH_INTERVAL_MS = 30  # one render per frame at most (~33 fps), however fast chunks arrive
 FLUSH_BUDGET_MS = 15  # rendering finished blocks stops before this long in one flush...
@@ -219,12 +220,12 @@ class _AnswerBubble(_Bubble):
         self.most_rendered = 0  # Markdown characters rendered in one flush, at most (tests)
         self.rendered_chars = 0  # source characters in the pages...
         self._shown_tail = 0  # ...and in the tail view as last rendered
-        self._rendered: list[Piece] = []  # source already rendered into pages, group by group
-        self._ready: deque[Piece] = deque()  # finished pieces waiting for their one render
+        self._rendered: list[md.Piece] = []  # source already rendered into pages, group by group
+        self._ready: deque[md.Piece] = deque()  # finished pieces waiting for their one render
         self._tail = ""  # source after the last finished piece, re-rendered per flush
         self._tail_dirty = False  # the tail view does not show ``_tail`` yet
         self._seconds_per_char = 5e-6  # render + insert cost of finished pieces (running mean)
-        self._splitter = PieceSplitter()  # finds the finished pieces at the front of the tail
+        self._splitter = md.PieceSplitter()  # finds the finished pieces at the front of the tail
         self._pending: list[str] = []  # chunks since the last flush
         self._pending_reasoning: list[str] = []
         self._reasoning: list[str] = []
@@ -457,7 +458,7 @@ class _AnswerBubble(_Bubble):
             self._tail = self._tail[sum(len(p.source) for p in pieces) :]
             self._tail_dirty = True
         if not self.live and not self._tail_backlog() and self._tail:
-            self._ready.append(Piece(self._tail, self._splitter.seam))
+            self._ready.append(md.Piece(self._tail, self._splitter.seam))
             self._tail = ""
         # A cut parses what it looks at once more, at most its window per piece cut inside.
         return sum(len(p.source) for p in pieces if p.closes is not None)
@@ -466,14 +467,14 @@ class _AnswerBubble(_Bubble):
         """Whether the tail holds finished pieces a deadline left there (a burst of text)."""
         return bool(self._tail) and self._splitter.backlog(self._tail)
 
-    def _next_group(self) -> Piece:
+    def _next_group(self) -> md.Piece:
         """Finished pieces from the backlog, about ``GROUP_CHARS`` of them (at least one)."""
         group = [self._ready.popleft()]
         size = len(group[0].source)
         while self._ready and size + len(self._ready[0].source) <= GROUP_CHARS:
             size += len(self._ready[0].source)
             group.append(self._ready.popleft())
-        return join_pieces(group)
+        return md.join_pieces(group)
 
     def _show_tail(self) -> int:
         """Render the open tail (never longer than a cut) again; returns its length."""
@@ -498,7 +499,7 @@ class _AnswerBubble(_Bubble):
             _space_pages(self._pages[-1].document(), view.document())
         return len(tail)
 
-    def _append_to_page(self, piece: Piece) -> None:
+    def _append_to_page(self, piece: md.Piece) -> None:
         """Render finished pieces once and append them to the last page (or a new one)."""
         rendered = self.view.renderer.render(
             piece.source,
@@ -514,7 +515,7 @@ class _AnswerBubble(_Bubble):
         if new:
             self._new_page()
             seam = piece.opens
-            if seam is not None and seam.kind == PARAGRAPH and not seam.depth and self._pages[:-1]:
+            if seam and seam.kind == md.PARAGRAPH and not seam.depth and self._pages[:-1]:
                 _move_last_line(self._pages[-2].document(), self._pages[-1].document())
         _append_html(self._pages[-1].document(), rendered.html, piece)
         if new and len(self._pages) > 1:
@@ -535,7 +536,7 @@ class _AnswerBubble(_Bubble):
         page.setHtml(rendered.html)
         self.code_blocks = rendered.code_blocks
         self._page_chars = self.rendered_chars = len(source)
-        self._rendered = [Piece(source)]
+        self._rendered = [md.Piece(source)]
         self._ready.clear()
 
     def _end(self) -> None:
@@ -606,7 +607,7 @@ class _AnswerBubble(_Bubble):
         )
 
 
-def _append_html(document: QTextDocument, html: str, piece: Piece) -> None:
+def _append_html(document: QTextDocument, html: str, piece: md.Piece) -> None:
     """Append rendered HTML to a page exactly as one ``setHtml`` of it all would show it.
 
     ``QTextCursor.insertHtml`` merges the first block it inserts into the block at the cursor
@@ -621,7 +622,7 @@ def _append_html(document: QTextDocument, html: str, piece: Piece) -> None:
     cursor = QTextCursor(document)
     cursor.movePosition(QTextCursor.MoveOperation.End)
     seam = piece.opens
-    if seam is not None and seam.kind == PARAGRAPH and not seam.depth:  # not in a list item
+    if seam is not None and seam.kind == md.PARAGRAPH and not seam.depth:  # not in a list item
         last = document.lastBlock()
         if last.length() > MERGE_CHARS and _split_last_line(document):
             last = document.lastBlock()  # long enough: go on in a new block (see there)
@@ -629,7 +630,7 @@ def _append_html(document: QTextDocument, html: str, piece: Piece) -> None:
             cursor.movePosition(QTextCursor.MoveOperation.End)
             cursor.insertText(seam.joiner, last.charFormat())  # not the code span's before it
             cursor.insertHtml(html)
-            if last.next().isValid() or piece.closes is None or piece.closes.kind != PARAGRAPH:
+            if last.next().isValid() or piece.closes is None or piece.closes.kind != md.PARAGRAPH:
                 _set_margin(last, bottom=_paragraph_margin())  # the paragraph ends in this piece
             return
     position = cursor.position()
@@ -672,7 +673,7 @@ def _drop_line_break_before(cursor: QTextCursor) -> None:
     """A line that starts after a hard line break moves to a new block: the break would add an
     empty line at the end of the block it leaves."""
     document = cursor.document()
-    if cursor.position() > 0 and document.characterAt(cursor.position() - 1) == LINE_SEPARATOR:
+    if cursor.position() > 0 and document.characterAt(cursor.position() - 1) == md.LINE_SEPARATOR:
         cursor.deletePreviousChar()
 
 
@@ -815,7 +816,7 @@ class ChatView(QWidget):
         after_first_paint(self, warm_up_lexers)
         self._dark = theme.system_is_dark()
         self._follow_system = True  # until the window decides with set_dark()
-        self.renderer = MarkdownRenderer(theme.palette_for(self._dark))
+        self._renderer: md.MarkdownRenderer | None = None  # made when first needed
         self._messages: list[_Message] = []
         self._follow = True
 
@@ -995,14 +996,14 @@ class ChatView(QWidget):
     def _on_anchor(self, bubble: _AnswerBubble, url: QUrl, browser: MessageBrowser) -> None:
         """A click on a link in an answer: copy a code block, or hand a web link to the window
         (after a confirmation naming the real target when the link's text is not its target)."""
-        if url.scheme() == COPY_SCHEME:
+        if url.scheme() == md.COPY_SCHEME:
             number = url.path()
             code = bubble.code_block(int(number)) if number.isdigit() else None
             if code is not None:
                 _copy_to_clipboard(code)
             return
         link = url.toString()
-        if not is_safe_link(link):
+        if not md.is_safe_link(link):
             return
         if links.needs_confirmation(links.anchor_texts(browser.document(), url), link):
             links.confirm_open(self, url, lambda: self.linkActivated.emit(link))
@@ -1095,14 +1096,22 @@ class ChatView(QWidget):
         if dark == self._dark:
             return
         self._dark = dark
-        self.renderer = MarkdownRenderer(theme.palette_for(dark))
+        self._renderer = None  # the next render uses the new palette
         self._apply_style()
         for message in self._messages:
             if message.bubble is not None:
                 message.bubble.restyle()
 
+    @property
+    def renderer(self) -> md.MarkdownRenderer:
+        """Markdown → rich text with this view's palette (made, and markdown-it imported, on
+        first use)."""
+        if self._renderer is None:
+            self._renderer = md.MarkdownRenderer(theme.palette_for(self._dark))
+        return self._renderer
+
     def _apply_style(self) -> None:
-        p = self.renderer.palette
+        p = theme.palette_for(self._dark)
         self.setStyleSheet(
             f"""
             QWidget#chatContainer {{ background: {p.background}; }}
