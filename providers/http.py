@@ -66,6 +66,7 @@ __all__ = [
     "read_body",
     "read_timeout",
     "retry_after_seconds",
+    "tls_context",
     "total_timeout",
     "transport_errors",
 ]
@@ -191,8 +192,9 @@ async def _read_error_body(response: httpx.Response) -> bytes:
 
 
 @functools.cache
-def _tls_context() -> ssl.SSLContext:
-    """Built once: loading the CA bundle costs ~15 ms, too much for every request."""
+def tls_context() -> ssl.SSLContext:
+    """Built once: loading the CA bundle costs ~15 ms, too much for every request (the window
+    builds it in its warm-up, before the first request needs it)."""
     return httpx.create_ssl_context()
 
 
@@ -210,7 +212,7 @@ def create_client(
         trust_env=True,
         headers=headers,
         follow_redirects=False,
-        verify=_tls_context(),
+        verify=tls_context(),
     )
 
 

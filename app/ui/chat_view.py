@@ -61,7 +61,6 @@ from providers.lazy import lazy_module
 
 from . import links, theme
 from .attachment_view import ANSWER_IMAGE, MESSAGE_THUMBNAIL, AttachmentRow
-from .deferred import after_first_paint
 from .item_line import whole_items
 from .throttle import Throttle
 from .version_switcher import VersionSwitcher
@@ -71,11 +70,6 @@ if TYPE_CHECKING:
     from . import markdown as md
 else:  # markdown-it and Pygments once there is Markdown to show: an empty chat has none
     md = lazy_module("app.ui.markdown")
-
-
-def warm_up_lexers() -> None:
-    """Pygments' common lexers, compiled on a thread (``markdown.warm_up_lexers``)."""
-    md.warm_up_lexers()
 
 
 FLUSH_INTERVAL_MS = 30  # one render per frame at most (~33 fps), however fast chunks arrive
@@ -812,8 +806,6 @@ class ChatView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("chatView")
-        # Lexers load on a thread that competes with building the window: only once it shows.
-        after_first_paint(self, warm_up_lexers)
         self._dark = theme.system_is_dark()
         self._follow_system = True  # until the window decides with set_dark()
         self._renderer: md.MarkdownRenderer | None = None  # made when first needed

@@ -10,7 +10,7 @@ long (the bench prints the longest stall); the first send, render or click then 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -24,16 +24,17 @@ Step = Callable[[], Any]
 
 
 class WarmUp(QObject):
-    """Runs ``steps`` after ``widget``'s first paint, one per turn of the loop; then loads
+    """Runs ``steps`` after ``widget``'s first paint, one per turn of the loop (an iterator is
+    read a step at a time, so a step may name what the ones before it loaded); then loads
     whatever else was declared with ``providers.lazy.lazy_module`` and is not loaded yet (one
     module a turn too), and emits ``finished``."""
 
     finished = Signal()
 
-    def __init__(self, widget: QWidget, steps: Sequence[Step]) -> None:
+    def __init__(self, widget: QWidget, steps: Iterable[Step]) -> None:
         super().__init__(widget)
         self.setObjectName("warmUp")
-        self._steps = list(steps)
+        self._steps = iter(steps)
         self.done = False
         self.seconds = 0.0  # from the first step to the last (the bench's info line)
         self._started = 0.0
@@ -44,12 +45,14 @@ class WarmUp(QObject):
         self._next()
 
     def _next(self) -> None:
-        if not self._steps:
-            self._steps = [lazy.load for lazy in declared() if not lazy.loaded]
-            if not self._steps:
-                self.done = True
-                self.seconds = time.monotonic() - self._started
-                self.finished.emit()
-                return
-        self._steps.pop(0)()
+        step = next(self._steps, None)
+        if step is None:
+            self._steps = iter([lazy.load for lazy in declared() if not lazy.loaded])
+            step = next(self._steps, None)
+        if step is None:
+            self.done = True
+            self.seconds = time.monotonic() - self._started
+            self.finished.emit()
+            return
+        step()
         QTimer.singleShot(0, self._next)
