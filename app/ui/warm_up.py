@@ -9,6 +9,7 @@ long (the bench prints the longest stall); the first send, render or click then 
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -21,6 +22,8 @@ from providers.lazy import declared
 from .deferred import after_first_paint
 
 Step = Callable[[], Any]
+
+log = logging.getLogger(__name__)
 
 
 class WarmUp(QObject):
@@ -38,6 +41,7 @@ class WarmUp(QObject):
         self.done = False
         self.seconds = 0.0  # from the first step to the last (the bench's info line)
         self._started = 0.0
+        self._rest = False  # the declared modules not loaded yet: queued after ``steps``
         after_first_paint(widget, self._begin)
 
     def _begin(self) -> None:
@@ -46,7 +50,8 @@ class WarmUp(QObject):
 
     def _next(self) -> None:
         step = next(self._steps, None)
-        if step is None:
+        if step is None and not self._rest:  # once: a module that failed is not tried again
+            self._rest = True
             self._steps = iter([lazy.load for lazy in declared() if not lazy.loaded])
             step = next(self._steps, None)
         if step is None:
@@ -54,5 +59,8 @@ class WarmUp(QObject):
             self.seconds = time.monotonic() - self._started
             self.finished.emit()
             return
-        step()
+        try:
+            step()
+        except Exception:  # only a head start: what failed fails again, and is said, when used
+            log.warning("a warm-up step failed", exc_info=True)
         QTimer.singleShot(0, self._next)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.ui.deferred import after_first_paint
 from app.ui.warm_up import WarmUp
+from providers import lazy
 from providers.lazy import declared, lazy_module
 
 
@@ -51,3 +52,23 @@ def test_the_warm_up_runs_after_the_first_paint_a_step_a_turn_then_the_lazy_rest
     assert calls == ["first", "second after ['first']"]
     assert lazy.loaded and "tabnanny" in sys.modules
     assert all(module.loaded for module in declared())
+
+
+def test_a_failing_warm_up_step_is_logged_and_the_rest_still_runs(
+    qtbot: Any, caplog: Any, monkeypatch: Any
+) -> None:
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    calls: list[str] = []
+
+    def broken() -> None:
+        raise ModuleNotFoundError("No module named 'not_installed'")
+
+    missing = "no_such_module_for_the_warm_up"  # declared only for this test: fails once
+    monkeypatch.setitem(lazy._declared, missing, lazy.LazyModule(missing))
+    warm_up = WarmUp(widget, [broken, lambda: calls.append("after")])
+    widget.show()
+    with qtbot.waitSignal(warm_up.finished, timeout=10_000):
+        pass
+    assert calls == ["after"] and warm_up.done
+    assert caplog.text.count("a warm-up step failed") == 2  # the step and the module
