@@ -54,8 +54,8 @@ else:
     markdown = lazy_module("app.ui.markdown")
 
 #: What sending needs, deepest first: one module a turn of the loop keeps each step short
-#: (~5-25 ms measured after PySide6, whose import hook reads each module's source); the last
-#: ones are what httpx loads on its first request.
+#: (measured ~5-25 ms each, where the whole network stack at once held the loop ~100 ms); the
+#: last ones are what httpx loads on its first request.
 SENDING = (
     "urllib.request", "click", "httpx", "keyring", "jeepney",
     "cryptography.hazmat.primitives.ciphers", "secretstorage", "providers.http", "providers.chat",
@@ -110,11 +110,10 @@ def start_window(
 def warm_up_steps(window: MainWindow) -> Iterator[Step]:
     """The window's warm-up after its first paint, a step a turn of the loop (what the window
     declared lazily and is not loaded here follows): sending first, then rendering (the
-    Pygments lexers of common languages too, ~2-30 ms each), then the windows menus open."""
+    Pygments lexers of common languages too, ~2-30 ms each), then what the menus open."""
     yield from (lazy_module(name).load for name in SENDING)
-    yield (
-        lambda: http.tls_context()
-    )  # the CA bundle, before the first request (the first-run scan's)
+    # The CA bundle, before the first request needs it (the first-run scan's, just after).
+    yield lambda: http.tls_context()
     yield window.target.load_classes  # the vendors: model list, credential marks, the form
     yield from (lazy_module(name).load for name in RENDERING)
     yield markdown.load

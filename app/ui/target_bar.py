@@ -47,6 +47,7 @@ class TargetBar(QWidget):
         self.settings = settings
         self._providers: dict[str, type[BaseProvider]] = {}  # the classes: ``providers``
         self._classes_loaded = False
+        self._picked_early = False  # a provider picked while only the names were listed
         self.models_task: asyncio.Task[Any] | None = None
         self.credentials_task: asyncio.Task[Any] | None = None
         self.keyring_error: str | None = None
@@ -120,9 +121,10 @@ class TargetBar(QWidget):
         self._classes_loaded = True
         self._providers = dict(registry.all_providers())
         entries = [(pid, provider_label(p)) for pid, p in self._providers.items()]
-        chosen = self.provider_picker.current_id()
+        chosen = self.provider_picker.current_id() if self._picked_early else None
         if entries != self.provider_picker.entries():  # a plugin, or a module since missing
             self.provider_picker.set_providers(entries)
+        # The user's pick, else the start choice again: it may be a plugin's, named only now.
         wanted = chosen if chosen in self._providers else self._start_choice(list(self._providers))
         if wanted is None:
             self.notice.emit(
@@ -173,6 +175,7 @@ class TargetBar(QWidget):
         if save:
             self.settings.provider_id = pid
         if not self._classes_loaded:
+            self._picked_early = True
             self.load_classes()  # goes on with the picker's choice: this one
             return
         provider = self._providers.get(pid)

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 
 from app.core.settings import Settings
 from app.ui.main_window import MainWindow
+from providers import registry
 from providers.vendors.openai import OpenAI
 from tests.app.conftest import Loop
 from tests.servers import DEFAULT_KEY, OpenAIServer
@@ -148,3 +149,37 @@ def test_a_provider_picked_before_the_classes_load_is_kept(
     assert Settings.load().provider_id == "anthropic"
     loop.run(window.models_task)
     loop.run(window.credentials_task)
+
+
+def test_a_plugin_saved_as_the_provider_is_selected_once_the_classes_load(
+    qtbot: Any,
+    loop: Loop,
+    openai_server: OpenAIServer,
+    keyring_service: str,
+    monkeypatch: Any,
+) -> None:
+    """Plugins are named only when the classes load: the saved choice is applied then."""
+
+    class MyPlugin(OpenAI):
+        id = "myplugin"
+        label = "My plugin"
+
+    monkeypatch.setenv("OPENAI_API_KEY", DEFAULT_KEY)
+    monkeypatch.setattr(OpenAI, "models", [])
+    monkeypatch.setattr(registry, "_plugins", lambda: [MyPlugin])
+    registry.all_providers.cache_clear()
+    try:
+        settings = Settings.load()
+        settings.provider_id = "myplugin"
+        settings.set_connection_for("myplugin", base_url=openai_server.base_url, proxy=None)
+        window = MainWindow(settings)
+        qtbot.addWidget(window)
+        window.start(provider_classes=False)
+        assert "myplugin" not in window.provider_picker.ids()
+        window.target.load_classes()
+        assert window.provider_picker.current_id() == "myplugin"
+        assert window.side_panel.provider_id == "myplugin"
+        loop.run(window.models_task)
+        loop.run(window.credentials_task)
+    finally:
+        registry.all_providers.cache_clear()
