@@ -15,6 +15,7 @@ import json
 import os
 import random
 import ssl
+import threading
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -191,11 +192,20 @@ async def _read_error_body(response: httpx.Response) -> bytes:
     return b"".join(parts)
 
 
+_tls_lock = threading.Lock()
+
+
 @functools.cache
-def tls_context() -> ssl.SSLContext:
-    """Built once: loading the CA bundle costs ~15 ms, too much for every request (the window
-    builds it in its warm-up, before the first request needs it)."""
+def _tls_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
+
+
+def tls_context() -> ssl.SSLContext:
+    """Built once: loading the CA bundle costs ~15-40 ms, too much for every request. Thread-safe
+    (one build; a second caller waits for it), so the window builds it on a worker thread in
+    its warm-up, OpenSSL parsing the bundle without holding the GIL."""
+    with _tls_lock:
+        return _tls_context()
 
 
 def create_client(

@@ -22,6 +22,7 @@ import contextlib
 import gc
 import signal
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
@@ -31,6 +32,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from app.core.settings import Settings
+from providers import catalog
 from providers.lazy import lazy_module
 
 from .i18n import install_language
@@ -100,9 +102,11 @@ def start_window(
     window = create_window(settings)
     window.start(provider_classes=False)
     window.show()
-    WarmUp(window, warm_up_steps(window))
+    warm_up = WarmUp(window, warm_up_steps(window))
     # Everything built so far lives as long as the app: move it out of the collector's sight, so
-    # a full collection (measured 20-56 ms here) never stalls a stream.
+    # a full collection (measured 20-56 ms here) never stalls a stream (or the warm-up: frozen
+    # before it starts and again after it; the timer in case the window is never painted).
+    warm_up.finished.connect(gc.freeze)
     QTimer.singleShot(1000, gc.freeze)
     return window, loop
 
@@ -111,10 +115,12 @@ def warm_up_steps(window: MainWindow) -> Iterator[Step]:
     """The window's warm-up after its first paint, a step a turn of the loop (what the window
     declared lazily and is not loaded here follows): sending first, then rendering (the
     Pygments lexers of common languages too, ~2-30 ms each), then what the menus open."""
+    yield gc.freeze  # the window as built: never scanned again by a full collection
     yield from (lazy_module(name).load for name in SENDING)
-    # The CA bundle, before the first request needs it (the first-run scan's, just after).
-    yield lambda: http.tls_context()
-    yield window.target.load_classes  # the vendors: model list, credential marks, the form
+    # The CA bundle on a worker thread, ready before the first request (the first-run scan's).
+    yield lambda: threading.Thread(target=http.tls_context, name="tls", daemon=True).start()
+    yield from (lazy_module(name).load for name in catalog.builtin_modules())  # the vendors
+    yield window.target.load_classes  # then: model list, credential marks, the form
     yield from (lazy_module(name).load for name in RENDERING)
     yield markdown.load
     yield from (partial(markdown.lexer, language) for language in markdown.COMMON_LANGUAGES)

@@ -25,6 +25,9 @@ Step = Callable[[], Any]
 
 log = logging.getLogger(__name__)
 
+#: Between two steps: input, paints and the tasks a step started get the loop first.
+GAP_MS = 4
+
 
 class WarmUp(QObject):
     """Runs ``steps`` after ``widget``'s first paint, one per turn of the loop (an iterator is
@@ -63,4 +66,4 @@ class WarmUp(QObject):
             step()
         except Exception:  # only a head start: what failed fails again, and is said, when used
             log.warning("a warm-up step failed", exc_info=True)
-        QTimer.singleShot(0, self._next)
+        QTimer.singleShot(GAP_MS, self._next)
