@@ -124,6 +124,8 @@ def test_a_large_history_is_checked_on_a_worker_while_the_window_shows(
     assert where == ["worker"], "read once, off the GUI thread"
     assert [c.title for c in window.history.conversations()] == ["Kept"]
     assert panel.search.isEnabled() and not window.history_error
+    loop.run(window.models_task)  # not cancelled in the middle of a connection at the end
+    loop.run(window.credentials_task)
 
 
 def test_a_large_damaged_history_is_refused_by_the_worker_and_left_byte_identical(
@@ -154,3 +156,5 @@ def test_a_large_damaged_history_is_refused_by_the_worker_and_left_byte_identica
     assert where == ["worker"]
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
     assert sorted(p.name for p in path.parent.iterdir()) == ["history.sqlite3"]
+    loop.run(window.models_task)
+    loop.run(window.credentials_task)
