@@ -13,14 +13,19 @@ class name such as ``RemoteProtocolError``.
 from __future__ import annotations
 
 import enum
+import functools
 import json
 import ssl
 from collections.abc import Sequence
-from typing import TypeVar
-
-import httpx
+from typing import TYPE_CHECKING, TypeVar
 
 from .i18n import N_, _
+from .lazy import lazy_module
+
+if TYPE_CHECKING:
+    import httpx
+else:
+    httpx = lazy_module("httpx")  # to word a network error, which only exists once it is loaded
 
 __all__ = ["Remedy", "advise", "carry_advice", "plain_reason", "remedy_command", "remedy_of"]
 
@@ -78,31 +83,36 @@ def remedy_command(error: BaseException) -> str:
     return str(getattr(error, "remedy_command", "") or "")
 
 
-#: Most specific first: the first class the error is an instance of gives the words.
-_REASONS: tuple[tuple[type[BaseException], str], ...] = (
-    (httpx.RemoteProtocolError, N_("the server closed the connection in the middle of the answer")),
-    (httpx.DecodingError, N_("the answer arrived damaged and could not be decoded")),
-    (httpx.ReadError, N_("reading from the network failed")),
-    (httpx.WriteError, N_("sending over the network failed")),
-    (httpx.TimeoutException, N_("the network did not respond in time")),
-    (httpx.NetworkError, N_("the network connection failed")),
-    (httpx.TooManyRedirects, N_("the server redirected too many times")),
-    (ssl.SSLError, N_("the secure (TLS) connection failed")),
-    (ConnectionResetError, N_("the server reset the connection")),
-    (ConnectionError, N_("the connection failed")),
-    (TimeoutError, N_("it took too long")),
-    (json.JSONDecodeError, N_("the service sent something that is not valid JSON")),
-    (UnicodeError, N_("the service sent text that could not be read")),
-    (MemoryError, N_("the computer ran out of memory")),
-    (PermissionError, N_("a file or folder could not be used (permission denied)")),
-    (FileNotFoundError, N_("a file it needs is missing")),
-    (OSError, N_("the operating system reported an error")),
-)
+@functools.cache
+def _reasons() -> tuple[tuple[type[BaseException], str], ...]:
+    """Most specific first: the first class the error is an instance of gives the words."""
+    return (
+        (
+            httpx.RemoteProtocolError,
+            N_("the server closed the connection in the middle of the answer"),
+        ),
+        (httpx.DecodingError, N_("the answer arrived damaged and could not be decoded")),
+        (httpx.ReadError, N_("reading from the network failed")),
+        (httpx.WriteError, N_("sending over the network failed")),
+        (httpx.TimeoutException, N_("the network did not respond in time")),
+        (httpx.NetworkError, N_("the network connection failed")),
+        (httpx.TooManyRedirects, N_("the server redirected too many times")),
+        (ssl.SSLError, N_("the secure (TLS) connection failed")),
+        (ConnectionResetError, N_("the server reset the connection")),
+        (ConnectionError, N_("the connection failed")),
+        (TimeoutError, N_("it took too long")),
+        (json.JSONDecodeError, N_("the service sent something that is not valid JSON")),
+        (UnicodeError, N_("the service sent text that could not be read")),
+        (MemoryError, N_("the computer ran out of memory")),
+        (PermissionError, N_("a file or folder could not be used (permission denied)")),
+        (FileNotFoundError, N_("a file it needs is missing")),
+        (OSError, N_("the operating system reported an error")),
+    )
 
 
 def plain_reason(error: BaseException) -> str:
     """A few words for what kind of failure ``error`` is, never its class name."""
-    for kind, words in _REASONS:
+    for kind, words in _reasons():
         if isinstance(error, kind):
             return _(words)
     return _("an internal error")

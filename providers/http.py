@@ -15,6 +15,7 @@ import json
 import os
 import random
 import ssl
+import threading
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -35,13 +36,14 @@ from .errors import (
 )
 from .i18n import _
 from .sanitize import excerpt, redact_url
+from .timeouts import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_READ_TIMEOUT,
+    DEFAULT_TOTAL_TIMEOUT,
+    READ_TIMEOUT_ENV,
+    TOTAL_TIMEOUT_ENV,
+)
 
-DEFAULT_CONNECT_TIMEOUT = 10.0
-DEFAULT_READ_TIMEOUT = 300.0
-READ_TIMEOUT_ENV = "ROUNDTABLE_READ_TIMEOUT"
-#: The whole answer, from sending the request to its last byte (``timeout`` is per read).
-DEFAULT_TOTAL_TIMEOUT = 1800.0
-TOTAL_TIMEOUT_ENV = "ROUNDTABLE_TOTAL_TIMEOUT"
 #: Decoded characters a stream may send without finishing a line or an event (memory bound;
 #: a generous image in one event stays well below).
 MAX_EVENT_CHARS = 16 * 1024 * 1024
@@ -65,6 +67,7 @@ __all__ = [
     "read_body",
     "read_timeout",
     "retry_after_seconds",
+    "tls_context",
     "total_timeout",
     "transport_errors",
 ]
@@ -192,10 +195,20 @@ async def _read_error_body(response: httpx.Response) -> bytes:
     return b"".join(parts)
 
 
+_tls_lock = threading.Lock()
+
+
 @functools.cache
 def _tls_context() -> ssl.SSLContext:
-    """Built once: loading the CA bundle costs ~15 ms, too much for every request."""
     return httpx.create_ssl_context()
+
+
+def tls_context() -> ssl.SSLContext:
+    """Built once: loading the CA bundle costs ~15-40 ms, too much for every request. Thread-safe
+    (one build; a second caller waits for it), so the window builds it on a worker thread in
+    its warm-up, OpenSSL parsing the bundle without holding the GIL."""
+    with _tls_lock:
+        return _tls_context()
 
 
 def create_client(
@@ -212,7 +225,7 @@ def create_client(
         trust_env=True,
         headers=headers,
         follow_redirects=False,
-        verify=_tls_context(),
+        verify=tls_context(),
     )
 
 

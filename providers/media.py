@@ -18,14 +18,22 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
-
-# Pillow: the maintained decoder/resizer for every common image format, and Qt-free (providers/
-# must not import Qt), so oversized images can be downscaled and re-encoded here.
-from PIL import Image, ImageOps, UnidentifiedImageError
+from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import ParameterError
+from .lazy import lazy_module
 from .types import Message, Messages
+
+# Pillow: the maintained decoder/resizer for every common image format, and Qt-free (providers/
+# must not import Qt), so oversized images can be downscaled and re-encoded here. Loaded once an
+# image is read: listing providers or starting the window needs none of it.
+if TYPE_CHECKING:
+    import PIL
+    from PIL import Image, ImageOps
+else:
+    PIL = lazy_module("PIL")
+    Image = lazy_module("PIL.Image")
+    ImageOps = lazy_module("PIL.ImageOps")
 
 #: What every vendor accepts (PNG, JPEG, WebP, GIF); other images are converted to PNG.
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
@@ -244,7 +252,7 @@ def open_image(data: bytes, name: str) -> Image.Image:
     """A lazily decoded image, refusing undecodable data and decompression bombs."""
     try:
         image = Image.open(io.BytesIO(data))
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError):
+    except (PIL.UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError):
         raise MediaError(
             f"{name} is not an image Roundtable can read (it may be damaged)."
         ) from None
@@ -266,7 +274,7 @@ def convert_image(data: bytes, name: str) -> MediaPart | None:
     """Another image format Pillow reads (BMP, TIFF, ...) as PNG; ``None`` if it is no image."""
     try:
         Image.open(io.BytesIO(data)).close()
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError):
+    except (PIL.UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError):
         return None
     with open_image(data, name) as image:
         png = encode(image, image.size, force_png=True)[0]

@@ -20,9 +20,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .http import DEFAULT_READ_TIMEOUT, READ_TIMEOUT_ENV
 from .i18n import N_, _
 from .parameters import get_parameters
+from .timeouts import DEFAULT_READ_TIMEOUT, READ_TIMEOUT_ENV
 
 __all__ = [
     "ParameterInfo",

@@ -1,5 +1,8 @@
 """Every provider by a stable lower-case id: the built-in vendors and third-party plugins.
 
+``listing()`` names them without importing any vendor module (``catalog``: the built-in ones)
+until the classes are loaded (``all_providers()``), for a window's first paint.
+
 Plugins register provider classes in the ``roundtable.providers`` entry-point group, e.g.
 ``[project.entry-points."roundtable.providers"] myvendor = "my_pkg.provider:MyProvider"``.
 """
@@ -8,26 +11,26 @@ from __future__ import annotations
 
 import functools
 import importlib
+import importlib.util
 import logging
-from importlib.metadata import entry_points
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from . import catalog
 from .errors import ProviderNotFoundError
+from .lazy import lazy_module
 from .types import BaseProvider
+
+if TYPE_CHECKING:
+    from importlib import metadata
+else:  # the installed packages' metadata is read once the classes load (plugins)
+    metadata = lazy_module("importlib.metadata")
 
 log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "roundtable.providers"
 
 #: Modules whose ``PROVIDERS`` list holds the built-in providers, in display order.
-_BUILTIN_MODULES = (
-    "providers.vendors.openai",
-    "providers.vendors.anthropic",
-    "providers.vendors.gemini",
-    "providers.vendors.ollama",
-    "providers.vendors.openwebui",
-    "providers.local.provider",
-)
+_BUILTIN_MODULES = catalog.builtin_modules()
 
 
 def provider_id(provider: type[BaseProvider]) -> str:
@@ -55,7 +58,7 @@ def _builtin() -> list[type[BaseProvider]]:
 
 def _plugins() -> list[type[BaseProvider]]:
     found: list[type[BaseProvider]] = []
-    for entry in entry_points(group=ENTRY_POINT_GROUP):
+    for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
         try:
             loaded: Any = entry.load()
         except Exception as error:  # a broken plugin must not break the app
@@ -75,6 +78,24 @@ def all_providers() -> dict[str, type[BaseProvider]]:
     for provider in [*_builtin(), *_plugins()]:
         providers.setdefault(provider_id(provider), provider)
     return providers
+
+
+def loaded() -> bool:
+    """Whether ``all_providers()`` has imported the classes (in this process)."""
+    return all_providers.cache_info().currsize > 0
+
+
+def listing() -> list[tuple[str, str]]:
+    """``[(id, label), ...]`` in display order: the loaded providers once ``all_providers()``
+    ran, else the built-in ones from the catalog whose module is installed (plugins are named
+    once the classes load), importing no vendor module."""
+    if loaded():
+        return [(pid, provider_label(provider)) for pid, provider in all_providers().items()]
+    return [
+        (entry.id, entry.label)
+        for entry in catalog.BUILTIN
+        if importlib.util.find_spec(entry.module) is not None
+    ]
 
 
 def get_provider(name: str) -> type[BaseProvider]:

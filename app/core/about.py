@@ -7,7 +7,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from importlib import metadata
+from typing import TYPE_CHECKING
+
+from providers.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from importlib import metadata
+else:  # read when Help → About opens, not when the window starts
+    metadata = lazy_module("importlib.metadata")
 
 DISTRIBUTION = "roundtable"
 #: The extras whose libraries ship with the app (the window, the local models); not test tools.

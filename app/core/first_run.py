@@ -18,15 +18,20 @@ import os
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit, urlunsplit
 
 from providers.errors import MissingAuthError, ProviderError, SecretStoreError
-from providers.http import create_client
+from providers.lazy import lazy_module
 from providers.registry import all_providers, provider_label
 from providers.types import BaseProvider
 
 from . import secrets
+
+if TYPE_CHECKING:
+    from providers import http
+else:  # the network stack when a scan runs (after the window's first paint)
+    http = lazy_module("providers.http")
 
 log = logging.getLogger(__name__)
 
@@ -204,7 +209,7 @@ async def _probe(scan: _Scan, server: Server) -> Option | None:
         return None
     label, pid, base = provider_label(provider), server.provider_id, server.base_url
     try:
-        async with create_client(timeout=scan.timeout) as client:
+        async with http.create_client(timeout=scan.timeout) as client:
             models = [str(m) for m in await lister(client, server.base_url, None)]
     except MissingAuthError:
         # It answers, but only to a signed-in user (Open WebUI) or with a key.

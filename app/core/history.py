@@ -28,6 +28,7 @@ from app.core.markdown_outline import nest_headings
 from app.core.message_tree import MessageTree
 
 from .history_file import HistoryError, open_database, storable
+from .history_file import verify as verify_file
 
 __all__ = ["AnswerRecorder", "History", "HistoryError", "SearchHit", "SearchWorker", "default_path"]
 
@@ -184,6 +185,28 @@ def needs_upgrade(path: Path | str | None = None) -> bool:
         return False
 
 
+#: Above this size the window checks an existing file's integrity (``PRAGMA quick_check``
+#: reads all of it: ~1 ms a MB) on a worker thread before opening it, not on the GUI thread.
+CHECK_APART_BYTES = 16 * 1024 * 1024
+
+
+def needs_check(path: Path | str | None = None) -> bool:
+    """Whether the file is large enough for the window to ``check`` it off the GUI thread."""
+    path = Path(path) if path is not None else default_path()
+    try:
+        return path.stat().st_size > CHECK_APART_BYTES
+    except OSError:
+        return False  # no file (a new one is made), or History() says what is wrong
+
+
+def check(path: Path | str | None = None) -> None:
+    """Every check ``History()`` makes of an existing file, read-only, on the calling thread (a
+    worker's); ``HistoryError`` says why the file cannot be used. ``History(path,
+    integrity_checked=True)`` then opens it without reading it all again."""
+    path = Path(path) if path is not None else default_path()
+    verify_file(path, _MIGRATIONS, history_search.register)
+
+
 def upgrade(path: Path | str | None = None) -> None:
     """Migrate the file and rebuild its index now, with a connection of the calling thread
     (a worker's); ``History()`` then opens it at once. Raises what ``History()`` raises."""
@@ -202,15 +225,21 @@ class History:
         clock: Callable[[], float] = time.time,
         *,
         verify: bool = True,
+        integrity_checked: bool = False,
     ):
         """Open (or create) the history; ``HistoryError`` says why a file cannot be used, and
         such a file is left as it was (``history_file``). ``verify=False``: a second
-        connection to a file already verified (the search worker)."""
+        connection to a file already verified (the search worker). ``integrity_checked``:
+        ``check(path)`` has just passed, ``quick_check`` is not run again."""
         self.path = Path(path) if path is not None else default_path()
         self._clock = clock
         # The search index's triggers call ``search_terms``: every connection registers it first.
         self._db = open_database(
-            self.path, _MIGRATIONS, verify=verify, prepare=history_search.register
+            self.path,
+            _MIGRATIONS,
+            verify=verify,
+            integrity_checked=integrity_checked,
+            prepare=history_search.register,
         )
         self._db.row_factory = sqlite3.Row
         history_search.check_index(self._db)  # rebuilt if another stemmer made it

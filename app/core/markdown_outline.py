@@ -10,8 +10,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
+from providers.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import markdown_it
+else:  # when an export runs, not when the history opens
+    markdown_it = lazy_module("markdown_it")
 
 #: The ATX ``#`` run of a heading line, after any blockquote/list marker before it.
 _ATX = re.compile(r"^((?:[ \t]*>)*[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?[ \t]*)(#{1,6})(?=[ \t]|$)")
@@ -19,8 +25,8 @@ _SETEXT_UNDERLINE = re.compile(r"^((?:[ \t]*>)*[ \t]*)(=+|-+)[ \t]*$")
 
 
 @lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+def _parser() -> markdown_it.MarkdownIt:
+    return markdown_it.MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 
 
 def nest_headings(text: str, levels: int = 2) -> str:

@@ -8,14 +8,21 @@ host the answer was read). On a click, ``fetch_image`` downloads it once, at mos
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-import httpx
-
 from providers import media
-from providers.http import create_client
+from providers.lazy import lazy_module
 
 from .attachments import AttachmentError
+
+if TYPE_CHECKING:
+    import httpx
+
+    from providers import http
+else:  # the network stack once the user asks for an image, not to show an answer
+    httpx = lazy_module("httpx")
+    http = lazy_module("providers.http")
 
 MAX_REMOTE_IMAGE = 20 * 1024 * 1024
 _WEB = re.compile(r"^https?://", re.I)
@@ -34,7 +41,7 @@ async def fetch_image(url: str, *, proxy: str | None = None, timeout: float = 30
     data = bytearray()
     try:
         async with (
-            create_client(proxy=proxy, timeout=timeout) as client,
+            http.create_client(proxy=proxy, timeout=timeout) as client,
             client.stream("GET", url, follow_redirects=True) as response,
         ):
             if response.status_code != 200:

@@ -1,25 +1,26 @@
 """The PySide6 window: widgets that show state from ``app.core`` and forward what the user wants.
 
 Import order, for start-up time: once PySide6 is loaded, its import hook
-(``shibokensupport.feature``) reads the source of every module imported after it, to honour
-``from __feature__ import ...``: measured ~0.4 ms a module, ~45 ms for the ~100 modules of
-httpx, keyring, sqlite3, Markdown and the core. So the Qt-free libraries the windows use are
-imported here, before any module of this package imports PySide6.
+(``shibokensupport.feature``) asks of every module imported after it whether its source names
+PySide6 (``from __feature__ import ...`` may then apply to it), reading it with
+``inspect.getsource``: ~0.1 ms a module, 20 ms for the ~180 modules the window imports. So the
+Qt-free modules the window needs before its first paint are imported here, before any module of
+this package imports PySide6, and ``qt_features`` answers that question from the file's bytes
+(the same answer, a tenth of the time). What the window needs only later (the network stack,
+Markdown, the comparison) is loaded after the first paint (``warm_up``).
 """
 
-# ruff: noqa: F401 - imported for their side effect: loaded before PySide6
+# ruff: noqa: F401 - imported for their side effect, in this order on purpose
 
 import asyncio
 import sqlite3
 
-import markdown_it
-import pygments.formatter
-import pygments.lexers
-
-import app.core.compare
 import app.core.history
 import app.core.secrets
 import app.core.session
 import app.core.settings
-import providers.chat  # httpx
 import providers.registry
+
+from . import qt_features
+
+qt_features.install()

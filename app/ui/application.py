@@ -9,8 +9,10 @@ shipped files, the theme and the window style, ``spawn``) lives in ``resources``
 ``tasks``, which import no window.
 
 Start-up order (``start_window``): the loop exists first, then the main window is built and
-started (providers listed, history opened and listed) and shown: its first paint is a usable
-window (``tests/bench/startup.py`` times exactly that).
+started (providers listed by name, history opened and listed) and shown: its first paint is a
+usable window (``tests/bench/startup.py`` times exactly that). Then ``WarmUp`` loads the rest a
+step per turn of the loop: the network stack and the provider classes (the model list, the
+credential marks and the parameter form follow), the Markdown renderer, the comparison window.
 """
 
 from __future__ import annotations
@@ -20,18 +22,49 @@ import contextlib
 import gc
 import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from app.core.settings import Settings
+from providers import catalog
+from providers.lazy import lazy_module
 
 from .i18n import install_language
 from .main_window import MainWindow
 from .resources import resource_path
 from .tasks import create_event_loop, drain
+from .warm_up import Step, WarmUp
+
+if TYPE_CHECKING:  # loaded by the warm-up after the first paint
+    from app.core import compare
+    from providers import http
+
+    from . import compare_column, compare_view, credentials_dialog, local_models, markdown
+else:
+    http = lazy_module("providers.http")
+    compare = lazy_module("app.core.compare")
+    compare_column = lazy_module("app.ui.compare_column")
+    compare_view = lazy_module("app.ui.compare_view")
+    credentials_dialog = lazy_module("app.ui.credentials_dialog")
+    local_models = lazy_module("app.ui.local_models")
+    markdown = lazy_module("app.ui.markdown")
+
+#: What sending needs, deepest first: one module a turn of the loop keeps each step short
+#: (measured ~5-25 ms each, where the whole network stack at once held the loop ~100 ms); the
+#: last ones are what httpx loads on its first request.
+SENDING = (
+    "urllib.request", "click", "httpx", "keyring", "jeepney",
+    "cryptography.hazmat.primitives.ciphers", "secretstorage", "providers.http", "providers.chat",
+    "typing_extensions", "anyio", "anyio._backends._asyncio", "h11", "httpcore",
+)  # fmt: skip
+#: What showing an answer needs (Markdown, code highlighting, images).
+RENDERING = ("markdown_it", "pygments.lexers", "pygments.lexer", "PIL.Image")
 
 APP_NAME = "Roundtable"
 DESKTOP_ID = "io.github.roundtable.Roundtable"
@@ -67,12 +100,32 @@ def start_window(
     loop = create_event_loop(app)
     asyncio.set_event_loop(loop)
     window = create_window(settings)
-    window.start()
+    window.start(provider_classes=False)
     window.show()
+    warm_up = WarmUp(window, warm_up_steps(window))
     # Everything built so far lives as long as the app: move it out of the collector's sight, so
-    # a full collection (measured 20-56 ms here) never stalls a stream.
+    # a full collection (measured 20-56 ms here) never stalls a stream (or the warm-up: frozen
+    # before it starts and again after it; the timer in case the window is never painted).
+    warm_up.finished.connect(gc.freeze)
     QTimer.singleShot(1000, gc.freeze)
     return window, loop
+
+
+def warm_up_steps(window: MainWindow) -> Iterator[Step]:
+    """The window's warm-up after its first paint, a step a turn of the loop (what the window
+    declared lazily and is not loaded here follows): sending first, then rendering (the
+    Pygments lexers of common languages too, ~2-30 ms each), then what the menus open."""
+    yield gc.freeze  # the window as built: never scanned again by a full collection
+    yield from (lazy_module(name).load for name in SENDING)
+    # The CA bundle on a worker thread, ready before the first request (the first-run scan's).
+    yield lambda: threading.Thread(target=http.tls_context, name="tls", daemon=True).start()
+    yield from (lazy_module(name).load for name in catalog.builtin_modules())  # the vendors
+    yield window.target.load_classes  # then: model list, credential marks, the form
+    yield from (lazy_module(name).load for name in RENDERING)
+    yield markdown.load
+    yield from (partial(markdown.lexer, language) for language in markdown.COMMON_LANGUAGES)
+    yield from (module.load for module in (compare, compare_column, compare_view))
+    yield from (module.load for module in (credentials_dialog, local_models))
 
 
 def run_app(argv: Sequence[str] | None = None) -> int:

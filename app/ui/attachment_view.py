@@ -11,17 +11,24 @@ from __future__ import annotations
 import io
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageOps
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 from app.core.attachments import Attachment, AttachmentError
 from app.core.remote_image import fetch_image, host_of
+from providers.lazy import lazy_module
 
 from .resources import icon
 from .tasks import spawn
+
+if TYPE_CHECKING:
+    from PIL import Image, ImageOps
+else:  # Pillow once a thumbnail is made, not to show the window
+    Image = lazy_module("PIL.Image")
+    ImageOps = lazy_module("PIL.ImageOps")
 
 CHIP_THUMBNAIL = 44  # px, the long side of a thumbnail in the composer's chips
 MESSAGE_THUMBNAIL = 96  # px, ... in a sent message

@@ -41,7 +41,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QLocale, Qt, QUrl, Signal
 from PySide6.QtGui import QGuiApplication, QTextCursor, QTextDocument
@@ -58,26 +58,25 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.attachments import Attachment
+from providers.lazy import lazy_module
 
 from . import links, theme
 from .attachment_view import ANSWER_IMAGE, MESSAGE_THUMBNAIL, AttachmentRow
 from .bubble_parts import ReasoningPane, tool_button
-from .deferred import after_first_paint
 from .item_line import whole_items
-from .markdown import (
-    COPY_SCHEME,
-    LINE_SEPARATOR,
-    PARAGRAPH,
-    MarkdownRenderer,
-    Piece,
-    PieceSplitter,
-    Rendered,
-    is_safe_link,
-)
-from .render_worker import RenderQueue, shared_worker, warm_up
 from .throttle import Throttle
 from .version_switcher import VersionSwitcher
 from .virtual_column import VirtualColumn
+
+if TYPE_CHECKING:
+    from . import markdown as md
+else:  # markdown-it and Pygments once there is Markdown to show: an empty chat has none
+    md = lazy_module("app.ui.markdown")
+if TYPE_CHECKING:
+    from . import render_worker
+else:  # with the first answer: it renders a streamed answer's backlog (and imports markdown)
+    render_worker = lazy_module("app.ui.render_worker")
+
 
 FLUSH_INTERVAL_MS = 16  # one render per frame at most (~60 fps), however fast chunks arrive
 FLUSH_BUDGET_MS = 15  # rendering finished blocks stops before this long in one flush...
@@ -211,14 +210,15 @@ class _AnswerBubble(_Bubble):
         self.worker_chars = 0  # source characters the render worker rendered (tests, benchmark)
         self.rendered_chars = 0  # source characters in the pages...
         self._shown_tail = 0  # ...and in the tail view as last rendered
-        self._rendered: list[Piece] = []  # source already rendered into pages, group by group
-        self._queue = RenderQueue(shared_worker())  # finished pieces waiting for their one render
+        self._rendered: list[md.Piece] = []  # source rendered into pages, group by group
+        # Finished pieces waiting for their one render (here, or the worker's for a backlog).
+        self._queue = render_worker.RenderQueue(render_worker.shared_worker())
         self._tail = ""  # source after the last finished piece, re-rendered per flush
         self._tail_dirty = False  # the tail view does not show ``_tail`` yet
         # Cost of a finished piece a character (running means): rendered and inserted here, or
         # inserted only (the render worker did the rest).
         self._seconds_per_char = {True: 5e-6, False: 2.5e-6}
-        self._splitter = PieceSplitter()  # finds the finished pieces at the front of the tail
+        self._splitter = md.PieceSplitter()  # finds the finished pieces at the front of the tail
         self._pending: list[str] = []  # chunks since the last flush
         self._pending_reasoning: list[str] = []
         self._reasoning: list[str] = []
@@ -442,7 +442,7 @@ class _AnswerBubble(_Bubble):
             self._tail = self._tail[sum(len(p.source) for p in pieces) :]
             self._tail_dirty = True
         if not self.live and not self._tail_backlog() and self._tail:
-            self._queue.waiting.append(Piece(self._tail, self._splitter.seam))
+            self._queue.waiting.append(md.Piece(self._tail, self._splitter.seam))
             self._tail = ""
         # A cut parses what it looks at once more, at most its window per piece cut inside.
         return sum(len(p.source) for p in pieces if p.closes is not None)
@@ -474,7 +474,7 @@ class _AnswerBubble(_Bubble):
             _space_pages(self._pages[-1].document(), view.document())
         return len(tail)
 
-    def _append_to_page(self, piece: Piece, rendered: Rendered | None = None) -> None:
+    def _append_to_page(self, piece: md.Piece, rendered: md.Rendered | None = None) -> None:
         """Render finished pieces once (unless the worker did: ``rendered``, numbered from 0)
         and append them to the last page (or a new one)."""
         if rendered is None:
@@ -494,7 +494,7 @@ class _AnswerBubble(_Bubble):
         if new:
             self._new_page()
             seam = piece.opens
-            if seam is not None and seam.kind == PARAGRAPH and not seam.depth and self._pages[:-1]:
+            if seam and seam.kind == md.PARAGRAPH and not seam.depth and self._pages[:-1]:
                 _move_last_line(self._pages[-2].document(), self._pages[-1].document())
         _append_html(self._pages[-1].document(), rendered.html, piece)
         if new and len(self._pages) > 1:
@@ -515,7 +515,7 @@ class _AnswerBubble(_Bubble):
         page.setHtml(rendered.html)
         self.code_blocks = rendered.code_blocks
         self._page_chars = self.rendered_chars = len(source)
-        self._rendered = [Piece(source)]
+        self._rendered = [md.Piece(source)]
         self._queue.clear()
 
     def _end(self) -> None:
@@ -569,7 +569,7 @@ class _AnswerBubble(_Bubble):
         self.code_blocks = []
 
 
-def _append_html(document: QTextDocument, html: str, piece: Piece) -> None:
+def _append_html(document: QTextDocument, html: str, piece: md.Piece) -> None:
     """Append rendered HTML to a page exactly as one ``setHtml`` of it all would show it.
 
     ``QTextCursor.insertHtml`` merges the first block it inserts into the block at the cursor
@@ -584,7 +584,7 @@ def _append_html(document: QTextDocument, html: str, piece: Piece) -> None:
     cursor = QTextCursor(document)
     cursor.movePosition(QTextCursor.MoveOperation.End)
     seam = piece.opens
-    if seam is not None and seam.kind == PARAGRAPH and not seam.depth:  # not in a list item
+    if seam is not None and seam.kind == md.PARAGRAPH and not seam.depth:  # not in a list item
         last = document.lastBlock()
         if last.length() > MERGE_CHARS and _split_last_line(document):
             last = document.lastBlock()  # long enough: go on in a new block (see there)
@@ -592,7 +592,7 @@ def _append_html(document: QTextDocument, html: str, piece: Piece) -> None:
             cursor.movePosition(QTextCursor.MoveOperation.End)
             cursor.insertText(seam.joiner, last.charFormat())  # not the code span's before it
             cursor.insertHtml(html)
-            if last.next().isValid() or piece.closes is None or piece.closes.kind != PARAGRAPH:
+            if last.next().isValid() or piece.closes is None or piece.closes.kind != md.PARAGRAPH:
                 _set_margin(last, bottom=_paragraph_margin())  # the paragraph ends in this piece
             return
     position = cursor.position()
@@ -635,7 +635,7 @@ def _drop_line_break_before(cursor: QTextCursor) -> None:
     """A line that starts after a hard line break moves to a new block: the break would add an
     empty line at the end of the block it leaves."""
     document = cursor.document()
-    if cursor.position() > 0 and document.characterAt(cursor.position() - 1) == LINE_SEPARATOR:
+    if cursor.position() > 0 and document.characterAt(cursor.position() - 1) == md.LINE_SEPARATOR:
         cursor.deletePreviousChar()
 
 
@@ -779,11 +779,9 @@ class ChatView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("chatView")
-        # Lexers load on a thread that competes with building the window: only once it shows.
-        after_first_paint(self, warm_up)
         self._dark = theme.system_is_dark()
         self._follow_system = True  # until the window decides with set_dark()
-        self.renderer = MarkdownRenderer(theme.palette_for(self._dark))
+        self._renderer: md.MarkdownRenderer | None = None  # made when first needed
         self._messages: list[_Message] = []
         self._follow = True
 
@@ -967,14 +965,14 @@ class ChatView(QWidget):
     def _on_anchor(self, bubble: _AnswerBubble, url: QUrl, browser: MessageBrowser) -> None:
         """A click on a link in an answer: copy a code block, or hand a web link to the window
         (after a confirmation naming the real target when the link's text is not its target)."""
-        if url.scheme() == COPY_SCHEME:
+        if url.scheme() == md.COPY_SCHEME:
             number = url.path()
             code = bubble.code_block(int(number)) if number.isdigit() else None
             if code is not None:
                 _copy_to_clipboard(code)
             return
         link = url.toString()
-        if not is_safe_link(link):
+        if not md.is_safe_link(link):
             return
         if links.needs_confirmation(links.anchor_texts(browser.document(), url), link):
             links.confirm_open(self, url, lambda: self.linkActivated.emit(link))
@@ -1070,14 +1068,22 @@ class ChatView(QWidget):
         if dark == self._dark:
             return
         self._dark = dark
-        self.renderer = MarkdownRenderer(theme.palette_for(dark))
+        self._renderer = None  # the next render uses the new palette
         self._apply_style()
         for message in self._messages:
             if message.bubble is not None:
                 message.bubble.restyle()
 
+    @property
+    def renderer(self) -> md.MarkdownRenderer:
+        """Markdown → rich text with this view's palette (made, and markdown-it imported, on
+        first use)."""
+        if self._renderer is None:
+            self._renderer = md.MarkdownRenderer(theme.palette_for(self._dark))
+        return self._renderer
+
     def _apply_style(self) -> None:
-        p = self.renderer.palette
+        p = theme.palette_for(self._dark)
         self.setStyleSheet(
             f"""
             QWidget#chatContainer {{ background: {p.background}; }}

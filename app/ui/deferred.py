@@ -1,9 +1,10 @@
 """The one way to put work off until a widget has been painted for the first time.
 
 Start-up is timed to a usable window (``tests/bench/startup.py``): work the first screen does not
-need, and that would compete with building it (e.g. Pygments compiling its lexers on a thread,
-which holds the GIL for ~100 ms), starts here, just after the first paint pass of the widget
-that needs it. Imports stay at the top of each module; only such work is deferred.
+need, and that would compete with building it, starts here, just after the first paint pass of
+the widget that needs it (``warm_up.WarmUp``: the provider classes, the network stack, the
+Markdown renderer and Pygments' lexers, a step per turn of the loop). What is imported then is
+declared at the top of its importer (``providers.lazy.lazy_module``).
 """
 
 from __future__ import annotations

@@ -4,15 +4,18 @@ Opening is quick, except once after an update: a schema migration or a rebuild o
 index takes seconds on a large history (about 15 s at 100k messages). Then the work runs on a
 worker thread with its own connection (``history.upgrade``), ``updating`` tells the panel to say
 so, and the store is opened on the GUI thread afterwards (``History`` is used from the thread
-that opened it). ``opened(history, error)`` carries the result: a ``History``, or None and why.
+that opened it). A large file's integrity check (``PRAGMA quick_check`` reads all of it) runs
+the same way (``history.check``), so the window paints before it ends; nothing is written to
+the file before it passes. ``opened(history, error)`` carries the result: a ``History``, or
+None and why.
 It owns what it opened (the history and the attachment store beside it) until ``close``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -25,9 +28,10 @@ from .tasks import spawn
 
 
 class HistoryOpener(QObject):
-    """``updating()`` before a slow open starts; ``opened(History | None, error text)``."""
+    """``updating(kind)`` before a slow open starts ("upgrade" or "check");
+    ``opened(History | None, error text)``."""
 
-    updating = Signal()
+    updating = Signal(str)
     opened = Signal(object, str)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -37,16 +41,19 @@ class HistoryOpener(QObject):
         self.files: AttachmentStore | None = None  # attachments, beside the history
 
     def open(self) -> None:
-        """Open now, or upgrade in the background first (``opened`` comes later then)."""
+        """Open now, or upgrade or check in the background first (``opened`` comes later)."""
         try:
             slow = store.needs_upgrade()
         except OSError:
             slow = False  # History() says what is wrong with the folder
-        if not slow:
+        if slow:
+            self.updating.emit("upgrade")
+            self.task = spawn(self._in_worker(store.upgrade), name="history upgrade")
+        elif store.needs_check():
+            self.updating.emit("check")
+            self.task = spawn(self._in_worker(store.check), name="history check")
+        else:
             self._open()
-            return
-        self.updating.emit()
-        self.task = spawn(self._upgrade(), name="history upgrade")
 
     def pending(self) -> bool:
         """An upgrade runs: the history exists, but is not open yet."""
@@ -56,25 +63,34 @@ class HistoryOpener(QObject):
         if self.pending() and self.task is not None:
             self.task.cancel()  # the thread ends its transaction; nothing is opened
 
-    async def _upgrade(self) -> None:
-        with contextlib.suppress(HistoryError, OSError):  # opening it below reports the error
-            await asyncio.to_thread(store.upgrade)
-        self._open()
-
-    def _open(self) -> None:
+    async def _in_worker(self, job: Callable[[], None]) -> None:
+        """``job`` (upgrade or check: every check ``History()`` makes, on its own connection) on
+        a worker thread, then open here without reading the whole file again."""
         try:
-            opened: store.History | None = store.History()
-            assert opened is not None
-            self.files = AttachmentStore.for_history(opened)
-        except HistoryError as error:
-            opened, reason = None, self.tr("History is off: {error}").format(error=error)
-        except (OSError, sqlite3.Error) as error:
-            reason = self.tr("History is off: its folder cannot be used ({error}).")
-            opened, reason = None, reason.format(error=error)
+            await asyncio.to_thread(job)
+        except (HistoryError, OSError, sqlite3.Error) as error:
+            self._refused(error)  # nothing was written
         else:
-            reason = ""
+            self._open(integrity_checked=True)
+
+    def _open(self, *, integrity_checked: bool = False) -> None:
+        try:
+            opened = store.History(integrity_checked=integrity_checked)
+            self.files = AttachmentStore.for_history(opened)
+        except (HistoryError, OSError, sqlite3.Error) as error:
+            self._refused(error)
+            return
         self.history = opened
-        self.opened.emit(opened, reason)
+        self.opened.emit(opened, "")
+
+    def _refused(self, error: Exception) -> None:
+        if isinstance(error, HistoryError):
+            reason = self.tr("History is off: {error}").format(error=error)
+        else:
+            reason = self.tr("History is off: its folder cannot be used ({error}).")
+            reason = reason.format(error=error)
+        self.history = None
+        self.opened.emit(None, reason)
 
     def close(self, after: asyncio.Task[Any] | None = None) -> None:
         """Close what was opened, once ``after`` (an answer saving its end) is done."""

@@ -427,10 +427,13 @@ class HistoryPanel(QWidget):
         self.search.setEnabled(history is not None)
         self.refresh()
 
-    def set_updating(self) -> None:
-        """The history is being upgraded (once after an update) until ``set_history``."""
+    def set_updating(self, kind: str = "upgrade") -> None:
+        """The history is being upgraded (once after an update) or, a large one, checked
+        (``kind`` "check") until ``set_history``."""
         self.search.setEnabled(False)
-        self._error = self.tr("Updating the search index…\n\nYour conversations appear soon.")
+        checking = self.tr("Checking the history…\n\nYour conversations appear soon.")
+        updating = self.tr("Updating the search index…\n\nYour conversations appear soon.")
+        self._error = checking if kind == "check" else updating
         self.refresh()
 
     def refresh(self) -> None:

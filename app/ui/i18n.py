@@ -14,15 +14,21 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
 
 from app.core.settings import LANGUAGES as CHOICES
 from app.core.settings import Settings
 from providers import i18n as provider_i18n
+from providers.lazy import lazy_module
 
 from .resources import resource_path
-from .retranslate import Catalog, retranslate_widgets
+
+if TYPE_CHECKING:
+    from . import retranslate
+else:  # the walk over every text, needed only when the language is switched
+    retranslate = lazy_module("app.ui.retranslate")
 
 log = logging.getLogger(__name__)
 
@@ -104,12 +110,12 @@ def switch_language(settings: Settings, choice: str) -> str:
     """View → Language: save ``choice``, install it and re-set every text shown now."""
     if choice not in CHOICES:
         raise ValueError(f"language must be one of {', '.join(CHOICES)}, not {choice!r}")
-    before = Catalog.for_language(_current)
+    before = retranslate.Catalog.for_language(_current)
     settings.language = choice
     language = install_language(choice)
     # Qt's own widgets (standard dialog buttons) re-set their texts on LanguageChange, posted
     # to every widget: delivered now, before the walk.
     QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
     if language != before.language:
-        retranslate_widgets(before, Catalog.for_language(language))
+        retranslate.retranslate_widgets(before, retranslate.Catalog.for_language(language))
     return language

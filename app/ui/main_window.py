@@ -18,7 +18,7 @@ import contextlib
 import logging
 import sqlite3
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
@@ -30,17 +30,15 @@ from app.core.compare_schema import is_comparison
 from app.core.history import History, HistoryError
 from app.core.session import ChatSession, RequestConfig
 from app.core.settings import Settings
+from providers.lazy import lazy_module
 from providers.types import BaseProvider
 
 from . import i18n, links, theme
 from .banner import BannerAction
-from .compare_view import open_compare_window
 from .conversation import ConversationPane
-from .credentials_dialog import CredentialsDialog
 from .error_text import settings_problem_text, window_error_text
 from .history_opener import HistoryOpener
 from .history_panel import HistoryPanel
-from .local_models import open_local_models
 from .panel_fit import PanelFit
 from .presets import PresetController
 from .resources import icon
@@ -49,6 +47,14 @@ from .target_bar import TargetBar
 from .welcome_flow import WelcomeFlow
 from .window_actions import WindowActions
 from .window_dialogs import WindowDialogs
+
+if TYPE_CHECKING:
+    from . import compare_view, credentials_dialog, local_models
+    from .credentials_dialog import CredentialsDialog
+else:  # loaded when first opened (or once the window is painted: ``application``)
+    compare_view = lazy_module("app.ui.compare_view")
+    credentials_dialog = lazy_module("app.ui.credentials_dialog")
+    local_models = lazy_module("app.ui.local_models")
 
 __all__ = ["MainWindow"]
 
@@ -99,7 +105,7 @@ class MainWindow(QMainWindow):
         self._build_splitter()
         self.panel_fit = PanelFit(self, self.history_panel, self.history_action, self.splitter)
         self.actions.fill_menus(self.menuBar(), self.reload_models_action)
-        self._restore_geometry()
+        restore_geometry(self, settings.geometry)
         self._connect()
         self._show_theme()
         self.composer.setFocus()  # typing goes to the message box from the start
@@ -158,7 +164,7 @@ class MainWindow(QMainWindow):
         self.welcome_flow.credentialsRequested.connect(self.open_credentials)
         self.actions.welcome.triggered.connect(self.welcome_flow.show)
         self.actions.local_models.triggered.connect(
-            lambda: open_local_models(self).modelsChanged.connect(self.load_models)
+            lambda: local_models.open_local_models(self).modelsChanged.connect(self.load_models)
         )
         conversation.answerEnded.connect(self.answerEnded.emit)
         conversation.conversationOpened.connect(self.conversationOpened.emit)
@@ -196,9 +202,10 @@ class MainWindow(QMainWindow):
         stop.activated.connect(conversation.escape)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
 
-    def start(self) -> None:
-        """Once the asyncio loop exists: the history, the session, the providers (whose
-        credential check and model list then run as tasks)."""
+    def start(self, *, provider_classes: bool = True) -> None:
+        """Once the asyncio loop exists: the history, the session, the providers (whose classes,
+        credential check and model list follow: ``provider_classes=False`` puts the classes off
+        until ``target.load_classes()``, run after the first paint by ``application``)."""
         if self.is_started:
             return
         self.is_started = True
@@ -208,7 +215,7 @@ class MainWindow(QMainWindow):
             explain=window_error_text,
         )
         self.conversation.attach(self.session)
-        self.target.load_providers()
+        self.target.load_providers(classes=provider_classes)
         if self.settings.problem:  # a damaged settings file, kept aside: said once
             said = settings_problem_text(self.settings.problem)
             self.banner.show_message("settings", "warning", said)
@@ -259,7 +266,9 @@ class MainWindow(QMainWindow):
         pid = pid or self.provider_picker.current_id()
         if pid is None or pid not in self.target.providers:
             return None
-        dialog = CredentialsDialog(self.target.providers[pid], pid, self.settings, self)
+        dialog = credentials_dialog.CredentialsDialog(
+            self.target.providers[pid], pid, self.settings, self
+        )
         dialog.saved.connect(self.target.credentials_saved)
         dialog.saved.connect(lambda _pid: self.welcome_flow.rescan())
         dialog.saved.connect(lambda _pid: self.banner.dismiss("login"))
@@ -329,7 +338,9 @@ class MainWindow(QMainWindow):
     def open_compare(self, conversation_id: int | None = None) -> QWidget:
         """The side-by-side window, prefilled with what is in the composer (or showing a saved
         comparison); a column it continues alone opens here as the conversation."""
-        window = open_compare_window(self, self.composer.toPlainText(), conversation_id)
+        window = compare_view.open_compare_window(
+            self, self.composer.toPlainText(), conversation_id
+        )
         if not window.property("wired"):
             window.setProperty("wired", True)
             window.chatRequested.connect(self.open_conversation)
@@ -432,12 +443,6 @@ class MainWindow(QMainWindow):
         return self._dark
 
     # ----- lifetime -------------------------------------------------------------------------------
-    def _restore_geometry(self) -> None:
-        saved = self.settings.geometry
-        if saved and self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii"))):
-            return
-        self.resize(DEFAULT_SIZE)
-
     def shutdown(self) -> None:
         """Stop what still runs (answers close their responses); used on close and on quit."""
         self.conversation.stop()
@@ -456,6 +461,13 @@ class MainWindow(QMainWindow):
             log.info("could not save the window geometry: %s", error)
         self.shutdown()
         super().closeEvent(event)
+
+
+def restore_geometry(window: QMainWindow, saved: str | None) -> None:
+    """The size and place the window had when it was last closed, else the default size."""
+    if saved and window.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii"))):
+        return
+    window.resize(DEFAULT_SIZE)
 
 
 def alias_pieces(window: MainWindow) -> None:

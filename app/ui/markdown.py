@@ -14,7 +14,6 @@ the pieces so that they look like one block.
 from __future__ import annotations
 
 import re
-import threading
 import time
 from bisect import bisect_right
 from collections.abc import Callable, MutableMapping, Sequence
@@ -418,32 +417,24 @@ def _lexer(language: str) -> Lexer | None:
         return None
 
 
+#: Warmed up after the window's first paint (``application.warm_up_steps``), one a turn of the
+#: loop: the first ``get_lexer_by_name`` scans plugins and compiles the lexer's regexes
+#: (measured 2-30 ms a language), which would otherwise freeze the first streamed code block.
 COMMON_LANGUAGES = (
     "python", "javascript", "typescript", "bash", "json", "html", "css", "c", "cpp", "java",
     "go", "rust", "sql", "yaml", "text",
 )  # fmt: skip
-_warm_up_started = threading.Event()
 
 
-def warm_up_lexers(*, block: bool = False) -> None:
-    """Load Pygments' lexer registry and the common lexers on a background thread, once
-    (``block``: here and now, as the render worker does).
+def lexer(language: str) -> Lexer | None:
+    """The (cached) Pygments lexer for a fence's language tag; None for plain text."""
+    return _lexer(language)
 
-    The first ``get_lexer_by_name`` scans plugins and compiles the lexer's regexes (~80 ms
-    measured for Python): done on the GUI thread it would freeze the first streamed code block.
-    """
-    if _warm_up_started.is_set():
-        return
-    _warm_up_started.set()
 
-    def load() -> None:
-        for language in COMMON_LANGUAGES:
-            _lexer(language)
-
-    if block:
-        load()
-    else:
-        threading.Thread(target=load, name="pygments-warm-up", daemon=True).start()
+def load_common_lexers() -> None:
+    """Every common lexer now: the render worker's warm-up, before it takes pieces."""
+    for language in COMMON_LANGUAGES:
+        _lexer(language)
 
 
 # -- finding the end of the finished blocks ------------------------------------------------

@@ -48,6 +48,13 @@ class ProviderPicker(QComboBox):
         value = self.currentData(_ID_ROLE)
         return value if isinstance(value, str) else None
 
+    def entries(self) -> list[tuple[str, str]]:
+        """``[(id, label), ...]`` as ``set_providers`` was given them."""
+        return [
+            (str(self.itemData(i, _ID_ROLE)), str(self.itemData(i, _LABEL_ROLE)))
+            for i in range(self.count())
+        ]
+
     def ids(self) -> list[str]:
         return [str(self.itemData(i, _ID_ROLE)) for i in range(self.count())]
 

@@ -22,7 +22,7 @@ from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 
-from .markdown import MarkdownRenderer, Piece, Rendered, join_pieces, warm_up_lexers
+from .markdown import MarkdownRenderer, Piece, Rendered, join_pieces, load_common_lexers
 from .theme import Palette
 
 GROUP_CHARS = 2_000  # finished pieces rendered (and inserted) together
@@ -61,7 +61,12 @@ class RenderWorker:
         return True
 
     def submit(self, palette: Palette, copy_label: str, piece: Piece) -> Future[Rendered] | None:
-        """Render ``piece`` there (its code blocks numbered from 0), or None if it cannot."""
+        """Render ``piece`` there (its code blocks numbered from 0), or None if it cannot (yet).
+
+        The first backlog starts the worker: an app whose answers keep up never runs it (~80 MB,
+        ~0.5 s of a core to start); until it is up, the GUI thread renders as before."""
+        if self._pool is None:
+            self.start()
         if self._pool is None or not self.available():
             return None
         try:
@@ -164,7 +169,7 @@ class RenderQueue:
 
 def _warm_up() -> None:
     """In the worker: import what rendering needs and compile the common lexers now."""
-    warm_up_lexers(block=True)
+    load_common_lexers()
 
 
 _renderers: dict[Palette, MarkdownRenderer] = {}
@@ -180,9 +185,3 @@ def _render(palette: Palette, copy_label: str, piece: Piece) -> Rendered:
         closes=piece.closes,
         copy_label=copy_label,
     )
-
-
-def warm_up() -> None:
-    """What a chat view starts once it is shown: the lexers here and the render worker."""
-    warm_up_lexers()
-    _worker.start()

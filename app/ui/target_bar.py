@@ -45,7 +45,9 @@ class TargetBar(QWidget):
         super().__init__(parent)
         self.setObjectName("targetBar")
         self.settings = settings
-        self.providers: dict[str, type[BaseProvider]] = {}
+        self._providers: dict[str, type[BaseProvider]] = {}  # the classes: ``providers``
+        self._classes_loaded = False
+        self._picked_early = False  # a provider picked while only the names were listed
         self.models_task: asyncio.Task[Any] | None = None
         self.credentials_task: asyncio.Task[Any] | None = None
         self.keyring_error: str | None = None
@@ -84,16 +86,46 @@ class TargetBar(QWidget):
         self.reload_action.setIcon(icon("refresh", theme.palette_for(dark).text))
 
     # ----- providers ------------------------------------------------------------------------------
-    def load_providers(self) -> None:
-        """Fill the picker from the registry; then check credentials and list models."""
-        self.providers = dict(registry.all_providers())
-        entries = [(pid, provider_label(p)) for pid, p in self.providers.items()]
+    def load_providers(self, *, classes: bool = True) -> None:
+        """Fill the picker and select the provider to start with. The names come from the
+        registry's catalog, importing no vendor module; the classes (models, marks, the
+        parameter form) follow with ``load_classes``: now, or (``classes=False``) when the
+        window calls it after its first paint or something needs a class first."""
+        entries = registry.listing()
         self.provider_picker.set_providers(entries)
+        wanted = self._start_choice([pid for pid, _label in entries])
+        if wanted is not None:
+            self.provider_picker.select(wanted, emit=False)
+        if classes:
+            self.load_classes()
+
+    def _start_choice(self, installed: list[str]) -> str | None:
         wanted = self.settings.start_provider()
-        if wanted not in self.providers:  # a default since uninstalled: the last one used
+        if wanted not in installed:  # a default since uninstalled: the last one used
             wanted = self.settings.provider_id
-        if wanted not in self.providers:
-            wanted = next(iter(self.providers), None)
+        if wanted not in installed:
+            wanted = next(iter(installed), None)
+        return wanted
+
+    @property
+    def providers(self) -> dict[str, type[BaseProvider]]:
+        """id → class, loaded on first use (``load_classes``)."""
+        self.load_classes()
+        return self._providers
+
+    def load_classes(self) -> None:
+        """Import the provider classes (once); then list the chosen one's models and check
+        credentials. The user's pick while the names alone were listed is kept."""
+        if self._classes_loaded:
+            return
+        self._classes_loaded = True
+        self._providers = dict(registry.all_providers())
+        entries = [(pid, provider_label(p)) for pid, p in self._providers.items()]
+        chosen = self.provider_picker.current_id() if self._picked_early else None
+        if entries != self.provider_picker.entries():  # a plugin, or a module since missing
+            self.provider_picker.set_providers(entries)
+        # The user's pick, else the start choice again: it may be a plugin's, named only now.
+        wanted = chosen if chosen in self._providers else self._start_choice(list(self._providers))
         if wanted is None:
             self.notice.emit(
                 "providers",
@@ -140,11 +172,15 @@ class TargetBar(QWidget):
         return True
 
     def _provider_chosen(self, pid: str, *, save: bool = True) -> None:
-        provider = self.providers.get(pid)
-        if provider is None:
-            return
         if save:
             self.settings.provider_id = pid
+        if not self._classes_loaded:
+            self._picked_early = True
+            self.load_classes()  # goes on with the picker's choice: this one
+            return
+        provider = self._providers.get(pid)
+        if provider is None:
+            return
         self.noticeDismissed.emit("")
         self.providerChanged.emit(pid)
         self._fill_models(provider, pid, [])

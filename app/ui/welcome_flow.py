@@ -15,16 +15,23 @@ known) and asks ``before_send()`` before anything is sent.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from app.core import first_run
 from app.core.first_run import Detection, Server
 from app.core.settings import Settings
+from providers.lazy import lazy_module
 
 from .conversation import ConversationPane
 from .target_bar import TargetBar
-from .welcome import WelcomeScreen
+
+if TYPE_CHECKING:
+    from . import welcome
+    from .welcome import WelcomeScreen
+else:  # built on a first run only, after the first paint
+    welcome = lazy_module("app.ui.welcome")
 
 
 class WelcomeFlow(QObject):
@@ -77,7 +84,7 @@ class WelcomeFlow(QObject):
     def show(self) -> WelcomeScreen:
         """Show the welcome screen (created once) and look again for what can answer."""
         if self.welcome is None:
-            self.welcome = WelcomeScreen(
+            self.welcome = welcome.WelcomeScreen(
                 providers=self.target.providers, servers=self.servers,
                 saved_provider=self.settings.provider_id,
             )  # fmt: skip

@@ -7,18 +7,25 @@ one job; it reaches the window only through the ``DialogHost`` surface below.
 
 from __future__ import annotations
 
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from PySide6.QtWidgets import QDialog, QWidget
 
 from app.core.history import History
 from app.core.settings import Settings
+from providers.lazy import lazy_module
 
-from .help_dialogs import AboutDialog, DocsDialog, ShortcutsDialog, action_shortcuts
 from .history_panel import HistoryPanel
-from .preferences import PreferencesDialog
 from .target_bar import TargetBar
 from .window_actions import WindowActions
+
+if TYPE_CHECKING:
+    from . import help_dialogs, preferences
+    from .help_dialogs import AboutDialog, DocsDialog, ShortcutsDialog
+    from .preferences import PreferencesDialog
+else:  # when a dialog is opened (or by the window's warm-up)
+    help_dialogs = lazy_module("app.ui.help_dialogs")
+    preferences = lazy_module("app.ui.preferences")
 
 _D = TypeVar("_D", bound=QDialog)
 
@@ -58,7 +65,9 @@ class WindowDialogs:
 
     def open_preferences(self) -> PreferencesDialog:
         host = self.host
-        dialog = PreferencesDialog(host.settings, host.target.providers, host.history, self.window)
+        dialog = preferences.PreferencesDialog(
+            host.settings, host.target.providers, host.history, self.window
+        )
         dialog.themeChosen.connect(host.set_theme)
         dialog.languageChosen.connect(host.set_language)
         dialog.historyCleared.connect(self._history_cleared)
@@ -71,13 +80,14 @@ class WindowDialogs:
     def open_shortcuts(self) -> ShortcutsDialog:
         actions = self.host.actions
         toolbar = [actions.credentials, actions.panel, actions.new_chat]
-        return self._show(ShortcutsDialog(action_shortcuts(self.window, toolbar), self.window))
+        shortcuts = help_dialogs.action_shortcuts(self.window, toolbar)
+        return self._show(help_dialogs.ShortcutsDialog(shortcuts, self.window))
 
     def open_docs(self) -> DocsDialog:
-        return self._show(DocsDialog(self.host.open_link, self.window))
+        return self._show(help_dialogs.DocsDialog(self.host.open_link, self.window))
 
     def open_about(self) -> AboutDialog:
-        return self._show(AboutDialog(self.window))
+        return self._show(help_dialogs.AboutDialog(self.window))
 
     def _show(self, dialog: _D) -> _D:
         dialog.finished.connect(lambda _result: dialog.deleteLater())

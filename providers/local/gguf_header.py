@@ -74,6 +74,11 @@ class _Reader:
             item, count = self.unpack("<I"), self.unpack("<Q")
             if item in _FIXED:
                 self.handle.seek(count * struct.calcsize(_FIXED[item]), 1)
+            elif item == _STRING:  # a vocabulary: ~50k strings, skipped without reading them
+                lengths = struct.Struct("<Q")
+                for _ in range(count):
+                    (size,) = lengths.unpack(self.take(8))
+                    self.handle.seek(size, 1)
             else:
                 for _ in range(count):
                     self.value(item)

@@ -7,6 +7,7 @@ settings form work without it.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, ClassVar
 
 from ..base import AsyncGeneratorProvider
@@ -56,6 +57,11 @@ class Local(AsyncGeneratorProvider, InstalledModels):
     @classmethod
     def get_models(cls, api_key: str | None = None, **kwargs: Any) -> list[str]:
         return list(cls.models)
+
+    @classmethod
+    async def get_models_async(cls, api_key: str | None = None, **kwargs: Any) -> list[str]:
+        """Off the event loop: listing reads every model file's header from the disk."""
+        return await asyncio.to_thread(cls.get_models, api_key=api_key, **kwargs)
 
     @classmethod
     def get_model(cls, model: str | None, **kwargs: Any) -> str:

@@ -846,6 +846,14 @@
         <translation>История недоступна.</translation>
     </message>
     <message>
+        <source>Checking the history…
+
+Your conversations appear soon.</source>
+        <translation>Проверяется история…
+
+Разговоры скоро появятся.</translation>
+    </message>
+    <message>
         <source>Updating the search index…
 
 Your conversations appear soon.</source>

@@ -3,13 +3,16 @@ without freezing: the work runs on a worker thread while the event loop keeps tu
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
+import threading
 import time
 from typing import Any
 
 from PySide6.QtCore import QTimer
 
 from app.core import history as store
+from app.core import history_file
 from app.core.history import _MIGRATIONS, SCHEMA_VERSION, History
 from tests.app.conftest import Loop, OpenWindow
 
@@ -88,3 +91,70 @@ def test_the_window_stays_responsive_while_the_search_index_is_built(
     loop.run(searched)
     assert len(panel.ids()) == 50 and panel.more.isVisible()
     assert not store.needs_upgrade()
+
+
+def _quick_checks_on(monkeypatch: Any) -> list[str]:
+    """Where each ``quick_check`` of the history file runs: "gui" or "worker"."""
+    where: list[str] = []
+    real = history_file._verify
+
+    def spy(*args: Any, integrity: bool, **kwargs: Any) -> None:
+        if integrity:
+            main = threading.current_thread() is threading.main_thread()
+            where.append("gui" if main else "worker")
+        real(*args, integrity=integrity, **kwargs)
+
+    monkeypatch.setattr(history_file, "_verify", spy)
+    return where
+
+
+def test_a_large_history_is_checked_on_a_worker_while_the_window_shows(
+    open_window: OpenWindow, loop: Loop, monkeypatch: Any
+) -> None:
+    existing = History()
+    existing.create_conversation("Kept")
+    existing.close()
+    monkeypatch.setattr(store, "CHECK_APART_BYTES", 0)  # every file counts as large
+    where = _quick_checks_on(monkeypatch)
+    window = open_window(wait=False)
+    panel = window.history_panel
+    assert window.history is None and window.history_opener.pending()
+    assert "Checking the history" in panel.empty.text() and panel.empty.isVisible()
+    loop.until(lambda: window.history is not None)
+    assert where == ["worker"], "read once, off the GUI thread"
+    assert [c.title for c in window.history.conversations()] == ["Kept"]
+    assert panel.search.isEnabled() and not window.history_error
+    loop.run(window.models_task)  # not cancelled in the middle of a connection at the end
+    loop.run(window.credentials_task)
+
+
+def test_a_large_damaged_history_is_refused_by_the_worker_and_left_byte_identical(
+    open_window: OpenWindow, loop: Loop, monkeypatch: Any
+) -> None:
+    path = store.default_path()
+    existing = History()
+    conversation = existing.create_conversation("Several pages")
+    for number in range(300):
+        existing.add_message(conversation, "user", f"message {number} " + "text " * 40)
+    existing.close()
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=DELETE")
+    page_size, pages = (
+        db.execute(f"PRAGMA {name}").fetchone()[0] for name in ("page_size", "page_count")
+    )
+    db.close()
+    with path.open("r+b") as file:  # the header stays valid; pages in the middle are garbage
+        file.seek(page_size * (pages // 2))
+        file.write(b"\xa5\x5a" * page_size)
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    monkeypatch.setattr(store, "CHECK_APART_BYTES", 0)
+    where = _quick_checks_on(monkeypatch)
+    window = open_window(wait=False)
+    loop.run(window.history_opener.task)
+    assert window.history is None
+    assert window.history_error is not None and "is damaged" in window.history_error
+    assert where == ["worker"]
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in path.parent.iterdir()) == ["history.sqlite3"]
+    loop.run(window.models_task)
+    loop.run(window.credentials_task)

@@ -41,7 +41,7 @@ def view(qtbot) -> ChatView:
 
 @pytest.fixture
 def worker(qtbot) -> RenderWorker:
-    """The application's worker, up (a chat view starts it once shown, as here)."""
+    """The application's worker, up (the first backlog starts it; here, beforehand)."""
     shared = shared_worker()
     shared.start()
     qtbot.waitUntil(lambda: shared.available() or shared.failed, timeout=30_000)
@@ -174,3 +174,26 @@ def test_the_queue_gives_pieces_back_in_order_whatever_finishes_first() -> None:
         assert (job[1] is not None) == (len(order) <= len(held) and len(order) > 1)
         queue.take()
     assert "".join(order) == text and not queue  # the jobs, then what waited, in order
+
+
+def test_only_a_backlog_starts_the_worker(qtbot, view: ChatView, quiet_gc) -> None:
+    """A worker process costs ~80 MB: an answer this thread keeps up with never starts one."""
+    private = RenderWorker()
+    index = view.begin_answer("t")
+    bubble = view.bubble(index)
+    bubble._queue.worker = private
+    text = mixed(20)
+    for start in range(0, len(text), 40):  # a stream at a realistic pace: a chunk a frame
+        view.append_text(index, text[start : start + 40])
+        qtbot.wait(2)
+    view.finish_answer(index)
+    qtbot.waitUntil(lambda: view.is_rendered(index), timeout=30_000)
+    assert private._pool is None and bubble.worker_chars == 0, "the worker started for nothing"
+    second = view.begin_answer("t")
+    busy = view.bubble(second)
+    busy._queue.worker = private
+    burst(qtbot, view, second, mixed(200), 8_000)  # faster than this thread renders
+    view.finish_answer(second)
+    qtbot.waitUntil(lambda: view.is_rendered(second), timeout=60_000)
+    assert private._pool is not None, "a backlog did not start the worker"
+    private.stop()

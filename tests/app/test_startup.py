@@ -1,0 +1,185 @@
+"""Start-up: the window is usable before the network stack, Markdown or the comparison load,
+and all of it loads after the first paint (``app.ui.warm_up``); sending works before that."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from app.core.settings import Settings
+from app.ui.main_window import MainWindow
+from providers import registry
+from providers.vendors.openai import OpenAI
+from tests.app.conftest import Loop
+from tests.servers import DEFAULT_KEY, OpenAIServer
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: Needed to send, render, attach or compare, not to show the window.
+HEAVY = (
+    "httpx", "keyring", "markdown_it", "pygments", "PIL", "click", "importlib.metadata",
+    "providers.chat", "providers.vendors.openai", "app.ui.markdown", "app.ui.compare_view",
+    "app.core.compare",
+)  # fmt: skip
+
+# The app's own start (``start_window``, as ``run_app`` does) in a fresh interpreter: what is
+# imported once the usable window has painted, and once the warm-up has run.
+CHILD = """
+import sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from app.ui.application import create_application, start_window
+from app.ui.warm_up import WarmUp
+
+HEAVY = sys.argv[1].split(",")
+
+def usable(window):
+    return (window.provider_picker.count() > 0 and window.history_panel.history is not None)
+
+class Probe(QObject):
+    seen = False
+    def eventFilter(self, obj, event):
+        if (not self.seen and event.type() == QEvent.Type.Paint and hasattr(obj, "window")
+                and obj.window().objectName() == "mainWindow" and usable(obj.window())):
+            self.seen = True
+            loaded = [name for name in HEAVY if name in sys.modules]
+            print("AT PAINT", ",".join(loaded) or "-", flush=True)
+        return False
+
+app = create_application(sys.argv[:1])
+probe = Probe()
+app.installEventFilter(probe)
+window, loop = start_window(app)
+
+def finished():
+    missing = [name for name in HEAVY if name not in sys.modules]
+    from app.ui import markdown
+    print("AFTER WARM-UP", ",".join(missing) or "-", flush=True)
+    print("MODELS", window.model_picker.count(), flush=True)
+    print("PROVIDER", window.current_provider() is not None, flush=True)
+    print("LEXERS", markdown._lexer.cache_info().currsize, flush=True)
+    loop.stop()
+
+window.findChild(WarmUp).finished.connect(finished)
+QTimer.singleShot(30_000, loop.stop)
+loop.run_forever()
+"""
+
+
+def test_the_window_paints_before_the_heavy_modules_load_and_they_load_after(
+    tmp_path: Path,
+) -> None:
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHONPATH": str(ROOT),
+        "LANG": "C.UTF-8",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD, ",".join(HEAVY)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
+    report = f"{result.stdout}\n{result.stderr}"
+    assert lines.get("AT") == "PAINT -", f"loaded before the first paint: {report}"
+    assert lines.get("AFTER") == "WARM-UP -", f"not loaded by the warm-up: {report}"
+    assert lines.get("PROVIDER") == "True", report
+    assert int(lines.get("MODELS", "0")) > 0, report
+    assert int(lines.get("LEXERS", "0")) >= 10, report
+
+
+def test_a_message_sent_before_the_provider_classes_load_is_answered(
+    qtbot: Any,
+    loop: Loop,
+    openai_server: OpenAIServer,
+    keyring_service: str,
+    monkeypatch: Any,
+) -> None:
+    """The app starts with the providers named only (``start(provider_classes=False)``); a
+    message typed at once loads the chosen provider's class and is sent to it."""
+    monkeypatch.setenv("OPENAI_API_KEY", DEFAULT_KEY)
+    monkeypatch.setattr(OpenAI, "models", [])
+    settings = Settings.load()
+    settings.provider_id = "openai"
+    settings.set_connection_for("openai", base_url=openai_server.base_url, proxy=None)
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.start(provider_classes=False)
+    assert window.provider_picker.current_id() == "openai"
+    assert window.models_task is None, "the classes wait for the warm-up"
+    ended = loop.expect(window.answerEnded)
+    qtbot.keyClicks(window.composer, "Hello")
+    qtbot.keyClick(window.composer, Qt.Key.Key_Return)
+    loop.run(ended)
+    assert window.chat_view.message_text(1), "the answer arrived"
+    assert [r for r in openai_server.requests if r.kind == "chat"]
+    loop.run(window.models_task)
+    loop.run(window.credentials_task)
+
+
+def test_a_provider_picked_before_the_classes_load_is_kept(
+    qtbot: Any, loop: Loop, keyring_service: str, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(OpenAI, "models", [])
+    settings = Settings.load()
+    settings.provider_id = "openai"
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.start(provider_classes=False)
+    window.provider_picker.select("anthropic")  # the user's pick, as with the mouse
+    assert window.current_provider() is not None
+    assert window.current_provider()[0] == "anthropic"
+    assert window.side_panel.provider_id == "anthropic", "its parameters are shown"
+    assert window.models_task is not None, "its models are being listed"
+    assert Settings.load().provider_id == "anthropic"
+    loop.run(window.models_task)
+    loop.run(window.credentials_task)
+
+
+def test_a_plugin_saved_as_the_provider_is_selected_once_the_classes_load(
+    qtbot: Any,
+    loop: Loop,
+    openai_server: OpenAIServer,
+    keyring_service: str,
+    monkeypatch: Any,
+) -> None:
+    """Plugins are named only when the classes load: the saved choice is applied then."""
+
+    class MyPlugin(OpenAI):
+        id = "myplugin"
+        label = "My plugin"
+
+    monkeypatch.setenv("OPENAI_API_KEY", DEFAULT_KEY)
+    monkeypatch.setattr(OpenAI, "models", [])
+    monkeypatch.setattr(registry, "_plugins", lambda: [MyPlugin])
+    registry.all_providers.cache_clear()
+    try:
+        settings = Settings.load()
+        settings.provider_id = "myplugin"
+        settings.set_connection_for("myplugin", base_url=openai_server.base_url, proxy=None)
+        window = MainWindow(settings)
+        qtbot.addWidget(window)
+        window.start(provider_classes=False)
+        assert "myplugin" not in window.provider_picker.ids()
+        window.target.load_classes()
+        assert window.provider_picker.current_id() == "myplugin"
+        assert window.side_panel.provider_id == "myplugin"
+        loop.run(window.models_task)
+        loop.run(window.credentials_task)
+    finally:
+        registry.all_providers.cache_clear()
