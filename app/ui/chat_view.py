@@ -36,7 +36,6 @@ any resource that is not inline ``data:``, and links reach ``linkActivated`` onl
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -52,7 +51,6 @@ from PySide6.QtWidgets import (
     QLayout,
     QScrollArea,
     QSizePolicy,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -64,6 +62,8 @@ from . import links, theme
 from .attachment_view import ANSWER_IMAGE, MESSAGE_THUMBNAIL, AttachmentRow
 from .bubble_parts import ReasoningPane, tool_button
 from .item_line import whole_items
+from .message_browser import MessageBrowser
+from .page_keeper import PageKeeper
 from .throttle import Throttle
 from .version_switcher import VersionSwitcher
 from .virtual_column import VirtualColumn
@@ -82,6 +82,7 @@ FLUSH_INTERVAL_MS = 16  # one render per frame at most (~60 fps), however fast c
 FLUSH_BUDGET_MS = 15  # rendering finished blocks stops before this long in one flush...
 BACKLOG_GAP_MS = 8  # ...and continues after this much time for the event loop
 PAGE_CHARS = 16_000  # source characters per page (QTextBrowser) of a long answer
+PINNED_PAGES = 2  # a long answer's last pages keep their documents wherever they are
 FULL_RENDER_CHARS = 16_000  # finished answers up to this size are re-rendered whole, once
 # A paragraph's pieces join into one text block up to this size: Qt lays out a whole block
 # again when text is added to it (measured ~0.55 ms a KB), so a longer one starts a new line.
@@ -90,42 +91,6 @@ SPLIT_SHARE = 0.5  # of a flush's budget, at most, for cutting the tail (a burst
 ZERO_WIDTH_SPACE = "\u200b"
 TRUNCATED = frozenset({"length", "max_tokens", "MAX_TOKENS"})
 FILTERED = frozenset({"content_filter", "SAFETY", "RECITATION", "refusal"})
-
-
-class MessageBrowser(QTextBrowser):
-    """Read-only rich text that grows to fit its document and never fetches anything."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setOpenLinks(False)
-        self.setOpenExternalLinks(False)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setContextMenuPolicy(Qt.ContextMenuPolicy.DefaultContextMenu)
-        # The margin beside the text, not above and below it: pages of one answer (and its
-        # live tail) stack without a gap, so a block cut across two of them looks whole.
-        self.document().setDocumentMargin(0)
-        self.setViewportMargins(2, 0, 2, 0)
-        self.document().setUndoRedoEnabled(False)  # read-only: an undo stack only costs memory
-        self.document().setIndentWidth(18)  # Qt's 40 px list indent looks lost in a bubble
-        self.document().documentLayout().documentSizeChanged.connect(self._fit_height)
-        self.highlighted.connect(lambda url: self.setToolTip(url.toString()))
-        self.blocked_requests = 0  # resources refused so far (tests read it)
-        self._fit_height()
-
-    def loadResource(self, kind: int, name: QUrl | str) -> Any:  # noqa: N802 - Qt override
-        """Only inline ``data:`` resources; a remote image would report that the answer was read."""
-        if QUrl(name).scheme() == "data":
-            return super().loadResource(kind, name)
-        self.blocked_requests += 1
-        return None
-
-    def _fit_height(self, *_: object) -> None:
-        height = math.ceil(self.document().size().height()) + 2 * self.frameWidth()
-        if height != self.minimumHeight() or height != self.maximumHeight():
-            self.setFixedHeight(height)  # min = max: the layout gives exactly the document's height
 
 
 def _copy_to_clipboard(text: str) -> None:
@@ -226,6 +191,7 @@ class _AnswerBubble(_Bubble):
         self._tail_code: list[str] = []
         self._tail_continued_code = ""  # what the tail adds to the last code block of the pages
         self._pages: list[MessageBrowser] = []
+        self._keeper = PageKeeper()  # pages far from the screen hold no document
         self._page_chars = 0
         self._throttle = Throttle(self._flush, FLUSH_INTERVAL_MS, self)
 
@@ -351,9 +317,30 @@ class _AnswerBubble(_Bubble):
         return self._tail_code[number] if 0 <= number < len(self._tail_code) else None
 
     def pages(self) -> list[MessageBrowser]:
-        """The rendered browsers, top to bottom (the live tail last while it shows)."""
+        """The rendered browsers, top to bottom (the live tail last while it shows), each with
+        its document: released ones are rebuilt now (until they are far at the next refresh)."""
+        for page in self._pages:
+            self._keeper.restore(page)
         shown = [self.tail_view] if self.tail_view.isVisibleTo(self) else []
         return [*self._pages, *shown]
+
+    def live_pages(self) -> int:
+        """Pages holding a document now (the others are far from the screen)."""
+        return self._keeper.live_count([*self._pages, self.tail_view])
+
+    def page_with(self, query: str) -> MessageBrowser | None:
+        """The first page whose text holds ``query`` (ignoring case), rebuilt if released."""
+        needle = query.casefold()
+        for page in [*self._pages, self.tail_view]:
+            if needle in self._keeper.text(page).casefold():
+                self._keeper.restore(page)
+                return page
+        return None
+
+    def update_pages(self, scroll: QScrollArea) -> bool:
+        """Release the pages far from ``scroll``'s screen, rebuild the near ones; the last two
+        stay (a stream writes into the last, and moves a line from the one above)."""
+        return self._keeper.update(self._pages, PINNED_PAGES, scroll)
 
     def restyle(self) -> None:
         for browser in [*self._pages, self.tail_view]:
@@ -511,6 +498,7 @@ class _AnswerBubble(_Bubble):
             self.body.removeWidget(page)
             page.deleteLater()
         page = first or self._new_page()
+        self._keeper.forget(self._pages)
         self._pages = [page]
         page.setHtml(rendered.html)
         self.code_blocks = rendered.code_blocks
@@ -561,6 +549,7 @@ class _AnswerBubble(_Bubble):
         return page
 
     def _clear_pages(self) -> None:
+        self._keeper.forget(self._pages)
         for page in self._pages:
             self.body.removeWidget(page)
             page.deleteLater()
@@ -1033,6 +1022,10 @@ class ChatView(QWidget):
         bubble = self._messages[index].bubble
         return isinstance(bubble, _AnswerBubble) and bubble.live
 
+    def update_inside(self, index: int) -> bool:
+        bubble = self._messages[index].bubble
+        return isinstance(bubble, _AnswerBubble) and bubble.update_pages(self._scroll)
+
     # -- internals -----------------------------------------------------------------------
     def _add(self, message: _Message) -> int:
         self._messages.append(message)
@@ -1048,7 +1041,8 @@ class ChatView(QWidget):
     def _show_match(self, index: int, query: str) -> None:
         self.scroll_to_message(index)
         bubble = self.bubble(index)
-        browsers = bubble.pages() if isinstance(bubble, _AnswerBubble) else [bubble.body]
+        page = bubble.page_with(query) if isinstance(bubble, _AnswerBubble) else None
+        browsers = [page] if page is not None else [bubble.body]
         for browser in browsers:
             browser.moveCursor(QTextCursor.MoveOperation.Start)
             if browser.find(query):

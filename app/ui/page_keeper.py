@@ -1,0 +1,112 @@
+"""Inside one long answer: only the pages near the screen hold a laid-out document.
+
+Why: ``VirtualColumn`` releases whole messages far from the screen, but one huge answer is one
+message, and each of its pages (a ``MessageBrowser`` of ~16k source characters) kept its
+``QTextDocument`` and layout: a 4 MB answer held ~376 MB. Here a page farther from the screen
+than ``KEEP_SCREENS`` viewport heights gives up its document: what it keeps is the page's rich
+text (``toHtml``, compressed), its plain text (for find) and its height, which it holds as a
+fixed height so nothing around it moves. Within ``BUILD_SCREENS`` it is filled again from that
+HTML: the same text, formats, code numbers (``copy:`` links) and height. The thresholds and
+the "is it near" test are ``VirtualColumn``'s.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QScrollArea, QWidget
+
+from .message_browser import MessageBrowser
+from .virtual_column import BUILD_SCREENS, KEEP_SCREENS, Band, band, outside
+
+
+@dataclass
+class _Released:
+    html: bytes  # the document's rich text, zlib-compressed (~10x smaller)
+    text: str  # its plain text: find searches it without a rebuild
+    top_margin: float  # the root frame's top margin (``_space_pages``): not in toHtml
+
+
+class PageKeeper:
+    """Releases and rebuilds the pages of one answer (the caller says which are pinned)."""
+
+    def __init__(self) -> None:
+        self._released: dict[int, _Released] = {}  # by id() of the page widget
+
+    def is_released(self, page: MessageBrowser) -> bool:
+        return id(page) in self._released
+
+    def live_count(self, pages: Sequence[MessageBrowser]) -> int:
+        """Pages holding a document with content (tests and the benchmark read it)."""
+        return sum(1 for page in pages if not page.document().isEmpty())
+
+    def text(self, page: MessageBrowser) -> str:
+        """The page's plain text, released or not."""
+        released = self._released.get(id(page))
+        return released.text if released is not None else page.toPlainText()
+
+    def forget(self, pages: Sequence[MessageBrowser]) -> None:
+        """Pages about to be deleted (a re-render): nothing of theirs is kept."""
+        for page in pages:
+            self._released.pop(id(page), None)
+
+    def release(self, page: MessageBrowser) -> None:
+        if self.is_released(page) or page.document().isEmpty():
+            return
+        document = page.document()
+        self._released[id(page)] = _Released(
+            zlib.compress(document.toHtml().encode(), 1),
+            document.toPlainText(),
+            document.rootFrame().frameFormat().topMargin(),
+        )
+        page.held_height = page.height()
+        document.clear()  # the content and its layout go; the widget keeps its height
+        page.fit_height()
+
+    def restore(self, page: MessageBrowser) -> None:
+        released = self._released.pop(id(page), None)
+        if released is None:
+            return
+        document = page.document()
+        document.setHtml(zlib.decompress(released.html).decode())
+        if released.top_margin:
+            frame = document.rootFrame()
+            frame_format = frame.frameFormat()
+            frame_format.setTopMargin(released.top_margin)
+            frame.setFrameFormat(frame_format)
+        page.held_height = None
+        page.fit_height()
+
+    def update(self, pages: Sequence[MessageBrowser], pinned: int, scroll: QScrollArea) -> bool:
+        """Release the pages far from ``scroll``'s screen, rebuild the near ones (all but the
+        last ``pinned``, which a stream still writes into). Returns whether any changed."""
+        container = scroll.widget()
+        if container is None or not pages:
+            return False
+        top = scroll.verticalScrollBar().value()
+        screen = max(1, scroll.viewport().height())
+        near, keep = band(top, screen, BUILD_SCREENS), band(top, screen, KEEP_SCREENS)
+        changed = False
+        for page in pages[: max(0, len(pages) - pinned)]:
+            if not page.isVisible():
+                continue  # not laid out yet: its place is unknown
+            where = _extent(page, container)
+            if self.is_released(page) and not outside(where, near):
+                self.restore(page)
+                changed = True
+            elif not self.is_released(page) and outside(where, keep):
+                self.release(page)
+                changed = True
+        for page in pages[max(0, len(pages) - pinned) :]:
+            if self.is_released(page):  # pinned again (e.g. after a re-render)
+                self.restore(page)
+                changed = True
+        return changed
+
+
+def _extent(page: MessageBrowser, container: QWidget) -> Band:
+    top = page.mapTo(container, QPoint(0, 0)).y()
+    return (top, top + page.height())
