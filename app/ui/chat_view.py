@@ -29,6 +29,8 @@ the answer's total length, whatever its shape:
 A conversation costs what the screen shows: ``ChatView`` keeps each message's source (a
 ``_Message``) and ``VirtualColumn`` gives widgets only to those within a screen of the viewport;
 a far one is released (its height kept) and rebuilt with one render when it comes near again.
+Inside one long answer, ``PageKeeper`` does the same for its pages: a far page keeps its rich
+text and height but no document (a 4 MB answer held ~376 MB of laid-out pages).
 
 Model output is untrusted: see ``markdown.py``; ``MessageBrowser`` additionally refuses to load
 any resource that is not inline ``data:``, and links reach ``linkActivated`` only on a click.
@@ -324,18 +326,14 @@ class _AnswerBubble(_Bubble):
         shown = [self.tail_view] if self.tail_view.isVisibleTo(self) else []
         return [*self._pages, *shown]
 
-    def live_pages(self) -> int:
-        """Pages holding a document now (the others are far from the screen)."""
-        return self._keeper.live_count([*self._pages, self.tail_view])
+    def page_counts(self) -> tuple[int, int]:
+        """Pages holding a document now (the others are far from the screen), and all pages."""
+        return self._keeper.live_count(self._pages), len(self._pages)
 
     def page_with(self, query: str) -> MessageBrowser | None:
         """The first page whose text holds ``query`` (ignoring case), rebuilt if released."""
-        needle = query.casefold()
-        for page in [*self._pages, self.tail_view]:
-            if needle in self._keeper.text(page).casefold():
-                self._keeper.restore(page)
-                return page
-        return None
+        shown = [self.tail_view] if self.tail_view.isVisibleTo(self) else []
+        return self._keeper.first_with([*self._pages, *shown], query)
 
     def update_pages(self, scroll: QScrollArea) -> bool:
         """Release the pages far from ``scroll``'s screen, rebuild the near ones; the last two

@@ -48,6 +48,15 @@ class PageKeeper:
         released = self._released.get(id(page))
         return released.text if released is not None else page.toPlainText()
 
+    def first_with(self, pages: Sequence[MessageBrowser], query: str) -> MessageBrowser | None:
+        """The first page whose text holds ``query`` (ignoring case), rebuilt if released."""
+        needle = query.casefold()
+        for page in pages:
+            if needle in self.text(page).casefold():
+                self.restore(page)
+                return page
+        return None
+
     def forget(self, pages: Sequence[MessageBrowser]) -> None:
         """Pages about to be deleted (a re-render): nothing of theirs is kept."""
         for page in pages:
@@ -62,7 +71,7 @@ class PageKeeper:
             document.toPlainText(),
             document.rootFrame().frameFormat().topMargin(),
         )
-        page.held_height = page.height()
+        page.held_height = page.minimumHeight()  # what ``fit_height`` fixed it at
         document.clear()  # the content and its layout go; the widget keeps its height
         page.fit_height()
 
