@@ -41,11 +41,10 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QLocale, Qt, QUrl, Signal
-from PySide6.QtGui import QGuiApplication, QTextCursor, QTextDocument
+from PySide6.QtGui import QGuiApplication, QTextCursor
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -65,6 +64,7 @@ from .attachment_view import ANSWER_IMAGE, MESSAGE_THUMBNAIL, AttachmentRow
 from .bubble_parts import ReasoningPane, tool_button
 from .item_line import whole_items
 from .message_browser import MessageBrowser
+from .page_document import append_html, move_last_line, space_pages
 from .page_keeper import PageKeeper
 from .throttle import Throttle
 from .version_switcher import VersionSwitcher
@@ -86,11 +86,7 @@ BACKLOG_GAP_MS = 8  # ...and continues after this much time for the event loop
 PAGE_CHARS = 16_000  # source characters per page (QTextBrowser) of a long answer
 PINNED_PAGES = 2  # a long answer's last pages keep their documents wherever they are
 FULL_RENDER_CHARS = 16_000  # finished answers up to this size are re-rendered whole, once
-# A paragraph's pieces join into one text block up to this size: Qt lays out a whole block
-# again when text is added to it (measured ~0.55 ms a KB), so a longer one starts a new line.
-MERGE_CHARS = 8_000
 SPLIT_SHARE = 0.5  # of a flush's budget, at most, for cutting the tail (a burst of text)
-ZERO_WIDTH_SPACE = "\u200b"
 TRUNCATED = frozenset({"length", "max_tokens", "MAX_TOKENS"})
 FILTERED = frozenset({"content_filter", "SAFETY", "RECITATION", "refusal"})
 
@@ -456,7 +452,7 @@ class _AnswerBubble(_Bubble):
         self._tail_continued_code = rendered.continued_code or ""
         view.setHtml(rendered.html.rstrip())
         if self._pages:
-            _space_pages(self._pages[-1].document(), view.document())
+            space_pages(self._pages[-1].document(), view.document())
         return len(tail)
 
     def _append_to_page(self, piece: md.Piece, rendered: md.Rendered | None = None) -> None:
@@ -480,10 +476,13 @@ class _AnswerBubble(_Bubble):
             self._new_page()
             seam = piece.opens
             if seam and seam.kind == md.PARAGRAPH and not seam.depth and self._pages[:-1]:
-                _move_last_line(self._pages[-2].document(), self._pages[-1].document())
-        _append_html(self._pages[-1].document(), rendered.html, piece)
+                upper, lower = self._pages[-2:]
+                if line := move_last_line(upper.document(), lower.document()):
+                    self._keeper.moved(upper, lower, line)
+        append_html(self._pages[-1].document(), rendered.html, piece)
+        self._keeper.appended(self._pages[-1], rendered.html, piece)
         if new and len(self._pages) > 1:
-            _space_pages(self._pages[-2].document(), self._pages[-1].document())
+            space_pages(self._pages[-2].document(), self._pages[-1].document())
         self._page_chars += size
         self.rendered_chars += size
         self._rendered.append(piece)
@@ -536,7 +535,7 @@ class _AnswerBubble(_Bubble):
     def _new_page(self) -> MessageBrowser:
         page = self._browser()
         # Lay text out at the width it will have before the layout gets round to sizing the
-        # page: a paragraph is broken where it wraps (``_split_last_line``), at this width.
+        # page: a paragraph is broken where it wraps (``split_last_line``), at this width.
         above = self._pages[-1] if self._pages else self.tail_view
         if above.viewport().width() > 0:
             page.document().setTextWidth(above.viewport().width())
@@ -556,132 +555,9 @@ class _AnswerBubble(_Bubble):
         self.code_blocks = []
 
 
-def _append_html(document: QTextDocument, html: str, piece: md.Piece) -> None:
-    """Append rendered HTML to a page exactly as one ``setHtml`` of it all would show it.
-
-    ``QTextCursor.insertHtml`` merges the first block it inserts into the block at the cursor
-    (keeping that block's format): appended as is, a heading's paragraph became part of the
-    heading. A zero-width space in a paragraph of its own takes that place and is removed.
-    The one merge wanted: a paragraph cut in two goes on in its first piece's text block.
-    """
-    html = html.rstrip()
-    if document.isEmpty():
-        document.setHtml(html)
-        return
-    cursor = QTextCursor(document)
-    cursor.movePosition(QTextCursor.MoveOperation.End)
-    seam = piece.opens
-    if seam is not None and seam.kind == md.PARAGRAPH and not seam.depth:  # not in a list item
-        last = document.lastBlock()
-        if last.length() > MERGE_CHARS and _split_last_line(document):
-            last = document.lastBlock()  # long enough: go on in a new block (see there)
-        if last.length() <= MERGE_CHARS:
-            cursor.movePosition(QTextCursor.MoveOperation.End)
-            cursor.insertText(seam.joiner, last.charFormat())  # not the code span's before it
-            cursor.insertHtml(html)
-            if last.next().isValid() or piece.closes is None or piece.closes.kind != md.PARAGRAPH:
-                _set_margin(last, bottom=_paragraph_margin())  # the paragraph ends in this piece
-            return
-    position = cursor.position()
-    cursor.insertHtml(f"<p>{ZERO_WIDTH_SPACE}</p>{html}")
-    cursor.setPosition(position)
-    cursor.setPosition(position + 1, QTextCursor.MoveMode.KeepAnchor)
-    if cursor.selectedText() == ZERO_WIDTH_SPACE:
-        cursor.removeSelectedText()
-
-
-def _last_line_start(document: QTextDocument) -> int | None:
-    """Where the last line of the last block starts as laid out now, if it has two lines."""
-    block = document.lastBlock()
-    document.documentLayout().blockBoundingRect(block)  # lays the block out if need be
-    layout = block.layout()
-    if layout is None or layout.lineCount() < 2:
-        return None
-    return block.position() + layout.lineAt(layout.lineCount() - 1).textStart()
-
-
-def _split_last_line(document: QTextDocument) -> bool:
-    """Start a new text block with the last line of the last one, where the text wraps anyway.
-
-    Qt lays out a whole block again when text is added to it, so a paragraph too long for
-    that goes on in a new block; broken where it wraps, it looks the same (at this width).
-    """
-    start = _last_line_start(document)
-    if start is None:
-        return False
-    cursor = QTextCursor(document)
-    cursor.setPosition(start)
-    _drop_line_break_before(cursor)
-    cursor.insertBlock()  # the same format for both halves; no margin between them
-    _set_margin(cursor.block(), top=0)
-    _set_margin(cursor.block().previous(), bottom=0)
-    return True
-
-
-def _drop_line_break_before(cursor: QTextCursor) -> None:
-    """A line that starts after a hard line break moves to a new block: the break would add an
-    empty line at the end of the block it leaves."""
-    document = cursor.document()
-    if cursor.position() > 0 and document.characterAt(cursor.position() - 1) == md.LINE_SEPARATOR:
-        cursor.deletePreviousChar()
-
-
-def _move_last_line(upper: QTextDocument, lower: QTextDocument) -> None:
-    """Begin an empty page with the last line of the paragraph the page above ends with, so
-    that a paragraph going on from one page to the next looks unbroken (at this width)."""
-    start = _last_line_start(upper)
-    if start is None:
-        return
-    block_format = upper.lastBlock().blockFormat()
-    cursor = QTextCursor(upper)
-    cursor.setPosition(start)
-    cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
-    line = cursor.selection()
-    cursor.removeSelectedText()
-    _drop_line_break_before(cursor)
-    below = QTextCursor(lower)
-    below.insertFragment(line)
-    block_format.setTopMargin(0)
-    below.setBlockFormat(block_format)
-
-
-def _set_margin(block: Any, *, top: float | None = None, bottom: float | None = None) -> None:
-    block_format = block.blockFormat()
-    if top is not None:
-        block_format.setTopMargin(top)
-    if bottom is not None:
-        block_format.setBottomMargin(bottom)
-    QTextCursor(block).setBlockFormat(block_format)
-
-
-def _space_pages(upper: QTextDocument, lower: QTextDocument) -> None:
-    """Keep the space between two blocks that fall on two pages.
-
-    A document leaves out the top margin of its first block and the bottom margin of its last
-    (between blocks it keeps the larger of the two); a table keeps its margins. The page below
-    gets what one document would have had there as its top margin (cheap: it has one piece).
-    """
-    first = lower.firstBlock()
-    if QTextCursor(first).currentTable() is not None:
-        return
-    space = max(upper.lastBlock().blockFormat().bottomMargin(), first.blockFormat().topMargin())
-    frame = lower.rootFrame()
-    frame_format = frame.frameFormat()
-    frame_format.setTopMargin(space)
-    frame.setFrameFormat(frame_format)
-
-
 def _copy_label() -> str:
     """A code block's Copy, in the window's language (the render worker has no translator)."""
     return QCoreApplication.translate("Markdown", "Copy")
-
-
-@cache
-def _paragraph_margin() -> float:
-    """The bottom margin QTextDocument gives a paragraph (<p>) of rich text."""
-    document = QTextDocument()
-    document.setHtml("<p>x</p>")
-    return document.firstBlock().blockFormat().bottomMargin()
 
 
 def format_footer(

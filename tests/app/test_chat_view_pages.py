@@ -11,6 +11,7 @@ from PySide6.QtCore import QPoint, QTimer, QUrl
 from PySide6.QtGui import QGuiApplication, QTextDocument
 
 from app.ui.chat_view import ChatView, MessageBrowser
+from app.ui.page_keeper import PageKeeper
 
 MOST_LIVE_PAGES = 8  # pages with a document after a ~2 MB answer (~130 pages) at the bottom
 
@@ -124,7 +125,15 @@ def test_find_reaches_a_released_page(qtbot, view: ChatView) -> None:
     assert bar.value() <= top < bar.value() + view._scroll.viewport().height()
 
 
-def test_copy_in_a_released_page_copies_its_code(qtbot, view: ChatView) -> None:
+def test_copy_in_a_released_page_copies_its_code(qtbot, view: ChatView, monkeypatch) -> None:
+    released: dict[int, str] = {}  # each page's rich text when it was released
+    release = PageKeeper.release
+
+    def recording(keeper: PageKeeper, page: MessageBrowser) -> None:
+        released[id(page)] = page.toHtml()
+        release(keeper, page)
+
+    monkeypatch.setattr(PageKeeper, "release", recording)
     index = stream(qtbot, view, sections(0, 1_500))
     bubble = view.bubble(index)
     first = bubble._pages[0]
@@ -135,3 +144,7 @@ def test_copy_in_a_released_page_copies_its_code(qtbot, view: ChatView) -> None:
     assert 'href="copy:3"' in first.toHtml()
     first.anchorClicked.emit(QUrl("copy:3"))
     assert QGuiApplication.clipboard().text() == "def f_3(x):\n    return x * 3  # note 3\n"
+    # Every released page, rebuilt, is the same rich text as before (formats, links, margins).
+    rebuilt = {id(page): page.toHtml() for page in bubble.pages() if id(page) in released}
+    assert len(rebuilt) >= 10
+    assert rebuilt == {key: released[key] for key in rebuilt}
