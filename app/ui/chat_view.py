@@ -331,10 +331,10 @@ class _AnswerBubble(_Bubble):
         shown = [self.tail_view] if self.tail_view.isVisibleTo(self) else []
         return self._keeper.first_with([*self._pages, *shown], query)
 
-    def update_pages(self, scroll: QScrollArea) -> bool:
+    def update_pages(self, scroll: QScrollArea, deadline: float) -> tuple[bool, bool]:
         """Release the pages far from ``scroll``'s screen, rebuild the near ones; the last two
         stay (a stream writes into the last, and moves a line from the one above)."""
-        return self._keeper.update(self._pages, PINNED_PAGES, scroll)
+        return self._keeper.update(self._pages, PINNED_PAGES, scroll, deadline)
 
     def restyle(self) -> None:
         for browser in [*self._pages, self.tail_view]:
@@ -896,9 +896,11 @@ class ChatView(QWidget):
         bubble = self._messages[index].bubble
         return isinstance(bubble, _AnswerBubble) and bubble.live
 
-    def update_inside(self, index: int) -> bool:
+    def update_inside(self, index: int, deadline: float) -> tuple[bool, bool]:
         bubble = self._messages[index].bubble
-        return isinstance(bubble, _AnswerBubble) and bubble.update_pages(self._scroll)
+        if isinstance(bubble, _AnswerBubble):
+            return bubble.update_pages(self._scroll, deadline)
+        return False, False
 
     # -- internals -----------------------------------------------------------------------
     def _add(self, message: _Message) -> int:

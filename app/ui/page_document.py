@@ -8,6 +8,7 @@ Pieces of an answer are appended to a page's ``QTextDocument`` (``append_html``)
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -116,12 +117,14 @@ def move_last_line(upper: QTextDocument, lower: QTextDocument) -> MovedLine | No
     return moved
 
 
-def replay(document: QTextDocument, log: PageLog) -> None:
-    """Build an empty page's document again as it was built (at the same width: the same)."""
+def replay(document: QTextDocument, log: PageLog) -> Iterator[None]:
+    """Build an empty page's document again as it was built (at the same width: the same),
+    a piece per step: a page near the screen is rebuilt in slices between frames."""
     if log.moved_in is not None:
         _put_line(document, log.moved_in)
     for html, piece in log.pieces:
         append_html(document, html, piece)
+        yield
     if log.moved_out:
         _take_last_line(document)
 

@@ -12,8 +12,9 @@ steps that built it (``page_document.replay``): the same text, formats, code num
 
 from __future__ import annotations
 
+import time
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -46,6 +47,7 @@ class PageKeeper:
     def __init__(self) -> None:
         self._logs: dict[int, PageLog] = {}  # by id() of the page widget
         self._released: dict[int, _Released] = {}
+        self._rebuilding: dict[int, Iterator[None]] = {}  # released pages rebuilt in slices
 
     def appended(self, page: MessageBrowser, html: str, piece: md.Piece) -> None:
         self._logs.setdefault(id(page), PageLog()).pieces.append((html, piece))
@@ -56,6 +58,7 @@ class PageKeeper:
         self._logs.setdefault(id(lower), PageLog()).moved_in = line
 
     def is_released(self, page: MessageBrowser) -> bool:
+        """Whether the page holds no document of its own (or one still being rebuilt)."""
         return id(page) in self._released
 
     def live_count(self, pages: Sequence[MessageBrowser]) -> int:
@@ -79,11 +82,15 @@ class PageKeeper:
     def forget(self, pages: Sequence[MessageBrowser]) -> None:
         """Pages about to be deleted or rebuilt otherwise: nothing of theirs is kept."""
         for page in pages:
-            self._released.pop(id(page), None)
-            self._logs.pop(id(page), None)
+            for kept in (self._released, self._logs, self._rebuilding):
+                kept.pop(id(page), None)
 
     def release(self, page: MessageBrowser) -> None:
         log = self._logs.get(id(page))
+        if self._rebuilding.pop(id(page), None) is not None and log is not None:
+            log.pieces = [("", piece) for _, piece in log.pieces]  # the release keeps the HTML
+            page.document().clear()  # half rebuilt: back to nothing
+            return
         if log is None or self.is_released(page) or page.document().isEmpty():
             return  # not built piece by piece (one whole render): kept
         document = page.document()
@@ -99,47 +106,66 @@ class PageKeeper:
         page.fit_height()
 
     def restore(self, page: MessageBrowser) -> None:
-        released = self._released.pop(id(page), None)
+        """Rebuild a released page now, whole."""
+        self._rebuild(page, None)
+
+    def _rebuild(self, page: MessageBrowser, deadline: float | None) -> bool:
+        """Rebuild a released page until ``deadline`` (``perf_counter``; None: whole); whether
+        it is done. The page holds its height until then, so nothing moves meanwhile."""
+        released = self._released.get(id(page))
         if released is None:
-            return
-        log = self._logs[id(page)]
-        htmls = zlib.decompress(released.html).decode().split("\0")
-        log.pieces = [(html, piece) for html, (_, piece) in zip(htmls, log.pieces, strict=True)]
-        document = page.document()
-        replay(document, log)
+            return True
+        steps = self._rebuilding.get(id(page))
+        if steps is None:
+            log = self._logs[id(page)]
+            htmls = zlib.decompress(released.html).decode().split("\0")
+            log.pieces = [(html, p) for html, (_, p) in zip(htmls, log.pieces, strict=True)]
+            steps = self._rebuilding[id(page)] = replay(page.document(), log)
+        for _ in steps:
+            if deadline is not None and time.perf_counter() > deadline:
+                return False
+        del self._rebuilding[id(page)], self._released[id(page)]
         if released.top_margin:
-            frame = document.rootFrame()
+            frame = page.document().rootFrame()
             frame_format = frame.frameFormat()
             frame_format.setTopMargin(released.top_margin)
             frame.setFrameFormat(frame_format)
         page.held_height = None
         page.fit_height()
+        return True
 
-    def update(self, pages: Sequence[MessageBrowser], pinned: int, scroll: QScrollArea) -> bool:
-        """Release the pages far from ``scroll``'s screen, rebuild the near ones (all but the
-        last ``pinned``, which a stream still writes into). Returns whether any changed."""
+    def update(
+        self, pages: Sequence[MessageBrowser], pinned: int, scroll: QScrollArea, deadline: float
+    ) -> tuple[bool, bool]:
+        """Release the pages far from ``scroll``'s screen and rebuild the near ones (all but
+        the last ``pinned``, which a stream still writes into): those on screen now, those in
+        the margin until ``deadline``. Returns whether any changed, and whether work is left."""
         container = scroll.widget()
         if container is None or not pages:
-            return False
+            return False, False
         top = scroll.verticalScrollBar().value()
         screen = max(1, scroll.viewport().height())
-        near, keep = band(top, screen, BUILD_SCREENS), band(top, screen, KEEP_SCREENS)
-        changed = False
+        shown, near = band(top, screen, 0), band(top, screen, BUILD_SCREENS)
+        keep = band(top, screen, KEEP_SCREENS)
+        changed = left = False
         for page in pages[: max(0, len(pages) - pinned)]:
             if not page.isVisible():
                 continue  # not laid out yet: its place is unknown
             where = _extent(page, container)
             if self.is_released(page) and not outside(where, near):
-                self.restore(page)
-                changed = True
-            elif not self.is_released(page) and outside(where, keep):
+                on_screen = not outside(where, shown)
+                done = self._rebuild(page, None if on_screen else deadline)
+                changed, left = changed or done, left or not done
+            elif outside(where, keep) and id(page) not in self._released:
                 self.release(page)
                 changed = True
+            elif outside(where, keep) and id(page) in self._rebuilding:
+                self.release(page)  # went far while half rebuilt
         for page in pages[max(0, len(pages) - pinned) :]:
             if self.is_released(page):  # pinned again (e.g. after a re-render)
                 self.restore(page)
                 changed = True
-        return changed
+        return changed, left
 
 
 def _extent(page: MessageBrowser, container: QWidget) -> Band:

@@ -60,9 +60,9 @@ class RowSource(Protocol):
 
     def is_following(self) -> bool: ...
 
-    def update_inside(self, index: int) -> bool:
+    def update_inside(self, index: int, deadline: float) -> tuple[bool, bool]:
         """Release or rebuild what built row ``index`` holds by where it is (a long answer's
-        pages); whether anything changed."""
+        pages; in the margin until ``deadline``): whether anything changed, and work is left."""
         ...
 
 
@@ -188,8 +188,11 @@ class VirtualColumn(QObject):
             if far and not self._source.is_pinned(index):
                 self._release(index)
                 changed = True
-            elif self._source.update_inside(index):
-                changed = True
+            else:
+                inside, left = self._source.update_inside(index, self._deadline)
+                changed = changed or inside
+                if left:
+                    self.schedule()  # the rest after the event loop has painted
         first = bisect.bisect_left(
             range(len(self._items)), near[0], key=lambda i: self._items[i].geometry().bottom()
         )

@@ -144,7 +144,16 @@ def test_copy_in_a_released_page_copies_its_code(qtbot, view: ChatView, monkeypa
     assert 'href="copy:3"' in first.toHtml()
     first.anchorClicked.emit(QUrl("copy:3"))
     assert QGuiApplication.clipboard().text() == "def f_3(x):\n    return x * 3  # note 3\n"
-    # Every released page, rebuilt, is the same rich text as before (formats, links, margins).
+    # A released page just below the screen is rebuilt in slices between frames, the screen
+    # still; then every released page, rebuilt, is the same rich text as before.
+    bar = view._scroll.verticalScrollBar()
+    page = bubble._pages[5]
+    assert page not in live_pages(view, index)
+    value = page_top(view, page) - view._scroll.viewport().height() - 50
+    bar.setValue(value)
+    qtbot.waitUntil(lambda: not bubble._keeper.is_released(page))
+    assert bar.value() == value
+    assert page.toHtml() == released[id(page)]
     rebuilt = {id(page): page.toHtml() for page in bubble.pages() if id(page) in released}
     assert len(rebuilt) >= 10
     assert rebuilt == {key: released[key] for key in rebuilt}
