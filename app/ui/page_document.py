@@ -26,7 +26,8 @@ else:  # markdown-it and Pygments once there is Markdown to show
 # again when text is added to it (measured ~0.55 ms a KB), so a longer one starts a new line.
 MERGE_CHARS = 8_000
 ZERO_WIDTH_SPACE = "\u200b"
-MovedLine = tuple[QTextDocumentFragment, QTextBlockFormat]  # a line and its block's format
+# A line moved to the page below: the text, its block's format, its length in the page above.
+MovedLine = tuple[QTextDocumentFragment, QTextBlockFormat, int]
 
 
 def append_html(document: QTextDocument, html: str, piece: md.Piece) -> None:
@@ -105,7 +106,7 @@ class PageLog:
 
     pieces: list[tuple[str, md.Piece]] = field(default_factory=list)  # (HTML, piece) appended
     moved_in: MovedLine | None = None  # the line it began with, from the page above
-    moved_out: bool = False  # its last line went on to the page below
+    moved_out: int = 0  # characters at its end that went on to the page below
 
 
 def move_last_line(upper: QTextDocument, lower: QTextDocument) -> MovedLine | None:
@@ -125,8 +126,12 @@ def replay(document: QTextDocument, log: PageLog) -> Iterator[None]:
     for html, piece in log.pieces:
         append_html(document, html, piece)
         yield
-    if log.moved_out:
-        _take_last_line(document)
+    if log.moved_out:  # as many characters as went then (lines wrap elsewhere at a new width)
+        cursor = QTextCursor(document)
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.setPosition(cursor.position() - log.moved_out, QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        _drop_line_break_before(cursor)
 
 
 def _take_last_line(upper: QTextDocument) -> MovedLine | None:
@@ -137,17 +142,18 @@ def _take_last_line(upper: QTextDocument) -> MovedLine | None:
     cursor = QTextCursor(upper)
     cursor.setPosition(start)
     cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
-    line = cursor.selection()
+    line, length = cursor.selection(), cursor.selectionEnd() - cursor.selectionStart()
     cursor.removeSelectedText()
     _drop_line_break_before(cursor)
     block_format.setTopMargin(0)
-    return line, block_format
+    return line, block_format, length
 
 
 def _put_line(lower: QTextDocument, moved: MovedLine) -> None:
     below = QTextCursor(lower)
-    below.insertFragment(moved[0])
-    below.setBlockFormat(moved[1])
+    line, block_format, _ = moved
+    below.insertFragment(line)
+    below.setBlockFormat(block_format)
 
 
 def _set_margin(block: Any, *, top: float | None = None, bottom: float | None = None) -> None:

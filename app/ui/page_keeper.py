@@ -54,7 +54,7 @@ class PageKeeper:
 
     def moved(self, upper: MessageBrowser, lower: MessageBrowser, line: MovedLine) -> None:
         """``upper``'s last line began ``lower`` (``page_document.move_last_line``)."""
-        self._logs.setdefault(id(upper), PageLog()).moved_out = True
+        self._logs.setdefault(id(upper), PageLog()).moved_out = line[2]
         self._logs.setdefault(id(lower), PageLog()).moved_in = line
 
     def is_released(self, page: MessageBrowser) -> bool:

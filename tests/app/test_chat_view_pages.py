@@ -157,3 +157,16 @@ def test_copy_in_a_released_page_copies_its_code(qtbot, view: ChatView, monkeypa
     rebuilt = {id(page): page.toHtml() for page in bubble.pages() if id(page) in released}
     assert len(rebuilt) >= 10
     assert rebuilt == {key: released[key] for key in rebuilt}
+
+
+def test_pages_rebuilt_at_another_width_lose_no_text(qtbot, view: ChatView) -> None:
+    """A paragraph going on over two pages moved its last line to the next page; rebuilt after
+    the window got narrower (lines wrap elsewhere), each word is still shown once."""
+    text = "".join(f"{'lorem ipsum dolor ' * 2_500}end{n}.\n\n" for n in range(6))  # 270 KB
+    index = stream(qtbot, view, text)
+    bubble = view.bubble(index)
+    assert bubble._keeper.is_released(bubble._pages[0])
+    view.resize(480, 600)
+    view.refresh()
+    words = " ".join(page.toPlainText() for page in bubble.pages()).split()
+    assert words == whole_words(view, text)
