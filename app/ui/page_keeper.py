@@ -12,6 +12,7 @@ steps that built it (``page_document.replay``): the same text, formats, code num
 
 from __future__ import annotations
 
+import bisect
 import time
 import zlib
 from collections.abc import Iterator, Sequence
@@ -148,19 +149,28 @@ class PageKeeper:
         shown, near = band(top, screen, 0), band(top, screen, BUILD_SCREENS)
         keep = band(top, screen, KEEP_SCREENS)
         changed = left = False
-        for page in pages[: max(0, len(pages) - pinned)]:
-            if not page.isVisible():
-                continue  # not laid out yet: its place is unknown
+        unpinned = pages[: max(0, len(pages) - pinned)]
+        # Released pages near the screen, found by bisection (pages stack top to bottom):
+        # per refresh, the work does not grow with the answer's length.
+        first = bisect.bisect_left(
+            range(len(unpinned)), near[0], key=lambda i: _extent(unpinned[i], container)[1]
+        )
+        for page in unpinned[first:]:
             where = _extent(page, container)
-            if self.is_released(page) and not outside(where, near):
+            if where[0] > near[1]:
+                break
+            if self.is_released(page) and page.isVisible():
                 on_screen = not outside(where, shown)
                 done = self._rebuild(page, None if on_screen else deadline)
                 changed, left = changed or done, left or not done
-            elif outside(where, keep) and id(page) not in self._released:
+        # Pages holding a document (or half of one) that are far now: a few, not all.
+        for page in unpinned:
+            whole = id(page) not in self._released
+            if not (whole or id(page) in self._rebuilding) or not page.isVisible():
+                continue
+            if outside(_extent(page, container), keep):
                 self.release(page)
-                changed = True
-            elif outside(where, keep) and id(page) in self._rebuilding:
-                self.release(page)  # went far while half rebuilt
+                changed = changed or whole
         for page in pages[max(0, len(pages) - pinned) :]:
             if self.is_released(page):  # pinned again (e.g. after a re-render)
                 self.restore(page)
