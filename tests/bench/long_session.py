@@ -31,9 +31,9 @@ import tracemalloc
 from pathlib import Path
 from typing import Any
 
-from tests.bench.heap_report import Heap
 from tests.bench.stream_render import ROOT
 from tests.bench.window_child import bench_line, in_window, rss_mib, run_child, until
+from tests.heap_report import Heap
 
 RSS_TARGET_MIB = 0.3  # per answer
 TIME_TARGET = 1.2  # last 10 / first 10

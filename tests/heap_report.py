@@ -1,6 +1,7 @@
-"""Where a process's memory goes between two moments: Python objects (tracemalloc, by line and
-by type), the C heap (glibc ``mallinfo2``: bytes in use, free but kept, mmapped), SQLite's own
-allocator (``sqlite3_memory_used``) and RSS. A bench takes a ``Heap`` at two points and prints
+"""Where a process's memory goes between two moments (not a benchmark: the helper behind
+``tests/bench/long_session.py --heap``): Python objects (tracemalloc, by line and by type), the
+C heap (glibc ``mallinfo2``: bytes in use, free but kept, mmapped), SQLite's own allocator
+(``sqlite3_memory_used``) and RSS. A bench takes a ``Heap`` at two points and prints
 ``Heap.growth_lines`` of the second against the first.
 
 Reading it: C-heap growth minus tracemalloc's growth is what C++ (Qt) and C libraries (SQLite)
