@@ -72,13 +72,26 @@ class Banner(QFrame):
         self.close_button.setAutoRaise(True)
         self.close_button.setText("✕")
         self.close_button.setToolTip(self.tr("Dismiss"))
-        self.close_button.clicked.connect(lambda: self.dismiss())
+        self.close_button.clicked.connect(lambda: self.dismiss(self.tag))
         layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        self._lasting: tuple[str, str, str, list[BannerAction] | None] | None = None
         self.hide()
 
     def show_message(
-        self, tag: str, kind: str, text: str, actions: list[BannerAction] | None = None
+        self,
+        tag: str,
+        kind: str,
+        text: str,
+        actions: list[BannerAction] | None = None,
+        *,
+        lasting: bool = False,
     ) -> None:
+        """``lasting``: about the app, not the current provider (a damaged settings file, the
+        history): a blanket ``dismiss()`` (a provider change) leaves it, and a passing message
+        shown over it gives way to it again when dismissed. Its own tag or the close button
+        take it away."""
+        if lasting:
+            self._lasting = (tag, kind, text, actions)
         self.tag = tag
         self.setProperty("kind", kind)
         self.style().unpolish(self)
@@ -95,10 +108,21 @@ class Banner(QFrame):
         self.show()
 
     def dismiss(self, tag: str | None = None) -> None:
-        """Hide the banner (only if it shows ``tag``, when given)."""
-        if tag is None or tag == self.tag:
-            self.tag = ""
-            self.hide()
+        """Hide the message tagged ``tag``, or (None) the passing message shown."""
+        lasting = self._lasting
+        if lasting is not None and tag == lasting[0]:
+            self._lasting = lasting = None  # its own tag (or the close button) ends it
+        elif tag is not None and tag != self.tag:
+            return
+        elif lasting is not None and self.tag == lasting[0]:
+            return  # a blanket dismiss leaves a lasting message
+        if tag is not None and tag != self.tag:
+            return
+        if lasting is not None:
+            self.show_message(*lasting[:3], lasting[3])
+            return
+        self.tag = ""
+        self.hide()
 
     def action_buttons(self) -> list[QPushButton]:
         items = (self._actions.itemAt(i) for i in range(self._actions.count()))

@@ -218,7 +218,7 @@ class MainWindow(QMainWindow):
         self.target.load_providers(classes=provider_classes)
         if self.settings.problem:  # a damaged settings file, kept aside: said once
             said = settings_problem_text(self.settings.problem)
-            self.banner.show_message("settings", "warning", said)
+            self.banner.show_message("settings", "warning", said, lasting=True)
             self.settings.problem = None
         self.history_opener.open()  # now, or after an upgrade on a worker thread
 
@@ -232,7 +232,7 @@ class MainWindow(QMainWindow):
         self.history_panel.set_history(history, error)
         self.history_panel.attachment_store = self.attachment_store
         if error:
-            self.banner.show_message("history", "warning", error)
+            self.banner.show_message("history", "warning", error, lasting=True)
 
     # ----- the target -----------------------------------------------------------------------------
     @property

@@ -143,14 +143,16 @@ def open_window(
     monkeypatch.setenv("OPENAI_API_KEY", DEFAULT_KEY)
     monkeypatch.setattr(OpenAI, "models", [])  # the class caches the last live list
 
-    def open_(wait: bool = True) -> MainWindow:
+    def open_(wait: bool = True, provider_classes: bool = True) -> MainWindow:
         settings = Settings.load()
         settings.provider_id = "openai"
         settings.set_connection_for("openai", base_url=openai_server.base_url, proxy=None)
         window = MainWindow(settings)
         qtbot.addWidget(window)
         window.show()
-        window.start()  # as application.start_window does once the loop exists
+        # as application.start_window does once the loop exists (it puts the provider classes
+        # off until after the first paint: ``provider_classes=False``)
+        window.start(provider_classes=provider_classes)
         if wait:
             loop.run(window.models_task)
             loop.run(window.credentials_task)
