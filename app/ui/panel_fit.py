@@ -56,7 +56,8 @@ class PanelFit(QObject):
         last = self.splitter.widget(self.splitter.count() - 1)
         if len(sizes) < 2 or last is None or not last.isVisible():
             return
-        cap = max(last.minimumWidth(), int(width * SIDE_SHARE))
+        least = max(last.minimumWidth(), last.minimumSizeHint().width())
+        cap = max(least, int(width * SIDE_SHARE))
         if sizes[-1] > cap:
             sizes[-2] += sizes[-1] - cap
             sizes[-1] = cap

@@ -193,9 +193,9 @@ class Field:
             spin.setKeyboardTracking(False)
             spin.valueChanged.connect(self._spin_changed)
             spin.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            # Its least width fits its placeholder (``param_editors.fitting_size``), not the
+            # range's widest value: the size hint stays what the layout may grow it to.
             spin.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-            # The size hint fits the widest value of the range (±2³¹): far wider than the panel.
-            spin.setMinimumWidth(90)
             return spin
         if self.kind == "choice":
             combo = QComboBox()

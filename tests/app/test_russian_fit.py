@@ -10,18 +10,32 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QAbstractButton, QScrollArea
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QLineEdit,
+    QScrollArea,
+    QStyle,
+    QStyleOptionComboBox,
+    QStyleOptionFrame,
+    QWidget,
+)
 
+from app.ui import i18n
 from app.ui.main_window import MainWindow
 from tests.app import test_first_run_window as first_run
 from tests.app import test_screenshots_ru as screenshots_ru
-from tests.app.conftest import Loop
+from tests.app.conftest import Loop, OpenWindow
 from tests.app.test_first_run_window import shown_welcome
+from tests.app.test_narrow_window import why_wider, widest_parts
 
 # Fixtures shared with those tests: the window on a fresh profile, the app in Russian.
 fresh_window = first_run.fresh_window
 no_env_keys = first_run.no_env_keys
 russian = screenshots_ru.russian
+
+LINE_EDIT_MARGIN = 2  # px Qt's QLineEdit keeps either side of its text
 
 pytestmark = [
     pytest.mark.qt_log_ignore("This plugin does not support raise"),
@@ -58,3 +72,89 @@ def test_the_welcome_screen_reflows_at_800_px_with_the_parameters_open(
     assert page.width() <= scroll.viewport().width()
     assert welcome.cards, "the scan found the loopback server"
     assert clipped_buttons(welcome) == []
+
+
+# ----- the parameter form's placeholders ----------------------------------------------------------
+
+
+def text_room(edit: QLineEdit) -> int:
+    """The width a line edit (a spin box's too) gives its text: its contents minus the margins."""
+    option = QStyleOptionFrame()
+    edit.initStyleOption(option)
+    contents = edit.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, edit)
+    margins = edit.textMargins()
+    return contents.width() - margins.left() - margins.right() - 2 * LINE_EDIT_MARGIN
+
+
+def shown_text(editor: QWidget) -> tuple[str, int] | None:
+    """An unset field's placeholder and the room it has, or None for an editor without one."""
+    if isinstance(editor, QAbstractSpinBox):
+        line = editor.lineEdit()
+        return line.displayText() or line.text(), text_room(line)
+    if isinstance(editor, QLineEdit):
+        return editor.placeholderText(), text_room(editor)
+    if isinstance(editor, QComboBox):
+        option = QStyleOptionComboBox()
+        editor.initStyleOption(option)
+        field = editor.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField
+        )
+        return editor.currentText(), field.width()
+    return None
+
+
+def clipped_placeholders(window: MainWindow) -> list[str]:
+    found = []
+    for name, field in window.settings_form.fields.items():
+        shown = shown_text(field.editor)
+        if shown is None or not field.editor.isVisible():
+            continue
+        text, room = shown
+        width = field.editor.fontMetrics().horizontalAdvance(text)
+        if width > room:
+            found.append(f"{name}: {text!r} needs {width} px, has {room}")
+    return found
+
+
+def narrowest_panel(window: MainWindow, loop: Loop) -> None:
+    """Drag the splitter: the parameters as narrow as it lets them be."""
+    sizes = window.splitter.sizes()
+    window.splitter.setSizes([*sizes[:-2], sizes[-2] + sizes[-1], 0])
+    loop.idle(0.1)
+    assert window.side_panel.width() == window.side_panel.minimumSizeHint().width()
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_every_unset_field_shows_its_whole_placeholder_in_the_narrowest_panel(
+    open_window: OpenWindow, loop: Loop, language: str
+) -> None:
+    i18n.install_language(language)
+    window = open_window()
+    window.resize(800, 500)
+    loop.idle(0.1)
+    for pid in ("openai", "anthropic", "gemini", "ollama"):
+        window.provider_picker.setCurrentIndex(window.provider_picker.findData(pid))
+        loop.idle(0.1)
+        narrowest_panel(window, loop)
+        assert window.settings_form.fields, pid
+        assert clipped_placeholders(window) == [], pid
+
+
+@pytest.mark.parametrize("narrowest", [False, True], ids=["as-opened", "narrowest"])
+def test_the_parameters_panel_is_never_narrower_than_its_form(
+    open_window: OpenWindow, loop: Loop, narrowest: bool
+) -> None:
+    """The panel does not scroll sideways, so a form wider than it was cut on the right (in
+    Russian at 800 px: the preset's "…" button, the hints' last words, the fields' edges)."""
+    window = open_window()
+    window.resize(800, 500)
+    loop.idle(0.1)
+    panel = window.side_panel
+    for pid in ("openai", "anthropic", "gemini", "ollama"):
+        window.provider_picker.setCurrentIndex(window.provider_picker.findData(pid))
+        loop.idle(0.1)
+        if narrowest:
+            narrowest_panel(window, loop)
+        assert panel.widget().width() <= panel.viewport().width(), (pid, widest_parts(panel))
+        assert window.width() == 800, why_wider(window)
+        assert window.conversation.width() >= 450, pid  # the conversation keeps most of it
