@@ -1178,6 +1178,10 @@ Host: {host}</source>
 <context>
     <name>ModelPicker</name>
     <message>
+        <source>{label} needs an API key before it can list its models.</source>
+        <translation>Чтобы получить список моделей {label}, нужен ключ API.</translation>
+    </message>
+    <message>
         <source>Model</source>
         <translation>Модель</translation>
     </message>

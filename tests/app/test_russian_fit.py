@@ -7,6 +7,7 @@ the content should reflow, a button or field whose text is wider than itself.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui import i18n
+from app.ui.credentials_dialog import CredentialsDialog
 from app.ui.main_window import MainWindow
 from tests.app import test_first_run_window as first_run
 from tests.app import test_screenshots_ru as screenshots_ru
@@ -158,3 +160,42 @@ def test_the_parameters_panel_is_never_narrower_than_its_form(
         assert panel.widget().width() <= panel.viewport().width(), (pid, widest_parts(panel))
         assert window.width() == 800, why_wider(window)
         assert window.conversation.width() >= 450, pid  # the conversation keeps most of it
+
+
+# ----- no English sentence in the Russian window --------------------------------------------------
+
+ENGLISH = re.compile(r"[A-Za-z']+(?: [A-Za-z']+){3,}")  # four Latin words in a row: a sentence
+
+
+def english_in(text: str) -> list[str]:
+    return ENGLISH.findall(text)
+
+
+@pytest.mark.usefixtures("no_keyring")
+def test_without_a_keyring_the_russian_notices_have_no_english_sentence(
+    open_window: OpenWindow, loop: Loop, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    window = open_window()
+    window.provider_picker.setCurrentIndex(window.provider_picker.findData("anthropic"))
+    loop.run(window.models_task)
+    loop.idle(0.1)
+    listing = window.banner.text.text()  # the model list could not be fetched: why
+    assert window.banner.isVisible() and "Anthropic" in listing
+    assert english_in(listing) == [], listing
+    window.target.refresh_credentials()
+    loop.run(window.target.credentials_task)
+    loop.idle(0.1)
+    notice = window.banner.text.text()
+    assert window.banner.isVisible() and "Anthropic" in notice
+    assert "связк" in notice  # it says why: no keyring
+    assert english_in(notice) == [], notice
+
+    dialog = CredentialsDialog(window.target.providers["anthropic"], "anthropic", window.settings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    loop.run(dialog.task)
+    message = dialog.keyring_message.text()
+    assert dialog.keyring_message.isVisible() and "ANTHROPIC_API_KEY" in message
+    assert english_in(message) == [], message
+    dialog.close()
