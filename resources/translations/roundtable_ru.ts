@@ -264,7 +264,7 @@
     </message>
     <message>
         <source>↗ Continue as chat</source>
-        <translation>↗ Продолжить в чате</translation>
+        <translation>↗ В чат</translation>
     </message>
     <message>
         <source>Continue this column alone as a chat in the main window</source>

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from app.ui import i18n
 from app.ui.credentials_dialog import CredentialsDialog
 from app.ui.main_window import MainWindow
+from tests.app import test_compare as compare
 from tests.app import test_first_run_window as first_run
 from tests.app import test_screenshots_ru as screenshots_ru
 from tests.app.conftest import Loop, OpenWindow
@@ -36,6 +37,8 @@ from tests.app.test_narrow_window import why_wider, widest_parts
 fresh_window = first_run.fresh_window
 no_env_keys = first_run.no_env_keys
 russian = screenshots_ru.russian
+keys = compare.keys
+open_compare = compare.open_compare
 
 LINE_EDIT_MARGIN = 2  # px Qt's QLineEdit keeps either side of its text
 
@@ -199,3 +202,17 @@ def test_without_a_keyring_the_russian_notices_have_no_english_sentence(
     assert dialog.keyring_message.isVisible() and "ANTHROPIC_API_KEY" in message
     assert english_in(message) == [], message
     dialog.close()
+
+
+# ----- the comparison window ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", [800, 1180])
+def test_the_comparison_window_fits_800_px_and_cuts_no_button(
+    open_compare: Any, loop: Loop, width: int
+) -> None:
+    window = open_compare([("openai", "gpt-4o-mini"), ("anthropic", "claude-sonnet-4-5")] * 4)
+    window.resize(width, 500)
+    loop.idle(0.2)
+    assert window.width() == width, f"the window needs {window.minimumSizeHint().width()} px"
+    assert clipped_buttons(window) == []
