@@ -76,16 +76,8 @@ class CredentialsDialog(QDialog):
         layout.setSpacing(12)
         heading = QLabel(f"<b>{_escape(self.label)}</b>")
         heading.setObjectName("dialogHeading")
-        intro = QLabel(
-            self.tr(
-                "Keys and passwords are kept in your system keyring, never in a file. "
-                "Leave a field empty to keep what is stored."
-            )
-        )
-        intro.setWordWrap(True)
-        intro.setProperty("role", "hint")
         layout.addWidget(heading)
-        layout.addWidget(intro)
+        layout.addWidget(self.no_keyring.intro)
 
         self.keyring_message = self.no_keyring.message
         self.session_note = self.no_keyring.note

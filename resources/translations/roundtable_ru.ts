@@ -542,10 +542,6 @@
         <translation>{label} — учётные данные</translation>
     </message>
     <message>
-        <source>Keys and passwords are kept in your system keyring, never in a file. Leave a field empty to keep what is stored.</source>
-        <translation>Ключи и пароли хранятся в системной связке ключей и никогда — в файле. Оставьте поле пустым, чтобы сохранить то, что уже записано.</translation>
-    </message>
-    <message>
         <source>Paste your API key</source>
         <translation>Вставьте ключ API</translation>
     </message>
@@ -1201,6 +1197,10 @@ Host: {host}</source>
 <context>
     <name>NoKeyring</name>
     <message>
+        <source>Keys and passwords are kept in your system keyring, never in a file. Leave a field empty to keep what is stored.</source>
+        <translation>Ключи и пароли хранятся в системной связке ключей и никогда — в файле. Оставьте поле пустым, чтобы сохранить то, что уже записано.</translation>
+    </message>
+    <message>
         <source>{error} Nothing secret was stored.</source>
         <translation>{error} Ничего секретного не сохранено.</translation>
     </message>
@@ -1215,6 +1215,10 @@ Host: {host}</source>
     <message>
         <source>{error} Nothing secret can be kept.</source>
         <translation>{error} Сохранить секретные данные нельзя.</translation>
+    </message>
+    <message>
+        <source>Leave a field empty to keep what is stored.</source>
+        <translation>Оставьте поле пустым, чтобы сохранить то, что уже записано.</translation>
     </message>
     <message>
         <source>Not saved — no keyring. Used until you quit. {hint}</source>

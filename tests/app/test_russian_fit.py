@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
     QComboBox,
+    QLabel,
     QLineEdit,
     QScrollArea,
     QStyle,
@@ -201,6 +202,9 @@ def test_without_a_keyring_the_russian_notices_have_no_english_sentence(
     message = dialog.keyring_message.text()
     assert dialog.keyring_message.isVisible() and "ANTHROPIC_API_KEY" in message
     assert english_in(message) == [], message
+    # Nor does the dialog say keys are kept in the keyring there is not.
+    shown = [label.text() for label in dialog.findChildren(QLabel) if label.isVisible()]
+    assert not [text for text in shown if "хранятся в системной связке" in text], shown
     dialog.close()
 
 
