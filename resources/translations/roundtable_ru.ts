@@ -27,6 +27,10 @@
         <source>Licence</source>
         <translation>Лицензия</translation>
     </message>
+    <message>
+        <source>not stated</source>
+        <translation>не указана</translation>
+    </message>
 </context>
 <context>
     <name>AttachmentChip</name>

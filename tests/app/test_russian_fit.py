@@ -7,6 +7,7 @@ the content should reflow, a button or field whose text is wider than itself.
 
 from __future__ import annotations
 
+import email.message
 import re
 from typing import Any
 
@@ -24,8 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core import about
 from app.ui import i18n
 from app.ui.credentials_dialog import CredentialsDialog
+from app.ui.help_dialogs import AboutDialog
 from app.ui.main_window import MainWindow
 from tests.app import test_compare as compare
 from tests.app import test_first_run_window as first_run
@@ -220,3 +223,21 @@ def test_the_comparison_window_fits_800_px_and_cuts_no_button(
     loop.idle(0.2)
     assert window.width() == width, f"the window needs {window.minimumSizeHint().width()} px"
     assert clipped_buttons(window) == []
+
+
+def test_the_local_provider_and_an_unstated_licence_are_named_in_russian(
+    open_window: OpenWindow, monkeypatch: pytest.MonkeyPatch, qtbot: Any
+) -> None:
+    """Two English leftovers seen on the Russian screenshots: the provider "Local model" (in
+    the picker, on the welcome screen) and "not stated" in Help → About's licence table."""
+    window = open_window()
+    picker = window.provider_picker
+    local = picker.findData("local")
+    assert local >= 0 and picker.itemText(local).startswith("Локальная модель")
+
+    unstated = about.Library("some-library", "1.0", about.licence_of(email.message.Message()))
+    monkeypatch.setattr(about, "bundled_libraries", lambda: [unstated])
+    dialog = AboutDialog(window)
+    qtbot.addWidget(dialog)
+    cell = dialog.table.item(0, 2)
+    assert cell is not None and cell.text() == "не указана"
