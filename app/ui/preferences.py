@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from PySide6.QtCore import QEvent, QLocale, QUrl, Signal
+from PySide6.QtCore import QEvent, QLocale, QSize, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QStyle,
+    QStyleOptionFrame,
     QVBoxLayout,
     QWidget,
 )
@@ -109,7 +111,7 @@ class PreferencesDialog(QDialog):
 
     def _network(self) -> QGroupBox:
         box, form = _section(self.tr("Network"))
-        self.proxy = QLineEdit(self.settings.proxy or "")
+        self.proxy = PlaceholderFit(self.settings.proxy or "")
         self.proxy.setObjectName("globalProxy")
         self.proxy.setPlaceholderText(self.tr("none (e.g. http://proxy.example:8080)"))
         self.proxy.setToolTip(
@@ -287,6 +289,25 @@ class PreferencesDialog(QDialog):
             return
         self.show_size()
         self.historyCleared.emit()
+
+
+class PlaceholderFit(QLineEdit):
+    """A line edit never narrower than its placeholder, which is the only hint of what goes in
+    it (the Russian proxy example was cut to "нет (например, http://...")."""
+
+    def setPlaceholderText(self, text: str) -> None:  # noqa: N802 - Qt override
+        super().setPlaceholderText(text)
+        self.updateGeometry()  # a language switch changes it: the dialog's layout follows
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        hint = super().minimumSizeHint()
+        option = QStyleOptionFrame()
+        self.initStyleOption(option)
+        margins = self.textMargins()
+        text = self.fontMetrics().horizontalAdvance(self.placeholderText())
+        room = QSize(text + margins.left() + margins.right() + 2 * 2 + 1, hint.height())
+        fitting = self.style().sizeFromContents(QStyle.ContentsType.CT_LineEdit, option, room, self)
+        return QSize(max(hint.width(), fitting.width()), hint.height())
 
 
 def _section(title: str) -> tuple[QGroupBox, QFormLayout]:

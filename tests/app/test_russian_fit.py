@@ -241,3 +241,33 @@ def test_the_local_provider_and_an_unstated_licence_are_named_in_russian(
     qtbot.addWidget(dialog)
     cell = dialog.table.item(0, 2)
     assert cell is not None and cell.text() == "не указана"
+
+
+def clipped_fields(root: QWidget) -> list[str]:
+    """The shown line edits whose placeholder, and combo boxes whose text, is wider than the
+    room they give it (a read-only field holding a path may scroll: it is not a placeholder)."""
+    found = []
+    for editor in [*root.findChildren(QLineEdit), *root.findChildren(QComboBox)]:
+        if not editor.isVisible() or (isinstance(editor, QLineEdit) and editor.text()):
+            continue
+        if isinstance(editor.parent(), QAbstractSpinBox | QComboBox):
+            continue  # the spin box's or combo box's own line edit
+        shown = shown_text(editor)
+        if shown is None or not shown[0]:
+            continue
+        text, room = shown
+        width = editor.fontMetrics().horizontalAdvance(text)
+        if width > room:
+            found.append(
+                f"{editor.objectName() or type(editor).__name__}: {text!r} {width} > {room}"
+            )
+    return found
+
+
+def test_preferences_show_every_field_whole(open_window: OpenWindow, loop: Loop) -> None:
+    window = open_window()
+    dialog = window.dialogs.open_preferences()
+    loop.run(dialog.keys_task)
+    loop.idle(0.1)
+    assert clipped_fields(dialog) == []
+    assert clipped_buttons(dialog) == []
