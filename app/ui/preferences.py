@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from PySide6.QtCore import QEvent, QLocale, QSize, QUrl, Signal
+from PySide6.QtCore import QEvent, QLocale, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
@@ -24,8 +24,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QStyle,
-    QStyleOptionFrame,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +37,7 @@ from providers.types import BaseProvider
 
 from . import i18n
 from .pickers import offline_models, provider_label
+from .placeholder_fit import PlaceholderFit
 from .tasks import spawn
 
 
@@ -289,25 +288,6 @@ class PreferencesDialog(QDialog):
             return
         self.show_size()
         self.historyCleared.emit()
-
-
-class PlaceholderFit(QLineEdit):
-    """A line edit never narrower than its placeholder, which is the only hint of what goes in
-    it (the Russian proxy example was cut to "нет (например, http://...")."""
-
-    def setPlaceholderText(self, text: str) -> None:  # noqa: N802 - Qt override
-        super().setPlaceholderText(text)
-        self.updateGeometry()  # a language switch changes it: the dialog's layout follows
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        hint = super().minimumSizeHint()
-        option = QStyleOptionFrame()
-        self.initStyleOption(option)
-        margins = self.textMargins()
-        text = self.fontMetrics().horizontalAdvance(self.placeholderText())
-        room = QSize(text + margins.left() + margins.right() + 2 * 2 + 1, hint.height())
-        fitting = self.style().sizeFromContents(QStyle.ContentsType.CT_LineEdit, option, room, self)
-        return QSize(max(hint.width(), fitting.width()), hint.height())
 
 
 def _section(title: str) -> tuple[QGroupBox, QFormLayout]:

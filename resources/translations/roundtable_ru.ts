@@ -690,6 +690,21 @@
     </message>
 </context>
 <context>
+    <name>Duration</name>
+    <message>
+        <source>{seconds} s</source>
+        <translation>{seconds} с</translation>
+    </message>
+    <message>
+        <source>{minutes} min {seconds} s</source>
+        <translation>{minutes} мин {seconds} с</translation>
+    </message>
+    <message>
+        <source>{hours} h {minutes} min</source>
+        <translation>{hours} ч {minutes} мин</translation>
+    </message>
+</context>
+<context>
     <name>ErrorText</name>
     <message>
         <source>The request failed: {reason}.</source>

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import email.message
 import re
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,13 +31,17 @@ from app.core import about
 from app.ui import i18n
 from app.ui.credentials_dialog import CredentialsDialog
 from app.ui.help_dialogs import AboutDialog
+from app.ui.local_models import LocalModelsDialog
 from app.ui.main_window import MainWindow
+from providers.local.models import ModelStore
 from tests.app import test_compare as compare
 from tests.app import test_first_run_window as first_run
 from tests.app import test_screenshots_ru as screenshots_ru
 from tests.app.conftest import Loop, OpenWindow
 from tests.app.test_first_run_window import shown_welcome
 from tests.app.test_narrow_window import why_wider, widest_parts
+from tests.local.tiny_gguf import write_tiny_gguf
+from tests.servers.file_server import FileServer
 
 # Fixtures shared with those tests: the window on a fresh profile, the app in Russian.
 fresh_window = first_run.fresh_window
@@ -271,3 +277,44 @@ def test_preferences_show_every_field_whole(open_window: OpenWindow, loop: Loop)
     loop.idle(0.1)
     assert clipped_fields(dialog) == []
     assert clipped_buttons(dialog) == []
+
+
+# ----- the local models dialog --------------------------------------------------------------------
+
+
+@pytest.fixture
+def server() -> Iterator[FileServer]:
+    with FileServer() as server:
+        yield server
+
+
+LATIN_UNIT = re.compile(r"\b(?:[KMGT]?B|bytes|s|min|h)\b")  # "94 MB", "5 min 03 s"
+
+
+def test_the_local_models_dialog_speaks_russian_sizes_and_times(
+    qtbot: Any, loop: Loop, server: FileServer, tmp_path: Path
+) -> None:
+    tiny = write_tiny_gguf(tmp_path / "tiny.gguf")
+    dialog = LocalModelsDialog(ModelStore())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    loop.idle(0.1)
+    sizes = [dialog.table.item(row, 1).text() for row in range(dialog.table.rowCount())]
+    assert sizes and not [size for size in sizes if LATIN_UNIT.search(size)], sizes
+    assert clipped_fields(dialog) == []  # the SHA-256 field's placeholder too
+
+    data = tiny.read_bytes()
+    server.files["/m/model.gguf"] = data + b"\0" * (800_000 - len(data))
+    server.delay = 0.02
+    statuses: list[str] = []
+    dialog.url.setText(f"{server.url}/m/model.gguf")
+    dialog.download_button.click()
+
+    def watch() -> bool:
+        statuses.append(dialog.progress_label.text())
+        return dialog.download is not None and not dialog.download.running
+
+    loop.until(watch, timeout=30)
+    shown = [status for status in statuses if status]
+    assert any("осталось" in status for status in shown), shown
+    assert not [status for status in shown if LATIN_UNIT.search(status)], shown
