@@ -318,3 +318,16 @@ def test_the_local_models_dialog_speaks_russian_sizes_and_times(
     shown = [status for status in statuses if status]
     assert any("осталось" in status for status in shown), shown
     assert not [status for status in shown if LATIN_UNIT.search(status)], shown
+
+
+def test_a_columns_own_parameters_fit_the_column(open_compare: Any, loop: Loop) -> None:
+    window = open_compare([("openai", "gpt-4o-mini"), ("anthropic", "claude-sonnet-4-5")] * 4)
+    window.resize(800, 500)
+    loop.idle(0.1)
+    for column in window.columns()[:2]:
+        column.settings_button.click()
+        loop.idle(0.1)
+        settings = column.column_settings
+        assert settings.isVisible()
+        assert settings.widget().width() <= settings.viewport().width(), widest_parts(settings)
+        assert clipped_fields(settings) == []
