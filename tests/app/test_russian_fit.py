@@ -331,3 +331,28 @@ def test_a_columns_own_parameters_fit_the_column(open_compare: Any, loop: Loop) 
         assert settings.isVisible()
         assert settings.widget().width() <= settings.viewport().width(), widest_parts(settings)
         assert clipped_fields(settings) == []
+
+
+def test_a_banner_in_a_narrow_window_puts_its_buttons_under_the_text(
+    open_window: OpenWindow, loop: Loop
+) -> None:
+    """At 800 px with the parameters open, a notice with two buttons beside it left its text a
+    column of eight short lines (a failed model list in Russian)."""
+    window = open_window()
+    window.resize(800, 500)
+    loop.idle(0.1)
+    banner = window.banner
+    banner.show_message(
+        "models", "warning",
+        "Не удалось получить список моделей Ollama: Не удалось подключиться к Ollama по адресу "
+        "http://localhost:11434/. Проверьте, что сервис запущен и базовый URL указан верно. "
+        "Показан встроенный список.",
+        [("Повторить", lambda: None), ("Учётные данные…", lambda: None)],
+    )  # fmt: skip
+    loop.idle(0.1)
+    assert banner.text.width() >= banner.width() * 0.6, (banner.text.width(), banner.width())
+    assert clipped_buttons(banner) == []
+    window.resize(1400, 800)
+    loop.idle(0.1)
+    buttons = banner.action_buttons()
+    assert buttons[0].geometry().top() < banner.text.geometry().bottom()  # wide: beside it
