@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .i18n import N_
+
 __all__ = ["BUILTIN", "Listed", "builtin_modules"]
 
 
@@ -26,7 +28,8 @@ class Listed:
 
 _OPENAI = "providers.vendors.openai"
 
-#: In display order.
+#: In display order. A descriptive label is marked for translation (``registry.provider_label``
+#: and ``listing`` translate it); its class carries the same English text.
 BUILTIN: tuple[Listed, ...] = (
     Listed("openai", "OpenAI", _OPENAI),
     Listed("openrouter", "OpenRouter", _OPENAI),
@@ -39,14 +42,14 @@ BUILTIN: tuple[Listed, ...] = (
     Listed("github", "GitHub Models", _OPENAI),
     Listed("azure", "Azure OpenAI", _OPENAI),
     Listed("lmstudio", "LM Studio", _OPENAI),
-    Listed("llamacpp", "llama.cpp server", _OPENAI),
+    Listed("llamacpp", N_("llama.cpp server"), _OPENAI),
     Listed("vllm", "vLLM", _OPENAI),
-    Listed("custom", "Custom OpenAI-compatible endpoint", _OPENAI),
+    Listed("custom", N_("Custom OpenAI-compatible endpoint"), _OPENAI),
     Listed("anthropic", "Anthropic", "providers.vendors.anthropic"),
     Listed("gemini", "Google Gemini", "providers.vendors.gemini"),
     Listed("ollama", "Ollama", "providers.vendors.ollama"),
     Listed("openwebui", "Open WebUI", "providers.vendors.openwebui"),
-    Listed("local", "Local model", "providers.local.provider"),
+    Listed("local", N_("Local model"), "providers.local.provider"),
 )
 
 

@@ -26,6 +26,7 @@ from .errors import (
     BadRequestError,
     MissingAuthError,
     ModelNotFoundError,
+    NoKeyringError,
     PaymentRequiredError,
     ProviderError,
     RateLimitError,
@@ -179,7 +180,7 @@ class HttpChatProvider(AsyncGeneratorProvider, ProviderModelMixin, RaiseErrorMix
 
     @classmethod
     def missing_key_error(cls, keyring_error: SecretStoreError | None = None) -> MissingAuthError:
-        if keyring_error is not None and str(keyring_error) != credentials.NO_KEYRING_MESSAGE:
+        if keyring_error is not None and not isinstance(keyring_error, NoKeyringError):
             # A keyring that exists but cannot be read (locked, refused): storing a key would
             # not help; the message says how to unlock it, and which variable works meanwhile.
             variables = " or ".join(cls.api_key_env)

@@ -34,7 +34,7 @@ import keyring.errors
 from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail, null
 
-from providers.errors import SecretStoreError
+from providers.errors import NoKeyringError, SecretStoreError
 
 from .i18n import N_, _
 
@@ -101,29 +101,39 @@ _CHUNK_HEADER = re.compile(r"chunked:([1-9][0-9]{0,6}):([0-9a-f]{64})")
 _FILE_MODULE = re.compile(r"^alt$|(?:^|_|crypt)files?(?:$|_)|plaintext")
 _FILE_CLASS = re.compile(r"Plaintext|File(?![a-z])")
 
+# Each message is English source text marked for gettext (N_) and translated when it is raised
+# (``_refusal``, ``_guarded``), so the window and the CLI say it in the user's language; the
+# constants stay English. What to do on this platform is a sentence of its own, so that the
+# translations need not splice a clause into the middle of another sentence.
 if sys.platform == "win32":
-    _INSTALL_HINT = "Make sure Windows Credential Manager is available for your user account"
+    _INSTALL_HINT = N_(
+        "Make sure Windows Credential Manager is available for your user account, then try again."
+    )
 elif sys.platform == "darwin":
-    _INSTALL_HINT = "Make sure the macOS login Keychain exists and is unlocked"
+    _INSTALL_HINT = N_("Make sure the macOS login Keychain exists and is unlocked, then try again.")
 else:
-    _INSTALL_HINT = "Install and start a Secret Service (GNOME Keyring or KWallet) and unlock it"
+    _INSTALL_HINT = N_(
+        "Install and start a Secret Service (GNOME Keyring or KWallet) and unlock it, "
+        "then try again."
+    )
 
-NO_KEYRING_MESSAGE: Final = f"No secure keyring is available. {_INSTALL_HINT}, then try again."
+_NO_KEYRING: Final = N_("No secure keyring is available.")
+_DISABLED: Final = N_(
+    "The keyring is disabled (keyring's null backend is configured). Remove the "
+    "'default-keyring' setting from keyringrc.cfg or unset PYTHON_KEYRING_BACKEND."
+)
+_INSECURE: Final = N_(
+    "The configured keyring backend {backend} is not a secure system keyring (it stores secrets "
+    "in a file or is not recommended by keyring); Roundtable will not keep secrets there. Remove "
+    "keyrings.alt or the PYTHON_KEYRING_BACKEND / keyringrc.cfg setting that selects it."
+)
+NO_KEYRING_MESSAGE: Final = f"{_NO_KEYRING} {_INSTALL_HINT}"
+"""The English text of a `NoKeyringError`; tell that case apart by the type, not this text."""
+DISABLED_MESSAGE: Final = f"{_DISABLED} {_INSTALL_HINT}"
 LOCKED_MESSAGE: Final = N_(
     "The system keyring is locked. Unlock it (log in to your desktop session, or open "
     "Passwords and Keys / KWallet Manager / Keychain Access and unlock the login keyring), "
     "then try again."
-)
-DISABLED_MESSAGE: Final = (
-    "The keyring is disabled (keyring's null backend is configured). Remove the "
-    "'default-keyring' setting from keyringrc.cfg or unset PYTHON_KEYRING_BACKEND, "
-    f"{_INSTALL_HINT[0].lower()}{_INSTALL_HINT[1:]}, then try again."
-)
-_INSECURE_MESSAGE: Final = (
-    "The configured keyring backend {backend} is not a secure system keyring (it stores secrets "
-    "in a file or is not recommended by keyring); Roundtable will not keep secrets there. Remove "
-    "keyrings.alt or the PYTHON_KEYRING_BACKEND / keyringrc.cfg setting that selects it, "
-    f"{_INSTALL_HINT[0].lower()}{_INSTALL_HINT[1:]}, then try again."
 )
 _UNREACHABLE_MESSAGE: Final = N_(
     "The system keyring could not be reached. Check that the Secret Service "
@@ -169,23 +179,33 @@ def _priority(backend: KeyringBackend) -> float:
     return float(value)
 
 
-def _refusal(backend: KeyringBackend) -> str | None:
-    """Why `backend` must not hold secrets, or None when it is a secure system keyring."""
+def _with_hint(sentence: str) -> str:
+    """A refusal in the current language: what is wrong, then what to do on this platform."""
+    return f"{sentence} {_(_INSTALL_HINT)}"
+
+
+def _no_keyring() -> NoKeyringError:
+    return NoKeyringError(_with_hint(_(_NO_KEYRING)))
+
+
+def _refusal(backend: KeyringBackend) -> SecretStoreError | None:
+    """Why `backend` must not hold secrets (translated), or None when it is a secure keyring."""
     if isinstance(backend, fail.Keyring):
-        return NO_KEYRING_MESSAGE
+        return _no_keyring()
     if isinstance(backend, null.Keyring):
-        return DISABLED_MESSAGE
+        return SecretStoreError(_with_hint(_(_DISABLED)))
     cls = type(backend)
+    insecure = SecretStoreError(_with_hint(_(_INSECURE).format(backend=_backend_name(backend))))
     if any(_FILE_MODULE.search(part) for part in cls.__module__.lower().split(".")) or (
         _FILE_CLASS.search(cls.__name__)
     ):
-        return _INSECURE_MESSAGE.format(backend=_backend_name(backend))
+        return insecure
     try:
         priority = _priority(backend)
     except Exception:  # keyring's way of saying "not usable here"
-        return NO_KEYRING_MESSAGE
+        return _no_keyring()
     if priority < 1:
-        return _INSECURE_MESSAGE.format(backend=_backend_name(backend))
+        return insecure
     return None
 
 
@@ -199,14 +219,14 @@ def _vet(candidate: KeyringBackend) -> KeyringBackend:
         try:
             members = list(type(candidate).backends)
         except Exception as exc:
-            raise SecretStoreError(NO_KEYRING_MESSAGE) from exc
+            raise _no_keyring() from exc
         for member in members:
             if isinstance(member, KeyringBackend) and _refusal(member) is None:
                 return _shared_connection(member)
-        raise SecretStoreError(NO_KEYRING_MESSAGE)
-    reason = _refusal(candidate)
-    if reason is not None:
-        raise SecretStoreError(reason)
+        raise _no_keyring()
+    refusal = _refusal(candidate)
+    if refusal is not None:
+        raise refusal
     # Secret Service: one D-Bus connection per process (see providers/secret_service.py).
     return _shared_connection(candidate)
 
@@ -227,7 +247,7 @@ def _message_for(exc: Exception) -> str:
     ):
         return LOCKED_MESSAGE
     if isinstance(exc, keyring.errors.NoKeyringError):
-        return NO_KEYRING_MESSAGE
+        return _NO_KEYRING
     if (
         isinstance(exc, OSError)
         or names & {"DBusException", "SecretServiceNotAvailableException"}
@@ -270,7 +290,8 @@ def _guarded(action: Callable[[], _T], secret: str | None = None) -> _T:
     except SecretStoreError:
         raise
     except Exception as exc:
-        error = SecretStoreError(_(_message_for(exc)))
+        message = _message_for(exc)
+        error = _no_keyring() if message == _NO_KEYRING else SecretStoreError(_(message))
         if secret is None or not _mentions(exc, secret):
             raise error from exc
     # Raised outside the handler, so the new error has neither a cause nor a context.

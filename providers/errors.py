@@ -150,5 +150,11 @@ class SecretStoreError(ProviderError):
     """The system keyring cannot be used; the message says what to install or unlock."""
 
 
+class NoKeyringError(SecretStoreError):
+    """There is no secure keyring here at all (not a locked or failing one): a key cannot be
+    stored, but it can still be used for one run. Callers tell the cases apart by this type,
+    never by the (translated) message."""
+
+
 class ParameterError(ProviderError, ValueError):
     """A request parameter is unknown or has the wrong type."""

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import catalog
 from .errors import ProviderNotFoundError
+from .i18n import _
 from .lazy import lazy_module
 from .types import BaseProvider
 
@@ -40,7 +41,9 @@ def provider_id(provider: type[BaseProvider]) -> str:
 
 
 def provider_label(provider: type[BaseProvider]) -> str:
-    return str(getattr(provider, "label", "") or provider.__name__)
+    """The provider's name for people, in the current language: a descriptive label ("Local
+    model", marked in ``catalog``) is translated, a brand name has no entry and stays."""
+    return _(str(getattr(provider, "label", "") or provider.__name__))
 
 
 def _builtin() -> list[type[BaseProvider]]:
@@ -92,7 +95,7 @@ def listing() -> list[tuple[str, str]]:
     if loaded():
         return [(pid, provider_label(provider)) for pid, provider in all_providers().items()]
     return [
-        (entry.id, entry.label)
+        (entry.id, _(entry.label))
         for entry in catalog.BUILTIN
         if importlib.util.find_spec(entry.module) is not None
     ]

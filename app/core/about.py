@@ -50,7 +50,7 @@ def readme() -> str:
 
 def licence_of(meta: metadata.PackageMetadata) -> str:
     """The licence a distribution declares: its SPDX expression, else its licence field when
-    short, else its classifiers; "not stated" when it says nothing."""
+    short, else its classifiers; "" when it says nothing (the window words that)."""
     expression = meta.get_all("License-Expression") or []
     if expression:
         return str(expression[0])
@@ -62,7 +62,7 @@ def licence_of(meta: metadata.PackageMetadata) -> str:
         for text in (meta.get_all("Classifier") or [])
         if text.startswith(_LICENSE_CLASSIFIER)
     ]
-    return ", ".join(classifiers) or "not stated"
+    return ", ".join(classifiers)
 
 
 def _dependencies(dist: metadata.Distribution, extras: tuple[str, ...]) -> list[str]:

@@ -16,13 +16,8 @@ from pathlib import Path
 from providers.errors import ProviderError
 from providers.local.download import Progress, discard_partial, download_model
 from providers.local.models import SUFFIX, LocalModel, ModelStore
-from providers.local.resources import gib
 
-__all__ = ["DownloadTask", "ModelRow", "add_files", "format_duration", "format_size", "rows"]
-
-
-def format_size(size: int) -> str:
-    return gib(size)
+__all__ = ["DownloadTask", "ModelRow", "add_files", "format_duration", "rows"]
 
 
 def format_duration(seconds: float) -> str:
@@ -39,7 +34,7 @@ class ModelRow:
     """One line of the model list, as plain values."""
 
     name: str
-    size: str
+    size: int  # bytes: the window words it in its own language
     quantisation: str
     context: str
     default: bool
@@ -53,7 +48,7 @@ def rows(store: ModelStore) -> list[ModelRow]:
     return [
         ModelRow(
             name=model.name,
-            size=format_size(model.size),
+            size=model.size,
             quantisation=model.quantisation if model.info else "",
             context=str(model.context_length or "") if model.info else "",
             default=default is not None and model.name == default.name,

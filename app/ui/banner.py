@@ -6,10 +6,22 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QToolButton,
+    QWidget,
+)
 
 #: A banner button: its label and what a click does.
 BannerAction = tuple[str, Callable[[], Any]]
+#: Narrower than this beside the buttons, the text gets the whole width and the buttons go under
+#: it (at 800 px a Russian notice beside two buttons was a column of eight short lines).
+TEXT_WIDTH = 360
 
 
 class EmptyState(QLabel):
@@ -55,25 +67,29 @@ class Banner(QFrame):
         super().__init__(parent)
         self.setObjectName("banner")
         self.tag = ""
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 6, 6, 6)
-        layout.setSpacing(8)
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(10, 6, 6, 6)
+        self._grid.setSpacing(8)
+        self._grid.setColumnStretch(0, 1)
         self.text = QLabel()
         self.text.setObjectName("bannerText")
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.PlainText)  # messages may quote a server
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.text, 1)
-        self._actions = QHBoxLayout()
+        self._grid.addWidget(self.text, 0, 0)
+        self._buttons = QWidget()
+        self._actions = QHBoxLayout(self._buttons)
+        self._actions.setContentsMargins(0, 0, 0, 0)
         self._actions.setSpacing(6)
-        layout.addLayout(self._actions)
+        self._under = False
+        self._grid.addWidget(self._buttons, 0, 1)
         self.close_button = QToolButton()
         self.close_button.setObjectName("bannerClose")
         self.close_button.setAutoRaise(True)
         self.close_button.setText("✕")
         self.close_button.setToolTip(self.tr("Dismiss"))
         self.close_button.clicked.connect(lambda: self.dismiss(self.tag))
-        layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        self._grid.addWidget(self.close_button, 0, 2, Qt.AlignmentFlag.AlignTop)
         self._lasting: tuple[str, str, str, list[BannerAction] | None] | None = None
         self.hide()
 
@@ -105,7 +121,27 @@ class Banner(QFrame):
             button.setObjectName(f"bannerAction_{label.strip('.…').replace(' ', '_')}")
             button.clicked.connect(callback)
             self._actions.addWidget(button)
+        self._place_buttons(self.width())
         self.show()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        self._place_buttons(event.size().width())
+        super().resizeEvent(event)
+
+    def _place_buttons(self, width: int) -> None:
+        """Beside the text when it keeps ``TEXT_WIDTH`` there, else on a line under it."""
+        margins = self._grid.contentsMargins()
+        beside = width - margins.left() - margins.right() - 2 * self._grid.horizontalSpacing()
+        beside -= self._buttons.sizeHint().width() + self.close_button.sizeHint().width()
+        under = bool(self.action_buttons()) and beside < TEXT_WIDTH
+        if under == self._under:
+            return
+        self._under = under
+        self._grid.removeWidget(self._buttons)
+        if under:
+            self._grid.addWidget(self._buttons, 1, 0, Qt.AlignmentFlag.AlignLeft)
+        else:
+            self._grid.addWidget(self._buttons, 0, 1)
 
     def dismiss(self, tag: str | None = None) -> None:
         """Hide the message tagged ``tag``, or (None) the passing message shown."""

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushBu
 from app.core.settings import Settings
 
 from .compare_presets_menu import PresetsButton
+from .flow_layout import FlowLayout
 
 
 class CompareTopBar(QWidget):
@@ -54,9 +55,16 @@ class CompareTopBar(QWidget):
         self.stop_all_button.setObjectName("stopAll")
         self.stop_all_button.setToolTip(self.tr("Stop every column (Esc)"))
         self.stop_all_button.setEnabled(False)
-        row.addWidget(self.hint, 1)
+        # The buttons wrap onto a second line rather than hold the window wider than a small
+        # screen (in Russian they need ~800 px on one line).
+        buttons = QWidget()
+        buttons.setObjectName("compareButtons")
+        flow = FlowLayout(buttons)
+        flow.setContentsMargins(0, 0, 0, 0)
         for widget in (
             self.new_button, self.layout_picker, self.blind_box, self.presets,
             self.leaderboard_button, self.export_button, self.add_button, self.stop_all_button,
         ):  # fmt: skip
-            row.addWidget(widget)
+            flow.addWidget(widget)
+        row.addWidget(self.hint, 1)
+        row.addWidget(buttons)

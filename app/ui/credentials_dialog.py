@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from app.core import secrets
 from app.core.settings import SecretInSettingsError, Settings, url_has_password
 from providers.errors import ProviderError, SecretStoreError
+from providers.registry import provider_label
 
 from .no_keyring import NoKeyring
 from .resources import icon
@@ -61,7 +62,7 @@ class CredentialsDialog(QDialog):
         self.provider = provider
         self.provider_id = provider_id
         self.settings = settings
-        self.label = str(getattr(provider, "label", "") or provider.__name__)
+        self.label = provider_label(provider)
         self.task: asyncio.Task[Any] | None = None  # the operation running now (tests await it)
         self._stored_key = False
         self._signed_in = False
@@ -76,16 +77,8 @@ class CredentialsDialog(QDialog):
         layout.setSpacing(12)
         heading = QLabel(f"<b>{_escape(self.label)}</b>")
         heading.setObjectName("dialogHeading")
-        intro = QLabel(
-            self.tr(
-                "Keys and passwords are kept in your system keyring, never in a file. "
-                "Leave a field empty to keep what is stored."
-            )
-        )
-        intro.setWordWrap(True)
-        intro.setProperty("role", "hint")
         layout.addWidget(heading)
-        layout.addWidget(intro)
+        layout.addWidget(self.no_keyring.intro)
 
         self.keyring_message = self.no_keyring.message
         self.session_note = self.no_keyring.note

@@ -102,7 +102,10 @@ class AboutDialog(QDialog):
         libraries = about.bundled_libraries()
         self.table = _table(
             [self.tr("Library"), self.tr("Version"), self.tr("Licence")],
-            [(library.name, library.version, library.licence) for library in libraries],
+            [
+                (library.name, library.version, library.licence or self.tr("not stated"))
+                for library in libraries
+            ],
         )
         self.table.setObjectName("licenceTable")
         column = QVBoxLayout(self)

@@ -41,6 +41,28 @@ _installed: list[QTranslator] = []
 _current = SOURCE_LANGUAGE
 
 
+def data_size(size: int) -> str:
+    """A byte count in the window's language ("94 MB", "94 МБ"; tenths from a GiB up)."""
+    precision = 1 if size >= 1024**3 else 0
+    return QLocale().formattedDataSize(
+        size, precision, QLocale.DataSizeFormat.DataSizeTraditionalFormat
+    )
+
+
+def duration(seconds: float) -> str:
+    """A time left in the window's language: "45 s", "5 min 03 s", "1 h 05 min"."""
+    whole = int(seconds + 0.5)
+    if whole < 60:
+        return QCoreApplication.translate("Duration", "{seconds} s").format(seconds=whole)
+    if whole < 3600:
+        return QCoreApplication.translate("Duration", "{minutes} min {seconds} s").format(
+            minutes=whole // 60, seconds=f"{whole % 60:02d}"
+        )
+    return QCoreApplication.translate("Duration", "{hours} h {minutes} min").format(
+        hours=whole // 3600, minutes=f"{whole % 3600 // 60:02d}"
+    )
+
+
 def system_language(environ: Mapping[str, str] | None = None) -> str:
     """The first language of ``LANGUAGE``/``LC_ALL``/``LC_MESSAGES``/``LANG`` we have a catalog
     for (gettext's order), else English; no variable set: the system locale Qt reports."""

@@ -31,13 +31,14 @@ from app.core.local_models import (
     DownloadTask,
     ModelRow,
     add_files,
-    format_duration,
-    format_size,
     rows,
 )
 from providers.errors import ProviderError
 from providers.local.download import Progress
 from providers.local.models import LocalModel, ModelStore, install_hint, runtime_available
+
+from .i18n import data_size, duration
+from .placeholder_fit import PlaceholderFit
 
 log = logging.getLogger(__name__)
 
@@ -120,12 +121,11 @@ class LocalModelsDialog(QDialog):
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setObjectName("cancelDownload")
         self.cancel_button.clicked.connect(self.cancel_download)
-        self.sha256 = QLineEdit()
+        self.sha256 = PlaceholderFit()
         self.sha256.setObjectName("downloadSha256")
         self.sha256.setPlaceholderText(self.tr("SHA-256 (optional)"))
         self.sha256.setAccessibleName(self.tr("Expected SHA-256 checksum"))
         self.sha256.setToolTip(self.tr("When given, the downloaded file must match it"))
-        self.sha256.setMaximumWidth(180)
         download_row.addWidget(self.url, 1)
         download_row.addWidget(self.sha256)
         download_row.addWidget(self.download_button)
@@ -170,7 +170,7 @@ class LocalModelsDialog(QDialog):
             name = row.name
             if row.default:
                 name = self.tr("%1 (default)").replace("%1", name)
-            cells = [name, row.size, row.quantisation, row.context]
+            cells = [name, data_size(row.size), row.quantisation, row.context]
             if row.error:
                 cells[QUANTISATION] = self.tr("unusable")
             for column, text in enumerate(cells):
@@ -302,19 +302,19 @@ class LocalModelsDialog(QDialog):
         else:
             self.progress.setRange(0, 1000)
             self.progress.setValue(int(progress.fraction * 1000))
-        done = format_size(progress.received)
-        speed = format_size(int(progress.speed))
+        done = data_size(progress.received)
+        speed = data_size(int(progress.speed))
         if progress.total is None:
             text = self.tr("%1 at %2/s").replace("%1", done).replace("%2", speed)
         else:
             text = (
                 self.tr("%1 of %2 at %3/s")
                 .replace("%1", done)
-                .replace("%2", format_size(progress.total))
+                .replace("%2", data_size(progress.total))
                 .replace("%3", speed)
             )
         if progress.eta is not None:
-            text += self.tr(", %1 left").replace("%1", format_duration(progress.eta))
+            text += self.tr(", %1 left").replace("%1", duration(progress.eta))
         self.progress_label.setText(text)
 
     def _download_done(self, model: LocalModel | None, error: str | None) -> None:

@@ -2,8 +2,10 @@
 
 On a desktop without a Secret Service a key can still be used for this run: it is kept in
 memory (``secrets.keep_for_session``), never in a file, and labelled "Not saved — no keyring".
-This piece owns the two labels that say so and the choice keyring-or-memory; the dialog places
-the labels and adjusts its own key field to what ``show()`` reports.
+This piece owns the labels that say where secrets go (the dialog's intro, which names the
+keyring only while there is one, and the two that say there is none) and the choice
+keyring-or-memory; the dialog places the labels and adjusts its own key field to what
+``show()`` reports.
 """
 
 from __future__ import annotations
@@ -28,6 +30,14 @@ class NoKeyring(QObject):
         self.error = ""
         self.message = _label("keyringMessage", "error")
         self.note = _label("sessionNote", "hint")
+        self.intro = _label("credentialsIntro", "hint")
+        self.intro.setText(
+            self.tr(
+                "Keys and passwords are kept in your system keyring, never in a file. "
+                "Leave a field empty to keep what is stored."
+            )
+        )
+        self.intro.show()
 
     def keyring_failed(self, error: str) -> None:
         """A keyring call failed while the keyring was thought usable: nothing was stored."""
@@ -57,6 +67,7 @@ class NoKeyring(QObject):
             text = self.tr("{error} Nothing secret can be kept.").format(error=self.error)
         self.message.setText(text.strip())
         self.message.show()
+        self.intro.setText(self.tr("Leave a field empty to keep what is stored."))
         held = secrets.is_session_only(self.provider_id)
         self.note.setText(
             self.tr("Not saved — no keyring. Used until you quit. {hint}").format(hint=hint).strip()

@@ -14,8 +14,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QSplitter, QWidget
 
 NARROW_WIDTH = 1000
-#: In a narrow window the parameters take at most this share of it (never below their minimum).
-SIDE_SHARE = 0.36
+#: In a narrow window the parameters take at most this share of it (never below their minimum):
+#: at 800 px enough for each label beside its field in English and Russian.
+SIDE_SHARE = 0.39
 
 
 class PanelFit(QObject):
@@ -56,7 +57,8 @@ class PanelFit(QObject):
         last = self.splitter.widget(self.splitter.count() - 1)
         if len(sizes) < 2 or last is None or not last.isVisible():
             return
-        cap = max(last.minimumWidth(), int(width * SIDE_SHARE))
+        least = max(last.minimumWidth(), last.minimumSizeHint().width())
+        cap = max(least, int(width * SIDE_SHARE))
         if sizes[-1] > cap:
             sizes[-2] += sizes[-1] - cap
             sizes[-1] = cap

@@ -4,19 +4,29 @@ A spin box cannot be empty, so an unset number sits one step below its range, wh
 the ``specialValueText`` instead of a number: "default 1.0" or "provider default". Stepping up from
 there lands on the documented default (or the range's start), never on a made-up value; stepping
 down to it unsets the field again. The texts (placeholder, tooltip) are built here too, from
-``providers.parameter_info``.
+``providers.parameter_info``. A spin box is never narrower than its placeholder: Qt's own hint
+fits the widest value of the range (±2³¹, far wider than the panel), a fixed minimum cut the
+longer Russian texts ("по умолч. 300 с" showed as "умолч. 300 с").
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QDoubleSpinBox, QSpinBox
+from PySide6.QtCore import QCoreApplication, QSize
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QDoubleSpinBox,
+    QSpinBox,
+    QStyle,
+    QStyleOptionSpinBox,
+)
 
 from providers import i18n as provider_i18n
 from providers.parameter_info import ParameterInfo, description, format_default, format_range
 
 INT_LIMIT = 2**31 - 1
 FLOAT_LIMIT = 1e12
+MIN_WIDTH = 90  # px: a spin box with a short placeholder still takes a number comfortably
+TEXT_ROOM = 2 + 2 * 2  # px: Qt's cursor space and its line edit's margin either side of the text
 
 
 def placeholder(info: ParameterInfo) -> str:
@@ -58,6 +68,19 @@ def tooltip(info: ParameterInfo, type_name: str) -> str:
     return "\n".join(lines)
 
 
+def fitting_size(spin: QAbstractSpinBox, texts: list[str], height: int) -> QSize:
+    """The least size at which ``spin`` shows each of ``texts`` whole (its placeholder, its
+    starting value), never below ``MIN_WIDTH``."""
+    metrics = spin.fontMetrics()
+    widest = max(metrics.horizontalAdvance(text) for text in texts) + TEXT_ROOM
+    option = QStyleOptionSpinBox()
+    spin.initStyleOption(option)
+    size = spin.style().sizeFromContents(
+        QStyle.ContentsType.CT_SpinBox, option, QSize(widest, height), spin
+    )
+    return QSize(max(MIN_WIDTH, size.width()), size.height())
+
+
 class ParamSpinBox(QSpinBox):
     """An integer within the parameter's range, or unset (its minimum, shown as a text)."""
 
@@ -76,6 +99,10 @@ class ParamSpinBox(QSpinBox):
     @property
     def unset_value(self) -> int:
         return self.minimum()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        texts = [self.specialValueText(), self.textFromValue(self.start)]
+        return fitting_size(self, texts, super().minimumSizeHint().height())
 
     def stepBy(self, steps: int) -> None:  # noqa: N802 - Qt override
         if self.value() == self.minimum() and steps > 0:
@@ -104,6 +131,10 @@ class ParamDoubleSpinBox(QDoubleSpinBox):
     @property
     def unset_value(self) -> float:
         return self.minimum()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        texts = [self.specialValueText(), self.textFromValue(self.start)]
+        return fitting_size(self, texts, super().minimumSizeHint().height())
 
     def stepBy(self, steps: int) -> None:  # noqa: N802 - Qt override
         if self.value() <= self.minimum() and steps > 0:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from app.core import secrets
@@ -61,7 +61,11 @@ async def live_models(
         and "api_key" not in kwargs
         and secrets.has_api_key_field(provider)
     ):
-        raise MissingAuthError(f"{provider_label(provider)} needs an API key before it can list.")
+        raise MissingAuthError(
+            QCoreApplication.translate(
+                "ModelPicker", "{label} needs an API key before it can list its models."
+            ).format(label=provider_label(provider))
+        )
     try:
         return [str(model) for model in await lister(strict=True, **kwargs)]
     except NotImplementedError:

@@ -37,6 +37,7 @@ from providers.types import BaseProvider
 
 from . import i18n
 from .pickers import offline_models, provider_label
+from .placeholder_fit import PlaceholderFit
 from .tasks import spawn
 
 
@@ -109,7 +110,7 @@ class PreferencesDialog(QDialog):
 
     def _network(self) -> QGroupBox:
         box, form = _section(self.tr("Network"))
-        self.proxy = QLineEdit(self.settings.proxy or "")
+        self.proxy = PlaceholderFit(self.settings.proxy or "")
         self.proxy.setObjectName("globalProxy")
         self.proxy.setPlaceholderText(self.tr("none (e.g. http://proxy.example:8080)"))
         self.proxy.setToolTip(

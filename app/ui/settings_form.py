@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
-    QGridLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -40,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from providers.parameter_info import ParameterInfo, describe, parameter_info
 
+from .field_grid import FieldGrid
 from .param_editors import ParamDoubleSpinBox, ParamSpinBox, placeholder, tooltip
 
 #: Filled in by the framework or the window, never by the form.
@@ -193,9 +193,9 @@ class Field:
             spin.setKeyboardTracking(False)
             spin.valueChanged.connect(self._spin_changed)
             spin.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            # Its least width fits its placeholder (``param_editors.fitting_size``), not the
+            # range's widest value: the size hint stays what the layout may grow it to.
             spin.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-            # The size hint fits the widest value of the range (±2³¹): far wider than the panel.
-            spin.setMinimumWidth(90)
             return spin
         if self.kind == "choice":
             combo = QComboBox()
@@ -390,13 +390,8 @@ class SettingsForm(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
-        self._grid_host = QWidget()
-        self._grid = QGridLayout(self._grid_host)
-        self._grid.setContentsMargins(0, 0, 0, 0)
-        self._grid.setHorizontalSpacing(8)
-        self._grid.setVerticalSpacing(6)
-        self._grid.setColumnStretch(1, 1)
-        layout.addWidget(self._grid_host)
+        self.grid = FieldGrid()  # label beside its field, or above it when narrow
+        layout.addWidget(self.grid)
         self.empty = QLabel(self.tr("This provider has no parameters to set."))
         self.empty.setProperty("role", "hint")
         self.empty.setWordWrap(True)
@@ -422,7 +417,6 @@ class SettingsForm(QWidget):
         template: dict[str, Any] = provider.get_parameters(as_json=True)
         types: dict[str, Any] = provider.get_parameter_types()
         infos = parameter_info(provider)
-        row = 0
         for name, example in template.items():
             if name in SKIPPED or name in SECRETS or name not in types:
                 continue  # not a parameter this provider takes from the user
@@ -431,11 +425,7 @@ class SettingsForm(QWidget):
             field = Field(info, annotation, kind_of(annotation, example, info.choices))
             field.on_change = self._field_changed
             self.fields[name] = field
-            self._grid.addWidget(field.label, row, 0)
-            self._grid.addWidget(field.editor, row, 1)
-            self._grid.addWidget(field.reset, row, 2)
-            self._grid.addWidget(field.message, row + 1, 1, 1, 2)
-            row += 2
+            self.grid.add_row(field.label, field.editor, field.reset, field.message)
         for name, value in (values or {}).items():
             if name in self.fields:
                 self.fields[name].set_value(value)
@@ -443,9 +433,9 @@ class SettingsForm(QWidget):
         self.reset_button.setEnabled(bool(self.fields))
 
     def _clear(self) -> None:
+        self.grid.clear()
         for field in self.fields.values():
             for widget in (field.label, field.editor, field.reset, field.message):
-                self._grid.removeWidget(widget)
                 widget.deleteLater()
         self.fields = {}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QScrollArea, QVBoxLayout, QWidget
 
 from app.core.settings import Settings
@@ -20,6 +20,7 @@ from .preset_widgets import PresetPicker
 from .settings_form import SettingsForm
 
 SAVE_DELAY_MS = 400  # typing changes a field per key: the settings file is written once it pauses
+MIN_WIDTH = 250  # px: the panel's least width however short its texts are
 
 
 class SidePanel(QScrollArea):
@@ -77,13 +78,21 @@ class SidePanel(QScrollArea):
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setWidget(content)
-        self.setMinimumWidth(250)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """Never narrower than its content (with the scroll bar beside it): the panel does not
+        scroll sideways, so a narrower panel cut the form's right edge (longer Russian texts)."""
+        content = self.widget().minimumSizeHint().width()
+        bar = self.verticalScrollBar().sizeHint().width()
+        width = max(MIN_WIDTH, content + bar + 2 * self.frameWidth())
+        return QSize(width, super().minimumSizeHint().height())
 
     def set_provider(self, pid: str, provider: type[BaseProvider]) -> None:
         """Show ``pid``'s parameters (the previous provider's pending edits are saved first)."""
         self.save_params()
         self.provider_id = pid
         self.settings_form.set_provider(provider, self.settings.params_for(pid))
+        self.updateGeometry()  # the new form's least width is the panel's
 
     def system_prompt_text(self) -> str:
         return self.system_prompt.toPlainText()

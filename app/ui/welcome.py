@@ -171,8 +171,7 @@ class WelcomeScreen(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(10)
 
-        heading = QLabel(self.tr("Welcome to Roundtable"))
-        heading.setObjectName("welcomeHeading")
+        heading = _plain(self.tr("Welcome to Roundtable"), "welcomeHeading")
         intro = _plain(
             self.tr(
                 "Pick something that can answer now. Nothing is sent anywhere until you "

@@ -27,6 +27,10 @@
         <source>Licence</source>
         <translation>Лицензия</translation>
     </message>
+    <message>
+        <source>not stated</source>
+        <translation>не указана</translation>
+    </message>
 </context>
 <context>
     <name>AttachmentChip</name>
@@ -264,7 +268,7 @@
     </message>
     <message>
         <source>↗ Continue as chat</source>
-        <translation>↗ Продолжить в чате</translation>
+        <translation>↗ В чат</translation>
     </message>
     <message>
         <source>Continue this column alone as a chat in the main window</source>
@@ -542,10 +546,6 @@
         <translation>{label} — учётные данные</translation>
     </message>
     <message>
-        <source>Keys and passwords are kept in your system keyring, never in a file. Leave a field empty to keep what is stored.</source>
-        <translation>Ключи и пароли хранятся в системной связке ключей и никогда — в файле. Оставьте поле пустым, чтобы сохранить то, что уже записано.</translation>
-    </message>
-    <message>
         <source>Paste your API key</source>
         <translation>Вставьте ключ API</translation>
     </message>
@@ -687,6 +687,21 @@
     <message>
         <source>The README is not installed with this copy.</source>
         <translation>Файл README не установлен вместе с этой копией.</translation>
+    </message>
+</context>
+<context>
+    <name>Duration</name>
+    <message>
+        <source>{seconds} s</source>
+        <translation>{seconds} с</translation>
+    </message>
+    <message>
+        <source>{minutes} min {seconds} s</source>
+        <translation>{minutes} мин {seconds} с</translation>
+    </message>
+    <message>
+        <source>{hours} h {minutes} min</source>
+        <translation>{hours} ч {minutes} мин</translation>
     </message>
 </context>
 <context>
@@ -1178,6 +1193,10 @@ Host: {host}</source>
 <context>
     <name>ModelPicker</name>
     <message>
+        <source>{label} needs an API key before it can list its models.</source>
+        <translation>Чтобы получить список моделей {label}, нужен ключ API.</translation>
+    </message>
+    <message>
         <source>Model</source>
         <translation>Модель</translation>
     </message>
@@ -1197,6 +1216,10 @@ Host: {host}</source>
 <context>
     <name>NoKeyring</name>
     <message>
+        <source>Keys and passwords are kept in your system keyring, never in a file. Leave a field empty to keep what is stored.</source>
+        <translation>Ключи и пароли хранятся в системной связке ключей и никогда — в файле. Оставьте поле пустым, чтобы сохранить то, что уже записано.</translation>
+    </message>
+    <message>
         <source>{error} Nothing secret was stored.</source>
         <translation>{error} Ничего секретного не сохранено.</translation>
     </message>
@@ -1211,6 +1234,10 @@ Host: {host}</source>
     <message>
         <source>{error} Nothing secret can be kept.</source>
         <translation>{error} Сохранить секретные данные нельзя.</translation>
+    </message>
+    <message>
+        <source>Leave a field empty to keep what is stored.</source>
+        <translation>Оставьте поле пустым, чтобы сохранить то, что уже записано.</translation>
     </message>
     <message>
         <source>Not saved — no keyring. Used until you quit. {hint}</source>

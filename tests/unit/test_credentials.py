@@ -23,6 +23,7 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail, null
 
+from providers import i18n as provider_i18n
 from providers.credentials import (
     API_KEY,
     CHUNK_SIZE,
@@ -38,7 +39,8 @@ from providers.credentials import (
     mask_secret,
     set_default_store,
 )
-from providers.errors import ProviderError
+from providers.errors import NoKeyringError, ProviderError
+from providers.vendors.openai import OpenAI
 from tests.keyring_support import (
     PRIVATE_KEYRING,
     PRIVATE_KEYRING_HOME,
@@ -453,6 +455,27 @@ class TestRefusedBackends:
         message = str(errors[0])
         assert message.startswith("No secure keyring is available.")
         assert "Secret Service" in message and "unlock" in message
+
+    def test_no_keyring_is_its_own_type_and_speaks_the_chosen_language(self) -> None:
+        """The window tells "no keyring at all" (a key can still be kept for one run) from a
+        locked one by the type, never by the English text, which it shows translated."""
+        keyring.set_keyring(fail.Keyring())
+        store = SecretStore("roundtable-test-fail-ru")
+        provider_i18n.set_language("ru")
+        try:
+            with pytest.raises(NoKeyringError) as info:
+                store.get("k")
+            missing = OpenAI.missing_key_error(info.value)
+        finally:
+            provider_i18n.set_language(None)
+        message = str(info.value)
+        assert message.startswith("Защищённой связки ключей нет.") and "Secret Service" in message
+        assert "keyring is available" not in message and "try again" not in message
+        # No keyring: the key is simply missing (the window offers one for this run), not
+        # "could not be read from the keyring".
+        assert str(missing).startswith("Нет ключа API для OpenAI (здесь нет системной связки")
+        with pytest.raises(SecretStoreError, match=r"^No secure keyring is available\."):
+            store.get("k")  # English again once the language is back to the environment's
 
     def test_default_store_follows_keyring_backend_changes(self) -> None:
         store = SecretStore("roundtable-test-swap")
