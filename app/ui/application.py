@@ -120,7 +120,7 @@ def start_window(
 def warm_up_steps(window: MainWindow) -> Iterator[Step]:
     """The window's warm-up after its first paint, a step a turn of the loop (what the window
     declared lazily and is not loaded here follows): sending first, then rendering (the
-    Pygments lexers of common languages on a thread), then what the menus open."""
+    Pygments lexers of common languages too, ~2-30 ms each), then what the menus open."""
     yield gc.freeze  # the window as built: never scanned again by a full collection
     yield from (lazy_module(name).load for name in SENDING)
     # The CA bundle on a worker thread, ready before the first request (the first-run scan's).
@@ -129,15 +129,9 @@ def warm_up_steps(window: MainWindow) -> Iterator[Step]:
     yield window.target.load_classes  # then: model list, credential marks, the form
     yield from (lazy_module(name).load for name in RENDERING)
     yield markdown.load
-    # Pygments compiles a lexer's regexes in Python (2-30 ms a language, ~110 ms in all): on a
-    # thread, which hands the interpreter back to the loop every few ms (``sys.getswitchinterval``),
-    # where one step each held the loop for the whole lexer.
-    lexers = threading.Thread(target=markdown.load_common_lexers, name="lexers", daemon=True)
-    yield lexers.start
+    yield from (partial(markdown.lexer, language) for language in markdown.COMMON_LANGUAGES)
     yield from (module.load for module in (compare, compare_column, compare_view))
     yield from (module.load for module in (credentials_dialog, local_models))
-    while lexers.is_alive():  # the warm-up is done when they are
-        yield partial(lexers.join, 0.001)
 
 
 def run_app(argv: Sequence[str] | None = None) -> int:

@@ -417,9 +417,9 @@ def _lexer(language: str) -> Lexer | None:
         return None
 
 
-#: Warmed up after the window's first paint (``application.warm_up_steps``, on a thread): the
-#: first ``get_lexer_by_name`` scans plugins and compiles the lexer's regexes (measured 2-30 ms
-#: a language), which would otherwise freeze the first streamed code block.
+#: Warmed up after the window's first paint (``application.warm_up_steps``), one a turn of the
+#: loop: the first ``get_lexer_by_name`` scans plugins and compiles the lexer's regexes
+#: (measured 2-30 ms a language), which would otherwise freeze the first streamed code block.
 COMMON_LANGUAGES = (
     "python", "javascript", "typescript", "bash", "json", "html", "css", "c", "cpp", "java",
     "go", "rust", "sql", "yaml", "text",
@@ -432,9 +432,7 @@ def lexer(language: str) -> Lexer | None:
 
 
 def load_common_lexers() -> None:
-    """Every common lexer now: the window's warm-up (on a thread: ``_lexer``'s cache and
-    Pygments' own set-up of a lexer class are safe to race, the loser's work is dropped) and the
-    render worker's, before it takes pieces."""
+    """Every common lexer now: the render worker's warm-up, before it takes pieces."""
     for language in COMMON_LANGUAGES:
         _lexer(language)
 

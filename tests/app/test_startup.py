@@ -8,14 +8,12 @@ import gc
 import os
 import subprocess
 import sys
-import threading
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
 
 from app.core.settings import Settings
-from app.ui import markdown
 from app.ui.collector import paused
 from app.ui.main_window import MainWindow
 from providers import registry
@@ -55,16 +53,6 @@ class Probe(QObject):
             print("AT PAINT", ",".join(loaded) or "-", flush=True)
         return False
 
-import threading
-started = []
-real_start = threading.Thread.start
-
-def start(thread):
-    started.append(thread.name)
-    real_start(thread)
-
-threading.Thread.start = start
-
 app = create_application(sys.argv[:1])
 probe = Probe()
 app.installEventFilter(probe)
@@ -77,7 +65,6 @@ def finished():
     print("MODELS", window.model_picker.count(), flush=True)
     print("PROVIDER", window.current_provider() is not None, flush=True)
     print("LEXERS", markdown._lexer.cache_info().currsize, flush=True)
-    print("THREADS", ",".join(sorted(set(started))), flush=True)
     loop.stop()
 
 window.findChild(WarmUp).finished.connect(finished)
@@ -116,8 +103,6 @@ def test_the_window_paints_before_the_heavy_modules_load_and_they_load_after(
     assert lines.get("PROVIDER") == "True", report
     assert int(lines.get("MODELS", "0")) > 0, report
     assert int(lines.get("LEXERS", "0")) >= 10, report
-    # Pygments compiles a lexer's regexes in Python (up to ~30 ms a language): off the loop
-    assert "lexers" in lines.get("THREADS", "").split(","), report
 
 
 def test_a_message_sent_before_the_provider_classes_load_is_answered(
@@ -234,24 +219,3 @@ def test_paused_restores_the_collector_after_an_error_too() -> None:
     with contextlib.suppress(ImportError), paused():
         raise ImportError("a module that is not there")
     assert gc.isenabled()
-
-
-def test_a_lexer_asked_for_while_the_warm_up_builds_it_works() -> None:
-    """The GUI thread may need a lexer (a code block in the first answer) while the warm-up's
-    thread is building it: either build wins, both highlight."""
-    classes = {type(markdown.lexer(language)) for language in markdown.COMMON_LANGUAGES}
-    for cls in classes - {type(None)}:
-        if "_tokens" in cls.__dict__:
-            delattr(cls, "_tokens")  # as in a fresh process: the regexes not compiled yet
-    markdown._lexer.cache_clear()
-    warm_up = threading.Thread(target=markdown.load_common_lexers, name="lexers")
-    warm_up.start()
-    lexers = {
-        language: markdown.lexer(language) for language in reversed(markdown.COMMON_LANGUAGES)
-    }
-    warm_up.join()
-    for language, lexer in lexers.items():
-        assert lexer is not None and type(lexer) is type(markdown.lexer(language)), language
-        tokens = list(lexer.get_tokens("x = 1  # a comment\n"))
-        assert "".join(text for _, text in tokens) == "x = 1  # a comment\n", language
-        assert len(tokens) > 1 or language in ("text", "html"), language  # html: all text
