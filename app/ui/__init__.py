@@ -7,20 +7,24 @@ PySide6 (``from __feature__ import ...`` may then apply to it), reading it with
 Qt-free modules the window needs before its first paint are imported here, before any module of
 this package imports PySide6, and ``qt_features`` answers that question from the file's bytes
 (the same answer, a tenth of the time). What the window needs only later (the network stack,
-Markdown, the comparison) is loaded after the first paint (``warm_up``).
+Markdown, the comparison) is loaded after the first paint (``warm_up``). The collector is held
+off while they load (``collector.paused``), as it is for the window's modules (``application``).
 """
 
 # ruff: noqa: F401 - imported for their side effect, in this order on purpose
 
-import asyncio
-import sqlite3
+from .collector import paused
 
-import app.core.history
-import app.core.secrets
-import app.core.session
-import app.core.settings
-import providers.registry
+with paused():  # the collector held off while they load (``collector``)
+    import asyncio
+    import sqlite3
 
-from . import qt_features
+    import app.core.history
+    import app.core.secrets
+    import app.core.session
+    import app.core.settings
+    import providers.registry
+
+    from . import qt_features
 
 qt_features.install()

@@ -27,19 +27,23 @@ from collections.abc import Iterator, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from .collector import paused
 
-from app.core.settings import Settings
-from providers import catalog
-from providers.lazy import lazy_module
+with paused():  # the window's modules, with the collector held off (``collector``)
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
 
-from .i18n import install_language
-from .main_window import MainWindow
-from .resources import resource_path
-from .tasks import create_event_loop, drain
-from .warm_up import Step, WarmUp
+    from app.core.settings import Settings
+    from providers import catalog
+    from providers.lazy import lazy_module
+
+    from .history_opener import create_ahead
+    from .i18n import install_language
+    from .main_window import MainWindow
+    from .resources import resource_path
+    from .tasks import create_event_loop, drain
+    from .warm_up import Step, WarmUp
 
 if TYPE_CHECKING:  # loaded by the warm-up after the first paint
     from app.core import compare
@@ -99,8 +103,10 @@ def start_window(
     """Bring up the asyncio loop, then build, start and show the main window."""
     loop = create_event_loop(app)
     asyncio.set_event_loop(loop)
-    window = create_window(settings)
-    window.start(provider_classes=False)
+    create_ahead()  # a new history's disk syncs on a worker thread while the window is built
+    with paused():  # what is built here lives as long as the window (``collector``)
+        window = create_window(settings)
+        window.start(provider_classes=False)
     window.show()
     warm_up = WarmUp(window, warm_up_steps(window))
     # Everything built so far lives as long as the app: move it out of the collector's sight, so

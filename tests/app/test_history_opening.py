@@ -14,6 +14,7 @@ from PySide6.QtCore import QTimer
 from app.core import history as store
 from app.core import history_file
 from app.core.history import _MIGRATIONS, SCHEMA_VERSION, History
+from app.ui import history_opener
 from tests.app.conftest import Loop, OpenWindow
 
 MESSAGES = 6000
@@ -156,5 +157,62 @@ def test_a_large_damaged_history_is_refused_by_the_worker_and_left_byte_identica
     assert where == ["worker"]
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
     assert sorted(p.name for p in path.parent.iterdir()) == ["history.sqlite3"]
+    loop.run(window.models_task)
+    loop.run(window.credentials_task)
+
+
+# ----- a new history, created ahead (the first start) ---------------------------------------------
+
+
+def _schemas_created_on(monkeypatch: Any) -> list[str]:
+    """The thread that wrote each new history's schema."""
+    where: list[str] = []
+    real = history_file._create_schema
+
+    def spy(*args: Any) -> None:
+        where.append(threading.current_thread().name)
+        real(*args)
+
+    monkeypatch.setattr(history_file, "_create_schema", spy)
+    return where
+
+
+def test_a_new_history_is_created_ahead_on_a_worker_and_opened_once_written(
+    open_window: OpenWindow, loop: Loop, monkeypatch: Any
+) -> None:
+    """``application.start_window`` starts the creation before it builds the window; ``open``
+    waits for it (here it is slowed down: the window would otherwise make the file itself)."""
+    where = _schemas_created_on(monkeypatch)
+    real = history_opener._create
+    monkeypatch.setattr(history_opener, "_create", lambda path: (time.sleep(0.3), real(path)))
+    history_opener.create_ahead()
+    window = open_window(wait=False)
+    assert where == ["history-create"], "written once, by the worker"
+    assert isinstance(window.history, History) and not window.history_error
+    assert window.history_panel.ids() == [] and window.history_panel.search.isEnabled()
+    conversation = window.history.create_conversation("First")
+    window.history_panel.refresh()
+    assert window.history_panel.ids() == [conversation]
+    history_opener.create_ahead()  # the file exists now: nothing to do
+    assert not history_opener._creating
+    loop.run(window.models_task)
+    loop.run(window.credentials_task)
+
+
+def test_a_history_that_cannot_be_created_ahead_is_reported_by_the_window(
+    open_window: OpenWindow, loop: Loop, monkeypatch: Any
+) -> None:
+    """The worker meets the error first and says nothing; the window meets it again and says
+    it as it always did."""
+    failures: list[Any] = []
+    monkeypatch.setattr(threading, "excepthook", failures.append)
+    folder = store.default_path().parent
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.write_text("a file where the history's folder goes")
+    history_opener.create_ahead()
+    window = open_window(wait=False)
+    assert window.history is None
+    assert "cannot be created" in (window.history_error or ""), window.history_error
+    assert window.banner.isVisible() and not failures
     loop.run(window.models_task)
     loop.run(window.credentials_task)

@@ -3,6 +3,8 @@ and all of it loads after the first paint (``app.ui.warm_up``); sending works be
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import subprocess
 import sys
@@ -12,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from app.core.settings import Settings
+from app.ui.collector import paused
 from app.ui.main_window import MainWindow
 from providers import registry
 from providers.vendors.openai import OpenAI
@@ -183,3 +186,36 @@ def test_a_plugin_saved_as_the_provider_is_selected_once_the_classes_load(
         loop.run(window.credentials_task)
     finally:
         registry.all_providers.cache_clear()
+
+
+def test_the_collector_is_held_off_only_while_the_window_modules_load() -> None:
+    """``app.ui.collector.paused`` around the start-up imports: afterwards the collector runs
+    as it did before them (on, or still off when the caller had turned it off), and what they
+    made is frozen (never scanned again)."""
+    code = (
+        "import gc, sys\n"
+        "if sys.argv[1] == 'off': gc.disable()\n"
+        "import app.ui.application\n"
+        "print(gc.isenabled(), gc.get_freeze_count() > 10_000)\n"
+    )
+    for state, expected in (("on", "True True"), ("off", "False True")):
+        result = subprocess.run(
+            [sys.executable, "-c", code, state],
+            env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)},
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert result.stdout.strip() == expected, result.stderr
+
+
+def test_paused_restores_the_collector_after_an_error_too() -> None:
+    assert gc.isenabled()
+    with paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with contextlib.suppress(ImportError), paused():
+        raise ImportError("a module that is not there")
+    assert gc.isenabled()
