@@ -29,6 +29,8 @@ the answer's total length, whatever its shape:
 A conversation costs what the screen shows: ``ChatView`` keeps each message's source (a
 ``_Message``) and ``VirtualColumn`` gives widgets only to those within a screen of the viewport;
 a far one is released (its height kept) and rebuilt with one render when it comes near again.
+Inside one long answer, ``PageKeeper`` does the same for its pages: a far page keeps its rich
+text and height but no document (a 4 MB answer held ~376 MB of laid-out pages).
 
 Model output is untrusted: see ``markdown.py``; ``MessageBrowser`` additionally refuses to load
 any resource that is not inline ``data:``, and links reach ``linkActivated`` only on a click.
@@ -36,15 +38,13 @@ any resource that is not inline ``data:``, and links reach ``linkActivated`` onl
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QLocale, Qt, QUrl, Signal
-from PySide6.QtGui import QGuiApplication, QTextCursor, QTextDocument
+from PySide6.QtGui import QGuiApplication, QTextCursor
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -52,7 +52,6 @@ from PySide6.QtWidgets import (
     QLayout,
     QScrollArea,
     QSizePolicy,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -64,6 +63,9 @@ from . import links, theme
 from .attachment_view import ANSWER_IMAGE, MESSAGE_THUMBNAIL, AttachmentRow
 from .bubble_parts import ReasoningPane, tool_button
 from .item_line import whole_items
+from .message_browser import MessageBrowser
+from .page_document import append_html, move_last_line, space_pages
+from .page_keeper import PageKeeper
 from .throttle import Throttle
 from .version_switcher import VersionSwitcher
 from .virtual_column import VirtualColumn
@@ -82,50 +84,11 @@ FLUSH_INTERVAL_MS = 16  # one render per frame at most (~60 fps), however fast c
 FLUSH_BUDGET_MS = 15  # rendering finished blocks stops before this long in one flush...
 BACKLOG_GAP_MS = 8  # ...and continues after this much time for the event loop
 PAGE_CHARS = 16_000  # source characters per page (QTextBrowser) of a long answer
+PINNED_PAGES = 2  # a long answer's last pages keep their documents wherever they are
 FULL_RENDER_CHARS = 16_000  # finished answers up to this size are re-rendered whole, once
-# A paragraph's pieces join into one text block up to this size: Qt lays out a whole block
-# again when text is added to it (measured ~0.55 ms a KB), so a longer one starts a new line.
-MERGE_CHARS = 8_000
 SPLIT_SHARE = 0.5  # of a flush's budget, at most, for cutting the tail (a burst of text)
-ZERO_WIDTH_SPACE = "\u200b"
 TRUNCATED = frozenset({"length", "max_tokens", "MAX_TOKENS"})
 FILTERED = frozenset({"content_filter", "SAFETY", "RECITATION", "refusal"})
-
-
-class MessageBrowser(QTextBrowser):
-    """Read-only rich text that grows to fit its document and never fetches anything."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setOpenLinks(False)
-        self.setOpenExternalLinks(False)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setContextMenuPolicy(Qt.ContextMenuPolicy.DefaultContextMenu)
-        # The margin beside the text, not above and below it: pages of one answer (and its
-        # live tail) stack without a gap, so a block cut across two of them looks whole.
-        self.document().setDocumentMargin(0)
-        self.setViewportMargins(2, 0, 2, 0)
-        self.document().setUndoRedoEnabled(False)  # read-only: an undo stack only costs memory
-        self.document().setIndentWidth(18)  # Qt's 40 px list indent looks lost in a bubble
-        self.document().documentLayout().documentSizeChanged.connect(self._fit_height)
-        self.highlighted.connect(lambda url: self.setToolTip(url.toString()))
-        self.blocked_requests = 0  # resources refused so far (tests read it)
-        self._fit_height()
-
-    def loadResource(self, kind: int, name: QUrl | str) -> Any:  # noqa: N802 - Qt override
-        """Only inline ``data:`` resources; a remote image would report that the answer was read."""
-        if QUrl(name).scheme() == "data":
-            return super().loadResource(kind, name)
-        self.blocked_requests += 1
-        return None
-
-    def _fit_height(self, *_: object) -> None:
-        height = math.ceil(self.document().size().height()) + 2 * self.frameWidth()
-        if height != self.minimumHeight() or height != self.maximumHeight():
-            self.setFixedHeight(height)  # min = max: the layout gives exactly the document's height
 
 
 def _copy_to_clipboard(text: str) -> None:
@@ -226,6 +189,7 @@ class _AnswerBubble(_Bubble):
         self._tail_code: list[str] = []
         self._tail_continued_code = ""  # what the tail adds to the last code block of the pages
         self._pages: list[MessageBrowser] = []
+        self._keeper = PageKeeper()  # pages far from the screen hold no document
         self._page_chars = 0
         self._throttle = Throttle(self._flush, FLUSH_INTERVAL_MS, self)
 
@@ -351,9 +315,26 @@ class _AnswerBubble(_Bubble):
         return self._tail_code[number] if 0 <= number < len(self._tail_code) else None
 
     def pages(self) -> list[MessageBrowser]:
-        """The rendered browsers, top to bottom (the live tail last while it shows)."""
+        """The rendered browsers, top to bottom (the live tail last while it shows), each with
+        its document: released ones are rebuilt now (until they are far at the next refresh)."""
+        for page in self._pages:
+            self._keeper.restore(page)
         shown = [self.tail_view] if self.tail_view.isVisibleTo(self) else []
         return [*self._pages, *shown]
+
+    def page_counts(self) -> tuple[int, int]:
+        """Pages holding a document now (the others are far from the screen), and all pages."""
+        return self._keeper.live_count(self._pages), len(self._pages)
+
+    def page_with(self, query: str) -> MessageBrowser | None:
+        """The first page whose text holds ``query`` (ignoring case), rebuilt if released."""
+        shown = [self.tail_view] if self.tail_view.isVisibleTo(self) else []
+        return self._keeper.first_with([*self._pages, *shown], query)
+
+    def update_pages(self, scroll: QScrollArea, deadline: float) -> tuple[bool, bool]:
+        """Release the pages far from ``scroll``'s screen, rebuild the near ones; the last two
+        stay (a stream writes into the last, and moves a line from the one above)."""
+        return self._keeper.update(self._pages, PINNED_PAGES, scroll, deadline)
 
     def restyle(self) -> None:
         for browser in [*self._pages, self.tail_view]:
@@ -471,7 +452,7 @@ class _AnswerBubble(_Bubble):
         self._tail_continued_code = rendered.continued_code or ""
         view.setHtml(rendered.html.rstrip())
         if self._pages:
-            _space_pages(self._pages[-1].document(), view.document())
+            space_pages(self._pages[-1].document(), view.document())
         return len(tail)
 
     def _append_to_page(self, piece: md.Piece, rendered: md.Rendered | None = None) -> None:
@@ -495,10 +476,13 @@ class _AnswerBubble(_Bubble):
             self._new_page()
             seam = piece.opens
             if seam and seam.kind == md.PARAGRAPH and not seam.depth and self._pages[:-1]:
-                _move_last_line(self._pages[-2].document(), self._pages[-1].document())
-        _append_html(self._pages[-1].document(), rendered.html, piece)
+                upper, lower = self._pages[-2:]
+                if line := move_last_line(upper.document(), lower.document()):
+                    self._keeper.moved(upper, lower, line)
+        append_html(self._pages[-1].document(), rendered.html, piece)
+        self._keeper.appended(self._pages[-1], rendered.html, piece)
         if new and len(self._pages) > 1:
-            _space_pages(self._pages[-2].document(), self._pages[-1].document())
+            space_pages(self._pages[-2].document(), self._pages[-1].document())
         self._page_chars += size
         self.rendered_chars += size
         self._rendered.append(piece)
@@ -511,6 +495,7 @@ class _AnswerBubble(_Bubble):
             self.body.removeWidget(page)
             page.deleteLater()
         page = first or self._new_page()
+        self._keeper.forget(self._pages)
         self._pages = [page]
         page.setHtml(rendered.html)
         self.code_blocks = rendered.code_blocks
@@ -550,7 +535,7 @@ class _AnswerBubble(_Bubble):
     def _new_page(self) -> MessageBrowser:
         page = self._browser()
         # Lay text out at the width it will have before the layout gets round to sizing the
-        # page: a paragraph is broken where it wraps (``_split_last_line``), at this width.
+        # page: a paragraph is broken where it wraps (``split_last_line``), at this width.
         above = self._pages[-1] if self._pages else self.tail_view
         if above.viewport().width() > 0:
             page.document().setTextWidth(above.viewport().width())
@@ -561,6 +546,7 @@ class _AnswerBubble(_Bubble):
         return page
 
     def _clear_pages(self) -> None:
+        self._keeper.forget(self._pages)
         for page in self._pages:
             self.body.removeWidget(page)
             page.deleteLater()
@@ -569,132 +555,9 @@ class _AnswerBubble(_Bubble):
         self.code_blocks = []
 
 
-def _append_html(document: QTextDocument, html: str, piece: md.Piece) -> None:
-    """Append rendered HTML to a page exactly as one ``setHtml`` of it all would show it.
-
-    ``QTextCursor.insertHtml`` merges the first block it inserts into the block at the cursor
-    (keeping that block's format): appended as is, a heading's paragraph became part of the
-    heading. A zero-width space in a paragraph of its own takes that place and is removed.
-    The one merge wanted: a paragraph cut in two goes on in its first piece's text block.
-    """
-    html = html.rstrip()
-    if document.isEmpty():
-        document.setHtml(html)
-        return
-    cursor = QTextCursor(document)
-    cursor.movePosition(QTextCursor.MoveOperation.End)
-    seam = piece.opens
-    if seam is not None and seam.kind == md.PARAGRAPH and not seam.depth:  # not in a list item
-        last = document.lastBlock()
-        if last.length() > MERGE_CHARS and _split_last_line(document):
-            last = document.lastBlock()  # long enough: go on in a new block (see there)
-        if last.length() <= MERGE_CHARS:
-            cursor.movePosition(QTextCursor.MoveOperation.End)
-            cursor.insertText(seam.joiner, last.charFormat())  # not the code span's before it
-            cursor.insertHtml(html)
-            if last.next().isValid() or piece.closes is None or piece.closes.kind != md.PARAGRAPH:
-                _set_margin(last, bottom=_paragraph_margin())  # the paragraph ends in this piece
-            return
-    position = cursor.position()
-    cursor.insertHtml(f"<p>{ZERO_WIDTH_SPACE}</p>{html}")
-    cursor.setPosition(position)
-    cursor.setPosition(position + 1, QTextCursor.MoveMode.KeepAnchor)
-    if cursor.selectedText() == ZERO_WIDTH_SPACE:
-        cursor.removeSelectedText()
-
-
-def _last_line_start(document: QTextDocument) -> int | None:
-    """Where the last line of the last block starts as laid out now, if it has two lines."""
-    block = document.lastBlock()
-    document.documentLayout().blockBoundingRect(block)  # lays the block out if need be
-    layout = block.layout()
-    if layout is None or layout.lineCount() < 2:
-        return None
-    return block.position() + layout.lineAt(layout.lineCount() - 1).textStart()
-
-
-def _split_last_line(document: QTextDocument) -> bool:
-    """Start a new text block with the last line of the last one, where the text wraps anyway.
-
-    Qt lays out a whole block again when text is added to it, so a paragraph too long for
-    that goes on in a new block; broken where it wraps, it looks the same (at this width).
-    """
-    start = _last_line_start(document)
-    if start is None:
-        return False
-    cursor = QTextCursor(document)
-    cursor.setPosition(start)
-    _drop_line_break_before(cursor)
-    cursor.insertBlock()  # the same format for both halves; no margin between them
-    _set_margin(cursor.block(), top=0)
-    _set_margin(cursor.block().previous(), bottom=0)
-    return True
-
-
-def _drop_line_break_before(cursor: QTextCursor) -> None:
-    """A line that starts after a hard line break moves to a new block: the break would add an
-    empty line at the end of the block it leaves."""
-    document = cursor.document()
-    if cursor.position() > 0 and document.characterAt(cursor.position() - 1) == md.LINE_SEPARATOR:
-        cursor.deletePreviousChar()
-
-
-def _move_last_line(upper: QTextDocument, lower: QTextDocument) -> None:
-    """Begin an empty page with the last line of the paragraph the page above ends with, so
-    that a paragraph going on from one page to the next looks unbroken (at this width)."""
-    start = _last_line_start(upper)
-    if start is None:
-        return
-    block_format = upper.lastBlock().blockFormat()
-    cursor = QTextCursor(upper)
-    cursor.setPosition(start)
-    cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
-    line = cursor.selection()
-    cursor.removeSelectedText()
-    _drop_line_break_before(cursor)
-    below = QTextCursor(lower)
-    below.insertFragment(line)
-    block_format.setTopMargin(0)
-    below.setBlockFormat(block_format)
-
-
-def _set_margin(block: Any, *, top: float | None = None, bottom: float | None = None) -> None:
-    block_format = block.blockFormat()
-    if top is not None:
-        block_format.setTopMargin(top)
-    if bottom is not None:
-        block_format.setBottomMargin(bottom)
-    QTextCursor(block).setBlockFormat(block_format)
-
-
-def _space_pages(upper: QTextDocument, lower: QTextDocument) -> None:
-    """Keep the space between two blocks that fall on two pages.
-
-    A document leaves out the top margin of its first block and the bottom margin of its last
-    (between blocks it keeps the larger of the two); a table keeps its margins. The page below
-    gets what one document would have had there as its top margin (cheap: it has one piece).
-    """
-    first = lower.firstBlock()
-    if QTextCursor(first).currentTable() is not None:
-        return
-    space = max(upper.lastBlock().blockFormat().bottomMargin(), first.blockFormat().topMargin())
-    frame = lower.rootFrame()
-    frame_format = frame.frameFormat()
-    frame_format.setTopMargin(space)
-    frame.setFrameFormat(frame_format)
-
-
 def _copy_label() -> str:
     """A code block's Copy, in the window's language (the render worker has no translator)."""
     return QCoreApplication.translate("Markdown", "Copy")
-
-
-@cache
-def _paragraph_margin() -> float:
-    """The bottom margin QTextDocument gives a paragraph (<p>) of rich text."""
-    document = QTextDocument()
-    document.setHtml("<p>x</p>")
-    return document.firstBlock().blockFormat().bottomMargin()
 
 
 def format_footer(
@@ -1033,6 +896,12 @@ class ChatView(QWidget):
         bubble = self._messages[index].bubble
         return isinstance(bubble, _AnswerBubble) and bubble.live
 
+    def update_inside(self, index: int, deadline: float) -> tuple[bool, bool]:
+        bubble = self._messages[index].bubble
+        if isinstance(bubble, _AnswerBubble):
+            return bubble.update_pages(self._scroll, deadline)
+        return False, False
+
     # -- internals -----------------------------------------------------------------------
     def _add(self, message: _Message) -> int:
         self._messages.append(message)
@@ -1048,7 +917,8 @@ class ChatView(QWidget):
     def _show_match(self, index: int, query: str) -> None:
         self.scroll_to_message(index)
         bubble = self.bubble(index)
-        browsers = bubble.pages() if isinstance(bubble, _AnswerBubble) else [bubble.body]
+        page = bubble.page_with(query) if isinstance(bubble, _AnswerBubble) else None
+        browsers = [page] if page is not None else [bubble.body]
         for browser in browsers:
             browser.moveCursor(QTextCursor.MoveOperation.Start)
             if browser.find(query):

@@ -459,6 +459,10 @@ class BlockScanner:
         self._previous_blank = False
         self._position = 0  # where the first line not scanned yet starts
         self._mid_line = False  # that line began before the text: its owner cut it in two
+        # That line's start, once reported as a boundary while the line was unfinished: the
+        # next scan looks at the line again and must not report it twice (an owner that left it
+        # uncut, e.g. ``PieceSplitter`` stopped by its deadline, would cut an empty piece).
+        self._reported = -1
 
     @property
     def in_fence(self) -> bool:
@@ -481,7 +485,7 @@ class BlockScanner:
             if self._mid_line:  # the rest of a line cut in two: not blank, starts nothing
                 self._mid_line = False
                 self._previous_blank = False
-            elif self._starts_block(line) and position:
+            elif self._starts_block(line) and position and position != self._reported:
                 found.append(position)
             position = end + 1
         self._position = position
@@ -495,8 +499,10 @@ class BlockScanner:
             and self._previous_blank
             and not self._mid_line
             and position
+            and position != self._reported
         ):
             found.append(position)
+            self._reported = position
         return found
 
     def drop_prefix(self, length: int) -> None:
@@ -507,6 +513,7 @@ class BlockScanner:
             self._mid_line = True
         else:
             self._position -= length
+        self._reported -= length  # below 0 (never a boundary) once cut off or passed
 
     def _starts_block(self, line: str) -> bool:
         boundary = (

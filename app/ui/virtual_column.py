@@ -34,6 +34,19 @@ MARGIN_BUDGET_MS = 10  # per refresh, for rows in the margin (those on screen ar
 SETTLE_PASSES = 6  # real heights replace estimates: a few passes until the screen is filled
 
 
+Band = tuple[float, float]  # from, to: pixels down the column
+
+
+def band(top: int, screen: int, screens: float) -> Band:
+    """The screen (at ``top``, ``screen`` pixels high) and ``screens`` heights of it each side."""
+    return (top - screens * screen, top + screen + screens * screen)
+
+
+def outside(extent: Band, where: Band) -> bool:
+    """Whether something spanning ``extent`` lies wholly outside ``where``."""
+    return extent[1] < where[0] or extent[0] > where[1]
+
+
 class RowSource(Protocol):
     """What the column asks its owner (the chat view) about row ``index``."""
 
@@ -46,6 +59,11 @@ class RowSource(Protocol):
     def is_pinned(self, index: int) -> bool: ...
 
     def is_following(self) -> bool: ...
+
+    def update_inside(self, index: int, deadline: float) -> tuple[bool, bool]:
+        """Release or rebuild what built row ``index`` holds by where it is (a long answer's
+        pages; in the margin until ``deadline``): whether anything changed, and work is left."""
+        ...
 
 
 class VirtualColumn(QObject):
@@ -162,15 +180,19 @@ class VirtualColumn(QObject):
     def _update_rows(self) -> bool:
         top = self._scroll.verticalScrollBar().value()
         screen = max(1, self._viewport.height())
-        near = (top - BUILD_SCREENS * screen, top + screen + BUILD_SCREENS * screen)
-        keep = (top - KEEP_SCREENS * screen, top + screen + KEEP_SCREENS * screen)
+        near, keep = band(top, screen, BUILD_SCREENS), band(top, screen, KEEP_SCREENS)
         changed = False
         for index in sorted(self._built):
             rect = self._items[index].geometry()
-            far = rect.bottom() < keep[0] or rect.top() > keep[1]
+            far = outside((rect.top(), rect.bottom()), keep)
             if far and not self._source.is_pinned(index):
                 self._release(index)
                 changed = True
+            else:
+                inside, left = self._source.update_inside(index, self._deadline)
+                changed = changed or inside
+                if left:
+                    self.schedule()  # the rest after the event loop has painted
         first = bisect.bisect_left(
             range(len(self._items)), near[0], key=lambda i: self._items[i].geometry().bottom()
         )

@@ -446,6 +446,31 @@ def test_scanner_after_a_cut_inside_a_line() -> None:
     assert tail[scanner.scan(tail) :] == "after\n"
 
 
+def test_scanner_reports_an_unfinished_lines_boundary_once() -> None:
+    """The start of an unfinished line that already begins a block is a boundary; scanning the
+    same line again (longer, then finished) must not report it a second time."""
+    scanner = BlockScanner()
+    assert scanner.scan_all("a\n\nb") == [3]
+    assert scanner.scan_all("a\n\nb goes on") == []
+    assert scanner.scan_all("a\n\nb goes on\n\nc\n") == [14]
+
+
+def test_splitter_stopped_by_its_deadline_cuts_no_empty_piece() -> None:
+    """A deadline that has passed stops ``split`` after one piece (a burst on a busy machine):
+    the boundaries it left are used next time, each once (an empty piece stopped the stream:
+    the answer's flush divided by its length)."""
+    text = "".join(f"{'lorem ipsum dolor ' * 2_500}end{n}.\n\n" for n in range(6))
+    splitter = PieceSplitter()
+    tail, pieces = "", []
+    for i in range(0, len(text), 20_000):
+        tail += text[i : i + 20_000]
+        while found := splitter.split(tail, deadline=0.0):
+            tail = tail[sum(len(p.source) for p in found) :]
+            pieces += found
+    assert pieces and all(p.source for p in pieces)
+    assert "".join(p.source for p in pieces) + tail == text
+
+
 def test_code_in_a_numbered_step_is_cut_inside_the_item(renderer: MarkdownRenderer) -> None:
     code = "".join(f"value_{i} = compute({i})\n" for i in range(600))
     indented = "".join(f"   {line}\n" for line in code.splitlines())

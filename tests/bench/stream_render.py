@@ -45,7 +45,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import cProfile
+import ctypes
 import gc
 import json
 import os
@@ -391,6 +393,19 @@ def worker_cpu_s() -> float:
     return total
 
 
+def rss_mb() -> float:
+    """This process's resident memory now, in MB (Linux: /proc/self/status), once freed heap
+    has gone back to the system (``malloc_trim``): what is held, not what an earlier run (the
+    baseline's 4 MB QPlainTextEdit) freed and the allocator kept."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: freed heap counts too
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    for row in Path("/proc/self/status").read_text().splitlines():
+        if row.startswith("VmRSS:"):
+            return int(row.split()[1]) / 1024
+    return float("nan")
+
+
 async def run_ours(window: Any, base_url: str, text: str, args: argparse.Namespace) -> Run:
     from app.ui.chat_view import ChatView
 
@@ -400,6 +415,7 @@ async def run_ours(window: Any, base_url: str, text: str, args: argparse.Namespa
     index = view.begin_answer("OpenAI · gpt-4o-mini")
     bubble = view.bubble(index)
     await asyncio.sleep(0.2)  # settle (and let the lexer warm-up thread finish its work)
+    rss_before = rss_mb()
     lag = LagMeter(bubble.shown_chars)
     beat = Heartbeat()
     beat.on_tick = lag.sample
@@ -420,15 +436,21 @@ async def run_ours(window: Any, base_url: str, text: str, args: argparse.Namespa
         raise SystemExit(f"ours: {len(text) - bubble.shown_chars():,} characters not shown")
     if view.message_text(index) != text:
         raise SystemExit("ours: the answer differs from what the server sent")
+    await asyncio.sleep(0.1)  # the refresh after the last render (far pages released) runs
+    rss_after = rss_mb()
     early, late = per_chunk_us(stamps, args.chunks)
+    live_pages, pages = bubble.page_counts()
     extra = {
+        "rss_before_mb": round(rss_before),
+        "rss_after_mb": round(rss_after),
         "flushes": bubble.flush_count,
         "longest_flush_ms": round(bubble.longest_flush * 1000, 1),
         "longest_flush_cpu_ms": round(bubble.longest_flush_cpu * 1000, 1),
         "most_rendered": bubble.most_rendered,
         "worker_chars": bubble.worker_chars,
         "worker_cpu_s": round(worker_cpu_s() - worker_cpu, 2),
-        "pages": len(bubble.pages()),
+        "pages": pages,
+        "live_pages": live_pages,
         "gaps": beat.long_gaps,
     }
     run = Run("ours", total, stall, early_us=early, late_us=late, chunks=count, extra=extra)
@@ -585,7 +607,11 @@ async def bench(args: argparse.Namespace) -> list[str]:
         f"GUI-thread CPU per chunk: ours {early[0]:.0f} -> {late[0]:.0f} us, "
         f"baseline {early[1]:.0f} -> {late[1]:.0f} us (first -> last 10 %)"
     )
+    held = statistics.median(run.extra["rss_after_mb"] - run.extra["rss_before_mb"] for run in ours)
     return [
+        f"BENCH {name}.rss_held_by_answer_mb ours={held:.0f} baseline=- ratio=- target=none "
+        f"info (window process RSS after the answer is rendered minus before it began, freed heap "
+        f"trimmed; after {statistics.median(run.extra['rss_after_mb'] for run in ours):.0f} MB)",
         line(
             f"{name}.longest_stall_ms", *stall, stall[0] / stall[1],
             f"<={STALL_TARGET_MS:g}ms", stall[0] <= STALL_TARGET_MS,
