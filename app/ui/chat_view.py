@@ -389,7 +389,8 @@ class _AnswerBubble(_Bubble):
             else:
                 self.worker_chars += size
             spent = time.perf_counter() - started - elapsed
-            self._seconds_per_char[here] += (spent / size - self._seconds_per_char[here]) / 4
+            if size:  # (an empty piece teaches nothing, and must not stop the flushes)
+                self._seconds_per_char[here] += (spent / size - self._seconds_per_char[here]) / 4
         # A backlog this frame could not render goes to the worker (the rest of this answer's
         # backlog with it: pieces go into the pages in order).
         self._queue.hand_over(self.view.renderer.palette, _copy_label())

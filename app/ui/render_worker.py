@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import multiprocessing.connection
+import os
+import threading
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
@@ -43,7 +46,9 @@ class RenderWorker:
             return
         try:
             context = multiprocessing.get_context("spawn")  # never fork a Qt process
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+            self._pool = ProcessPoolExecutor(
+                max_workers=1, mp_context=context, initializer=_end_with_parent
+            )
             self._ready = self._pool.submit(_warm_up)
         except (OSError, RuntimeError):
             self.failed = True
@@ -165,6 +170,22 @@ class RenderQueue:
             size += len(self.waiting[count].source)
             count += 1
         return count
+
+
+def _end_with_parent() -> None:
+    """In the worker: exit as soon as the app has gone, even killed (``kill -9``, a crash).
+
+    The pool's pipes are open in the worker itself, so it would otherwise wait for work forever
+    (~80 MB, an orphan for hours was seen)."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, name="end-with-parent", daemon=True).start()
 
 
 def _warm_up() -> None:

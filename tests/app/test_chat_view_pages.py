@@ -14,6 +14,7 @@ from PySide6.QtGui import QGuiApplication, QTextDocument
 
 from app.ui import chat_view
 from app.ui.chat_view import ChatView, MessageBrowser
+from app.ui.markdown import Piece
 from app.ui.page_keeper import PageKeeper
 
 MOST_LIVE_PAGES = 8  # pages with a document after a ~1 MB answer (~65 pages) at the bottom
@@ -202,3 +203,27 @@ def test_a_burst_split_past_its_deadline_renders_whole(qtbot, view: ChatView, mo
     assert view.is_rendered(index)
     words = " ".join(page.toPlainText() for page in bubble.pages()).split()
     assert words == whole_words(view, text)
+
+
+def test_an_empty_piece_in_the_backlog_does_not_stop_the_answer(qtbot, view: ChatView) -> None:
+    """Whatever the splitter gives, the flushes go on: an empty piece once raised in the flush
+    (it learned its speed per character from it) and the answer never rendered again."""
+    index = view.begin_answer("t")
+    bubble = view.bubble(index)
+    view.append_text(index, "first paragraph.\n\n")
+    bubble._throttle.call_now()
+    bubble._queue.waiting.append(Piece(""))
+    bubble._throttle.call_now()  # the empty piece alone in the backlog
+    view.append_text(index, "second paragraph.\n\n")
+    view.finish_answer(index)
+    for _ in range(50):
+        if view.is_rendered(index):
+            break
+        bubble._throttle.call_now()
+    assert view.is_rendered(index)
+    assert bubble.pages()[0].toPlainText().split() == [
+        "first",
+        "paragraph.",
+        "second",
+        "paragraph.",
+    ]

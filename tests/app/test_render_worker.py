@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import gc
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from concurrent.futures import Future
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
@@ -197,3 +203,47 @@ def test_only_a_backlog_starts_the_worker(qtbot, view: ChatView, quiet_gc) -> No
     qtbot.waitUntil(lambda: view.is_rendered(second), timeout=60_000)
     assert private._pool is not None, "a backlog did not start the worker"
     private.stop()
+
+
+_STARTS_A_WORKER = """
+import sys, time
+from app.ui.render_worker import RenderWorker
+worker = RenderWorker()
+worker.start()
+while not worker.available():
+    time.sleep(0.05)
+print(*worker._pool._processes, flush=True)
+time.sleep(120)
+"""
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie, waiting for a parent that never reaps it, does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def test_the_worker_ends_when_the_app_is_killed() -> None:
+    """``kill -9`` of the app leaves no worker behind (it waited for work forever, ~80 MB)."""
+    app = subprocess.Popen(
+        [sys.executable, "-c", _STARTS_A_WORKER],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    try:
+        assert app.stdout is not None
+        worker_pid = int(app.stdout.readline())
+        assert _alive(worker_pid)
+    finally:
+        app.kill()
+        app.wait()
+    deadline = time.monotonic() + 20
+    while _alive(worker_pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    alive = _alive(worker_pid)
+    if alive:
+        os.kill(worker_pid, signal.SIGKILL)
+    assert not alive, "the render worker outlived the app"
