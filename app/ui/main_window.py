@@ -44,6 +44,7 @@ from .presets import PresetController
 from .resources import icon
 from .side_panel import SidePanel
 from .target_bar import TargetBar
+from .tasks import ensure_loop
 from .welcome_flow import WelcomeFlow
 from .window_actions import WindowActions
 from .window_dialogs import WindowDialogs
@@ -213,6 +214,7 @@ class MainWindow(QMainWindow):
             RequestConfig(provider=BaseProvider, provider_id=""),
             listener=self.listener,  # type: ignore[arg-type]  # a SessionListener by duck typing
             explain=window_error_text,
+            loop=ensure_loop,
         )
         self.conversation.attach(self.session)
         self.target.load_providers(classes=provider_classes)
