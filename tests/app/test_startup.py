@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parents[2]
 HEAVY = (
     "httpx", "keyring", "markdown_it", "pygments", "PIL", "click", "importlib.metadata",
     "providers.chat", "providers.vendors.openai", "app.ui.markdown", "app.ui.compare_view",
-    "app.core.compare", "asyncio", "qasync", "ssl",
+    "app.core.compare", "asyncio", "qasync", "ssl", "hashlib", "concurrent.futures",
+    "app.core.first_run",
 )  # fmt: skip
 
 # The app's own start (``start_window``, as ``run_app`` does) in a fresh interpreter: what is
