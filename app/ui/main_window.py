@@ -7,9 +7,9 @@ parameters) and the ``HistoryPanel``. They talk to app/core through its public A
 other through the signals this window connects; the window coordinates what spans several of
 them (sending, reopening a stored conversation).
 
-Two steps: the constructor builds every widget from the settings; ``start()``, once the asyncio
-loop exists, opens the history, creates the session and lists the providers
-(``application.start_window`` does both before showing the window).
+Two steps: the constructor builds every widget from the settings; ``start()`` opens the history,
+creates the session and lists the providers (``application.start_window`` does both before
+showing the window; the asyncio loop comes after its first paint, ``tasks.ensure_loop``).
 """
 
 from __future__ import annotations
@@ -204,9 +204,9 @@ class MainWindow(QMainWindow):
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
 
     def start(self, *, provider_classes: bool = True) -> None:
-        """Once the asyncio loop exists: the history, the session, the providers (whose classes,
-        credential check and model list follow: ``provider_classes=False`` puts the classes off
-        until ``target.load_classes()``, run after the first paint by ``application``)."""
+        """No asyncio loop needed: the history, the session, the providers (classes, credential
+        check and model list follow: ``provider_classes=False`` puts the classes off until
+        ``target.load_classes()``, run after the first paint by ``application``)."""
         if self.is_started:
             return
         self.is_started = True
