@@ -180,6 +180,53 @@ def test_a_message_typed_and_sent_before_the_loop_is_up_is_answered(
     assert [r for r in openai_server.requests if r.kind == "chat"], report
 
 
+# ``run_app`` itself: a task spawned once the loop is up is still running when the window is
+# closed; Qt's loop returns, and the task is cancelled and awaited (``tasks.end_loop``, ``drain``).
+CLOSE_WHILE_BUSY = """
+import asyncio, sys
+from PySide6.QtCore import QTimer
+from app.ui import application, tasks
+
+app = application.create_application(sys.argv[:1])
+
+async def busy():
+    try:
+        await asyncio.sleep(100)
+    except asyncio.CancelledError:
+        print("CANCELLED cleanly", flush=True)
+        raise
+
+def close():
+    for widget in app.topLevelWidgets():
+        if widget.objectName() == "mainWindow":
+            widget.close()
+
+def spawn_then_close():
+    tasks.spawn(busy(), name="busy")
+    QTimer.singleShot(200, close)
+
+QTimer.singleShot(0, spawn_then_close)
+print("EXIT", application.run_app(sys.argv[:1]), flush=True)
+"""
+
+
+def test_run_app_ends_the_tasks_still_running_when_the_window_closes(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", CLOSE_WHILE_BUSY],
+        env=child_env(tmp_path),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
+    report = f"{result.stdout}\n{result.stderr}"
+    assert lines.get("CANCELLED") == "cleanly", report
+    assert lines.get("EXIT") == "0", report
+    assert result.returncode == 0, report
+
+
 def test_a_message_sent_before_the_provider_classes_load_is_answered(
     qtbot: Any,
     loop: Loop,
