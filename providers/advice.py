@@ -15,7 +15,6 @@ from __future__ import annotations
 import enum
 import functools
 import json
-import ssl
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TypeVar
 
@@ -23,9 +22,12 @@ from .i18n import N_, _
 from .lazy import lazy_module
 
 if TYPE_CHECKING:
+    import ssl
+
     import httpx
-else:
-    httpx = lazy_module("httpx")  # to word a network error, which only exists once it is loaded
+else:  # to word a network error, which only exists once they are loaded
+    httpx = lazy_module("httpx")
+    ssl = lazy_module("ssl")
 
 __all__ = ["Remedy", "advise", "carry_advice", "plain_reason", "remedy_command", "remedy_of"]
 

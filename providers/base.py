@@ -5,11 +5,9 @@ Spec sections 5-7. Providers are classes, never instantiated; everything is a cl
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import Executor
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import parameters
 from .errors import ProviderTimeoutError
@@ -21,8 +19,15 @@ from .helpers import (
     to_async_iterator,
     to_sync_generator,
 )
+from .lazy import lazy_module
 from .parameters import classproperty
 from .types import AsyncResult, BaseProvider, CreateResult, Messages
+
+if TYPE_CHECKING:
+    import asyncio
+    from concurrent.futures import Executor
+else:  # loaded with the app's loop, after the window's first paint
+    asyncio = lazy_module("asyncio")
 
 
 class AbstractProvider(BaseProvider):

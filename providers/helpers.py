@@ -5,13 +5,18 @@ Named ``helpers`` so that it never shadows the stdlib ``asyncio`` module.
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Iterable, Iterator
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import NestAsyncioError, ProviderTimeoutError
+from .lazy import lazy_module
 from .response import HiddenResponse, JsonResponse
+
+if TYPE_CHECKING:
+    import asyncio
+else:  # loaded with the app's loop, after the window's first paint
+    asyncio = lazy_module("asyncio")
 
 T = TypeVar("T")
 

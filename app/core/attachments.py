@@ -10,7 +10,6 @@ which file; a file no message uses any more is deleted.
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import logging
 import os
@@ -20,13 +19,19 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from providers import media
+from providers.lazy import lazy_module
 from providers.media import MediaError, MediaPart
 from providers.types import Message
 
 from .history import History, StoredMessage
+
+if TYPE_CHECKING:
+    import hashlib
+else:  # OpenSSL's libcrypto, ~2.5 ms to load: only once a file is attached or stored
+    hashlib = lazy_module("hashlib")
 
 log = logging.getLogger(__name__)
 

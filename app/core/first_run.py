@@ -11,7 +11,6 @@ variables the providers read, and keys already saved (keyring, or memory for thi
 
 from __future__ import annotations
 
-import asyncio
 import enum
 import logging
 import os
@@ -29,8 +28,11 @@ from providers.types import BaseProvider
 from . import secrets
 
 if TYPE_CHECKING:
+    import asyncio
+
     from providers import http
-else:  # the network stack when a scan runs (after the window's first paint)
+else:  # the loop and the network stack when a scan runs (after the window's first paint)
+    asyncio = lazy_module("asyncio")
     http = lazy_module("providers.http")
 
 log = logging.getLogger(__name__)

@@ -14,11 +14,10 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
@@ -26,9 +25,16 @@ from app.core import compare_schema, history_search
 from app.core.history_search import SearchHit as SearchHit  # callers import it from here
 from app.core.markdown_outline import nest_headings
 from app.core.message_tree import MessageTree
+from providers.lazy import lazy_module
 
 from .history_file import HistoryError, open_database, storable
 from .history_file import verify as verify_file
+
+if TYPE_CHECKING:
+    from concurrent import futures
+    from concurrent.futures import Future
+else:  # the search's worker thread, made by the first search (not while the window starts)
+    futures = lazy_module("concurrent.futures")
 
 __all__ = ["AnswerRecorder", "History", "HistoryError", "SearchHit", "SearchWorker", "default_path"]
 
@@ -618,9 +624,8 @@ class SearchWorker:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="history-search")
+        self._executor: futures.ThreadPoolExecutor | None = None  # from the first search
         self._store: History | None = None  # opened, used and closed on the worker thread only
-        self._used = False  # the worker thread exists (it starts with the first search)
 
     def search(
         self,
@@ -633,7 +638,8 @@ class SearchWorker:
     ) -> Future[list[SearchHit]]:
         """The hits, later; a search that a newer one interrupted ends with ``sqlite3.Error``."""
         self.interrupt()
-        self._used = True
+        if self._executor is None:
+            self._executor = futures.ThreadPoolExecutor(1, thread_name_prefix="history-search")
         return self._executor.submit(self._search, query, limit, offset, prefix, marks)
 
     def interrupt(self) -> None:
@@ -645,9 +651,9 @@ class SearchWorker:
     def close(self) -> None:
         """Stop the worker (a running search is interrupted) and close its connection."""
         self.interrupt()
-        if self._used:
+        if self._executor is not None:
             self._executor.submit(self._close)
-        self._executor.shutdown(wait=True)
+            self._executor.shutdown(wait=True)
 
     def _search(
         self, query: str, limit: int, offset: int, prefix: bool, marks: tuple[str, str]

@@ -9,7 +9,6 @@ plaintext fallback. Without a keyring, a key can still be kept for this run only
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 from collections.abc import Iterable
@@ -17,9 +16,16 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from providers.errors import SecretStoreError
+from providers.lazy import lazy_module
 from providers.types import BaseProvider
 
 from .session_keys import SESSION_KEYS
+
+if TYPE_CHECKING:  # loaded with the app's loop, after the window's first paint (``tasks``)
+    import asyncio
+else:
+    asyncio = lazy_module("asyncio")
+
 
 if TYPE_CHECKING:
     from providers.credentials import SecretStore

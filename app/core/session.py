@@ -15,7 +15,6 @@ replaced.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import sqlite3
@@ -30,6 +29,7 @@ from providers import media
 from providers.advice import plain_reason
 from providers.base import stream_chunks
 from providers.errors import ProviderError
+from providers.lazy import lazy_module
 from providers.parameters import get_parameters
 from providers.response import (
     FinishReason,
@@ -48,6 +48,12 @@ from providers.types import BaseProvider, Message, Messages
 from . import secrets
 from .attachments import Attachment, AttachmentError, AttachmentStore, as_media, with_attachments
 from .message_tree import MessageTree, Node
+
+if TYPE_CHECKING:  # loaded with the app's loop, after the window's first paint (``tasks``)
+    import asyncio
+else:
+    asyncio = lazy_module("asyncio")
+
 
 if TYPE_CHECKING:
     from .history import AnswerRecorder, Conversation, History, StoredMessage
@@ -195,10 +201,11 @@ class ChatSession:
         history: History | None = None,
         attachment_store: AttachmentStore | None = None,
         explain: Callable[[BaseException], str] = str,
+        loop: Callable[[], asyncio.AbstractEventLoop] | None = None,
     ) -> None:
         self.config = config
-        #: An error as the user reads it where it is shown (the window's or the CLI's wording).
-        self.explain = explain
+        self._loop = loop  # what gives the loop answers run on (the window's: ``tasks``)
+        self.explain = explain  # an error as the user reads it (the window's or the CLI's words)
         self.system_prompt = system_prompt
         self.listener = listener or SessionListener()
         self.turns: list[Turn] = []  # the shown path through the tree
@@ -211,7 +218,6 @@ class ChatSession:
         self._running = False  # cleared before the end is reported, so handlers may send again
         self._generation = 0  # which answer is the current one (clear() orphans it)
 
-    # ----- state ------------------------------------------------------------------------------
     @property
     def busy(self) -> bool:
         return self._running
@@ -463,7 +469,7 @@ class ChatSession:
         recorder = self._saved.answer(turn, config, _id(parent))
         self.listener.answer_started(index, turn)
         self._generation += 1
-        self._task = asyncio.get_event_loop().create_task(
+        self._task = (self._loop or asyncio.get_event_loop)().create_task(
             self._run(index, turn, config, messages, self._generation, recorder),
             name=f"answer {index}",
         )

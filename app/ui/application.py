@@ -8,16 +8,17 @@ This module creates windows; no window imports it. What the windows share (icons
 shipped files, the theme and the window style, ``spawn``) lives in ``resources``, ``theme`` and
 ``tasks``, which import no window.
 
-Start-up order (``start_window``): the loop exists first, then the main window is built and
-started (providers listed by name, history opened and listed) and shown: its first paint is a
-usable window (``tests/bench/startup.py`` times exactly that). Then ``WarmUp`` loads the rest a
-step per turn of the loop: the network stack and the provider classes (the model list, the
-credential marks and the parameter form follow), the Markdown renderer, the comparison window.
+Start-up order (``start_window``): the main window is built and started (providers listed by
+name, history opened and listed) and shown on Qt's own event loop: its first paint is a usable
+window (``tests/bench/startup.py`` times exactly that). Then ``WarmUp`` loads the rest a step per
+turn of the loop: first asyncio and the qasync loop over Qt's running one (``tasks.ensure_loop``,
+which anything needing the loop sooner calls itself), then the network stack and the provider
+classes (the model list, the credential marks and the parameter form follow), the Markdown
+renderer, the comparison window.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import gc
 import signal
@@ -42,7 +43,7 @@ with paused():  # the window's modules, with the collector held off (``collector
     from .i18n import install_language
     from .main_window import MainWindow
     from .resources import resource_path
-    from .tasks import create_event_loop, drain
+    from .tasks import defer_loop, drain, end_loop, ensure_loop
     from .warm_up import Step, WarmUp
 
 if TYPE_CHECKING:  # loaded by the warm-up after the first paint
@@ -97,12 +98,10 @@ def create_window(settings: Settings | None = None) -> MainWindow:
     return MainWindow(settings)
 
 
-def start_window(
-    app: QApplication, settings: Settings | None = None
-) -> tuple[MainWindow, asyncio.AbstractEventLoop]:
-    """Bring up the asyncio loop, then build, start and show the main window."""
-    loop = create_event_loop(app)
-    asyncio.set_event_loop(loop)
+def start_window(app: QApplication, settings: Settings | None = None) -> MainWindow:
+    """Build, start and show the main window; the asyncio loop comes after its first paint
+    (``app.exec()`` runs both)."""
+    defer_loop(app)
     create_ahead()  # a new history's disk syncs on a worker thread while the window is built
     with paused():  # what is built here lives as long as the window (``collector``)
         window = create_window(settings)
@@ -114,7 +113,7 @@ def start_window(
     # before it starts and again after it; the timer in case the window is never painted).
     warm_up.finished.connect(gc.freeze)
     QTimer.singleShot(1000, gc.freeze)
-    return window, loop
+    return window
 
 
 def warm_up_steps(window: MainWindow) -> Iterator[Step]:
@@ -122,6 +121,8 @@ def warm_up_steps(window: MainWindow) -> Iterator[Step]:
     declared lazily and is not loaded here follows): sending first, then rendering (the
     Pygments lexers of common languages too, ~2-30 ms each), then what the menus open."""
     yield gc.freeze  # the window as built: never scanned again by a full collection
+    yield lazy_module("asyncio").load  # ~15 ms of CPU with ssl, socket, selectors
+    yield ensure_loop  # then qasync: tasks can run
     yield from (lazy_module(name).load for name in SENDING)
     # The CA bundle on a worker thread, ready before the first request (the first-run scan's).
     yield lambda: threading.Thread(target=http.tls_context, name="tls", daemon=True).start()
@@ -140,10 +141,11 @@ def run_app(argv: Sequence[str] | None = None) -> int:
     # Ctrl+C in the terminal ends the app as it does any other program (the Qt loop would
     # otherwise keep Python's handler from running). History is saved as it streams.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
-    window, loop = start_window(app)
+    window = start_window(app)
+    app.exec()  # Qt's event loop, asyncio's too once it is up (``tasks.ensure_loop``)
+    # The window is closed: stop what still runs so responses close and tasks end cleanly.
+    loop = end_loop()
     with loop:  # type: ignore[attr-defined]  # qasync's loop is a context manager
-        loop.run_forever()
-        # The window is closed: stop what still runs so responses close and tasks end cleanly.
         window.shutdown()
         with contextlib.suppress(RuntimeError):
             drain(loop)

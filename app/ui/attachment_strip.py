@@ -8,9 +8,9 @@ the window; a file that cannot be sent is not attached and the strip says why, n
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import (
@@ -24,9 +24,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.attachments import Attachment, AttachmentError, total_tokens
+from providers.lazy import lazy_module
 
 from .attachment_view import CHIP_THUMBNAIL, AttachmentChip, prepare_thumbnail
 from .tasks import spawn
+
+if TYPE_CHECKING:  # loaded with the app's loop, after the window's first paint (``tasks``)
+    import asyncio
+else:
+    asyncio = lazy_module("asyncio")
 
 #: One file to read: a path, or clipboard bytes with an optional name.
 Source = Path | tuple[bytes, str | None]

@@ -19,21 +19,26 @@ file as an existing one.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from app.core import history as store
 from app.core.attachments import AttachmentStore
 from app.core.history import HistoryError
+from providers.lazy import lazy_module
 
 from .tasks import spawn
+
+if TYPE_CHECKING:  # loaded with the app's loop, after the window's first paint (``tasks``)
+    import asyncio
+else:
+    asyncio = lazy_module("asyncio")
 
 #: New history files being created by ``create_ahead``, by path; ``open`` waits for them.
 _creating: dict[Path, threading.Thread] = {}

@@ -7,9 +7,9 @@ parameters) and the ``HistoryPanel``. They talk to app/core through its public A
 other through the signals this window connects; the window coordinates what spans several of
 them (sending, reopening a stored conversation).
 
-Two steps: the constructor builds every widget from the settings; ``start()``, once the asyncio
-loop exists, opens the history, creates the session and lists the providers
-(``application.start_window`` does both before showing the window).
+Two steps: the constructor builds every widget from the settings; ``start()`` opens the history,
+creates the session and lists the providers (``application.start_window`` does both before
+showing the window; the asyncio loop comes after its first paint, ``tasks.ensure_loop``).
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ from .presets import PresetController
 from .resources import icon
 from .side_panel import SidePanel
 from .target_bar import TargetBar
+from .tasks import ensure_loop
 from .welcome_flow import WelcomeFlow
 from .window_actions import WindowActions
 from .window_dialogs import WindowDialogs
@@ -203,9 +204,9 @@ class MainWindow(QMainWindow):
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
 
     def start(self, *, provider_classes: bool = True) -> None:
-        """Once the asyncio loop exists: the history, the session, the providers (whose classes,
-        credential check and model list follow: ``provider_classes=False`` puts the classes off
-        until ``target.load_classes()``, run after the first paint by ``application``)."""
+        """No asyncio loop needed: the history, the session, the providers (classes, credential
+        check and model list follow: ``provider_classes=False`` puts the classes off until
+        ``target.load_classes()``, run after the first paint by ``application``)."""
         if self.is_started:
             return
         self.is_started = True
@@ -213,6 +214,7 @@ class MainWindow(QMainWindow):
             RequestConfig(provider=BaseProvider, provider_id=""),
             listener=self.listener,  # type: ignore[arg-type]  # a SessionListener by duck typing
             explain=window_error_text,
+            loop=ensure_loop,
         )
         self.conversation.attach(self.session)
         self.target.load_providers(classes=provider_classes)

@@ -8,13 +8,16 @@ next page starts. Results come back on the GUI thread as ``pageReady``/``failed`
 from __future__ import annotations
 
 import contextlib
-from concurrent.futures import Future
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 
 from app.core.history import SearchWorker
 from app.core.history_search import SearchHit
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 SEARCH_PAGE = 50  # conversations shown per page of search results
 # Private-use characters around matched words in snippets: they cannot be confused with the

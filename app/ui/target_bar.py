@@ -9,8 +9,7 @@ the banner (``notice``/``noticeDismissed``), which credentials to ask for
 
 from __future__ import annotations
 
-import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QAction
@@ -20,6 +19,7 @@ from app.core import secrets
 from app.core.settings import Settings
 from providers import registry
 from providers.errors import MissingAuthError, ProviderError, SecretStoreError
+from providers.lazy import lazy_module
 from providers.types import BaseProvider
 
 from . import theme
@@ -28,6 +28,11 @@ from .pickers import ModelPicker, default_model, live_models, offline_models, pr
 from .provider_picker import NEEDS_KEY, NEEDS_SIGN_IN, ProviderPicker
 from .resources import icon
 from .tasks import spawn
+
+if TYPE_CHECKING:  # loaded with the app's loop, after the window's first paint (``tasks``)
+    import asyncio
+else:
+    asyncio = lazy_module("asyncio")
 
 
 class TargetBar(QWidget):

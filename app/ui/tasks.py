@@ -3,25 +3,68 @@
 Every window starts its network work with ``spawn`` (the task is kept alive and a failure it did
 not handle is logged); the application and the tests use ``create_event_loop``, ``run_until_done``
 and ``drain`` to bring the loop up and down. Imports no window.
+
+The app's loop comes up after the window's first paint (``defer_loop``, then ``ensure_loop`` as
+the warm-up's first step): asyncio, ssl, socket and qasync cost ~25 ms of CPU the window does not
+need to show itself. Qt's own event loop runs the window meanwhile (keys typed are Qt events);
+whatever needs asyncio earlier (a ``spawn``, a message sent) calls ``ensure_loop``, which brings
+it up at once over the Qt loop already running (qasync's ``already_running``).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sys
 from collections.abc import Awaitable, Coroutine
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import qasync  # Qt's event loop as asyncio's: one loop for widgets and network I/O
 from PySide6.QtWidgets import QApplication
 
-from app.ui.loop_timers import QtTimers
+from providers.lazy import lazy_module
+
+if TYPE_CHECKING:  # loaded when the loop comes up (after the first paint in the app)
+    import asyncio
+
+    import qasync  # Qt's event loop as asyncio's: one loop for widgets and network I/O
+
+    from app.ui import loop_timers
+else:
+    asyncio = lazy_module("asyncio")
+    qasync = lazy_module("qasync")
+    loop_timers = lazy_module("app.ui.loop_timers")
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
 _tasks: set[asyncio.Task[Any]] = set()
+#: The app whose loop ``ensure_loop`` is to bring up (``defer_loop``), and that loop once up.
+_deferred: list[QApplication] = []
+_app_loop: list[asyncio.AbstractEventLoop] = []
+
+
+def defer_loop(app: QApplication) -> None:
+    """The app starts on Qt's own event loop; its asyncio loop comes with ``ensure_loop``."""
+    _deferred[:] = [app]
+
+
+def ensure_loop() -> asyncio.AbstractEventLoop:
+    """The loop tasks run on: the app's, brought up now over Qt's running (or about to run)
+    event loop if ``defer_loop`` put it off, else the one set (the tests')."""
+    if _deferred:
+        loop = create_event_loop(_deferred.pop(), already_running=True)
+        asyncio.set_event_loop(loop)
+        _app_loop[:] = [loop]
+    return asyncio.get_event_loop()
+
+
+def end_loop() -> asyncio.AbstractEventLoop:
+    """Qt's event loop has returned: the app's asyncio loop (brought up now if it never was),
+    marked stopped so that ``drain`` can run it again."""
+    loop = ensure_loop()
+    if loop in _app_loop:
+        loop.stop()  # qasync: no longer running (Qt's loop has already returned)
+        asyncio.events._set_running_loop(None)
+    return loop
 
 
 def spawn(coro: Coroutine[Any, Any, Any], *, name: str | None = None) -> asyncio.Task[Any]:
@@ -29,7 +72,7 @@ def spawn(coro: Coroutine[Any, Any, Any], *, name: str | None = None) -> asyncio
 
     A failure the coroutine did not handle is a bug: it is logged rather than lost.
     """
-    task = asyncio.get_event_loop().create_task(coro, name=name)
+    task = ensure_loop().create_task(coro, name=name)
     _tasks.add(task)
     task.add_done_callback(_task_done)
     return task
@@ -78,18 +121,21 @@ def drain(loop: asyncio.AbstractEventLoop, timeout: float = 2.0) -> None:
     run_until_done(loop, loop.shutdown_asyncgens())
 
 
-def create_event_loop(app: QApplication) -> asyncio.AbstractEventLoop:
+def create_event_loop(
+    app: QApplication, *, already_running: bool = False
+) -> asyncio.AbstractEventLoop:
     """The qasync loop, plus what ``asyncio.run`` gives every loop and qasync leaves out:
     async-generator hooks, so a stream abandoned half-read (httpx's body iterator) is closed
     by a task on this loop instead of half-way inside the garbage collector; and timers that
-    are let go of when cancelled (``loop_timers``)."""
+    are let go of when cancelled (``loop_timers``). ``already_running``: Qt's event loop runs
+    it (``app.exec()``), not ``run_forever``."""
 
     class EventLoop(qasync.QEventLoop):  # type: ignore[misc]
         _saved_hooks: Any = None
 
         def __init__(self, app: QApplication) -> None:
-            super().__init__(app)
-            self._timer = QtTimers()  # in place of qasync's, which keeps cancelled timers
+            super().__init__(app, already_running=already_running)
+            self._timer = loop_timers.QtTimers()  # in place of qasync's: it keeps cancelled timers
 
         def _before_run_forever(self) -> None:
             super()._before_run_forever()

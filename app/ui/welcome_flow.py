@@ -19,8 +19,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from app.core import first_run
-from app.core.first_run import Detection, Server
 from app.core.settings import Settings
 from providers.lazy import lazy_module
 
@@ -28,9 +26,13 @@ from .conversation import ConversationPane
 from .target_bar import TargetBar
 
 if TYPE_CHECKING:
+    from app.core import first_run
+    from app.core.first_run import Detection, Server
+
     from . import welcome
     from .welcome import WelcomeScreen
-else:  # built on a first run only, after the first paint
+else:  # asked after the credential check, built on a first run only: after the first paint
+    first_run = lazy_module("app.core.first_run")
     welcome = lazy_module("app.ui.welcome")
 
 

@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parents[2]
 HEAVY = (
     "httpx", "keyring", "markdown_it", "pygments", "PIL", "click", "importlib.metadata",
     "providers.chat", "providers.vendors.openai", "app.ui.markdown", "app.ui.compare_view",
-    "app.core.compare",
+    "app.core.compare", "asyncio", "qasync", "ssl", "hashlib", "concurrent.futures",
+    "app.core.first_run",
 )  # fmt: skip
 
 # The app's own start (``start_window``, as ``run_app`` does) in a fresh interpreter: what is
@@ -56,7 +57,7 @@ class Probe(QObject):
 app = create_application(sys.argv[:1])
 probe = Probe()
 app.installEventFilter(probe)
-window, loop = start_window(app)
+window = start_window(app)
 
 def finished():
     missing = [name for name in HEAVY if name not in sys.modules]
@@ -65,18 +66,17 @@ def finished():
     print("MODELS", window.model_picker.count(), flush=True)
     print("PROVIDER", window.current_provider() is not None, flush=True)
     print("LEXERS", markdown._lexer.cache_info().currsize, flush=True)
-    loop.stop()
+    app.quit()
 
 window.findChild(WarmUp).finished.connect(finished)
-QTimer.singleShot(30_000, loop.stop)
-loop.run_forever()
+QTimer.singleShot(30_000, app.quit)
+app.exec()  # as run_app does: Qt's loop, asyncio's once the warm-up brings it up
 """
 
 
-def test_the_window_paints_before_the_heavy_modules_load_and_they_load_after(
-    tmp_path: Path,
-) -> None:
-    env = {
+def child_env(tmp_path: Path) -> dict[str, str]:
+    """A fresh interpreter's environment with empty user folders (a first start)."""
+    return {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(tmp_path),
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
@@ -87,6 +87,12 @@ def test_the_window_paints_before_the_heavy_modules_load_and_they_load_after(
         "PYTHONPATH": str(ROOT),
         "LANG": "C.UTF-8",
     }
+
+
+def test_the_window_paints_before_the_heavy_modules_load_and_they_load_after(
+    tmp_path: Path,
+) -> None:
+    env = child_env(tmp_path)
     result = subprocess.run(
         [sys.executable, "-c", CHILD, ",".join(HEAVY)],
         env=env,
@@ -103,6 +109,122 @@ def test_the_window_paints_before_the_heavy_modules_load_and_they_load_after(
     assert lines.get("PROVIDER") == "True", report
     assert int(lines.get("MODELS", "0")) > 0, report
     assert int(lines.get("LEXERS", "0")) >= 10, report
+
+
+# The app's own start; right after the first usable paint, before the warm-up brings the asyncio
+# loop up, a message is typed and sent (argv: the server's URL, then "loop" to print whether
+# qasync was loaded by then).
+SEND_AT_PAINT = """
+import sys
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtTest import QTest
+from app.core.settings import Settings
+from app.ui.application import create_application, start_window
+
+class Probe(QObject):
+    seen = False
+    def eventFilter(self, obj, event):
+        if (not self.seen and event.type() == QEvent.Type.Paint and hasattr(obj, "window")
+                and obj.window().objectName() == "mainWindow"
+                and obj.window().history_panel.history is not None):
+            self.seen = True
+            QTimer.singleShot(0, type_and_send)
+        return False
+
+def type_and_send():
+    print("LOOP AT TYPING", "qasync" in sys.modules, flush=True)
+    QTest.keyClicks(window.composer, "Hello")
+    QTest.keyClick(window.composer, Qt.Key.Key_Return)
+    print("SENT", window.chat_view.message_text(0), flush=True)
+
+def ended(index):
+    print("ANSWER", bool(window.chat_view.message_text(index)), flush=True)
+    app.quit()
+
+app = create_application(sys.argv[:1])
+probe = Probe()
+app.installEventFilter(probe)
+settings = Settings.load()
+settings.provider_id = "openai"
+settings.set_connection_for("openai", base_url=sys.argv[1], proxy=None)
+window = start_window(app, settings)
+window.answerEnded.connect(ended)
+QTimer.singleShot(30_000, app.quit)
+app.exec()
+"""
+
+
+def test_a_message_typed_and_sent_before_the_loop_is_up_is_answered(
+    tmp_path: Path, openai_server: OpenAIServer, keyring_service: str
+) -> None:
+    """The asyncio loop comes up after the first paint (``tasks.ensure_loop``): keys typed in
+    between are Qt events the window takes at once, and sending brings the loop up itself."""
+    env = {**child_env(tmp_path), "OPENAI_API_KEY": DEFAULT_KEY}
+    for name in ("DBUS_SESSION_BUS_ADDRESS", "ROUNDTABLE_KEYRING_SERVICE"):
+        if name in os.environ:
+            env[name] = os.environ[name]
+    result = subprocess.run(
+        [sys.executable, "-c", SEND_AT_PAINT, openai_server.base_url],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
+    report = f"{result.stdout}\n{result.stderr}"
+    assert lines.get("LOOP") == "AT TYPING False", f"typed before the loop came up: {report}"
+    assert lines.get("SENT") == "Hello", report
+    assert lines.get("ANSWER") == "True", report
+    assert [r for r in openai_server.requests if r.kind == "chat"], report
+
+
+# ``run_app`` itself: a task spawned once the loop is up is still running when the window is
+# closed; Qt's loop returns, and the task is cancelled and awaited (``tasks.end_loop``, ``drain``).
+CLOSE_WHILE_BUSY = """
+import asyncio, sys
+from PySide6.QtCore import QTimer
+from app.ui import application, tasks
+
+app = application.create_application(sys.argv[:1])
+
+async def busy():
+    try:
+        await asyncio.sleep(100)
+    except asyncio.CancelledError:
+        print("CANCELLED cleanly", flush=True)
+        raise
+
+def close():
+    for widget in app.topLevelWidgets():
+        if widget.objectName() == "mainWindow":
+            widget.close()
+
+def spawn_then_close():
+    tasks.spawn(busy(), name="busy")
+    QTimer.singleShot(200, close)
+
+QTimer.singleShot(0, spawn_then_close)
+print("EXIT", application.run_app(sys.argv[:1]), flush=True)
+"""
+
+
+def test_run_app_ends_the_tasks_still_running_when_the_window_closes(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", CLOSE_WHILE_BUSY],
+        env=child_env(tmp_path),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
+    report = f"{result.stdout}\n{result.stderr}"
+    assert lines.get("CANCELLED") == "cleanly", report
+    assert lines.get("EXIT") == "0", report
+    assert result.returncode == 0, report
 
 
 def test_a_message_sent_before_the_provider_classes_load_is_answered(

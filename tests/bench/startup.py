@@ -1,16 +1,16 @@
 """Start-up: process start to a usable main window, beside a bare PySide6 window.
 
-Not a pass/fail test. Each run is a fresh ``python`` subprocess for both (offscreen Qt, empty
-user directories, no D-Bus: like a first start). ``ours`` builds the window the way ``roundtable``
-does (``app.ui.application.start_window``: the qasync loop, the theme, ``MainWindow``, its
-``start()``); it counts as usable at the end of the first paint pass of the main window after
-the providers are listed in the picker and the history panel has its history (a list or its
-reason to be off): not the first paint of an empty frame. The baseline is a QApplication with a
-``QMainWindow`` holding a ``QTextBrowser`` and a ``QComboBox`` (in a toolbar), timed to the end of
-its first paint pass. Both report the time and their resident set size at that moment; the
-parent measures from just before it starts the process (``time.monotonic`` is one system-wide
-clock on Linux). ``--importtime`` runs ours once more under ``python -X importtime`` and lists the
-imports that cost most (where the time goes).
+Not a pass/fail test. Each run is a fresh ``python`` subprocess for both (offscreen Qt, empty user
+directories, no D-Bus: like a first start). ``ours`` builds the window the way ``roundtable`` does
+(``app.ui.application.start_window``: the theme, ``MainWindow``, its ``start()``, then
+``app.exec()``: the qasync loop comes up after the paint); it counts as usable at the end of the
+first paint pass of the main window after the providers are listed in the picker and the history
+panel has its history (a list or its reason to be off): not the first paint of an empty frame. The
+baseline is a QApplication with a ``QMainWindow`` holding a ``QTextBrowser`` and a ``QComboBox``
+(in a toolbar), timed to the end of its first paint pass. Both report the time and their resident
+set size at that moment; the parent measures from just before it starts the process
+(``time.monotonic`` is one system-wide clock on Linux). ``--importtime`` runs ours once more under
+``python -X importtime`` and lists the imports that cost most (where the time goes).
 
 What the window puts off until after that paint (``app.ui.warm_up``: the provider classes, the
 network stack, Markdown, the comparison window) must not stop it from answering keystrokes:
@@ -124,8 +124,8 @@ OURS = (
     "app = create_application(sys.argv)\n"
     "probe = FirstPaint('mainWindow', usable, float(sys.argv[1]) if sys.argv[1:] else 0.0)\n"
     "app.installEventFilter(probe)\n"
-    "window, loop = start_window(app)  # what run_app does before its loop runs\n"
-    "loop.run_forever()\n"
+    "window = start_window(app)  # what run_app does before Qt's loop runs\n"
+    "app.exec()\n"
 )
 
 
