@@ -76,7 +76,7 @@ class Column:
         self.ended_at: float | None = None
         self.session = ChatSession(
             spec, listener=_ColumnListener(run, self), secret_lookup=run.secret_lookup,
-            explain=run.explain,
+            explain=run.explain, loop=run.loop,
         )  # fmt: skip
 
     # ----- the last answer ------------------------------------------------------------------------
@@ -238,8 +238,10 @@ class CompareRun:
         listener: CompareListener | None = None,
         secret_lookup: SecretLookup = secrets.request_secrets,
         explain: Callable[[BaseException], str] = str,
+        loop: Callable[[], asyncio.AbstractEventLoop] | None = None,
     ) -> None:
         self.listener = listener or CompareListener()
+        self.loop = loop  # what gives the loop the columns' answers run on (the window's)
         self.secret_lookup = secret_lookup
         self.explain = explain  # how an error reads where the columns are shown
         self.prompt = ""  # the last prompt put to every column

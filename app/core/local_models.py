@@ -107,8 +107,10 @@ class DownloadTask:
     def task(self) -> asyncio.Task[None] | None:
         return self._task
 
-    def start(self) -> asyncio.Task[None]:
-        self._task = asyncio.get_event_loop().create_task(self._run(), name="model download")
+    def start(self, loop: asyncio.AbstractEventLoop | None = None) -> asyncio.Task[None]:
+        """Start downloading on ``loop`` (the window's; default: the current one)."""
+        loop = loop or asyncio.get_event_loop()
+        self._task = loop.create_task(self._run(), name="model download")
         return self._task
 
     def cancel(self, discard: bool = True) -> None:

@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core import pricing
-from app.core.compare import Column, CompareRun, RequestConfig
+from app.core.compare import Column, CompareListener, CompareRun, RequestConfig
 from app.core.compare_store import (
     CompareStore,
 )
@@ -60,7 +60,7 @@ from .compare_vote import VoteBar
 from .composer import ComposerBar, hint_label
 from .error_text import window_error_text
 from .resources import icon
-from .tasks import spawn
+from .tasks import ensure_loop, spawn
 
 __all__ = ["COLUMNS_KEY", "MAX_COLUMNS", "MIN_COLUMNS", "CompareWindow", "open_compare_window"]
 
@@ -111,9 +111,8 @@ QToolButton#columnVote:hover, QToolButton#columnSettingsButton:checked {{
 """
 
 
-class _RunListener:
-    """Mirrors what the run reports into the columns (an ``app.core.compare.CompareListener``
-    by duck typing)."""
+class _RunListener(CompareListener):
+    """Mirrors what the run reports into the columns."""
 
     def __init__(self, window: CompareWindow) -> None:
         self.window = window
@@ -215,8 +214,8 @@ class CompareWindow(BlindVoting, ComparisonRecords, QWidget):
         #: Tests answer the export dialog with this: suggested name -> path (None: cancel).
         self.export_path_hook: Any = None
         self._dark = _is_dark(settings, parent)
-        self.run: CompareRun = CompareRun(listener=_RunListener(self), explain=window_error_text)  # type: ignore[arg-type]  # a CompareListener by duck typing
-
+        listener, explain = _RunListener(self), window_error_text
+        self.run = CompareRun(listener=listener, explain=explain, loop=ensure_loop)
         self.setObjectName("compareWindow")
         self.setWindowTitle(self.tr("Compare side by side — Roundtable"))
         top = self._build_top()

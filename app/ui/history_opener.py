@@ -49,7 +49,10 @@ def create_ahead(path: Path | None = None) -> None:
     is no file there yet. Anything that goes wrong is left for ``HistoryOpener.open`` to meet
     again and say (it opens the file the usual way once the thread has ended)."""
     path = path if path is not None else store.default_path()
-    if path in _creating or path.exists():
+    try:
+        if path in _creating or path.exists():
+            return
+    except OSError:  # e.g. a folder the user may not search (made by ``sudo roundtable``)
         return
     thread = threading.Thread(target=_create, args=(path,), name="history-create", daemon=True)
     _creating[path] = thread

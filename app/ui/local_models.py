@@ -39,6 +39,7 @@ from providers.local.models import LocalModel, ModelStore, install_hint, runtime
 
 from .i18n import data_size, duration
 from .placeholder_fit import PlaceholderFit
+from .tasks import ensure_loop
 
 log = logging.getLogger(__name__)
 
@@ -279,7 +280,7 @@ class LocalModelsDialog(QDialog):
         self._say("")
         self.progress.setValue(0)
         self.progress_label.setText(self.tr("Connecting…"))
-        self.download.start()
+        self.download.start(ensure_loop())
         self._show_download(True)
 
     def cancel_download(self) -> None:

@@ -47,19 +47,23 @@ def defer_loop(app: QApplication) -> None:
     _deferred[:] = [app]
 
 
-def ensure_loop() -> asyncio.AbstractEventLoop:
+def ensure_loop(*, running: bool = True) -> asyncio.AbstractEventLoop:
     """The loop tasks run on: the app's, brought up now over Qt's running (or about to run)
-    event loop if ``defer_loop`` put it off, else the one set (the tests')."""
+    event loop if ``defer_loop`` put it off, else the one set (the tests'). A loop that fails to
+    come up fails every call (the app stays deferred): never a loop that nothing runs."""
     if _deferred:
-        loop = create_event_loop(_deferred.pop(), already_running=True)
+        loop = create_event_loop(_deferred[0], already_running=running)
+        _deferred.clear()
         asyncio.set_event_loop(loop)
         _app_loop[:] = [loop]
     return asyncio.get_event_loop()
 
 
 def end_loop() -> asyncio.AbstractEventLoop:
-    """Qt's event loop has returned: the app's asyncio loop (brought up now if it never was),
-    marked stopped so that ``drain`` can run it again."""
+    """Qt's event loop has returned: the app's asyncio loop, marked stopped so that ``drain``
+    can run it again (or brought up now, not running, if the window closed before it was)."""
+    if _deferred:
+        return ensure_loop(running=False)
     loop = ensure_loop()
     if loop in _app_loop:
         loop.stop()  # qasync: no longer running (Qt's loop has already returned)

@@ -7,6 +7,7 @@ import hashlib
 import sqlite3
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QTimer
@@ -214,5 +215,29 @@ def test_a_history_that_cannot_be_created_ahead_is_reported_by_the_window(
     assert window.history is None
     assert "cannot be created" in (window.history_error or ""), window.history_error
     assert window.banner.isVisible() and not failures
+    loop.run(window.models_task)
+    loop.run(window.credentials_task)
+
+
+def test_a_history_folder_that_cannot_be_searched_is_reported_by_the_window(
+    open_window: OpenWindow, loop: Loop, monkeypatch: Any
+) -> None:
+    """A folder the user may not search (made by an earlier ``sudo roundtable``): asking
+    whether the file exists raises (EACCES), and the app stopped with a traceback before any
+    window. As root no folder refuses a search, so the refusal is simulated at ``exists``."""
+    path = store.default_path()
+    real_exists = Path.exists
+
+    def refused(self: Path, *args: Any, **kwargs: Any) -> bool:
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_exists(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "exists", refused)
+    history_opener.create_ahead()  # raised PermissionError
+    assert not history_opener._creating
+    monkeypatch.undo()
+    window = open_window(wait=False)
+    assert isinstance(window.history, History)
     loop.run(window.models_task)
     loop.run(window.credentials_task)

@@ -341,3 +341,76 @@ def test_paused_restores_the_collector_after_an_error_too() -> None:
     with contextlib.suppress(ImportError), paused():
         raise ImportError("a module that is not there")
     assert gc.isenabled()
+
+
+# The loop fails to come up once (a broken install, an error inside qasync): the next caller
+# must meet the failure again, or get the app's loop, never a loop nothing runs.
+LOOP_FAILS_ONCE = """
+import sys
+from app.ui import application, tasks
+
+app = application.create_application(sys.argv[:1])
+tasks.defer_loop(app)
+real = tasks.create_event_loop
+def broken(*args, **kwargs):
+    tasks.create_event_loop = real
+    raise RuntimeError("qasync broke")
+tasks.create_event_loop = broken
+try:
+    tasks.ensure_loop()
+except RuntimeError as error:
+    print("FIRST", error, flush=True)
+loop = tasks.ensure_loop()
+print("SECOND app-loop" if loop in tasks._app_loop else "SECOND a loop nothing runs", flush=True)
+tasks.end_loop()
+"""
+
+# The window is closed before the warm-up brought the loop up: the loop is made, not running,
+# for ``drain``, and the async-generator hooks are given back as they were.
+CLOSE_BEFORE_THE_LOOP = """
+import sys
+from PySide6.QtCore import QTimer
+from app.ui import application, tasks
+
+before = sys.get_asyncgen_hooks()
+app = application.create_application(sys.argv[:1])
+
+def close():
+    for widget in app.topLevelWidgets():
+        if widget.objectName() == "mainWindow":
+            widget.close()
+
+QTimer.singleShot(0, close)  # before the first paint, so before the warm-up
+print("EXIT", application.run_app(sys.argv[:1]), flush=True)
+print("LOOP WAS UP", bool(tasks._app_loop), flush=True)
+hooks = sys.get_asyncgen_hooks()
+print("HOOKS", "restored" if hooks == before else hooks, flush=True)
+"""
+
+
+def _run_child(script: str, tmp_path: Path) -> tuple[dict[str, str], str]:
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env=child_env(tmp_path),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
+    return lines, f"rc={result.returncode}\n{result.stdout}\n{result.stderr}"
+
+
+def test_a_loop_that_failed_to_come_up_is_not_replaced_by_one_nothing_runs(
+    tmp_path: Path,
+) -> None:
+    lines, report = _run_child(LOOP_FAILS_ONCE, tmp_path)
+    assert lines.get("FIRST") == "qasync broke", report
+    assert lines.get("SECOND") == "app-loop", report
+
+
+def test_a_window_closed_before_the_loop_came_up_ends_cleanly(tmp_path: Path) -> None:
+    lines, report = _run_child(CLOSE_BEFORE_THE_LOOP, tmp_path)
+    assert lines.get("EXIT") == "0", report
+    assert lines.get("HOOKS") == "restored", report
