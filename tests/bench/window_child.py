@@ -51,7 +51,9 @@ Body = Callable[[Any], Coroutine[Any, Any, dict[str, Any]]]
 
 def in_window(base_url: str | None, body: Body) -> None:
     """Build the window as ``roundtable`` does (OpenAI at ``base_url``), wait until it is
-    usable, run ``body(window)`` on its loop and print its result."""
+    usable, run ``body(window)`` on its loop and print its result. The loop is made before the
+    window (the app makes it after the first paint): these benches measure the steady state,
+    not the start (``startup.py`` does)."""
     from app.core.settings import Settings
     from app.ui.application import create_application
     from app.ui.main_window import MainWindow
