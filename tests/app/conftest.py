@@ -13,8 +13,10 @@ from collections.abc import Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from PySide6.QtCore import SignalInstance
+from PySide6.QtCore import QTimer, SignalInstance
 from PySide6.QtWidgets import QApplication
+
+from app.ui.chat_view import ChatView
 
 if TYPE_CHECKING:
     from providers.local.runtime import LocalRuntime
@@ -160,3 +162,31 @@ def open_window(
 
     yield open_
     theme.apply_theme("system")  # the palette is application-wide
+
+
+@pytest.fixture
+def view(qtbot: Any) -> ChatView:
+    """A chat view shown at 700×600 (the chat-view, pages, links and render-worker tests)."""
+    widget = ChatView()
+    qtbot.addWidget(widget)
+    widget.resize(700, 600)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def feed(qtbot: Any, view: ChatView, index: int, text: str, size: int, timeout_ms: int) -> None:
+    """``text`` into answer ``index`` in ``size``-character chunks, one per turn of the event
+    loop (faster than one thread renders them when large: a backlog builds up)."""
+    chunks = [text[i : i + size] for i in range(0, len(text), size)]
+
+    def tick() -> None:
+        if chunks:
+            view.append_text(index, chunks.pop(0))
+        else:
+            timer.stop()
+
+    timer = QTimer()
+    timer.timeout.connect(tick)
+    timer.start(0)
+    qtbot.waitUntil(lambda: not timer.isActive(), timeout=timeout_ms)

@@ -38,16 +38,6 @@ See [the docs](https://docs.python.org/3/) for more.
 """
 
 
-@pytest.fixture
-def view(qtbot) -> ChatView:
-    widget = ChatView()
-    qtbot.addWidget(widget)
-    widget.resize(700, 600)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
-
-
 def pages(view: ChatView, index: int) -> list[MessageBrowser]:
     return view.bubble(index).pages()
 

@@ -8,26 +8,16 @@ from __future__ import annotations
 
 import time
 
-import pytest
-from PySide6.QtCore import QPoint, QTimer, QUrl
+from PySide6.QtCore import QPoint, QUrl
 from PySide6.QtGui import QGuiApplication, QTextDocument
 
 from app.ui import chat_view
 from app.ui.chat_view import ChatView, MessageBrowser
 from app.ui.markdown import Piece
 from app.ui.page_keeper import PageKeeper
+from tests.app.conftest import feed
 
 MOST_LIVE_PAGES = 8  # pages with a document after a ~1 MB answer (~65 pages) at the bottom
-
-
-@pytest.fixture
-def view(qtbot) -> ChatView:
-    widget = ChatView()
-    qtbot.addWidget(widget)
-    widget.resize(700, 600)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
 
 
 def sections(first: int, count: int) -> str:
@@ -44,18 +34,7 @@ def sections(first: int, count: int) -> str:
 def stream(qtbot, view: ChatView, text: str, size: int = 20_000) -> int:
     """``text`` streamed into a new answer, a chunk per turn of the event loop, then ended."""
     index = view.begin_answer("t")
-    chunks = [text[i : i + size] for i in range(0, len(text), size)]
-
-    def tick() -> None:
-        if chunks:
-            view.append_text(index, chunks.pop(0))
-        else:
-            timer.stop()
-
-    timer = QTimer()
-    timer.timeout.connect(tick)
-    timer.start(0)
-    qtbot.waitUntil(lambda: not timer.isActive(), timeout=120_000)
+    feed(qtbot, view, index, text, size, timeout_ms=120_000)
     view.finish_answer(index)
     qtbot.waitUntil(lambda: view.is_rendered(index), timeout=300_000)
     view.refresh()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import time
 
-import pytest
 from PIL import Image
 from PySide6.QtCore import QPoint, QTimer
 from PySide6.QtGui import QGuiApplication
@@ -17,16 +16,6 @@ from app.ui.chat_view import ChatView, MessageBrowser
 from app.ui.version_switcher import VersionSwitcher
 
 ANSWER = "## Part {n}\n\nSome **bold** text and `code {n}`.\n\n- one\n- two\n\n" + "Words. " * 40
-
-
-@pytest.fixture
-def view(qtbot) -> ChatView:
-    widget = ChatView()
-    qtbot.addWidget(widget)
-    widget.resize(700, 600)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
 
 
 def fill(view: ChatView, count: int) -> list[str]:

@@ -14,16 +14,6 @@ LOOK_ALIKE = "https://раураl.com/login"  # Cyrillic р, а, у: looks like 
 LOOK_ALIKE_ACE = "https://xn--l-7sba6dbr.com/login"  # what markdown-it puts in the href
 
 
-@pytest.fixture
-def view(qtbot) -> ChatView:
-    widget = ChatView()
-    qtbot.addWidget(widget)
-    widget.resize(700, 600)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
-
-
 def show(view: ChatView, markdown: str) -> int:
     index = view.begin_answer("t")
     view.append_text(index, markdown)

@@ -13,13 +13,13 @@ from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
 from PySide6.QtGui import QTextDocument
 
 from app.ui.chat_view import ChatView
 from app.ui.markdown import CUT_CHARS, MarkdownRenderer, Piece, split_pieces
 from app.ui.render_worker import IN_FLIGHT_CHARS, RenderQueue, RenderWorker, _render, shared_worker
 from app.ui.theme import DARK, LIGHT
+from tests.app.conftest import feed
 
 MOST_RENDERED = 4 * CUT_CHARS  # Markdown characters one flush may render here, at most
 
@@ -33,16 +33,6 @@ def mixed(sections: int) -> str:
         parts.append(f"```python\ndef f_{i}(x):\n    return x * {i}  # note {i}\n```")
         parts.append(f"| a | b |\n|---|--:|\n| {i} | {i * 2} |")
     return "\n\n".join(parts) + "\n"
-
-
-@pytest.fixture
-def view(qtbot) -> ChatView:
-    widget = ChatView()
-    qtbot.addWidget(widget)
-    widget.resize(700, 600)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
 
 
 @pytest.fixture
@@ -66,18 +56,7 @@ def quiet_gc() -> Iterator[None]:
 def burst(qtbot, view: ChatView, index: int, text: str, size: int) -> None:
     """``text`` in ``size``-character chunks, one per turn of the event loop: faster than one
     thread renders it, so a backlog builds up."""
-    chunks = [text[i : i + size] for i in range(0, len(text), size)]
-
-    def tick() -> None:
-        if chunks:
-            view.append_text(index, chunks.pop(0))
-        else:
-            timer.stop()
-
-    timer = QTimer()
-    timer.timeout.connect(tick)
-    timer.start(0)
-    qtbot.waitUntil(lambda: not timer.isActive(), timeout=30_000)
+    feed(qtbot, view, index, text, size, timeout_ms=30_000)
 
 
 def shown_words(view: ChatView, index: int) -> list[str]:

@@ -89,12 +89,11 @@ def child_env(tmp_path: Path) -> dict[str, str]:
     }
 
 
-def test_the_window_paints_before_the_heavy_modules_load_and_they_load_after(
-    tmp_path: Path,
-) -> None:
-    env = child_env(tmp_path)
+def run_child(script: str, env: dict[str, str], *args: str) -> tuple[dict[str, str], str, int]:
+    """``script`` in a fresh interpreter: its "KEY value" lines, a report for failures (its
+    output and errors), its exit code."""
     result = subprocess.run(
-        [sys.executable, "-c", CHILD, ",".join(HEAVY)],
+        [sys.executable, "-c", script, *args],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -103,7 +102,14 @@ def test_the_window_paints_before_the_heavy_modules_load_and_they_load_after(
         check=False,
     )
     lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
-    report = f"{result.stdout}\n{result.stderr}"
+    report = f"rc={result.returncode}\n{result.stdout}\n{result.stderr}"
+    return lines, report, result.returncode
+
+
+def test_the_window_paints_before_the_heavy_modules_load_and_they_load_after(
+    tmp_path: Path,
+) -> None:
+    lines, report, _ = run_child(CHILD, child_env(tmp_path), ",".join(HEAVY))
     assert lines.get("AT") == "PAINT -", f"loaded before the first paint: {report}"
     assert lines.get("AFTER") == "WARM-UP -", f"not loaded by the warm-up: {report}"
     assert lines.get("PROVIDER") == "True", report
@@ -163,17 +169,7 @@ def test_a_message_typed_and_sent_before_the_loop_is_up_is_answered(
     for name in ("DBUS_SESSION_BUS_ADDRESS", "ROUNDTABLE_KEYRING_SERVICE"):
         if name in os.environ:
             env[name] = os.environ[name]
-    result = subprocess.run(
-        [sys.executable, "-c", SEND_AT_PAINT, openai_server.base_url],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
-    report = f"{result.stdout}\n{result.stderr}"
+    lines, report, _ = run_child(SEND_AT_PAINT, env, openai_server.base_url)
     assert lines.get("LOOP") == "AT TYPING False", f"typed before the loop came up: {report}"
     assert lines.get("SENT") == "Hello", report
     assert lines.get("ANSWER") == "True", report
@@ -211,20 +207,10 @@ print("EXIT", application.run_app(sys.argv[:1]), flush=True)
 
 
 def test_run_app_ends_the_tasks_still_running_when_the_window_closes(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", CLOSE_WHILE_BUSY],
-        env=child_env(tmp_path),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
-    report = f"{result.stdout}\n{result.stderr}"
+    lines, report, returncode = run_child(CLOSE_WHILE_BUSY, child_env(tmp_path))
     assert lines.get("CANCELLED") == "cleanly", report
     assert lines.get("EXIT") == "0", report
-    assert result.returncode == 0, report
+    assert returncode == 0, report
 
 
 def test_a_message_sent_before_the_provider_classes_load_is_answered(
@@ -388,29 +374,15 @@ print("HOOKS", "restored" if hooks == before else hooks, flush=True)
 """
 
 
-def _run_child(script: str, tmp_path: Path) -> tuple[dict[str, str], str]:
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        env=child_env(tmp_path),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
-    return lines, f"rc={result.returncode}\n{result.stdout}\n{result.stderr}"
-
-
 def test_a_loop_that_failed_to_come_up_is_not_replaced_by_one_nothing_runs(
     tmp_path: Path,
 ) -> None:
-    lines, report = _run_child(LOOP_FAILS_ONCE, tmp_path)
+    lines, report, _ = run_child(LOOP_FAILS_ONCE, child_env(tmp_path))
     assert lines.get("FIRST") == "qasync broke", report
     assert lines.get("SECOND") == "app-loop", report
 
 
 def test_a_window_closed_before_the_loop_came_up_ends_cleanly(tmp_path: Path) -> None:
-    lines, report = _run_child(CLOSE_BEFORE_THE_LOOP, tmp_path)
+    lines, report, _ = run_child(CLOSE_BEFORE_THE_LOOP, child_env(tmp_path))
     assert lines.get("EXIT") == "0", report
     assert lines.get("HOOKS") == "restored", report
